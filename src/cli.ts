@@ -1,0 +1,240 @@
+// The command line: `dapr-policy [scan] [paths..]`, `dapr-policy rules`,
+// `dapr-policy init`. Exit codes: 0 nothing at or above --fail-on, 1 findings
+// at or above it, 2 usage, configuration or internal error.
+import fs from 'node:fs';
+import path from 'node:path';
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { CONFIG_FILE_NAME, ConfigError, findUp, gitRoot, resolveConfig } from './engine/config.js';
+import { levelRank } from './engine/policy.js';
+import { scan } from './engine/run.js';
+import type { Level } from './engine/types.js';
+import { levelColumns, severityBand } from './meta/levels.js';
+import { TOOL_VERSION } from './meta/project.js';
+import { recommendedConfigText } from './meta/recommended-config.js';
+import { FORMAT_NAMES, FORMATS, type FormatName } from './report/index.js';
+import { allRules } from './rules/index.js';
+
+/** A usage problem: printed without a stack, exit code 2. */
+export class UsageError extends Error {}
+
+const FAIL_ON = ['error', 'warning', 'note', 'none'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
+export interface ScanArgs {
+  paths: string[];
+  format: FormatName;
+  output?: string;
+  config?: string;
+  root?: string;
+  failOn: FailOn;
+  now?: string;
+  quiet: boolean;
+  includeSuppressed: boolean;
+  category?: string;
+  color?: boolean;
+}
+
+export interface Io {
+  cwd: string;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+}
+
+function exists(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Root = `--root`, else the nearest folder at or above the first path holding rules.config.json or .git, else that path. */
+export function resolveRoot(paths: string[], explicit: string | undefined, cwd: string): string {
+  if (explicit) {
+    const r = path.resolve(cwd, explicit);
+    if (!exists(r)?.isDirectory()) throw new UsageError(`--root ${explicit}: not a folder.`);
+    return r;
+  }
+  const first = path.resolve(cwd, paths[0]);
+  const start = exists(first)?.isDirectory() ? first : path.dirname(first);
+  const stop = gitRoot(start);
+  const cfg = findUp(start, CONFIG_FILE_NAME, stop);
+  if (cfg) return path.dirname(cfg);
+  return stop ?? start;
+}
+
+function parseNow(now: string | undefined): Date {
+  if (now === undefined) return new Date();
+  const d = new Date(now);
+  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(now)) throw new UsageError(`--now ${now}: expected an ISO date such as 2026-11-28 or 2026-11-28T12:00:00Z.`);
+  return d;
+}
+
+function writeOutput(file: string, text: string, io: Io): void {
+  const abs = path.resolve(io.cwd, file);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  fs.writeFileSync(abs, text);
+}
+
+export function runScan(args: ScanArgs, io: Io): number {
+  const paths = args.paths.length > 0 ? args.paths : ['.'];
+  for (const p of paths) if (!exists(path.resolve(io.cwd, p))) throw new UsageError(`${p}: no such file or folder.`);
+  const root = resolveRoot(paths, args.root, io.cwd);
+  const abs = paths.map((p) => path.resolve(io.cwd, p));
+  for (const [i, a] of abs.entries()) {
+    const rel = path.relative(root, a);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new UsageError(`${paths[i]}: outside the scan root ${path.relative(io.cwd, root) || '.'} (set --root).`);
+  }
+  const files = abs.filter((a) => exists(a)?.isFile());
+  const dirs = abs.filter((a) => exists(a)?.isDirectory());
+  const loaded = resolveConfig({ explicit: args.config, root });
+  const now = parseNow(args.now);
+  // Given files (pre-commit), the model is the whole repository and only their findings are reported.
+  const reportOnly = files.length > 0 ? { files: files.map((f) => path.relative(root, f).split(path.sep).join('/')), dirs: dirs.map((d) => path.relative(root, d).split(path.sep).join('/')) } : undefined;
+  const result = scan({ root, dirs: reportOnly ? undefined : dirs, config: loaded, now, reportOnly });
+  const shown = args.quiet ? result.results.filter((r) => r.level === 'error') : result.results;
+  const formatter = FORMATS[args.format];
+  const text = formatter(
+    { results: shown, notifications: result.notifications, rules: result.rules, filesScanned: result.model.files.length, executionSuccessful: result.executionSuccessful, root },
+    { includeSuppressed: args.includeSuppressed, color: args.color ?? (io.isTTY && !process.env.NO_COLOR && !args.output), cwd: io.cwd, category: args.category },
+  );
+  if (args.output) writeOutput(args.output, text, io);
+  else io.stdout(text);
+  if (result.model.files.length === 0 && !reportOnly) io.stderr(`dapr-policy: no files to scan under ${paths.join(', ')} (check "include"/"exclude" in the config).\n`);
+  if (!result.executionSuccessful) return 2;
+  if (args.failOn === 'none') return 0;
+  const threshold = levelRank(args.failOn as Level);
+  return result.results.some((r) => !r.suppression && levelRank(r.level) >= threshold) ? 1 : 0;
+}
+
+export function runRulesList(format: 'table' | 'json', io: Io): number {
+  if (format === 'json') {
+    const list = allRules.map(({ meta }) => ({ id: meta.id, name: meta.name, description: meta.shortDescription, levels: levelColumns(meta.levels), securitySeverity: meta.securitySeverity, tags: meta.tags }));
+    io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+    return 0;
+  }
+  const rows = allRules.map(({ meta }) => {
+    const c = levelColumns(meta.levels);
+    return [meta.id, meta.name, c.default, c.production, c.nonProduction, meta.securitySeverity > 0 ? `${meta.securitySeverity.toFixed(1)} ${severityBand(meta.securitySeverity)}` : '-'];
+  });
+  const header = ['ID', 'NAME', 'DEFAULT', 'PRODUCTION', 'NON-PROD', 'SEVERITY'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  io.stdout([line(header), ...rows.map(line)].join('\n') + '\n');
+  return 0;
+}
+
+export function runInit(dir: string, io: Io): number {
+  const target = path.resolve(io.cwd, dir, CONFIG_FILE_NAME);
+  if (exists(target)) throw new UsageError(`${path.relative(io.cwd, target) || CONFIG_FILE_NAME} already exists; init never overwrites it.`);
+  fs.writeFileSync(target, recommendedConfigText(allRules.map((r) => r.meta)));
+  io.stdout(`Wrote ${path.relative(io.cwd, target)} with every rule at its default level. Edit "environments" to match your namespaces.\n`);
+  return 0;
+}
+
+function scanOptions<T>(y: Argv<T>) {
+  return y
+    .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'Folders to scan, or files to report on (the model is then the whole repository).' })
+    .option('format', { alias: 'f', choices: FORMAT_NAMES, default: 'stylish' as FormatName, describe: 'Output format.' })
+    .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout.' })
+    .option('config', { alias: 'c', type: 'string', describe: `Config file (default: ${CONFIG_FILE_NAME} in the scan root or a parent up to the git root).` })
+    .option('root', { type: 'string', describe: 'Repository root: paths in the output are relative to it (default: nearest folder with rules.config.json or .git).' })
+    .option('fail-on', { choices: FAIL_ON, default: 'error' as FailOn, describe: 'Exit 1 when a finding at or above this level remains.' })
+    .option('now', { type: 'string', describe: 'The clock for time-based rules, as an ISO date (reproducible runs).' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Report errors only.' })
+    .option('include-suppressed', { type: 'boolean', default: false, describe: 'Keep suppressed findings in SARIF, with their justification.' })
+    .option('category', { type: 'string', describe: 'SARIF automationDetails.id category (for several scans per workflow).' })
+    .option('color', { type: 'boolean', describe: 'Force colours on or off (default: on for a terminal).' });
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let code = 0;
+  const cli = yargs(argv)
+    .scriptName('dapr-policy')
+    .usage('$0 [scan] [paths..]\n\nFind Dapr security mistakes in a GitOps repository: unscoped components, exposed sidecars, plaintext secrets, mTLS off.')
+    .command(
+      ['scan [paths..]', '$0 [paths..]'],
+      'Scan folders (default: .) and report findings.',
+      (y) =>
+        scanOptions(y)
+          .example('$0', 'scan the current repository, human-readable')
+          .example('$0 deploy/ -f sarif -o dapr-policy.sarif', 'SARIF for GitHub code scanning')
+          .example('$0 --fail-on warning --now 2026-12-01', 'stricter gate, fixed clock')
+          .example('$0 k8s/prod/statestore.yaml', 'report on one file, judged against the whole repository'),
+      (a) => {
+        code = runScan(
+          {
+            paths: (a.paths as string[]) ?? [],
+            format: a.format as FormatName,
+            output: a.output,
+            config: a.config,
+            root: a.root,
+            failOn: a['fail-on'] as FailOn,
+            now: a.now,
+            quiet: a.quiet as boolean,
+            includeSuppressed: a['include-suppressed'] as boolean,
+            category: a.category,
+            color: a.color as boolean | undefined,
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      'rules',
+      'List the rules with their levels per environment.',
+      (y) => y.option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }).example('$0 rules --format json', 'machine-readable list'),
+      (a) => {
+        code = runRulesList(a.format as 'table' | 'json', io);
+      },
+    )
+    .command(
+      'init [dir]',
+      `Write the recommended ${CONFIG_FILE_NAME} (never overwrites).`,
+      (y) => y.positional('dir', { type: 'string', default: '.', describe: 'Where to write it.' }).example('$0 init', `create ./${CONFIG_FILE_NAME}`),
+      (a) => {
+        code = runInit(a.dir as string, io);
+      },
+    )
+    .strict()
+    .version(TOOL_VERSION)
+    .help()
+    .alias('h', 'help')
+    .alias('v', 'version')
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .epilogue('Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or internal error.\nDocs: https://github.com/dapr-policy/dapr-policy#readme')
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      io.stderr(`dapr-policy: ${e.message}\n`);
+      return 2;
+    }
+    if ((e as Error).name === 'YError') {
+      io.stderr(`dapr-policy: ${(e as Error).message}\nRun dapr-policy --help for usage.\n`);
+      return 2;
+    }
+    io.stderr(`dapr-policy: internal error, please report it with the command you ran (version ${TOOL_VERSION}):\n${(e as Error).stack ?? String(e)}\n`);
+    return 2;
+  }
+  return code;
+}
+
+export function runCli(): void {
+  const io: Io = { cwd: process.cwd(), stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), isTTY: !!process.stdout.isTTY };
+  main(hideBin(process.argv), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`dapr-policy: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

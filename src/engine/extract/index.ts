@@ -1,0 +1,60 @@
+// extract: every parsed document becomes a typed resource, a kustomization, a
+// Multi-App Run template, part of a compose project, or stays a plain
+// document (Helm values and the like, read by later rules).
+import type { ParsedFile } from '../parse.js';
+import type { ComposeFile, Kustomization, MultiAppRun, Resource } from '../resources.js';
+import type { ParsedDoc } from '../yaml.js';
+import { composeApps, composeBaseName, isComposeFile, isOverrideFile } from './compose.js';
+import { DAPR_GROUP, daprResource } from './dapr.js';
+import { kubernetesResource, resourceBase } from './kubernetes.js';
+import { isKustomizationFile, kustomization } from './kustomize.js';
+import { isMultiAppRun, multiAppRun, type RepoIndex } from './multi-app-run.js';
+
+export interface Extracted {
+  resources: Resource[];
+  kustomizations: Kustomization[];
+  multiAppRuns: MultiAppRun[];
+  composeFiles: ComposeFile[];
+  /** Documents that are none of the above (Helm values, CI files, …). */
+  plainDocs: ParsedDoc[];
+}
+
+export function extract(files: ParsedFile[], repo: RepoIndex): Extracted {
+  const out: Extracted = { resources: [], kustomizations: [], multiAppRuns: [], composeFiles: [], plainDocs: [] };
+  const composeDocs = new Map<string, ParsedDoc[]>();
+  for (const file of files) {
+    const isKustomization = isKustomizationFile(file.file.path);
+    for (const pdoc of file.docs) {
+      if (pdoc.doc.contents === null) continue;
+      if (isKustomization) {
+        const k = kustomization(pdoc);
+        if (k) out.kustomizations.push(k);
+        continue;
+      }
+      if (isMultiAppRun(pdoc)) {
+        out.multiAppRuns.push(multiAppRun(pdoc, repo));
+        continue;
+      }
+      if (isComposeFile(pdoc)) {
+        const key = composeBaseName(pdoc.file.path);
+        const list = composeDocs.get(key) ?? [];
+        list.push(pdoc);
+        composeDocs.set(key, list);
+        continue;
+      }
+      const base = resourceBase(pdoc);
+      if (!base) {
+        out.plainDocs.push(pdoc);
+        continue;
+      }
+      out.resources.push(base.group === DAPR_GROUP ? daprResource(base) : kubernetesResource(base));
+    }
+  }
+  for (const docs of composeDocs.values()) {
+    // The base file first so that overrides win; an override without its base stands alone.
+    const ordered = [...docs].sort((a, b) => Number(isOverrideFile(a.file.path)) - Number(isOverrideFile(b.file.path)));
+    const apps = composeApps(ordered);
+    if (apps.length > 0) out.composeFiles.push({ pdoc: ordered[0], apps });
+  }
+  return out;
+}

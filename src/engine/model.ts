@@ -1,0 +1,340 @@
+// model: the cross-file join, built once. Resources become instances (one per
+// kustomization entry point that reaches them, or one on their own) with a
+// namespace and an environment; apps are indexed by (namespace, app-id),
+// components by (namespace, name); the access matrix says which app can load
+// which component. Rules query this; they never re-walk files.
+import path from 'node:path';
+import type { Config } from './config-types.js';
+import { EnvironmentClassifier } from './environment.js';
+import type { Extracted } from './extract/index.js';
+import { kubernetesApp } from './extract/kubernetes.js';
+import type { ParsedFile, SyntaxProblem } from './parse.js';
+import type { Component, ComposeFile, DaprApp, Kustomization, MultiAppRun, Resource, ResourceOf, ResourceType, Str } from './resources.js';
+import type { SuppressionComment } from './suppressions.js';
+import type { Environment, Notification, SourceFile } from './types.js';
+import type { ParsedDoc } from './yaml.js';
+
+export interface Placement {
+  namespace: string;
+  environment: Environment;
+  /** False for the pseudo-namespace of a Multi-App Run or compose file. */
+  kubernetes: boolean;
+  /** Kustomization folder (entry point) or self-hosted file that placed it here. */
+  via?: string;
+}
+
+export interface Instance<R extends Resource = Resource> extends Placement {
+  resource: R;
+}
+
+export interface AppInstance extends Placement {
+  app: DaprApp;
+}
+
+export type GrantKind = 'explicit' | 'unscoped';
+
+export interface Grant {
+  appId: string;
+  component: Instance<ResourceOf<'component'>>;
+  kind: GrantKind;
+  /** The scope entry that grants it (explicit grants). */
+  scopeEntry?: Str;
+}
+
+export interface NamespaceMatrix {
+  namespace: string;
+  kubernetes: boolean;
+  /** App-ids that run here (deployed by the repo), plus config knownAppIds that apply. */
+  appIds: string[];
+  components: Array<Instance<ResourceOf<'component'>>>;
+  grants: Grant[];
+}
+
+export interface Model {
+  /** Absolute scan root. */
+  root: string;
+  config: Config;
+  configFile?: string;
+  files: SourceFile[];
+  parsed: ParsedFile[];
+  syntaxProblems: SyntaxProblem[];
+  suppressions: SuppressionComment[];
+  notifications: Notification[];
+  instances: Instance[];
+  apps: AppInstance[];
+  kustomizations: Kustomization[];
+  multiAppRuns: MultiAppRun[];
+  composeFiles: ComposeFile[];
+  plainDocs: ParsedDoc[];
+  /** Namespaces in which the repo runs at least one Dapr app. */
+  namespacesWithApps: Set<string>;
+  ofType<T extends ResourceType>(type: T): Array<Instance<ResourceOf<T>>>;
+  /** Enabled Dapr apps in a namespace with this app-id. */
+  appsWithId(namespace: string, appId: string): AppInstance[];
+  /** All app-ids that run in a namespace. */
+  appIdsIn(namespace: string): Set<string>;
+  components(namespace: string): Array<Instance<ResourceOf<'component'>>>;
+  instancesIn<T extends ResourceType>(type: T, namespace: string): Array<Instance<ResourceOf<T>>>;
+  /** Whether an app-id is declared in config knownAppIds for this namespace. */
+  isKnownAppId(namespace: string, appId: string): boolean;
+  accessMatrix(): NamespaceMatrix[];
+  environmentOfFile(file: string): Environment;
+}
+
+export interface ModelInput {
+  root: string;
+  config: Config;
+  configFile?: string;
+  files: SourceFile[];
+  parsed: ParsedFile[];
+  extracted: Extracted;
+  suppressions: SuppressionComment[];
+  notifications: Notification[];
+}
+
+interface Reach {
+  namespace?: string;
+  via: string;
+  kubernetes: boolean;
+}
+
+/** Which files each kustomization entry point reaches, with the namespace the outermost kustomization sets. */
+function kustomizeReach(kustomizations: Kustomization[], fileSet: Set<string>): Map<string, Reach[]> {
+  const byDir = new Map(kustomizations.map((k) => [k.dir, k]));
+  const included = new Set<string>();
+  for (const k of kustomizations) for (const r of k.resources) if (byDir.has(r.value)) included.add(r.value);
+  const reach = new Map<string, Reach[]>();
+  const add = (file: string, r: Reach): void => {
+    const list = reach.get(file) ?? [];
+    if (!list.some((x) => x.via === r.via)) list.push(r);
+    reach.set(file, list);
+  };
+  const byFolder = new Map<string, string[]>();
+  for (const f of fileSet) {
+    const d = path.posix.dirname(f);
+    const key = d === '.' ? '' : d;
+    const list = byFolder.get(key) ?? [];
+    list.push(f);
+    byFolder.set(key, list);
+  }
+  const filesUnder = (dir: string): string[] => byFolder.get(dir) ?? [];
+  for (const entry of kustomizations) {
+    if (included.has(entry.dir)) continue;
+    const via = entry.dir === '' ? 'kustomization.yaml' : `${entry.dir}/kustomization.yaml`;
+    const walk = (k: Kustomization, ns: string | undefined, stack: Set<string>): void => {
+      if (stack.has(k.dir)) return;
+      stack.add(k.dir);
+      const effective = ns ?? k.namespace?.value;
+      for (const r of k.resources) {
+        const sub = byDir.get(r.value);
+        if (sub) walk(sub, effective, stack);
+        else if (fileSet.has(r.value)) add(r.value, { namespace: effective, via, kubernetes: true });
+        else for (const f of filesUnder(r.value)) add(f, { namespace: effective, via, kubernetes: true });
+      }
+      stack.delete(k.dir);
+    };
+    walk(entry, undefined, new Set());
+  }
+  return reach;
+}
+
+/** Component files that a Multi-App Run or compose project loads: they live in its pseudo-namespace. */
+function selfHostedReach(extracted: Extracted, fileSet: Set<string>): Map<string, Reach[]> {
+  const reach = new Map<string, Reach[]>();
+  const sources: Array<{ file: string; apps: DaprApp[] }> = [
+    ...extracted.multiAppRuns.map((m) => ({ file: m.pdoc.file.path, apps: m.apps })),
+    ...extracted.composeFiles.map((c) => ({ file: c.pdoc.file.path, apps: c.apps })),
+  ];
+  const files = [...fileSet];
+  for (const src of sources) {
+    const dirs = new Set(src.apps.flatMap((a) => a.resourcesPaths ?? []));
+    const configs = new Set(src.apps.map((a) => a.configFile?.value).filter((f): f is string => !!f));
+    for (const f of files) {
+      const inDir = [...dirs].some((d) => f.startsWith(d === '' ? '' : d + '/'));
+      if (!inDir && !configs.has(f)) continue;
+      const list = reach.get(f) ?? [];
+      list.push({ namespace: selfHostedNamespace(src.file), via: src.file, kubernetes: false });
+      reach.set(f, list);
+    }
+  }
+  return reach;
+}
+
+export function selfHostedNamespace(file: string): string {
+  return `self-hosted:${file}`;
+}
+
+export function buildModel(input: ModelInput): Model {
+  const { config, extracted } = input;
+  const classifier = new EnvironmentClassifier(config);
+  const fileSet = new Set(input.files.map((f) => f.path));
+  const patchFiles = new Set(extracted.kustomizations.flatMap((k) => k.patches.map((p) => p.value)));
+  const kReach = kustomizeReach(extracted.kustomizations, fileSet);
+  const sReach = selfHostedReach(extracted, fileSet);
+
+  const place = (file: string, declared: string | undefined, r: Reach | undefined): Placement => {
+    const namespace = r?.namespace ?? declared ?? config.defaultNamespace;
+    const kubernetes = r ? r.kubernetes : true;
+    const paths = r?.via && r.via !== file ? [file, r.via] : [file];
+    const p: Placement = { namespace, kubernetes, environment: classifier.classify({ namespace, kubernetesNamespace: kubernetes, paths }) };
+    if (r?.via) p.via = r.via;
+    return p;
+  };
+
+  const instances: Instance[] = [];
+  const apps: AppInstance[] = [];
+  for (const resource of extracted.resources) {
+    const file = resource.pdoc.file.path;
+    if (patchFiles.has(file)) continue; // partial documents that a kustomization merges into others
+    const reaches = [...(kReach.get(file) ?? []), ...(sReach.get(file) ?? [])];
+    const declared = resource.declaredNamespace?.value;
+    const placements = reaches.length > 0 ? reaches.map((r) => place(file, declared, r)) : [place(file, declared, undefined)];
+    for (const p of placements) {
+      instances.push({ ...p, resource });
+      if (resource.type === 'workload' && hasDaprAnnotations(resource.pod.annotations)) apps.push({ ...p, app: kubernetesApp(resource, resource.pod) });
+    }
+  }
+  for (const src of [...extracted.multiAppRuns.map((m) => ({ file: m.pdoc.file.path, apps: m.apps })), ...extracted.composeFiles.map((c) => ({ file: c.pdoc.file.path, apps: c.apps }))]) {
+    const p = place(src.file, undefined, { namespace: selfHostedNamespace(src.file), via: src.file, kubernetes: false });
+    for (const app of src.apps) apps.push({ ...p, app });
+  }
+
+  return new ModelImpl(input, instances, apps, classifier);
+}
+
+function hasDaprAnnotations(annotations: Map<string, unknown>): boolean {
+  for (const k of annotations.keys()) if (/^dapr\.io[/.]/.test(k)) return true;
+  return false;
+}
+
+class ModelImpl implements Model {
+  root: string;
+  config: Config;
+  configFile?: string;
+  files: SourceFile[];
+  parsed: ParsedFile[];
+  syntaxProblems: SyntaxProblem[];
+  suppressions: SuppressionComment[];
+  notifications: Notification[];
+  kustomizations: Kustomization[];
+  multiAppRuns: MultiAppRun[];
+  composeFiles: ComposeFile[];
+  plainDocs: ParsedDoc[];
+  namespacesWithApps: Set<string>;
+  private readonly byType = new Map<ResourceType, Instance[]>();
+  private readonly appIndex = new Map<string, Map<string, AppInstance[]>>();
+  private readonly componentIndex = new Map<string, Array<Instance<Component & { type: 'component' }>>>();
+  private readonly known: { anywhere: Set<string>; byNamespace: Set<string> };
+  private matrix?: NamespaceMatrix[];
+
+  constructor(
+    input: ModelInput,
+    readonly instances: Instance[],
+    readonly apps: AppInstance[],
+    private readonly classifier: EnvironmentClassifier,
+  ) {
+    this.root = input.root;
+    this.config = input.config;
+    if (input.configFile) this.configFile = input.configFile;
+    this.files = input.files;
+    this.parsed = input.parsed;
+    this.syntaxProblems = input.parsed.flatMap((p) => (p.syntax ? [p.syntax] : []));
+    this.suppressions = input.suppressions;
+    this.notifications = input.notifications;
+    this.kustomizations = input.extracted.kustomizations;
+    this.multiAppRuns = input.extracted.multiAppRuns;
+    this.composeFiles = input.extracted.composeFiles;
+    this.plainDocs = input.extracted.plainDocs;
+    for (const inst of instances) {
+      const list = this.byType.get(inst.resource.type) ?? [];
+      list.push(inst);
+      this.byType.set(inst.resource.type, list);
+      if (inst.resource.type === 'component') {
+        const c = this.componentIndex.get(inst.namespace) ?? [];
+        c.push(inst as Instance<ResourceOf<'component'>>);
+        this.componentIndex.set(inst.namespace, c);
+      }
+    }
+    this.namespacesWithApps = new Set();
+    for (const a of apps) {
+      if (!a.app.enabled) continue;
+      this.namespacesWithApps.add(a.namespace);
+      if (!a.app.appId) continue;
+      const ns = this.appIndex.get(a.namespace) ?? new Map<string, AppInstance[]>();
+      const list = ns.get(a.app.appId.value) ?? [];
+      list.push(a);
+      ns.set(a.app.appId.value, list);
+      this.appIndex.set(a.namespace, ns);
+    }
+    this.known = { anywhere: new Set(), byNamespace: new Set() };
+    for (const id of input.config.knownAppIds) {
+      if (id.includes('/')) this.known.byNamespace.add(id);
+      else this.known.anywhere.add(id);
+    }
+  }
+
+  ofType<T extends ResourceType>(type: T): Array<Instance<ResourceOf<T>>> {
+    return (this.byType.get(type) ?? []) as Array<Instance<ResourceOf<T>>>;
+  }
+
+  instancesIn<T extends ResourceType>(type: T, namespace: string): Array<Instance<ResourceOf<T>>> {
+    return this.ofType(type).filter((i) => i.namespace === namespace);
+  }
+
+  appsWithId(namespace: string, appId: string): AppInstance[] {
+    return this.appIndex.get(namespace)?.get(appId) ?? [];
+  }
+
+  appIdsIn(namespace: string): Set<string> {
+    return new Set(this.appIndex.get(namespace)?.keys() ?? []);
+  }
+
+  components(namespace: string): Array<Instance<ResourceOf<'component'>>> {
+    return this.componentIndex.get(namespace) ?? [];
+  }
+
+  isKnownAppId(namespace: string, appId: string): boolean {
+    return this.known.anywhere.has(appId) || this.known.byNamespace.has(`${namespace}/${appId}`);
+  }
+
+  environmentOfFile(file: string): Environment {
+    return this.classifier.classify({ namespace: '', kubernetesNamespace: false, paths: [file] });
+  }
+
+  accessMatrix(): NamespaceMatrix[] {
+    this.matrix ??= computeMatrix(this);
+    return this.matrix;
+  }
+}
+
+function computeMatrix(model: ModelImpl): NamespaceMatrix[] {
+  const namespaces = new Map<string, boolean>();
+  for (const c of model.ofType('component')) namespaces.set(c.namespace, c.kubernetes);
+  for (const a of model.apps) if (a.app.enabled) namespaces.set(a.namespace, a.kubernetes);
+  const out: NamespaceMatrix[] = [];
+  for (const [namespace, kubernetes] of [...namespaces.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const ids = model.appIdsIn(namespace);
+    for (const id of model.config.knownAppIds) {
+      if (!id.includes('/')) {
+        if (kubernetes) ids.add(id);
+      } else if (id.startsWith(namespace + '/')) ids.add(id.slice(namespace.length + 1));
+    }
+    const appIds = [...ids].sort();
+    const components = model.components(namespace);
+    const grants: Grant[] = [];
+    for (const component of components) {
+      const scopes = component.resource.scopes?.items ?? [];
+      for (const appId of appIds) {
+        if (scopes.length === 0) {
+          grants.push({ appId, component, kind: 'unscoped' });
+          continue;
+        }
+        // Dapr matches scopes exactly and case-sensitively (pkg/apis/common/scoped.go).
+        const entry = scopes.find((s) => s.value === appId);
+        if (entry) grants.push({ appId, component, kind: 'explicit', scopeEntry: entry });
+      }
+    }
+    out.push({ namespace, kubernetes, appIds, components, grants });
+  }
+  return out;
+}

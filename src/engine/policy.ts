@@ -1,0 +1,200 @@
+// policy: raw findings → results. Levels from rules.config.json and the
+// resource's environment, identical findings merged, inline suppressions
+// applied, fingerprints computed, and a stable order (file, line, column, rule).
+import { createHash } from 'node:crypto';
+import type { Finding, LevelTable, RuleMeta } from '../rules/types.js';
+import type { Config, ConfigLevel, RuleEntry } from './config-types.js';
+import type { NodeRef } from './resources.js';
+import type { SuppressionComment } from './suppressions.js';
+import type { Environment, Level, LevelSetting, Location, Region } from './types.js';
+import { regionOf, regionOfOffsets } from './yaml.js';
+
+export interface Suppression {
+  kind: 'inSource';
+  justification: string;
+  /** Where the suppression comment is. */
+  location: Location;
+  until?: string;
+}
+
+export interface Result {
+  ruleId: string;
+  ruleName: string;
+  level: Level;
+  message: string;
+  location: Location;
+  related: Location[];
+  /** Environments and namespaces of every instance merged into this result. */
+  environments: Environment[];
+  namespaces: string[];
+  fingerprint: string;
+  securitySeverity?: number;
+  suppression?: Suppression;
+}
+
+const LEVEL_RANK: Record<Level, number> = { note: 1, warning: 2, error: 3 };
+
+export function levelRank(level: Level): number {
+  return LEVEL_RANK[level];
+}
+
+export function isLocation(at: NodeRef | Location): at is Location {
+  return (at as Location).region !== undefined && (at as Location).file !== undefined;
+}
+
+export function resolveLocation(at: NodeRef | Location, label?: string): Location {
+  if (isLocation(at)) return label && !at.label ? { ...at, label } : at;
+  const region = at.offsets ? regionOfOffsets(at.pdoc, at.offsets[0], at.offsets[1]) : regionOf(at.pdoc, at.node);
+  const loc: Location = { file: at.pdoc.file.path, region };
+  if (label) loc.label = label;
+  return loc;
+}
+
+function tableColumn(table: LevelTable, env: Environment): LevelSetting {
+  if (env === 'production') return table.production ?? table.default;
+  if (env === 'non-production') return table.nonProduction ?? table.default;
+  return table.default;
+}
+
+export function ruleEntry(config: Config, meta: Pick<RuleMeta, 'id' | 'name'>): RuleEntry | undefined {
+  const e = config.rules[meta.id] ?? config.rules[meta.name];
+  if (e === undefined) return undefined;
+  return typeof e === 'string' ? { level: e } : e;
+}
+
+/** Precedence (config.md): entry for the environment, entry level, catalog column, catalog default. */
+export function effectiveLevel(meta: RuleMeta, env: Environment, config: Config, variant?: LevelTable): LevelSetting {
+  const entry = ruleEntry(config, meta);
+  const set = (l: ConfigLevel | undefined): LevelSetting | undefined => (l === 'default' ? undefined : l);
+  return set(entry?.environments?.[env]) ?? set(entry?.level) ?? tableColumn(variant ?? meta.levels, env);
+}
+
+export function regionKey(r: Region): string {
+  return `${r.startLine}:${r.startColumn}:${r.endLine}:${r.endColumn}`;
+}
+
+interface Pending {
+  finding: Finding;
+  meta: RuleMeta;
+  level: Level;
+  location: Location;
+  related: Location[];
+  placements: Array<{ namespace?: string; environment: Environment; via?: string }>;
+}
+
+function fingerprintOf(f: Finding, file: string): string {
+  const h = createHash('sha256');
+  h.update([f.ruleId, file, f.resourceKey, f.path].join('\u0000'));
+  return h.digest('hex').slice(0, 32);
+}
+
+function describePlacements(p: Pending['placements']): string {
+  const parts = [...new Set(p.map((x) => (x.namespace && !x.namespace.startsWith('self-hosted:') ? `namespace "${x.namespace}"` : 'self-hosted') + (x.environment === 'unclassified' ? '' : ` (${x.environment})`)))];
+  return parts.join(', ');
+}
+
+function suppressionFor(result: Pick<Result, 'ruleId' | 'ruleName' | 'location'>, comments: SuppressionComment[]): SuppressionComment | undefined {
+  const line = result.location.region.startLine;
+  return comments.find((c) => c.file === result.location.file && c.fromLine <= line && line <= c.toLine && c.rules.some((r) => r === result.ruleId || r === result.ruleName));
+}
+
+export interface PolicyInput {
+  findings: Finding[];
+  rules: Map<string, RuleMeta>;
+  config: Config;
+  suppressions: SuppressionComment[];
+  now: Date;
+  /** Report only findings located in files this accepts (pre-commit). */
+  reportOnly?: (file: string) => boolean;
+}
+
+export function applyPolicy(input: PolicyInput): Result[] {
+  const merged = new Map<string, Pending>();
+  for (const finding of input.findings) {
+    const meta = input.rules.get(finding.ruleId);
+    if (!meta) throw new Error(`finding for unknown rule ${finding.ruleId}`);
+    const level = effectiveLevel(meta, finding.environment, input.config, finding.levels);
+    if (level === 'off') continue;
+    const location = resolveLocation(finding.at);
+    if (input.reportOnly && !input.reportOnly(location.file)) continue;
+    const key = [finding.ruleId, location.file, regionKey(location.region), finding.message].join('\u0000');
+    const placement = { namespace: finding.namespace, environment: finding.environment, via: finding.via };
+    const existing = merged.get(key);
+    if (existing) {
+      existing.placements.push(placement);
+      if (LEVEL_RANK[level] > LEVEL_RANK[existing.level]) existing.level = level;
+      continue;
+    }
+    const related = finding.related.map((r) => resolveLocation(r.at, r.label));
+    merged.set(key, { finding, meta, level, location, related, placements: [placement] });
+  }
+
+  const results: Result[] = [];
+  const today = input.now.toISOString().slice(0, 10);
+  for (const p of merged.values()) {
+    let message = p.finding.message;
+    const distinct = new Set(p.placements.map((x) => `${x.namespace}\u0000${x.environment}`));
+    if (distinct.size > 1) message += ` Applies to ${describePlacements(p.placements)}.`;
+    else if (p.finding.environment !== 'unclassified') message += ` (${p.finding.environment})`;
+    const result: Result = {
+      ruleId: p.meta.id,
+      ruleName: p.meta.name,
+      level: p.level,
+      message,
+      location: p.location,
+      related: dedupeLocations(p.related),
+      environments: [...new Set(p.placements.map((x) => x.environment))].sort(),
+      namespaces: [...new Set(p.placements.map((x) => x.namespace ?? ''))].filter(Boolean).sort(),
+      fingerprint: fingerprintOf(p.finding, p.location.file),
+    };
+    if (p.finding.securitySeverity !== undefined) result.securitySeverity = p.finding.securitySeverity;
+    const comment = suppressionFor(result, input.suppressions);
+    if (comment) {
+      if (comment.until && comment.until < today) {
+        result.message += ` (The suppression on line ${comment.region.startLine} expired on ${comment.until}.)`;
+      } else {
+        const s: Suppression = {
+          kind: 'inSource',
+          justification: comment.reason ?? '',
+          location: { file: comment.file, region: comment.region },
+        };
+        if (comment.until) s.until = comment.until;
+        result.suppression = s;
+      }
+    }
+    results.push(result);
+  }
+  results.sort(compareResults);
+  // Two results of one rule on one resource path (two bad scope entries) must still be told apart.
+  const seen = new Map<string, number>();
+  for (const r of results) {
+    const n = seen.get(r.fingerprint) ?? 0;
+    seen.set(r.fingerprint, n + 1);
+    if (n > 0) r.fingerprint = `${r.fingerprint}:${n}`;
+  }
+  return results;
+}
+
+function dedupeLocations(locs: Location[]): Location[] {
+  const seen = new Set<string>();
+  return locs.filter((l) => {
+    const k = `${l.file}\u0000${regionKey(l.region)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function cmp(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function compareResults(a: Result, b: Result): number {
+  return (
+    cmp(a.location.file, b.location.file) ||
+    cmp(a.location.region.startLine, b.location.region.startLine) ||
+    cmp(a.location.region.startColumn, b.location.region.startColumn) ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.message, b.message)
+  );
+}

@@ -1,0 +1,146 @@
+// run: the whole pipeline, discover → parse → extract → model → rules → policy.
+// Formatting is the caller's business (src/report).
+import path from 'node:path';
+import { allRules } from '../rules/index.js';
+import type { Finding, ReportInput, Rule, RuleMeta } from '../rules/types.js';
+import type { LoadedConfig } from './config-types.js';
+import type { LoadedConfigWithSource } from './config.js';
+import { discover, toPosix } from './discover.js';
+import { extract } from './extract/index.js';
+import type { RepoIndex } from './extract/multi-app-run.js';
+import { buildModel, type Model } from './model.js';
+import { parseFile, type ParsedFile } from './parse.js';
+import { applyPolicy, ruleEntry, type Result } from './policy.js';
+import { findSuppressions } from './suppressions.js';
+import type { Notification, SourceFile } from './types.js';
+
+export interface ScanRequest {
+  /** Absolute repository root; paths in the output are relative to it. */
+  root: string;
+  /** Absolute folders to walk; default the root. */
+  dirs?: string[];
+  /** Report only findings in these root-relative files, or under these folders; the model is still the whole walk. */
+  reportOnly?: { files: string[]; dirs?: string[] };
+  config: LoadedConfigWithSource;
+  /** The clock of time-based rules. */
+  now?: Date;
+  rules?: readonly Rule[];
+}
+
+export interface ScanResult {
+  results: Result[];
+  notifications: Notification[];
+  rules: RuleMeta[];
+  model: Model;
+  /** False when a rule failed: results may be incomplete. */
+  executionSuccessful: boolean;
+}
+
+function repoIndex(files: SourceFile[]): RepoIndex {
+  const paths = new Set(files.map((f) => f.path));
+  const dirs = new Set<string>();
+  for (const f of files) {
+    let d = path.posix.dirname(f.path);
+    while (d !== '.' && !dirs.has(d)) {
+      dirs.add(d);
+      d = path.posix.dirname(d);
+    }
+  }
+  return { hasDir: (d) => dirs.has(d), hasFile: (f) => paths.has(f) };
+}
+
+function parseAll(files: SourceFile[], notifications: Notification[]): ParsedFile[] {
+  const parsed: ParsedFile[] = [];
+  for (const file of files) {
+    if (file.kind !== 'yaml') continue;
+    try {
+      parsed.push(parseFile(file));
+    } catch (e) {
+      notifications.push({ id: 'file-unreadable', level: 'error', file: file.path, message: `Could not read ${file.path}: ${(e as Error).message}` });
+    }
+  }
+  return parsed;
+}
+
+export function optionsFor(meta: RuleMeta, loaded: LoadedConfig): Record<string, unknown> {
+  const opts: Record<string, unknown> = {};
+  for (const o of meta.options ?? []) opts[o.name] = o.default;
+  return { ...opts, ...(ruleEntry(loaded.config, meta)?.options ?? {}) };
+}
+
+function identityOf(on: NonNullable<ReportInput['on']>): string {
+  if ('resource' in on) return `${on.resource.kind}/${on.namespace}/${on.resource.name ?? ''}`;
+  return `${on.app.kind}/${on.namespace}/${on.app.name}`;
+}
+
+export function runRules(model: Model, rules: readonly Rule[], loaded: LoadedConfigWithSource, now: Date, notifications: Notification[]): { findings: Finding[]; ok: boolean } {
+  const findings: Finding[] = [];
+  const knownRules = new Set(rules.flatMap((r) => [r.meta.id, r.meta.name]));
+  let ok = true;
+  for (const rule of rules) {
+    const report = (r: ReportInput): void => {
+      const f: Finding = {
+        ruleId: rule.meta.id,
+        message: r.message,
+        at: r.at,
+        related: r.related ?? [],
+        environment: r.environment ?? r.on?.environment ?? 'unclassified',
+        resourceKey: r.resourceKey ?? (r.on ? identityOf(r.on) : ''),
+        path: r.path ?? '',
+      };
+      const ns = r.namespace ?? r.on?.namespace;
+      if (ns !== undefined) f.namespace = ns;
+      if (r.on?.via) f.via = r.on.via;
+      if (r.levels) f.levels = r.levels;
+      if (r.securitySeverity !== undefined) f.securitySeverity = r.securitySeverity;
+      findings.push(f);
+    };
+    try {
+      rule.check({ model, config: loaded.config, options: optionsFor(rule.meta, loaded), now, knownRules, locateConfig: loaded.locate, report });
+    } catch (e) {
+      ok = false;
+      const err = e as Error;
+      notifications.push({ id: 'rule-failed', level: 'error', message: `Rule ${rule.meta.id} (${rule.meta.name}) failed: ${err.message}. Its results are incomplete; please report this.` });
+    }
+  }
+  return { findings, ok };
+}
+
+function reportFilter(only: NonNullable<ScanRequest['reportOnly']>): (file: string) => boolean {
+  const files = new Set(only.files.map(toPosix));
+  const dirs = (only.dirs ?? []).map(toPosix).map((d) => (d === '' || d === '.' ? '' : `${d}/`));
+  return (file) => files.has(file) || dirs.some((d) => file.startsWith(d));
+}
+
+export function scan(req: ScanRequest): ScanResult {
+  const rules = req.rules ?? allRules;
+  const now = req.now ?? new Date();
+  const { config } = req.config;
+  const discovered = discover({
+    root: req.root,
+    dirs: req.dirs,
+    include: config.include,
+    exclude: config.exclude,
+    maxFileSize: config.maxFileSize,
+  });
+  const notifications = [...discovered.notifications];
+  const parsed = parseAll(discovered.files, notifications);
+  const suppressions = parsed.flatMap(findSuppressions);
+  const extracted = extract(parsed, repoIndex(discovered.files));
+  const model = buildModel({
+    root: req.root,
+    config,
+    configFile: req.config.file,
+    files: discovered.files,
+    parsed,
+    extracted,
+    suppressions,
+    notifications,
+  });
+  const { findings, ok } = runRules(model, rules, req.config, now, notifications);
+  const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
+  const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : undefined;
+  const results = applyPolicy({ findings, rules: ruleMap, config, suppressions, now, reportOnly });
+  const shownNotifications = reportOnly ? notifications.filter((n) => !n.file || reportOnly(n.file)) : notifications;
+  return { results, notifications: shownNotifications, rules: rules.map((r) => r.meta), model, executionSuccessful: ok };
+}

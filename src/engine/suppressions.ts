@@ -1,0 +1,114 @@
+// Inline suppressions in YAML comments:
+//   # dapr-policy-disable-next-line DAPR101[,DAPR301] [until=YYYY-MM-DD] -- reason
+//   # dapr-policy-disable DAPR101 [until=YYYY-MM-DD] -- reason   (whole document)
+// Comments are found with the YAML parser's concrete syntax tree, so text in a
+// block scalar that merely looks like a comment is never taken for one.
+import { Parser } from 'yaml';
+import type { ParsedFile } from './parse.js';
+import type { Region } from './types.js';
+
+export type SuppressionScope = 'next-line' | 'document';
+
+export interface SuppressionComment {
+  file: string;
+  /** The comment's own position (for DAPR006). */
+  region: Region;
+  scope: SuppressionScope;
+  /** Rule ids or names as written. */
+  rules: string[];
+  reason?: string;
+  /** ISO date (YYYY-MM-DD) after which the suppression stops applying. */
+  until?: string;
+  /** Problems with the comment itself (bad date, no rule). */
+  problems: string[];
+  /** Lines the suppression covers. */
+  fromLine: number;
+  toLine: number;
+}
+
+const MARKER = 'dapr-policy-disable';
+const DIRECTIVE = /^#\s*dapr-policy-(disable-next-line|disable)(?=\s|$)(.*)$/;
+
+interface CommentToken {
+  offset: number;
+  source: string;
+}
+
+/** Collects every comment token of the CST, wherever it hangs. */
+function commentTokens(text: string): CommentToken[] {
+  const out: CommentToken[] = [];
+  const seen = new Set<unknown>();
+  const walk = (v: unknown): void => {
+    if (!v || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+      return;
+    }
+    const t = v as { type?: unknown; offset?: unknown; source?: unknown };
+    if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
+      out.push({ offset: t.offset, source: t.source });
+      return;
+    }
+    for (const key of Object.keys(v)) walk((v as Record<string, unknown>)[key]);
+  };
+  for (const token of new Parser().parse(text)) walk(token);
+  return out.sort((a, b) => a.offset - b.offset);
+}
+
+function parseDirective(body: string): Pick<SuppressionComment, 'rules' | 'reason' | 'until' | 'problems'> {
+  const problems: string[] = [];
+  const sep = body.search(/(^|\s)--(\s|$)/);
+  const head = sep === -1 ? body : body.slice(0, sep);
+  const reasonText = sep === -1 ? undefined : body.slice(sep).replace(/^\s*--/, '').trim();
+  const rules: string[] = [];
+  let until: string | undefined;
+  for (const tok of head.trim().split(/[\s,]+/).filter(Boolean)) {
+    if (tok.startsWith('until=')) {
+      const date = tok.slice('until='.length);
+      if (/^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`))) until = date;
+      else problems.push(`"${tok}" is not a date of the form until=YYYY-MM-DD`);
+    } else {
+      rules.push(tok);
+    }
+  }
+  if (rules.length === 0) problems.push('it names no rule, so it suppresses nothing');
+  const out: Pick<SuppressionComment, 'rules' | 'reason' | 'until' | 'problems'> = { rules, problems };
+  if (reasonText) out.reason = reasonText;
+  if (until) out.until = until;
+  return out;
+}
+
+/** Line numbers (1-based) that hold only whitespace or a comment. */
+function isBlankOrComment(line: string | undefined): boolean {
+  if (line === undefined) return false;
+  const t = line.trim();
+  return t === '' || t.startsWith('#');
+}
+
+export function findSuppressions(file: ParsedFile): SuppressionComment[] {
+  if (file.file.kind !== 'yaml' || !file.text.includes(MARKER)) return [];
+  const lines = file.text.split(/\r?\n|\r/);
+  const out: SuppressionComment[] = [];
+  for (const tok of commentTokens(file.text)) {
+    const m = DIRECTIVE.exec(tok.source);
+    if (!m) continue;
+    const pos = file.lineCounter.linePos(tok.offset);
+    const end = file.lineCounter.linePos(tok.offset + tok.source.length);
+    const region: Region = { startLine: pos.line, startColumn: pos.col, endLine: end.line, endColumn: end.col };
+    const scope: SuppressionScope = m[1] === 'disable-next-line' ? 'next-line' : 'document';
+    let fromLine: number;
+    let toLine: number;
+    if (scope === 'next-line') {
+      let next = pos.line + 1;
+      while (next <= lines.length && isBlankOrComment(lines[next - 1])) next++;
+      fromLine = toLine = next;
+    } else {
+      const doc = file.docs.find((d) => d.startLine <= pos.line && pos.line <= d.endLine);
+      fromLine = doc ? doc.startLine : pos.line;
+      toLine = doc ? doc.endLine : pos.line;
+    }
+    out.push({ file: file.file.path, region, scope, fromLine, toLine, ...parseDirective(m[2]) });
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+// Generates schema/rules.config.schema.json from the rule metadata, so that
+// every rule id and name, and every rule option, is validated and completed
+// in editors.
+import type { RuleMeta } from '../rules/types.js';
+import { describeLevels } from './levels.js';
+import { REPOSITORY_URL } from './project.js';
+
+type Schema = Record<string, unknown>;
+
+const stringList = (description: string, items: Schema = { type: 'string', minLength: 1 }): Schema => ({ type: 'array', description, items, uniqueItems: true });
+
+function ruleEntrySchema(meta: RuleMeta): Schema {
+  const options: Schema = { type: 'object', additionalProperties: false, properties: {} as Schema, description: `Options of ${meta.id}.` };
+  for (const o of meta.options ?? []) (options.properties as Schema)[o.name] = { ...o.schema, description: o.description, default: o.default };
+  return {
+    description: `${meta.id} ${meta.name}: ${meta.shortDescription} Default levels: ${describeLevels(meta.levels)}.`,
+    if: { type: 'string' },
+    then: { $ref: '#/definitions/level' },
+    else: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        $comment: { type: 'string' },
+        level: { $ref: '#/definitions/level' },
+        environments: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Level per environment; wins over "level".',
+          properties: { production: { $ref: '#/definitions/level' }, 'non-production': { $ref: '#/definitions/level' }, unclassified: { $ref: '#/definitions/level' } },
+        },
+        options,
+      },
+    },
+  };
+}
+
+export function configSchema(rules: readonly RuleMeta[]): Schema {
+  const ruleProps: Schema = {};
+  for (const meta of rules) {
+    ruleProps[meta.id] = { $ref: `#/definitions/rule-${meta.id}` };
+    ruleProps[meta.name] = { $ref: `#/definitions/rule-${meta.id}` };
+  }
+  const definitions: Schema = {
+    level: {
+      description: '"default" keeps the catalog levels (per environment); "off" removes the findings.',
+      enum: ['error', 'warning', 'note', 'off', 'default'],
+    },
+    environmentMatcher: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        namespaces: stringList('Namespace globs (picomatch).'),
+        paths: stringList('Path globs relative to the repository root.'),
+      },
+    },
+  };
+  for (const meta of rules) definitions[`rule-${meta.id}`] = ruleEntrySchema(meta);
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `${REPOSITORY_URL}/raw/main/schema/rules.config.schema.json`,
+    title: 'dapr-policy rules.config.json',
+    description: 'Configuration of dapr-policy. Every field is optional.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string' },
+      include: stringList('Globs of files to scan, relative to the repository root (default: YAML, JSON, .crt/.pem and chart .tpl files).'),
+      exclude: stringList('Globs of files not to scan (default: vendor/, third_party/, bower_components/, .terraform/). .git and node_modules are never scanned.'),
+      defaultNamespace: { type: 'string', minLength: 1, description: 'Namespace of resources that have none and that no kustomization sets.', default: 'default' },
+      environments: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Environment mapping, checked before the built-in heuristic.',
+        properties: { production: { $ref: '#/definitions/environmentMatcher' }, 'non-production': { $ref: '#/definitions/environmentMatcher' } },
+      },
+      knownAppIds: stringList('App-ids that run outside this repository: "name" in every namespace, "namespace/name" in one (DAPR102).'),
+      nonProductionAppIds: stringList('Globs that replace the built-in list of non-production app-id tokens (DAPR106).'),
+      allowedSidecarImages: stringList('Globs of sidecar images that may be set with dapr.io/sidecar-image (DAPR312).'),
+      certificateExpiryDays: { type: 'integer', minimum: 0, maximum: 3650, default: 30, description: 'Warn this many days before a certificate expires (DAPR403).' },
+      accessPolicy: {
+        type: 'object',
+        description: 'The intended access matrix (DAPR107): namespace glob → app-id → names of the components it may load.',
+        additionalProperties: { type: 'object', additionalProperties: stringList('Component names.') },
+      },
+      maxFileSize: { type: 'integer', minimum: 1, default: 5242880, description: 'Files larger than this many bytes are skipped and reported.' },
+      rules: {
+        type: 'object',
+        description: 'Rule levels and options, by rule id or name.',
+        additionalProperties: false,
+        properties: ruleProps,
+      },
+    },
+    definitions,
+  };
+}

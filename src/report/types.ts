@@ -1,0 +1,27 @@
+// What every formatter receives: the results and what it needs to describe them.
+import type { Result } from '../engine/policy.js';
+import type { Notification } from '../engine/types.js';
+import type { RuleMeta } from '../rules/types.js';
+
+export interface ReportInput {
+  results: readonly Result[];
+  notifications: readonly Notification[];
+  rules: readonly RuleMeta[];
+  filesScanned: number;
+  executionSuccessful: boolean;
+  /** Absolute scan root: only printed when absolute paths are asked for. */
+  root: string;
+}
+
+export interface FormatOptions {
+  /** Include suppressed results (SARIF `suppressions`). */
+  includeSuppressed?: boolean;
+  /** Colour terminal output. */
+  color?: boolean;
+  /** Folder file paths are shown relative to (stylish). */
+  cwd?: string;
+  /** SARIF automationDetails.id category. */
+  category?: string;
+}
+
+export type Formatter = (input: ReportInput, options: FormatOptions) => string;

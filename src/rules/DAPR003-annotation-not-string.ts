@@ -1,0 +1,47 @@
+// DAPR003 annotation-not-string: a dapr.io/* annotation whose YAML value is not a string.
+import { deployment } from './examples.js';
+import type { Rule } from './types.js';
+
+export const rule: Rule = {
+  meta: {
+    id: 'DAPR003',
+    name: 'annotation-not-string',
+    shortDescription: 'A dapr.io annotation value is not a YAML string, so the API server rejects the object.',
+    fullDescription:
+      'Reports a `dapr.io/*` pod annotation whose value is an unquoted boolean, number or null (`dapr.io/enabled: true`, `dapr.io/app-port: 8000`). Kubernetes annotations are a map of strings: the API server rejects the whole workload. Files are read as YAML 1.1, like Kubernetes does, so `yes`, `on` and `off` unquoted are booleans too.',
+    levels: { default: 'error' },
+    securitySeverity: 4.0,
+    tags: ['security', 'correctness', 'annotations'],
+    precision: 'very-high',
+    docs: {
+      why: 'The API server refuses an object whose annotation values are not strings, so the workload is never deployed, or a GitOps controller loops on a failed sync. It is the most common Dapr annotation mistake because `true` and `8000` look right.',
+      fix: 'Quote the value: `dapr.io/enabled: "true"`, `dapr.io/app-port: "8000"`.',
+      incorrect: [
+        {
+          files: { 'deploy/task-api.yaml': deployment('task-api', ['dapr.io/enabled: true', 'dapr.io/app-id: task-api', 'dapr.io/app-port: 8000']) },
+        },
+      ],
+      correct: [
+        {
+          files: { 'deploy/task-api.yaml': deployment('task-api', ['dapr.io/enabled: "true"', 'dapr.io/app-id: task-api', 'dapr.io/app-port: "8000"']) },
+        },
+      ],
+      notes: ['Other rules read an unquoted value by its text (`dapr.io/enabled: true` counts as enabled), so one mistake is reported once, here.'],
+    },
+  },
+  check({ model, report }) {
+    for (const a of model.apps) {
+      if (a.app.source !== 'kubernetes' || !a.app.pod) continue;
+      for (const ann of a.app.pod.annotations.values()) {
+        if (!ann.key.startsWith('dapr.io/') || ann.isString) continue;
+        const shown = ann.text === '' ? 'no value (null)' : `the unquoted value ${ann.text}`;
+        report({
+          message: `Annotation "${ann.key}" has ${shown}, not a string: the API server rejects the ${a.app.kind}. Quote it: "${ann.text}".`,
+          at: { pdoc: ann.pdoc, node: ann.valueNode ?? ann.pair.key },
+          on: a,
+          path: `annotations.${ann.key}`,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,108 @@
+// The rule contract: every rule module exports `meta` (what it is, its levels
+// per environment, its docs) beside `check` (what it finds). Docs pages, the
+// SARIF rule table and the config schema are all generated from `meta`.
+import type { Config } from '../engine/config-types.js';
+import type { AppInstance, Instance, Model, Placement } from '../engine/model.js';
+import type { NodeRef } from '../engine/resources.js';
+import type { Environment, LevelSetting, Location } from '../engine/types.js';
+
+/** Levels per environment. `default` applies to unclassified resources; a missing column means "same as default". */
+export interface LevelTable {
+  default: LevelSetting;
+  production?: LevelSetting;
+  nonProduction?: LevelSetting;
+}
+
+/** A docs example: a small repository (path → content) that the rule must (incorrect) or must not (correct) fire on. */
+export interface Example {
+  title?: string;
+  files: Record<string, string>;
+  /** rules.config.json content for the example, when it matters. */
+  config?: Record<string, unknown>;
+}
+
+export interface RuleOption {
+  name: string;
+  description: string;
+  /** JSON Schema of the option's value. */
+  schema: Record<string, unknown>;
+  default: unknown;
+}
+
+export interface RuleMeta {
+  id: string;
+  name: string;
+  /** One sentence, shown next to results (≤ 1024 chars). */
+  shortDescription: string;
+  /** What the rule checks, in full (≤ 1024 chars). */
+  fullDescription: string;
+  levels: LevelTable;
+  /** GitHub security-severity, 0.0–10.0; 0 for rules that are not security findings. */
+  securitySeverity: number;
+  tags: string[];
+  precision: 'very-high' | 'high' | 'medium' | 'low';
+  docs: {
+    /** Why it matters. */
+    why: string;
+    /** What to do instead. */
+    fix: string;
+    incorrect: Example[];
+    correct: Example[];
+    /** Extra notes: variants, limitations, where the catalog and Dapr's sources differ. */
+    notes?: string[];
+  };
+  options?: RuleOption[];
+}
+
+/** A finding as a rule reports it; the policy stage turns it into a result. */
+export interface Finding {
+  ruleId: string;
+  message: string;
+  at: NodeRef | Location;
+  related: Array<{ at: NodeRef | Location; label: string }>;
+  environment: Environment;
+  namespace?: string;
+  /** Stable identity of the resource (kind/namespace/name) for fingerprints. */
+  resourceKey: string;
+  /** Stable path inside the resource (`spec.metadata[redisPassword]`) for fingerprints. */
+  path: string;
+  /** Levels for a variant of the rule (secret stores in DAPR101, …); the rule's own table otherwise. */
+  levels?: LevelTable;
+  /** security-severity for a variant, when it differs from the rule's. */
+  securitySeverity?: number;
+  /** Kustomization entry point or self-hosted file the finding was evaluated through. */
+  via?: string;
+}
+
+export interface ReportInput {
+  message: string;
+  at: NodeRef | Location;
+  /** The instance the finding is about: gives environment, namespace and identity. */
+  on?: Placement & ({ resource: Instance['resource'] } | { app: AppInstance['app'] });
+  related?: Array<{ at: NodeRef | Location; label: string }>;
+  path?: string;
+  environment?: Environment;
+  namespace?: string;
+  resourceKey?: string;
+  levels?: LevelTable;
+  securitySeverity?: number;
+}
+
+export interface RuleContext {
+  model: Model;
+  config: Config;
+  /** This rule's options, defaults filled in. */
+  options: Record<string, unknown>;
+  /** The scan's clock (`--now`). */
+  now: Date;
+  /** Ids and names of every rule of this scan (for suppression comments). */
+  knownRules: ReadonlySet<string>;
+  /** Location of a JSON path in the config file, for findings about the config itself. */
+  locateConfig(path: Array<string | number>): Location | undefined;
+  report(finding: ReportInput): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): void;
+}

@@ -1,0 +1,70 @@
+// Test helpers: build a repository in a temporary folder, scan it, and reduce
+// results to what tests assert (rule id, file, line, column).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveConfig } from '../src/engine/config.js';
+import type { Result } from '../src/engine/policy.js';
+import { scan, type ScanResult } from '../src/engine/run.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const FIXTURES = path.resolve(HERE, 'fixtures');
+export const SHARED = path.resolve(HERE, '../../shared');
+export const CORPUS = path.join(SHARED, 'corpus');
+export const hasCorpus = fs.existsSync(path.join(CORPUS, 'MANIFEST.md'));
+/** A fixed clock, so time-based results never drift. */
+export const NOW = new Date('2026-11-28T12:00:00Z');
+
+export function tmpDir(prefix = 'dapr-policy-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Writes files (path → content) under a new temporary folder and returns it. */
+export function writeTree(files: Record<string, string | Buffer>, config?: Record<string, unknown>): string {
+  const dir = tmpDir();
+  for (const [rel, content] of Object.entries(files)) {
+    const abs = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, content);
+  }
+  if (config) fs.writeFileSync(path.join(dir, 'rules.config.json'), JSON.stringify(config, null, 2));
+  return dir;
+}
+
+export interface ScanOpts {
+  now?: Date;
+  reportOnly?: { files: string[]; dirs?: string[] };
+  dirs?: string[];
+}
+
+/** Scans a folder as the repository root, with the config found there. */
+export function scanDir(root: string, opts: ScanOpts = {}): ScanResult {
+  return scan({ root, config: resolveConfig({ root }), now: opts.now ?? NOW, reportOnly: opts.reportOnly, dirs: opts.dirs });
+}
+
+export function scanFiles(files: Record<string, string | Buffer>, config?: Record<string, unknown>, opts: ScanOpts = {}): ScanResult {
+  return scanDir(writeTree(files, config), opts);
+}
+
+export function scanFixture(name: string, opts: ScanOpts = {}): ScanResult {
+  return scanDir(path.join(FIXTURES, name), opts);
+}
+
+export interface Hit {
+  rule: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+export function hits(results: readonly Result[], rule?: string): Hit[] {
+  return results
+    .filter((r) => !rule || r.ruleId === rule)
+    .map((r) => ({ rule: r.ruleId, file: r.location.file, line: r.location.region.startLine, column: r.location.region.startColumn }));
+}
+
+/** Results of one rule, unsuppressed. */
+export function of(result: ScanResult, rule: string): Result[] {
+  return result.results.filter((r) => r.ruleId === rule && !r.suppression);
+}
