@@ -110,3 +110,24 @@ export function isFalsy(value: string): boolean {
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export const APP_PROTOCOLS = ['http', 'grpc', 'https', 'grpcs', 'h2c'] as const;
 export const SECCOMP_TYPES = ['Unconfined', 'RuntimeDefault', 'Localhost'] as const;
+
+/**
+ * Keys people write that the injector does not know, with what they meant:
+ * names from before Dapr 1.0 (`dapr.io/id`, `dapr.io/port`) and common
+ * near-misses whose edit distance points elsewhere.
+ */
+export const ANNOTATION_MISTAKES: Readonly<Record<string, string>> = {
+  'dapr.io/id': 'dapr.io/app-id',
+  'dapr.io/port': 'dapr.io/app-port',
+  'dapr.io/protocol': 'dapr.io/app-protocol',
+  'dapr.io/max-concurrency': 'dapr.io/app-max-concurrency',
+  'dapr.io/ssl': 'dapr.io/app-ssl',
+  'dapr.io/profiling': 'dapr.io/enable-profiling',
+  'dapr.io/api-token': 'dapr.io/api-token-secret',
+  'dapr.io/app-token': 'dapr.io/app-token-secret',
+  'dapr.io/listen-addresses': 'dapr.io/sidecar-listen-addresses',
+  'dapr.io/sidecar-listen-address': 'dapr.io/sidecar-listen-addresses',
+  'dapr.io/api-logging': 'dapr.io/enable-api-logging',
+  'dapr.io/enable': 'dapr.io/enabled',
+  'dapr.io/configuration': 'dapr.io/config',
+};

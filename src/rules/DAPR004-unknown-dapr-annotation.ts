@@ -1,5 +1,5 @@
 // DAPR004 unknown-dapr-annotation: a dapr.io/* key the injector does not know.
-import { KNOWN_ANNOTATION_KEYS } from '../knowledge/annotations.js';
+import { ANNOTATION_MISTAKES, KNOWN_ANNOTATION_KEYS } from '../knowledge/annotations.js';
 import { deployment } from './examples.js';
 import { nearest } from './helpers.js';
 import type { Rule } from './types.js';
@@ -40,7 +40,8 @@ export const rule: Rule = {
       if (a.app.source !== 'kubernetes' || !a.app.pod) continue;
       for (const ann of a.app.pod.annotations.values()) {
         if (!/^dapr\.io[/.]/.test(ann.key) || known.has(ann.key)) continue;
-        const suggestion = nearest(ann.key.replace(/^dapr\.io\./, 'dapr.io/'), KNOWN_ANNOTATION_KEYS);
+        const normalized = ann.key.replace(/^dapr\.io\./, 'dapr.io/');
+        const suggestion = ANNOTATION_MISTAKES[normalized] ?? nearest(normalized, KNOWN_ANNOTATION_KEYS);
         report({
           message: `Unknown annotation "${ann.key}": the Dapr sidecar injector ignores it.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
           at: { pdoc: ann.pdoc, node: ann.pair.key },
