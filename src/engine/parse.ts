@@ -2,7 +2,7 @@
 // has an exact line and column. A file that does not parse yields one syntax
 // problem at the parser's position and the scan goes on.
 import fs from 'node:fs';
-import { LineCounter, parseAllDocuments, type Tags } from 'yaml';
+import { type Document, LineCounter, parseAllDocuments, type Tags, visit } from 'yaml';
 import type { ParsedDoc } from './yaml.js';
 import type { Region, SourceFile } from './types.js';
 
@@ -63,6 +63,37 @@ function isValidUtf8(buf: Buffer): boolean {
 export interface ParseOptions {
   /** Upper bound on documents read from one file. */
   maxDocuments?: number;
+  /** yaml's maxAliasCount: how much aliases may expand before a document is treated as an alias bomb. */
+  maxAliasCount?: number;
+}
+
+export const DEFAULT_MAX_ALIAS_COUNT = 100;
+
+/** Offset of the first alias of a document, or undefined when it has none. */
+function firstAlias(doc: Document.Parsed): number | undefined {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      at = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return at;
+}
+
+/**
+ * A document whose aliases expand beyond the limit (a "billion laughs") is not
+ * trusted: expanding it would exhaust memory. yaml's own check fails fast.
+ */
+function aliasBomb(doc: Document.Parsed, maxAliasCount: number): number | undefined {
+  const at = firstAlias(doc);
+  if (at === undefined) return undefined;
+  try {
+    doc.toJS({ maxAliasCount });
+    return undefined;
+  } catch (e) {
+    return e instanceof ReferenceError || /alias/i.test((e as Error).message) ? at : undefined;
+  }
 }
 
 export function parseText(file: SourceFile, text: string, opts: ParseOptions = {}): ParsedFile {
@@ -84,8 +115,18 @@ export function parseText(file: SourceFile, text: string, opts: ParseOptions = {
     nextStart = endLine + 1;
     const err = doc.errors[0];
     if (err) {
-      if (!out.syntax) out.syntax = { file: file.path, region: regionAt(lineCounter, err.pos[0], err.pos[1]), message: cleanMessage(err.message) };
+      if (!out.syntax) {
+        const [start, end] = errorOffsets(text, err.message, err.pos);
+        out.syntax = { file: file.path, region: regionAt(lineCounter, start, end), message: cleanMessage(err.message) };
+      }
       continue; // a document that does not parse is not trusted as a resource
+    }
+    if (text.includes('*')) {
+      const bomb = aliasBomb(doc, opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT);
+      if (bomb !== undefined) {
+        if (!out.syntax) out.syntax = { file: file.path, region: regionAt(lineCounter, bomb, bomb + 1), message: `Aliases expand beyond the limit of ${opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT} (a "billion laughs" alias bomb?); the document was not checked` };
+        continue;
+      }
     }
     out.docs.push(pdoc);
   }
@@ -107,6 +148,23 @@ export function parseFile(file: SourceFile, opts: ParseOptions = {}): ParsedFile
     if (!decoded.text) parsed.docs = [];
   }
   return parsed;
+}
+
+/**
+ * Where to point for a parse error. The parser reports where it noticed the
+ * problem; an unclosed quote is noticed at the end of the file, so point at the
+ * opening quote instead, and never past the last character.
+ */
+function errorOffsets(text: string, message: string, pos: [number, number]): [number, number] {
+  const quote = /^Missing closing (["'])quote/.exec(message);
+  if (quote) {
+    const open = text.lastIndexOf(quote[1], Math.min(pos[0], text.length) - 1);
+    if (open !== -1) return [open, open + 1];
+  }
+  if (pos[0] < text.length) return pos;
+  let last = text.length - 1;
+  while (last > 0 && /\s/.test(text[last])) last--;
+  return [Math.max(0, last), Math.max(0, last) + 1];
 }
 
 function regionAt(lc: LineCounter, start: number, end: number): Region {

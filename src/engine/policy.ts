@@ -117,12 +117,17 @@ export function applyPolicy(input: PolicyInput): Result[] {
     if (level === 'off') continue;
     const location = resolveLocation(finding.at);
     if (input.reportOnly && !input.reportOnly(location.file)) continue;
-    const key = [finding.ruleId, location.file, regionKey(location.region), finding.message].join('\u0000');
+    // One source node judged through several instances (kustomize overlays) is one result.
+    const key = [finding.ruleId, location.file, regionKey(location.region), finding.path].join('\u0000');
     const placement = { namespace: finding.namespace, environment: finding.environment, via: finding.via };
     const existing = merged.get(key);
     if (existing) {
       existing.placements.push(placement);
-      if (LEVEL_RANK[level] > LEVEL_RANK[existing.level]) existing.level = level;
+      if (LEVEL_RANK[level] > LEVEL_RANK[existing.level]) {
+        // The message of the most severe instance speaks for the result.
+        existing.level = level;
+        existing.finding = finding;
+      }
       continue;
     }
     const related = finding.related.map((r) => resolveLocation(r.at, r.label));
