@@ -47,7 +47,7 @@ describe('what GitHub code scanning reads', () => {
   };
   const result = scanFiles(files);
   const log = sarifOf(result);
-  const run = log.runs[0];
+  const run = { ...log.runs[0], results: log.runs[0].results ?? [] };
 
   it('has one run, the full rule table and a stable tool identity', () => {
     expect(log.version).toBe('2.1.0');
@@ -91,7 +91,7 @@ describe('what GitHub code scanning reads', () => {
 
   it('leaves suppressed results out unless asked, then marks them inSource with the justification', () => {
     expect(run.results.some((r) => r.locations?.[0].physicalLocation?.artifactLocation?.uri === 'deploy/ok.yaml')).toBe(false);
-    const withSuppressed = sarifOf(result, true).runs[0].results.find((r) => r.locations?.[0].physicalLocation?.artifactLocation?.uri === 'deploy/ok.yaml');
+    const withSuppressed = (sarifOf(result, true).runs[0].results ?? []).find((r) => r.locations?.[0].physicalLocation?.artifactLocation?.uri === 'deploy/ok.yaml');
     expect(withSuppressed?.suppressions).toEqual([
       { kind: 'inSource', justification: 'shared', location: { physicalLocation: { artifactLocation: { uri: 'deploy/ok.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 4, startColumn: 3, endLine: 4, endColumn: 52 } } } },
     ]);

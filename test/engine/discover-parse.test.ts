@@ -1,0 +1,120 @@
+// discover and parse: what is read, what is skipped, and exact positions.
+import { describe, expect, it } from 'vitest';
+import { discover } from '../../src/engine/discover.js';
+import { hits, scanFiles, writeTree } from '../helpers.js';
+
+const COMP = 'apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: c\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\n';
+
+describe('discover', () => {
+  it('reads manifests, PEM files and chart templates; skips .git, node_modules and vendored folders', () => {
+    const dir = writeTree({
+      'a.yaml': '',
+      'b.yml': '',
+      'c.json': '{}',
+      'certs/ca.crt': '',
+      'certs/key.pem': '',
+      'README.md': '',
+      'chart/Chart.yaml': 'name: x\n',
+      'chart/values.yaml': '',
+      'chart/templates/deploy.yaml': '{{ .Values.x }}',
+      'chart/templates/_helpers.tpl': '',
+      'chart/templates/sub/more.yaml': '',
+      'notachart/templates/x.yaml': '',
+      'loose.tpl': '',
+      '.git/config.yaml': '',
+      'node_modules/pkg/a.yaml': '',
+      'vendor/lib/a.yaml': '',
+      'deep/node_modules/b.yaml': '',
+      '.dapr/resources/c.yaml': '',
+    });
+    const files = discover({ root: dir }).files.map((f) => `${f.path} ${f.kind}`);
+    expect(files).toEqual([
+      '.dapr/resources/c.yaml yaml',
+      'a.yaml yaml',
+      'b.yml yaml',
+      'c.json yaml',
+      'certs/ca.crt pem',
+      'certs/key.pem pem',
+      'chart/Chart.yaml yaml',
+      'chart/templates/_helpers.tpl helm-template',
+      'chart/templates/deploy.yaml helm-template',
+      'chart/templates/sub/more.yaml helm-template',
+      'chart/values.yaml yaml',
+      'notachart/templates/x.yaml yaml',
+    ]);
+  });
+
+  it('applies include and exclude globs from the config, relative to the root', () => {
+    const dir = writeTree({ 'deploy/a.yaml': '', 'deploy/skip/b.yaml': '', 'docs/c.yaml': '', 'vendor/d.yaml': '' });
+    const files = discover({ root: dir, include: ['deploy/**/*.yaml', 'vendor/**'], exclude: ['**/skip/**'] }).files.map((f) => f.path);
+    expect(files).toEqual(['deploy/a.yaml', 'vendor/d.yaml']);
+  });
+
+  it('walks only the given folders, keeping paths relative to the root', () => {
+    const dir = writeTree({ 'deploy/a.yaml': '', 'other/b.yaml': '' });
+    expect(discover({ root: dir, dirs: [`${dir}/deploy`] }).files.map((f) => f.path)).toEqual(['deploy/a.yaml']);
+  });
+});
+
+describe('parse', () => {
+  it('reads every document of a multi-document file with exact positions', () => {
+    const result = scanFiles({ 'multi.yaml': `---\n${COMP}---\n\n# comment\n${COMP.replace('name: c', 'name: d')}` });
+    expect(hits(result.results)).toEqual([
+      { rule: 'DAPR101', file: 'multi.yaml', line: 5, column: 9 },
+      { rule: 'DAPR101', file: 'multi.yaml', line: 16, column: 9 },
+    ]);
+  });
+
+  it('reads JSON manifests, and ignores JSON files that are not manifests', () => {
+    const json = JSON.stringify({ apiVersion: 'dapr.io/v1alpha1', kind: 'Component', metadata: { name: 'j' }, spec: { type: 'state.redis', version: 'v1', metadata: [] } }, null, 2);
+    const result = scanFiles({ 'c.json': `${json}\n`, 'tsconfig.json': '{ // comments are not JSON\n "compilerOptions": {} }\n', 'package.json': '{"name": "x"}' });
+    expect(hits(result.results)).toEqual([{ rule: 'DAPR101', file: 'c.json', line: 5, column: 13 }]);
+  });
+
+  it('keeps columns right on CRLF files and after a byte-order mark', () => {
+    const crlf = scanFiles({ 'crlf.yaml': COMP.replace(/\n/g, '\r\n') });
+    expect(hits(crlf.results)).toEqual([{ rule: 'DAPR101', file: 'crlf.yaml', line: 4, column: 9 }]);
+    const bom = scanFiles({ 'bom.yaml': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(COMP)]) });
+    expect(hits(bom.results)).toEqual([{ rule: 'DAPR101', file: 'bom.yaml', line: 4, column: 9 }]);
+  });
+
+  it('reads YAML 1.1 booleans as Kubernetes does, and does not parse chart templates', () => {
+    const result = scanFiles({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: x\nversion: 1.0.0\n',
+      'chart/templates/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  annotations: {{- toYaml . | nindent 4 }}\n',
+      'app.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  template:\n    metadata:\n      annotations:\n        dapr.io/enabled: yes\n    spec:\n      containers: [{ name: a, image: a }]\n',
+    });
+    expect(hits(result.results)).toEqual([{ rule: 'DAPR003', file: 'app.yaml', line: 9, column: 26 }]);
+  });
+});
+
+describe('workload kinds', () => {
+  const annotations = '      annotations:\n        dapr.io/enabled: "true"\n        dapr.io/app-id: "APP"\n';
+  it('finds the pod template of every workload kind in the catalog', () => {
+    const docs = [
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: deployment}\nspec:\n  template:\n    metadata:\n${annotations.replace('APP', 'deployment')}`,
+      `apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: statefulset}\nspec:\n  template:\n    metadata:\n${annotations.replace('APP', 'statefulset')}`,
+      `apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: daemonset}\nspec:\n  template:\n    metadata:\n${annotations.replace('APP', 'daemonset')}`,
+      `apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: replicaset}\nspec:\n  template:\n    metadata:\n${annotations.replace('APP', 'replicaset')}`,
+      `apiVersion: batch/v1\nkind: Job\nmetadata: {name: job}\nspec:\n  template:\n    metadata:\n${annotations.replace('APP', 'job')}`,
+      `apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: cronjob}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        metadata:\n${annotations.replace('APP', 'cronjob').replace(/^/gm, '    ').trimEnd()}\n`,
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod\n${annotations.replace('APP', 'pod').replace(/^ {4}/gm, '')}`,
+      `apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: rollout}\nspec:\n  template:\n    metadata:\n${annotations.replace('APP', 'rollout')}`,
+      `apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: knative}\nspec:\n  template:\n    metadata:\n${annotations.replace('APP', 'knative')}`,
+      `apiVersion: v1\nkind: Service\nmetadata: {name: plain-service}\nspec:\n  selector: {app: x}\n`,
+    ];
+    const result = scanFiles({ 'all.yaml': docs.join('---\n') });
+    expect(result.model.apps.map((a) => `${a.app.kind}:${a.app.appId?.value}`)).toEqual([
+      'Deployment:deployment',
+      'StatefulSet:statefulset',
+      'DaemonSet:daemonset',
+      'ReplicaSet:replicaset',
+      'Job:job',
+      'CronJob:cronjob',
+      'Pod:pod',
+      'Rollout:rollout',
+      'Service:knative',
+    ]);
+    expect(result.model.ofType('service').map((s) => s.resource.name)).toEqual(['plain-service']);
+  });
+});
