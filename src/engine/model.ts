@@ -5,11 +5,12 @@
 // which component. Rules query this; they never re-walk files.
 import path from 'node:path';
 import type { Config } from './config-types.js';
-import { EnvironmentClassifier } from './environment.js';
+import { EnvironmentClassifier, environmentOfName } from './environment.js';
+import type { DaprInstall } from './extract/helm-values.js';
 import type { Extracted } from './extract/index.js';
 import { kubernetesApp } from './extract/kubernetes.js';
 import type { ParsedFile, SyntaxProblem } from './parse.js';
-import type { Component, ComposeFile, DaprApp, Kustomization, MultiAppRun, Resource, ResourceOf, ResourceType, Str } from './resources.js';
+import type { Component, ComposeFile, DaprApp, Kustomization, MultiAppRun, NodeRef, Resource, ResourceOf, ResourceType, Str } from './resources.js';
 import type { SuppressionComment } from './suppressions.js';
 import type { Environment, Notification, SourceFile } from './types.js';
 import type { ParsedDoc } from './yaml.js';
@@ -79,6 +80,24 @@ export interface Model {
   isKnownAppId(namespace: string, appId: string): boolean;
   accessMatrix(): NamespaceMatrix[];
   environmentOfFile(file: string): Environment;
+  /** Secrets the repository manages in a namespace (Secret, SealedSecret, ExternalSecret, kustomize secretGenerator). */
+  secretsIn(namespace: string): SecretSource[];
+  /** The Configuration(s) an app loads: `dapr.io/config` in its namespace, or its self-hosted config file. */
+  configurationsFor(app: AppInstance): Array<Instance<ResourceOf<'configuration'>>>;
+  /** Values the repository gives the Dapr Helm chart, placed in an environment. */
+  daprInstalls: Array<DaprInstall & Placement>;
+  /** `.crt` / `.pem` files, read as text. */
+  pemFiles: ParsedFile[];
+}
+
+export interface SecretSource {
+  kind: 'Secret' | 'SealedSecret' | 'ExternalSecret' | 'secretGenerator';
+  /** The Secret name other resources reference. */
+  name: string;
+  keys: Set<string>;
+  /** True when any key may exist (ExternalSecret dataFrom, generator env files). */
+  anyKey: boolean;
+  at: NodeRef;
 }
 
 export interface ModelInput {
@@ -98,17 +117,19 @@ interface Reach {
   kubernetes: boolean;
 }
 
-/** Which files each kustomization entry point reaches, with the namespace the outermost kustomization sets. */
-function kustomizeReach(kustomizations: Kustomization[], fileSet: Set<string>): Map<string, Reach[]> {
+/** Which files (and kustomizations) each kustomization entry point reaches, with the namespace the outermost kustomization sets. */
+function kustomizeReach(kustomizations: Kustomization[], fileSet: Set<string>): { files: Map<string, Reach[]>; kustomizations: Map<string, Reach[]> } {
   const byDir = new Map(kustomizations.map((k) => [k.dir, k]));
   const included = new Set<string>();
   for (const k of kustomizations) for (const r of k.resources) if (byDir.has(r.value)) included.add(r.value);
   const reach = new Map<string, Reach[]>();
-  const add = (file: string, r: Reach): void => {
-    const list = reach.get(file) ?? [];
+  const kReach = new Map<string, Reach[]>();
+  const addTo = (map: Map<string, Reach[]>, key: string, r: Reach): void => {
+    const list = map.get(key) ?? [];
     if (!list.some((x) => x.via === r.via)) list.push(r);
-    reach.set(file, list);
+    map.set(key, list);
   };
+  const add = (file: string, r: Reach): void => addTo(reach, file, r);
   const byFolder = new Map<string, string[]>();
   for (const f of fileSet) {
     const d = path.posix.dirname(f);
@@ -125,6 +146,7 @@ function kustomizeReach(kustomizations: Kustomization[], fileSet: Set<string>): 
       if (stack.has(k.dir)) return;
       stack.add(k.dir);
       const effective = ns ?? k.namespace?.value;
+      addTo(kReach, k.dir, { namespace: effective, via, kubernetes: true });
       for (const r of k.resources) {
         const sub = byDir.get(r.value);
         if (sub) walk(sub, effective, stack);
@@ -135,7 +157,7 @@ function kustomizeReach(kustomizations: Kustomization[], fileSet: Set<string>): 
     };
     walk(entry, undefined, new Set());
   }
-  return reach;
+  return { files: reach, kustomizations: kReach };
 }
 
 /** Component files that a Multi-App Run or compose project loads: they live in its pseudo-namespace. */
@@ -169,7 +191,8 @@ export function buildModel(input: ModelInput): Model {
   const classifier = new EnvironmentClassifier(config);
   const fileSet = new Set(input.files.map((f) => f.path));
   const patchFiles = new Set(extracted.kustomizations.flatMap((k) => k.patches.map((p) => p.value)));
-  const kReach = kustomizeReach(extracted.kustomizations, fileSet);
+  const kustomize = kustomizeReach(extracted.kustomizations, fileSet);
+  const kReach = kustomize.files;
   const sReach = selfHostedReach(extracted, fileSet);
 
   const place = (file: string, declared: string | undefined, r: Reach | undefined): Placement => {
@@ -199,7 +222,40 @@ export function buildModel(input: ModelInput): Model {
     for (const app of src.apps) apps.push({ ...p, app });
   }
 
-  return new ModelImpl(input, instances, apps, classifier);
+  const installs = extracted.daprInstalls.map((i) => ({ ...i, ...placeInstall(i, config.defaultNamespace, classifier) }));
+  const secrets = secretIndex(instances, extracted.kustomizations, kustomize.kustomizations, config.defaultNamespace);
+  return new ModelImpl(input, instances, apps, classifier, installs, secrets);
+}
+
+/** A values file named for an environment (values-prod.yaml) says which one it is for. */
+function placeInstall(install: DaprInstall, defaultNamespace: string, classifier: EnvironmentClassifier): Placement {
+  const namespace = install.namespace ?? defaultNamespace;
+  let environment = classifier.classify({ namespace, kubernetesNamespace: install.namespace !== undefined, paths: install.paths });
+  const stem = /^values[-.](.+)\.ya?ml$/.exec(install.paths[0].split('/').pop() ?? '')?.[1];
+  if (environment === 'unclassified' && stem) environment = environmentOfName(stem) ?? 'unclassified';
+  return { namespace, environment, kubernetes: true };
+}
+
+function secretIndex(instances: Instance[], kustomizations: Kustomization[], kReach: Map<string, Reach[]>, defaultNamespace: string): Map<string, SecretSource[]> {
+  const index = new Map<string, SecretSource[]>();
+  const add = (ns: string, s: SecretSource): void => {
+    const list = index.get(ns) ?? [];
+    list.push(s);
+    index.set(ns, list);
+  };
+  for (const inst of instances) {
+    const r = inst.resource;
+    if (r.type !== 'secret' && r.type !== 'sealedsecret' && r.type !== 'externalsecret') continue;
+    const kind = r.type === 'secret' ? 'Secret' : r.type === 'sealedsecret' ? 'SealedSecret' : 'ExternalSecret';
+    add(inst.namespace, { kind, name: r.secretName ?? r.name ?? '', keys: r.keys, anyKey: r.anyKey, at: { pdoc: r.pdoc, node: r.nameNode ?? r.root } });
+  }
+  for (const k of kustomizations) {
+    for (const gen of k.secretGenerators) {
+      const placements = kReach.get(k.dir) ?? [{ namespace: k.namespace?.value, via: k.dir, kubernetes: true }];
+      for (const p of placements) add(p.namespace ?? defaultNamespace, { kind: 'secretGenerator', name: gen.name.value, keys: gen.keys, anyKey: gen.anyKey, at: gen.name });
+    }
+  }
+  return index;
 }
 
 function hasDaprAnnotations(annotations: Map<string, unknown>): boolean {
@@ -227,12 +283,17 @@ class ModelImpl implements Model {
   private readonly known: { anywhere: Set<string>; byNamespace: Set<string> };
   private matrix?: NamespaceMatrix[];
 
+  pemFiles: ParsedFile[];
+
   constructor(
     input: ModelInput,
     readonly instances: Instance[],
     readonly apps: AppInstance[],
     private readonly classifier: EnvironmentClassifier,
+    readonly daprInstalls: Array<DaprInstall & Placement>,
+    private readonly secrets: Map<string, SecretSource[]>,
   ) {
+    this.pemFiles = input.parsed.filter((p) => p.file.kind === 'pem');
     this.root = input.root;
     this.config = input.config;
     if (input.configFile) this.configFile = input.configFile;
@@ -304,6 +365,24 @@ class ModelImpl implements Model {
   accessMatrix(): NamespaceMatrix[] {
     this.matrix ??= computeMatrix(this);
     return this.matrix;
+  }
+
+  secretsIn(namespace: string): SecretSource[] {
+    return this.secrets.get(namespace) ?? [];
+  }
+
+  configurationsFor(app: AppInstance): Array<Instance<ResourceOf<'configuration'>>> {
+    const configs = this.instancesIn('configuration', app.namespace);
+    if (!app.kubernetes) {
+      const file = app.app.configFile?.value;
+      return file ? configs.filter((c) => c.resource.pdoc.file.path === file) : [];
+    }
+    const name = app.app.settings.get('config')?.value;
+    if (!name) return [];
+    const named = configs.filter((c) => c.resource.name === name);
+    // Through a kustomize overlay, the Configuration of the same overlay is the one deployed with the app.
+    const sameVia = named.filter((c) => c.via === app.via);
+    return sameVia.length > 0 ? sameVia : named;
   }
 }
 

@@ -140,6 +140,14 @@ function isJsonManifest(buf: Buffer): boolean {
 
 export function parseFile(file: SourceFile, opts: ParseOptions = {}): ParsedFile {
   const buf = readSource(file);
+  if (file.kind === 'pem') {
+    // Certificates and keys are text for the PEM rules, not YAML.
+    const text = decode(buf).text;
+    const lineCounter = new LineCounter();
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    return { file, text, lineCounter, docs: [] };
+  }
   if (file.path.endsWith('.json') && !isJsonManifest(buf)) return { file, text: '', lineCounter: new LineCounter(), docs: [] };
   const decoded = decode(buf);
   const parsed = parseText(file, decoded.text, opts);

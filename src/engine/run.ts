@@ -52,7 +52,7 @@ function repoIndex(files: SourceFile[]): RepoIndex {
 function parseAll(files: SourceFile[], notifications: Notification[]): ParsedFile[] {
   const parsed: ParsedFile[] = [];
   for (const file of files) {
-    if (file.kind !== 'yaml') continue;
+    if (file.kind === 'helm-template') continue;
     try {
       parsed.push(parseFile(file));
     } catch (e) {

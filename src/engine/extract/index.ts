@@ -6,6 +6,7 @@ import type { ComposeFile, Kustomization, MultiAppRun, Resource } from '../resou
 import type { ParsedDoc } from '../yaml.js';
 import { composeApps, composeBaseName, isComposeFile, isOverrideFile } from './compose.js';
 import { DAPR_GROUP, daprResource } from './dapr.js';
+import { type DaprInstall, daprInstalls } from './helm-values.js';
 import { kubernetesResource, resourceBase } from './kubernetes.js';
 import { isKustomizationFile, kustomization } from './kustomize.js';
 import { isMultiAppRun, multiAppRun, type RepoIndex } from './multi-app-run.js';
@@ -17,10 +18,12 @@ export interface Extracted {
   composeFiles: ComposeFile[];
   /** Documents that are none of the above (Helm values, CI files, …). */
   plainDocs: ParsedDoc[];
+  /** Values given to the Dapr Helm chart (chart values files, HelmReleases, Argo CD Applications). */
+  daprInstalls: DaprInstall[];
 }
 
 export function extract(files: ParsedFile[], repo: RepoIndex): Extracted {
-  const out: Extracted = { resources: [], kustomizations: [], multiAppRuns: [], composeFiles: [], plainDocs: [] };
+  const out: Extracted = { resources: [], kustomizations: [], multiAppRuns: [], composeFiles: [], plainDocs: [], daprInstalls: [] };
   const composeDocs = new Map<string, ParsedDoc[]>();
   for (const file of files) {
     const isKustomization = isKustomizationFile(file.file.path);
@@ -56,5 +59,6 @@ export function extract(files: ParsedFile[], repo: RepoIndex): Extracted {
     const apps = composeApps(ordered);
     if (apps.length > 0) out.composeFiles.push({ pdoc: ordered[0], apps });
   }
+  out.daprInstalls = daprInstalls(out.plainDocs, out.resources);
   return out;
 }
