@@ -94,8 +94,10 @@ export interface DaprApp {
   pod?: PodTemplate;
   /** Multi-App Run / compose file that declares the app. */
   sourceFile?: string;
-  /** Compose: environment variable names set on the daprd service. */
+  /** Compose: environment variables set on the daprd service. */
   environment?: Map<string, Str>;
+  /** Compose: `env_file` entries of the daprd service (their contents are not read). */
+  envFiles?: Str[];
   /** Compose: host-published ports of the daprd service (and of the service whose network it shares). */
   publishedPorts?: PublishedPort[];
   /** Multi-App Run / compose: component folders (root-relative) this app loads. */

@@ -188,6 +188,19 @@ function environment(frags: Fragment[]): Map<string, Str> {
   return env;
 }
 
+function envFiles(frags: Fragment[]): Str[] {
+  const out: Str[] = [];
+  for (const f of frags) {
+    const node = child(f.map, 'env_file', f.pdoc);
+    const items = isScalar(node) ? [node] : seqItems(node, f.pdoc);
+    for (const item of items) {
+      const v = isMap(item) ? scalarText(child(item, 'path', f.pdoc), f.pdoc) : scalarText(item, f.pdoc);
+      if (v) out.push({ value: v, pdoc: f.pdoc, node: item });
+    }
+  }
+  return out;
+}
+
 /** Parses compose's short port syntax `[ip:][host:]container[/proto]` and the long form. */
 function publishedPorts(frags: Fragment[], service: string): PublishedPort[] {
   const out: PublishedPort[] = [];
@@ -279,6 +292,7 @@ export function composeApps(files: ParsedDoc[]): DaprApp[] {
       settings,
       sourceFile: main.pdoc.file.path,
       environment: environment(frags),
+      envFiles: envFiles(frags),
       publishedPorts: ports,
       resourcesPaths: resourcePaths.map((t) => hostPath(frags, t.value, baseDir)).filter((p): p is string => p !== undefined),
     };
