@@ -5,21 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { CONFIG_FILE_NAME, ConfigError, findUp, gitRoot, resolveConfig } from './engine/config.js';
-import { levelRank } from './engine/policy.js';
-import { scan } from './engine/run.js';
-import type { Level } from './engine/types.js';
+import { CONFIG_FILE_NAME, ConfigError } from './engine/config.js';
+import { exitStatus, FAIL_ON, type FailOn, invokeScan, reportInput, statOf, UsageError } from './invoke.js';
 import { levelColumns, severityBand } from './meta/levels.js';
 import { TOOL_VERSION } from './meta/project.js';
 import { recommendedConfigText } from './meta/recommended-config.js';
 import { FORMAT_NAMES, FORMATS, type FormatName } from './report/index.js';
 import { allRules } from './rules/index.js';
-
-/** A usage problem: printed without a stack, exit code 2. */
-export class UsageError extends Error {}
-
-const FAIL_ON = ['error', 'warning', 'note', 'none'] as const;
-type FailOn = (typeof FAIL_ON)[number];
 
 export interface ScanArgs {
   paths: string[];
@@ -42,36 +34,6 @@ export interface Io {
   isTTY: boolean;
 }
 
-function exists(p: string): fs.Stats | undefined {
-  try {
-    return fs.statSync(p);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Root = `--root`, else the nearest folder at or above the first path holding rules.config.json or .git, else that path. */
-export function resolveRoot(paths: string[], explicit: string | undefined, cwd: string): string {
-  if (explicit) {
-    const r = path.resolve(cwd, explicit);
-    if (!exists(r)?.isDirectory()) throw new UsageError(`--root ${explicit}: not a folder.`);
-    return r;
-  }
-  const first = path.resolve(cwd, paths[0]);
-  const start = exists(first)?.isDirectory() ? first : path.dirname(first);
-  const stop = gitRoot(start);
-  const cfg = findUp(start, CONFIG_FILE_NAME, stop);
-  if (cfg) return path.dirname(cfg);
-  return stop ?? start;
-}
-
-function parseNow(now: string | undefined): Date {
-  if (now === undefined) return new Date();
-  const d = new Date(now);
-  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(now)) throw new UsageError(`--now ${now}: expected an ISO date such as 2026-11-28 or 2026-11-28T12:00:00Z.`);
-  return d;
-}
-
 function writeOutput(file: string, text: string, io: Io): void {
   const abs = path.resolve(io.cwd, file);
   fs.mkdirSync(path.dirname(abs), { recursive: true });
@@ -79,34 +41,19 @@ function writeOutput(file: string, text: string, io: Io): void {
 }
 
 export function runScan(args: ScanArgs, io: Io): number {
-  const paths = args.paths.length > 0 ? args.paths : ['.'];
-  for (const p of paths) if (!exists(path.resolve(io.cwd, p))) throw new UsageError(`${p}: no such file or folder.`);
-  const root = resolveRoot(paths, args.root, io.cwd);
-  const abs = paths.map((p) => path.resolve(io.cwd, p));
-  for (const [i, a] of abs.entries()) {
-    const rel = path.relative(root, a);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new UsageError(`${paths[i]}: outside the scan root ${path.relative(io.cwd, root) || '.'} (set --root).`);
-  }
-  const files = abs.filter((a) => exists(a)?.isFile());
-  const dirs = abs.filter((a) => exists(a)?.isDirectory());
-  const loaded = resolveConfig({ explicit: args.config, root });
-  const now = parseNow(args.now);
-  // Given files (pre-commit), the model is the whole repository and only their findings are reported.
-  const reportOnly = files.length > 0 ? { files: files.map((f) => path.relative(root, f).split(path.sep).join('/')), dirs: dirs.map((d) => path.relative(root, d).split(path.sep).join('/')) } : undefined;
-  const result = scan({ root, dirs: reportOnly ? undefined : dirs, config: loaded, now, reportOnly });
+  const invoked = invokeScan({ paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now });
+  const { result } = invoked;
   const shown = args.quiet ? result.results.filter((r) => r.level === 'error') : result.results;
-  const formatter = FORMATS[args.format];
-  const text = formatter(
-    { results: shown, notifications: result.notifications, rules: result.rules, filesScanned: result.model.files.length, executionSuccessful: result.executionSuccessful, root },
-    { includeSuppressed: args.includeSuppressed, color: args.color ?? (io.isTTY && !process.env.NO_COLOR && !args.output), cwd: io.cwd, category: args.category },
-  );
+  const text = FORMATS[args.format](reportInput(invoked, shown, args.format === 'markdown'), {
+    includeSuppressed: args.includeSuppressed,
+    color: args.color ?? (io.isTTY && !process.env.NO_COLOR && !args.output),
+    cwd: io.cwd,
+    category: args.category,
+  });
   if (args.output) writeOutput(args.output, text, io);
   else io.stdout(text);
-  if (result.model.files.length === 0 && !reportOnly) io.stderr(`dapr-policy: no files to scan under ${paths.join(', ')} (check "include"/"exclude" in the config).\n`);
-  if (!result.executionSuccessful) return 2;
-  if (args.failOn === 'none') return 0;
-  const threshold = levelRank(args.failOn as Level);
-  return result.results.some((r) => !r.suppression && levelRank(r.level) >= threshold) ? 1 : 0;
+  if (result.model.files.length === 0 && !invoked.filesOnly) io.stderr(`dapr-policy: no files to scan under ${args.paths.join(', ') || '.'} (check "include"/"exclude" in the config).\n`);
+  return exitStatus(result, args.failOn);
 }
 
 export function runRulesList(format: 'table' | 'json', io: Io): number {
@@ -128,7 +75,7 @@ export function runRulesList(format: 'table' | 'json', io: Io): number {
 
 export function runInit(dir: string, io: Io): number {
   const target = path.resolve(io.cwd, dir, CONFIG_FILE_NAME);
-  if (exists(target)) throw new UsageError(`${path.relative(io.cwd, target) || CONFIG_FILE_NAME} already exists; init never overwrites it.`);
+  if (statOf(target)) throw new UsageError(`${path.relative(io.cwd, target) || CONFIG_FILE_NAME} already exists; init never overwrites it.`);
   fs.writeFileSync(target, recommendedConfigText(allRules.map((r) => r.meta)));
   io.stdout(`Wrote ${path.relative(io.cwd, target)} with every rule at its default level. Edit "environments" to match your namespaces.\n`);
   return 0;

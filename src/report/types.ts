@@ -2,6 +2,7 @@
 import type { Result } from '../engine/policy.js';
 import type { Notification } from '../engine/types.js';
 import type { RuleMeta } from '../rules/types.js';
+import type { MatrixNamespace } from './matrix.js';
 
 export interface ReportInput {
   results: readonly Result[];
@@ -11,6 +12,8 @@ export interface ReportInput {
   executionSuccessful: boolean;
   /** Absolute scan root: only printed when absolute paths are asked for. */
   root: string;
+  /** The access matrix, for formats that show it (markdown). */
+  matrix?: MatrixNamespace[];
 }
 
 export interface FormatOptions {

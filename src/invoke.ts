@@ -1,0 +1,98 @@
+// What the CLI and the GitHub Action share: turning paths and options into a
+// scan (root, folders to walk, files to report on, config, clock) and the
+// result into a report input and an exit status.
+import fs from 'node:fs';
+import path from 'node:path';
+import { CONFIG_FILE_NAME, findUp, gitRoot, resolveConfig } from './engine/config.js';
+import { levelRank, type Result } from './engine/policy.js';
+import { scan, type ScanResult } from './engine/run.js';
+import type { Level } from './engine/types.js';
+import { matrixView } from './report/matrix.js';
+import type { ReportInput } from './report/types.js';
+
+/** A usage problem: printed without a stack, exit code 2. */
+export class UsageError extends Error {}
+
+export const FAIL_ON = ['error', 'warning', 'note', 'none'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+export interface ScanInvocation {
+  paths: string[];
+  cwd: string;
+  root?: string;
+  config?: string;
+  now?: string;
+}
+
+export interface Invoked {
+  result: ScanResult;
+  root: string;
+  /** True in pre-commit's file mode: only findings in the given files are reported. */
+  filesOnly: boolean;
+}
+
+export function statOf(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Root = `--root`, else the nearest folder at or above the first path holding rules.config.json or .git, else that path. */
+export function resolveRoot(paths: string[], explicit: string | undefined, cwd: string): string {
+  if (explicit) {
+    const r = path.resolve(cwd, explicit);
+    if (!statOf(r)?.isDirectory()) throw new UsageError(`--root ${explicit}: not a folder.`);
+    return r;
+  }
+  const first = path.resolve(cwd, paths[0]);
+  const start = statOf(first)?.isDirectory() ? first : path.dirname(first);
+  const stop = gitRoot(start);
+  const cfg = findUp(start, CONFIG_FILE_NAME, stop);
+  if (cfg) return path.dirname(cfg);
+  return stop ?? start;
+}
+
+export function parseNow(now: string | undefined): Date {
+  if (now === undefined || now === '') return new Date();
+  const d = new Date(now);
+  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(now)) throw new UsageError(`--now ${now}: expected an ISO date such as 2026-11-28 or 2026-11-28T12:00:00Z.`);
+  return d;
+}
+
+const posix = (p: string): string => p.split(path.sep).join('/');
+
+export function invokeScan(inv: ScanInvocation): Invoked {
+  const paths = inv.paths.length > 0 ? inv.paths : ['.'];
+  for (const p of paths) if (!statOf(path.resolve(inv.cwd, p))) throw new UsageError(`${p}: no such file or folder.`);
+  const root = resolveRoot(paths, inv.root, inv.cwd);
+  const abs = paths.map((p) => path.resolve(inv.cwd, p));
+  for (const [i, a] of abs.entries()) {
+    const rel = path.relative(root, a);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new UsageError(`${paths[i]}: outside the scan root ${path.relative(inv.cwd, root) || '.'} (set --root).`);
+  }
+  const files = abs.filter((a) => statOf(a)?.isFile());
+  const dirs = abs.filter((a) => statOf(a)?.isDirectory());
+  const config = resolveConfig({ explicit: inv.config ? path.resolve(inv.cwd, inv.config) : undefined, root });
+  const now = parseNow(inv.now);
+  // Given files (pre-commit), the model is the whole repository and only their findings are reported.
+  const reportOnly = files.length > 0 ? { files: files.map((f) => posix(path.relative(root, f))), dirs: dirs.map((d) => posix(path.relative(root, d))) } : undefined;
+  const result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly });
+  return { result, root, filesOnly: reportOnly !== undefined };
+}
+
+export function reportInput(invoked: Invoked, results: readonly Result[] = invoked.result.results, withMatrix = false): ReportInput {
+  const r = invoked.result;
+  const input: ReportInput = { results, notifications: r.notifications, rules: r.rules, filesScanned: r.model.files.length, executionSuccessful: r.executionSuccessful, root: invoked.root };
+  if (withMatrix) input.matrix = matrixView(r.model.accessMatrix());
+  return input;
+}
+
+/** Exit status of a scan: 2 when a rule failed, 1 when a finding is at or above `failOn`, else 0. */
+export function exitStatus(result: ScanResult, failOn: FailOn): number {
+  if (!result.executionSuccessful) return 2;
+  if (failOn === 'none') return 0;
+  const threshold = levelRank(failOn as Level);
+  return result.results.some((r) => !r.suppression && levelRank(r.level) >= threshold) ? 1 : 0;
+}

@@ -1,0 +1,91 @@
+// The access matrix as data and as text: per namespace, which app-id can load
+// which component, and whether the grant comes from explicit scopes or from
+// having no scopes at all.
+import type { GrantKind, NamespaceMatrix } from '../engine/model.js';
+import type { Environment } from '../engine/types.js';
+
+export interface MatrixColumn {
+  kind: string;
+  name: string;
+  type: string;
+  file: string;
+  line: number;
+}
+
+export interface MatrixNamespace {
+  namespace: string;
+  environments: Environment[];
+  apps: string[];
+  columns: MatrixColumn[];
+  /** cells[app][column index]: how the app reaches the column, or null. */
+  cells: Record<string, Array<GrantKind | null>>;
+}
+
+export function matrixView(matrix: readonly NamespaceMatrix[]): MatrixNamespace[] {
+  return matrix.map((ns) => {
+    const columns = ns.components.map((c) => ({
+      kind: c.resource.kind,
+      name: c.resource.name ?? '',
+      type: c.resource.specType?.value ?? '',
+      file: c.resource.pdoc.file.path,
+      line: c.resource.pdoc.lineCounter.linePos((c.resource.nameNode as { range?: number[] } | undefined)?.range?.[0] ?? 0).line,
+    }));
+    const cells: Record<string, Array<GrantKind | null>> = {};
+    for (const app of ns.appIds) cells[app] = ns.components.map((c) => ns.grants.find((g) => g.appId === app && g.component === c)?.kind ?? null);
+    return { namespace: ns.namespace, environments: [...new Set(ns.components.map((c) => c.environment))].sort(), apps: ns.appIds, columns, cells };
+  });
+}
+
+const SYMBOL: Record<GrantKind, string> = { explicit: '✓ scoped', unscoped: '⚠ unscoped' };
+
+function title(ns: MatrixNamespace): string {
+  const env = ns.environments.filter((e) => e !== 'unclassified');
+  const where = ns.namespace.startsWith('self-hosted:') ? `self-hosted (${ns.namespace.slice('self-hosted:'.length)})` : `namespace ${ns.namespace}`;
+  return env.length ? `${where} (${env.join(', ')})` : where;
+}
+
+function grid(ns: MatrixNamespace): string[][] {
+  const header = ['app-id', ...ns.columns.map((c) => `${c.name} (${c.type || c.kind})`)];
+  const rows = ns.apps.map((a) => [a, ...ns.cells[a].map((k) => (k ? SYMBOL[k] : '—'))]);
+  return [header, ...rows];
+}
+
+export function renderMatrixMarkdown(matrix: readonly MatrixNamespace[]): string {
+  const out: string[] = [];
+  for (const ns of matrix) {
+    if (ns.columns.length === 0) continue;
+    const [header, ...rows] = grid(ns);
+    out.push(`**${title(ns)}**`, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`), '');
+  }
+  return out.join('\n').trimEnd();
+}
+
+export function renderMatrixTable(matrix: readonly MatrixNamespace[]): string {
+  const out: string[] = [];
+  for (const ns of matrix) {
+    if (ns.columns.length === 0) continue;
+    const rows = grid(ns);
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
+    out.push(title(ns));
+    for (const [i, r] of rows.entries()) {
+      out.push(`  ${r.map((c, j) => c + ' '.repeat(widths[j] - [...c].length)).join('  ').trimEnd()}`);
+      if (i === 0) out.push(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function renderMatrixCsv(matrix: readonly MatrixNamespace[]): string {
+  const lines = ['namespace,app_id,kind,component,type,access'];
+  for (const ns of matrix) {
+    for (const app of ns.apps) {
+      ns.columns.forEach((c, i) => lines.push([ns.namespace, app, c.kind, c.name, c.type, ns.cells[app][i] ?? 'none'].map(csvField).join(',')));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
