@@ -68,3 +68,11 @@ export function hits(results: readonly Result[], rule?: string): Hit[] {
 export function of(result: ScanResult, rule: string): Result[] {
   return result.results.filter((r) => r.ruleId === rule && !r.suppression);
 }
+
+/** Every fixture repository: test/fixtures/engine/<name> and test/fixtures/rules/<ID>/<name>. */
+export function fixtureTrees(): string[] {
+  const sub = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(dir, d.name)) : []);
+  const out = [...sub(path.join(FIXTURES, 'engine'))];
+  for (const ruleDir of sub(path.join(FIXTURES, 'rules'))) out.push(...sub(ruleDir));
+  return out.sort();
+}

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSarif, FINGERPRINT_KEY, formatSarif, toUri } from '../src/report/sarif.js';
 import type { ScanResult } from '../src/engine/run.js';
 import { allRules } from '../src/rules/index.js';
-import { FIXTURES, scanDir, scanFiles } from './helpers.js';
+import { fixtureTrees, scanDir, scanFiles } from './helpers.js';
 import { sarifSchemaErrors } from './sarif-schema.js';
 
 function sarifOf(result: ScanResult, includeSuppressed = false) {
@@ -14,15 +14,6 @@ function sarifOf(result: ScanResult, includeSuppressed = false) {
     { results: result.results, notifications: result.notifications, rules: result.rules, filesScanned: result.model.files.length, executionSuccessful: result.executionSuccessful, root: result.model.root },
     { includeSuppressed },
   );
-}
-
-/** Every fixture repository: test/fixtures/engine/<name> and test/fixtures/rules/<ID>/<name>. */
-export function fixtureTrees(): string[] {
-  const out: string[] = [];
-  const sub = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(dir, d.name)) : []);
-  out.push(...sub(path.join(FIXTURES, 'engine')));
-  for (const ruleDir of sub(path.join(FIXTURES, 'rules'))) out.push(...sub(ruleDir));
-  return out.sort();
 }
 
 describe('SARIF validates against the official 2.1.0 schema', () => {
