@@ -1,7 +1,16 @@
-// Entry point of the bundled `dapr-policy` binary.
+// Entry point of the bundled `dapr-policy` binary. `--version` answers before
+// anything else is initialised; the rest of the program is imported lazily
+// (esbuild keeps it in the same file but defers its module initialisation).
 import module from 'node:module';
-import { runCli } from './cli.js';
+import { TOOL_VERSION } from './meta/project.js';
 
 // Node ≥ 22.1 caches compiled code between runs; older Node simply skips it.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-runCli();
+
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+  process.stdout.write(`${TOOL_VERSION}\n`);
+} else {
+  const { runCli } = await import('./cli.js');
+  runCli();
+}
