@@ -39,25 +39,58 @@ export function asScalar(node: unknown, pdoc?: ParsedDoc): Scalar | undefined {
   return isScalar(n) ? n : undefined;
 }
 
-/** The key of a pair as a string, when it is a scalar. */
-export function keyString(pair: Pair<unknown, unknown>): string | undefined {
-  const k = pair.key;
-  if (isScalar(k)) return k.value === null || k.value === undefined ? undefined : String(k.value);
-  return undefined;
+/** A YAML 1.1 merge key (`<<: *base`); the parser gives its key a symbol value. */
+export function isMergePair(item: unknown): item is Pair<Scalar, YNode> {
+  if (!isPair(item) || !isScalar(item.key)) return false;
+  const v = item.key.value;
+  return v === '<<' || (typeof v === 'symbol' && v.description === '<<');
 }
 
-/** The pair under `key` of a map (first match; duplicate keys are a parse error anyway). */
-export function pairOf(map: YAMLMap<unknown, unknown> | undefined, key: string): Pair<Scalar, YNode> | undefined {
+/** The key of a pair as a string, when it is a scalar (merge keys are not keys). */
+export function keyString(pair: Pair<unknown, unknown>): string | undefined {
+  const k = pair.key;
+  if (!isScalar(k) || k.value === null || k.value === undefined || typeof k.value === 'symbol') return undefined;
+  return String(k.value);
+}
+
+/** Bound on nested merges, so a cycle of anchors cannot loop. */
+const MAX_MERGE_DEPTH = 8;
+
+/** The maps a merge pair brings in, in priority order. */
+function mergeSources(pair: Pair<unknown, unknown>, pdoc: ParsedDoc): Array<YAMLMap<unknown, unknown>> {
+  const v = deref(pair.value, pdoc);
+  if (isMap(v)) return [v];
+  if (isSeq(v)) return v.items.map((i) => deref(i, pdoc)).filter((m): m is YAMLMap<unknown, unknown> => isMap(m));
+  return [];
+}
+
+/**
+ * The pair under `key` of a map (first match; duplicate keys are a parse
+ * error anyway). With the document given, keys that arrive through merge keys
+ * (`<<: *defaults`, common in compose files) are found too; the map's own
+ * keys win, as in YAML.
+ */
+export function pairOf(map: YAMLMap<unknown, unknown> | undefined, key: string, pdoc?: ParsedDoc, depth = 0): Pair<Scalar, YNode> | undefined {
   if (!map) return undefined;
+  let merges: Array<Pair<unknown, unknown>> | undefined;
   for (const item of map.items) {
-    if (isPair(item) && keyString(item) === key) return item as Pair<Scalar, YNode>;
+    if (!isPair(item)) continue;
+    if (keyString(item) === key) return item as Pair<Scalar, YNode>;
+    if (pdoc && isMergePair(item)) (merges ??= []).push(item);
+  }
+  if (!merges || !pdoc || depth >= MAX_MERGE_DEPTH) return undefined;
+  for (const m of merges) {
+    for (const source of mergeSources(m, pdoc)) {
+      const found = pairOf(source, key, pdoc, depth + 1);
+      if (found) return found;
+    }
   }
   return undefined;
 }
 
-/** The value node under `key`, aliases resolved. */
+/** The value node under `key`, aliases and merge keys resolved. */
 export function child(node: unknown, key: string, pdoc?: ParsedDoc): YNode {
-  const pair = pairOf(asMap(node, pdoc), key);
+  const pair = pairOf(asMap(node, pdoc), key, pdoc);
   return pair ? deref(pair.value, pdoc) : undefined;
 }
 
@@ -97,16 +130,34 @@ export function seqItems(node: unknown, pdoc?: ParsedDoc): YNode[] {
   return seq ? seq.items.map((i) => deref(i, pdoc)) : [];
 }
 
-/** Pairs of a map with string keys. */
-export function mapEntries(node: unknown, pdoc?: ParsedDoc): Array<{ key: string; pair: Pair<Scalar, YNode>; value: YNode }> {
+/** Pairs of a map with string keys; with the document given, merged keys follow the map's own. */
+export function mapEntries(node: unknown, pdoc?: ParsedDoc, depth = 0): Array<{ key: string; pair: Pair<Scalar, YNode>; value: YNode }> {
   const map = asMap(node, pdoc);
   if (!map) return [];
   const out: Array<{ key: string; pair: Pair<Scalar, YNode>; value: YNode }> = [];
+  const seen = new Set<string>();
+  const merges: Array<Pair<unknown, unknown>> = [];
   for (const item of map.items) {
     if (!isPair(item)) continue;
+    if (pdoc && isMergePair(item)) {
+      merges.push(item);
+      continue;
+    }
     const key = keyString(item);
     if (key === undefined) continue;
+    seen.add(key);
     out.push({ key, pair: item as Pair<Scalar, YNode>, value: deref(item.value, pdoc) });
+  }
+  if (pdoc && depth < MAX_MERGE_DEPTH) {
+    for (const m of merges) {
+      for (const source of mergeSources(m, pdoc)) {
+        for (const e of mapEntries(source, pdoc, depth + 1)) {
+          if (seen.has(e.key)) continue;
+          seen.add(e.key);
+          out.push(e);
+        }
+      }
+    }
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Every built-in rule, in id order. Adding a rule: one module here, its docs
 // page (generated from meta by `npm run generate`) and its fixtures.
 import { rule as DAPR001 } from './DAPR001-yaml-syntax.js';
+import { rule as DAPR002 } from './DAPR002-dapr-resource-schema.js';
 import { rule as DAPR003 } from './DAPR003-annotation-not-string.js';
 import { rule as DAPR004 } from './DAPR004-unknown-dapr-annotation.js';
 import { rule as DAPR005 } from './DAPR005-invalid-annotation-value.js';
@@ -23,6 +24,7 @@ import type { Rule } from './types.js';
 // TODO(consolidate): the pending-*.ts lists let rules be added in parallel; fold them into this list.
 export const allRules: readonly Rule[] = [
   DAPR001,
+  DAPR002,
   DAPR003,
   DAPR004,
   DAPR005,

@@ -84,7 +84,8 @@ describe('parse', () => {
       'chart/templates/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  annotations: {{- toYaml . | nindent 4 }}\n',
       'app.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  template:\n    metadata:\n      annotations:\n        dapr.io/enabled: yes\n    spec:\n      containers: [{ name: a, image: a }]\n',
     });
-    expect(hits(result.results)).toEqual([{ rule: 'DAPR003', file: 'app.yaml', line: 9, column: 26 }]);
+    expect(hits(result.results, 'DAPR003')).toEqual([{ rule: 'DAPR003', file: 'app.yaml', line: 9, column: 26 }]);
+    expect(result.results.filter((r) => r.location.file.startsWith('chart/'))).toEqual([]);
   });
 });
 
@@ -116,5 +117,16 @@ describe('workload kinds', () => {
       'Service:knative',
     ]);
     expect(result.model.ofType('service').map((s) => s.resource.name)).toEqual(['plain-service']);
+  });
+});
+
+describe('merge keys', () => {
+  it('reads keys that arrive through YAML merge keys, the map own keys winning', () => {
+    const result = scanFiles({
+      'compose.yaml': 'x-daprd: &daprd\n  image: daprio/daprd:1.16.0\n  network_mode: "service:web"\nservices:\n  web:\n    image: web\n    ports: ["3500:3500"]\n  web-dapr:\n    <<: *daprd\n    command: ["./daprd", "--app-id", "web"]\n',
+      'deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n      annotations: &common\n        dapr.io/enabled: "true"\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: other\nspec:\n  template:\n    metadata:\n      annotations:\n        <<: { dapr.io/enabled: "true", dapr.io/app-id: "from-merge" }\n        dapr.io/app-id: "own"\n',
+    });
+    const ids = result.model.apps.map((a) => `${a.app.source}:${a.app.appId?.value}:${a.app.publishedPorts?.length ?? '-'}`);
+    expect(ids).toEqual(['kubernetes:undefined:-', 'kubernetes:own:-', 'compose:web:1']);
   });
 });

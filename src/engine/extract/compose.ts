@@ -153,7 +153,7 @@ function parseFlags(tokens: Token[]): ParsedFlags {
 /** Last fragment that defines `key` wins, as in a compose override. */
 function lastDefined(frags: Fragment[], key: string): { frag: Fragment; node: YNode } | undefined {
   for (let i = frags.length - 1; i >= 0; i--) {
-    const pair = pairOf(asMap(frags[i].map, frags[i].pdoc), key);
+    const pair = pairOf(asMap(frags[i].map, frags[i].pdoc), key, frags[i].pdoc);
     if (pair) return { frag: frags[i], node: child(frags[i].map, key, frags[i].pdoc) };
   }
   return undefined;

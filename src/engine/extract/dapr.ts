@@ -9,7 +9,7 @@ import { str, text } from './kubernetes.js';
 export const DAPR_GROUP = 'dapr.io';
 
 function scopesOf(pdoc: ParsedDoc, root: YNode): Scopes | undefined {
-  const pair = pairOf(asMap(root, pdoc), 'scopes');
+  const pair = pairOf(asMap(root, pdoc), 'scopes', pdoc);
   if (!pair) return undefined;
   const items: Str[] = [];
   for (const item of seqItems(pair.value, pdoc)) {
@@ -23,9 +23,9 @@ function daprBase(base: ResourceBase): DaprResourceBase {
   const { pdoc, root } = base;
   const spec = asMap(child(root, 'spec', pdoc), pdoc);
   const misplaced: DaprResourceBase['misplacedScopes'] = [];
-  const inSpec = pairOf(spec, 'scopes');
+  const inSpec = pairOf(spec, 'scopes', pdoc);
   if (inSpec) misplaced.push({ where: 'spec', pair: inSpec });
-  const inMeta = pairOf(base.metadata, 'scopes');
+  const inMeta = pairOf(base.metadata, 'scopes', pdoc);
   if (inMeta) misplaced.push({ where: 'metadata', pair: inMeta });
   const out: DaprResourceBase = { ...base, misplacedScopes: misplaced };
   const scopes = scopesOf(pdoc, root);
@@ -43,12 +43,12 @@ export function metadataItems(pdoc: ParsedDoc, list: YNode): MetadataItem[] {
     const name = text(pdoc, nameNode);
     if (!name) continue;
     const m: MetadataItem = { name: name.value, nameNode, item };
-    const valuePair = pairOf(item, 'value');
+    const valuePair = pairOf(item, 'value', pdoc);
     if (valuePair) {
       m.valuePair = valuePair;
       m.value = valuePair.value;
     }
-    const refPair = pairOf(item, 'secretKeyRef');
+    const refPair = pairOf(item, 'secretKeyRef', pdoc);
     if (refPair) {
       const ref: NonNullable<MetadataItem['secretKeyRef']> = { pair: refPair };
       const n = text(pdoc, child(refPair.value, 'name', pdoc));

@@ -82,7 +82,7 @@ function containers(pdoc: ParsedDoc, spec: YNode, key: string): Container[] {
 
 export function podTemplate(pdoc: ParsedDoc, templateNode: YNode): PodTemplate {
   const metadata = asMap(child(templateNode, 'metadata', pdoc), pdoc);
-  const annotationsPair = pairOf(metadata, 'annotations');
+  const annotationsPair = pairOf(metadata, 'annotations', pdoc);
   const annotations = new Map<string, Annotation>();
   for (const { key, pair, value } of mapEntries(annotationsPair?.value, pdoc)) {
     annotations.set(key, { key, pair, valueNode: value, text: scalarText(value, pdoc) ?? '', isString: stringValue(value, pdoc) !== undefined, pdoc });
@@ -221,10 +221,10 @@ function keysOf(pdoc: ParsedDoc, node: YNode): Set<string> {
 
 function secret(base: ResourceBase): Secret {
   const { pdoc, root } = base;
-  const dataPair = pairOf(root, 'data');
-  const stringDataPair = pairOf(root, 'stringData');
+  const dataPair = pairOf(root, 'data', pdoc);
+  const stringDataPair = pairOf(root, 'stringData', pdoc);
   const keys = new Set([...keysOf(pdoc, dataPair?.value), ...keysOf(pdoc, stringDataPair?.value)]);
-  const s: Secret = { ...base, secretName: base.name, keys, anyKey: false, sops: pairOf(root, 'sops') !== undefined };
+  const s: Secret = { ...base, secretName: base.name, keys, anyKey: false, sops: pairOf(root, 'sops', pdoc) !== undefined };
   if (dataPair) s.dataPair = dataPair;
   if (stringDataPair) s.stringDataPair = stringDataPair;
   return s;
@@ -264,7 +264,7 @@ export function kubernetesResource(base: ResourceBase): Resource {
   if (group === 'bitnami.com' && kind === 'SealedSecret') return { type: 'sealedsecret', ...sealedSecret(base) };
   if (group === 'external-secrets.io' && kind === 'ExternalSecret') return { type: 'externalsecret', ...externalSecret(base) };
   if (group === '' && kind === 'ConfigMap') {
-    const dataPair = pairOf(base.root, 'data');
+    const dataPair = pairOf(base.root, 'data', base.pdoc);
     return dataPair ? { type: 'configmap', ...base, dataPair } : { type: 'configmap', ...base };
   }
   if (group === '' && kind === 'Namespace') return { type: 'namespace', ...base };

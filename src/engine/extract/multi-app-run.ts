@@ -41,7 +41,7 @@ export const MULTI_APP_RUN_KEYS: Readonly<Record<string, string>> = {
 /** A Multi-App Run template: `version` plus an `apps` list whose entries name an app folder or id. */
 export function isMultiAppRun(pdoc: ParsedDoc): boolean {
   const root = asMap(pdoc.doc.contents, pdoc);
-  if (!root || !pairOf(root, 'version') || child(root, 'apiVersion', pdoc) !== undefined) return false;
+  if (!root || !pairOf(root, 'version', pdoc) || child(root, 'apiVersion', pdoc) !== undefined) return false;
   const apps = seqItems(child(root, 'apps', pdoc), pdoc);
   return apps.length > 0 && apps.some((a) => child(a, 'appDirPath', pdoc) !== undefined || child(a, 'appID', pdoc) !== undefined);
 }
