@@ -10,6 +10,7 @@ import { exitStatus, FAIL_ON, type FailOn, invokeScan, reportInput, statOf, Usag
 import { levelColumns, severityBand } from './meta/levels.js';
 import { TOOL_VERSION } from './meta/project.js';
 import { recommendedConfigText } from './meta/recommended-config.js';
+import { MATRIX_FORMAT_NAMES, MATRIX_FORMATS, type MatrixFormat, matrixView } from './report/matrix.js';
 import { FORMAT_NAMES, FORMATS, type FormatName } from './report/index.js';
 import { allRules } from './rules/index.js';
 
@@ -54,6 +55,22 @@ export function runScan(args: ScanArgs, io: Io): number {
   else io.stdout(text);
   if (result.model.files.length === 0 && !invoked.filesOnly) io.stderr(`dapr-policy: no files to scan under ${args.paths.join(', ') || '.'} (check "include"/"exclude" in the config).\n`);
   return exitStatus(result, args.failOn);
+}
+
+export interface MatrixArgs {
+  paths: string[];
+  format: MatrixFormat;
+  output?: string;
+  config?: string;
+  root?: string;
+}
+
+export function runMatrix(args: MatrixArgs, io: Io): number {
+  const invoked = invokeScan({ paths: args.paths, cwd: io.cwd, root: args.root, config: args.config });
+  const text = MATRIX_FORMATS[args.format](matrixView(invoked.result.model.accessMatrix()));
+  if (args.output) writeOutput(args.output, text, io);
+  else io.stdout(text);
+  return 0;
 }
 
 export function runRulesList(format: 'table' | 'json', io: Io): number {
@@ -127,6 +144,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
           },
           io,
         );
+      },
+    )
+    .command(
+      'matrix [paths..]',
+      'Print which app-id can load which component (and receive which subscription, call which HTTPEndpoint), per namespace.',
+      (y) =>
+        y
+          .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'Folders to read (default: .).' })
+          .option('format', { alias: 'f', choices: MATRIX_FORMAT_NAMES, default: 'table' as MatrixFormat, describe: 'table, markdown, json, csv, or policy (rules.config.json accessPolicy for DAPR107).' })
+          .option('output', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout.' })
+          .option('config', { alias: 'c', type: 'string', describe: 'Config file.' })
+          .option('root', { type: 'string', describe: 'Repository root.' })
+          .example('$0 matrix', 'the matrix of the current repository')
+          .example('$0 matrix -f policy', 'the current grants as an accessPolicy to adopt'),
+      (a) => {
+        code = runMatrix({ paths: (a.paths as string[]) ?? [], format: a.format as MatrixFormat, output: a.output, config: a.config, root: a.root }, io);
       },
     )
     .command(

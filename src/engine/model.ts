@@ -34,9 +34,12 @@ export interface AppInstance extends Placement {
 
 export type GrantKind = 'explicit' | 'unscoped';
 
+/** What an app can be granted: loading a Component, receiving a Subscription's events, calling an HTTPEndpoint. */
+export type Grantable = Instance<ResourceOf<'component'>> | Instance<ResourceOf<'subscription'>> | Instance<ResourceOf<'httpendpoint'>>;
+
 export interface Grant {
   appId: string;
-  component: Instance<ResourceOf<'component'>>;
+  resource: Grantable;
   kind: GrantKind;
   /** The scope entry that grants it (explicit grants). */
   scopeEntry?: Str;
@@ -48,6 +51,8 @@ export interface NamespaceMatrix {
   /** App-ids that run here (deployed by the repo), plus config knownAppIds that apply. */
   appIds: string[];
   components: Array<Instance<ResourceOf<'component'>>>;
+  /** Components, then Subscriptions, then HTTPEndpoints: the columns of the matrix. */
+  resources: Grantable[];
   grants: Grant[];
 }
 
@@ -388,7 +393,7 @@ class ModelImpl implements Model {
 
 function computeMatrix(model: ModelImpl): NamespaceMatrix[] {
   const namespaces = new Map<string, boolean>();
-  for (const c of model.ofType('component')) namespaces.set(c.namespace, c.kubernetes);
+  for (const type of ['component', 'subscription', 'httpendpoint'] as const) for (const c of model.ofType(type)) namespaces.set(c.namespace, c.kubernetes);
   for (const a of model.apps) if (a.app.enabled) namespaces.set(a.namespace, a.kubernetes);
   const out: NamespaceMatrix[] = [];
   for (const [namespace, kubernetes] of [...namespaces.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
@@ -400,20 +405,21 @@ function computeMatrix(model: ModelImpl): NamespaceMatrix[] {
     }
     const appIds = [...ids].sort();
     const components = model.components(namespace);
+    const resources: Grantable[] = [...components, ...model.instancesIn('subscription', namespace), ...model.instancesIn('httpendpoint', namespace)];
     const grants: Grant[] = [];
-    for (const component of components) {
-      const scopes = component.resource.scopes?.items ?? [];
+    for (const resource of resources) {
+      const scopes = resource.resource.scopes?.items ?? [];
       for (const appId of appIds) {
         if (scopes.length === 0) {
-          grants.push({ appId, component, kind: 'unscoped' });
+          grants.push({ appId, resource, kind: 'unscoped' });
           continue;
         }
         // Dapr matches scopes exactly and case-sensitively (pkg/apis/common/scoped.go).
         const entry = scopes.find((s) => s.value === appId);
-        if (entry) grants.push({ appId, component, kind: 'explicit', scopeEntry: entry });
+        if (entry) grants.push({ appId, resource, kind: 'explicit', scopeEntry: entry });
       }
     }
-    out.push({ namespace, kubernetes, appIds, components, grants });
+    out.push({ namespace, kubernetes, appIds, components, resources, grants });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // The access matrix as data and as text: per namespace, which app-id can load
 // which component, and whether the grant comes from explicit scopes or from
 // having no scopes at all.
-import type { GrantKind, NamespaceMatrix } from '../engine/model.js';
+import type { Grantable, GrantKind, NamespaceMatrix } from '../engine/model.js';
 import type { Environment } from '../engine/types.js';
 
 export interface MatrixColumn {
@@ -14,6 +14,8 @@ export interface MatrixColumn {
 
 export interface MatrixNamespace {
   namespace: string;
+  /** False for a self-hosted project's pseudo-namespace. */
+  kubernetes: boolean;
   environments: Environment[];
   apps: string[];
   columns: MatrixColumn[];
@@ -21,18 +23,26 @@ export interface MatrixNamespace {
   cells: Record<string, Array<GrantKind | null>>;
 }
 
+/** The column's type: a Component's spec.type, a Subscription's pub/sub and topic, an HTTPEndpoint's kind. */
+function columnType(c: Grantable): string {
+  const r = c.resource;
+  if (r.type === 'component') return r.specType?.value ?? '';
+  if (r.type === 'subscription') return `subscription ${r.pubsubname?.value ?? '?'}/${r.topic?.value ?? '?'}`;
+  return 'HTTPEndpoint';
+}
+
 export function matrixView(matrix: readonly NamespaceMatrix[]): MatrixNamespace[] {
   return matrix.map((ns) => {
-    const columns = ns.components.map((c) => ({
+    const columns = ns.resources.map((c) => ({
       kind: c.resource.kind,
       name: c.resource.name ?? '',
-      type: c.resource.specType?.value ?? '',
+      type: columnType(c),
       file: c.resource.pdoc.file.path,
       line: c.resource.pdoc.lineCounter.linePos((c.resource.nameNode as { range?: number[] } | undefined)?.range?.[0] ?? 0).line,
     }));
     const cells: Record<string, Array<GrantKind | null>> = {};
-    for (const app of ns.appIds) cells[app] = ns.components.map((c) => ns.grants.find((g) => g.appId === app && g.component === c)?.kind ?? null);
-    return { namespace: ns.namespace, environments: [...new Set(ns.components.map((c) => c.environment))].sort(), apps: ns.appIds, columns, cells };
+    for (const app of ns.appIds) cells[app] = ns.resources.map((c) => ns.grants.find((g) => g.appId === app && g.resource === c)?.kind ?? null);
+    return { namespace: ns.namespace, kubernetes: ns.kubernetes, environments: [...new Set(ns.resources.map((c) => c.environment))].sort(), apps: ns.appIds, columns, cells };
   });
 }
 
@@ -89,3 +99,41 @@ export function renderMatrixCsv(matrix: readonly MatrixNamespace[]): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+export function renderMatrixJson(matrix: readonly MatrixNamespace[]): string {
+  return `${JSON.stringify({ version: 1, namespaces: matrix }, null, 2)}\n`;
+}
+
+/**
+ * The current matrix in the shape of rules.config.json `accessPolicy`
+ * (DAPR107): namespace → app-id → components it can load. Adopting it as is
+ * freezes today's grants; review before committing it.
+ */
+export function matrixPolicy(matrix: readonly MatrixNamespace[]): Record<string, Record<string, string[]>> {
+  const policy: Record<string, Record<string, string[]>> = {};
+  for (const ns of matrix) {
+    if (!ns.kubernetes) continue;
+    const apps: Record<string, string[]> = {};
+    for (const app of ns.apps) {
+      const comps = ns.columns.filter((c, i) => c.kind === 'Component' && ns.cells[app][i] !== null).map((c) => c.name);
+      if (comps.length) apps[app] = [...new Set(comps)].sort();
+    }
+    if (Object.keys(apps).length) policy[ns.namespace] = apps;
+  }
+  return policy;
+}
+
+export function renderMatrixPolicy(matrix: readonly MatrixNamespace[]): string {
+  return `${JSON.stringify({ accessPolicy: matrixPolicy(matrix) }, null, 2)}\n`;
+}
+
+export const MATRIX_FORMATS = {
+  table: renderMatrixTable,
+  markdown: (m: readonly MatrixNamespace[]) => `${renderMatrixMarkdown(m)}\n`,
+  json: renderMatrixJson,
+  csv: renderMatrixCsv,
+  policy: renderMatrixPolicy,
+} satisfies Record<string, (m: readonly MatrixNamespace[]) => string>;
+
+export type MatrixFormat = keyof typeof MATRIX_FORMATS;
+export const MATRIX_FORMAT_NAMES = Object.keys(MATRIX_FORMATS) as MatrixFormat[];

@@ -177,7 +177,7 @@ describe('access matrix', () => {
   const grants = (files: Record<string, string>): string[] =>
     scanFiles(files)
       .model.accessMatrix()
-      .flatMap((ns) => ns.grants.map((g) => `${ns.namespace} ${g.appId}→${g.component.resource.name} ${g.kind}`))
+      .flatMap((ns) => ns.grants.map((g) => `${ns.namespace} ${g.appId}→${g.resource.resource.name} ${g.kind}`))
       .sort();
 
   it('grants every app every component when nothing is scoped', () => {
