@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { BaselineError, baselineText } from './engine/baseline.js';
 import { CONFIG_FILE_NAME, ConfigError } from './engine/config.js';
 import { exitStatus, FAIL_ON, type FailOn, invokeScan, reportInput, statOf, UsageError } from './invoke.js';
 import { levelColumns, severityBand } from './meta/levels.js';
@@ -26,6 +27,8 @@ export interface ScanArgs {
   includeSuppressed: boolean;
   category?: string;
   color?: boolean;
+  baseline?: string;
+  writeBaseline?: string;
 }
 
 export interface Io {
@@ -42,8 +45,12 @@ function writeOutput(file: string, text: string, io: Io): void {
 }
 
 export function runScan(args: ScanArgs, io: Io): number {
-  const invoked = invokeScan({ paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now });
+  const invoked = invokeScan({ paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline });
   const { result } = invoked;
+  if (args.writeBaseline) {
+    writeOutput(args.writeBaseline, baselineText(result.results), io);
+    io.stderr(`dapr-policy: wrote ${result.results.filter((r) => !r.suppression).length} findings to the baseline ${args.writeBaseline}.\n`);
+  }
   const shown = args.quiet ? result.results.filter((r) => r.level === 'error') : result.results;
   const text = FORMATS[args.format](reportInput(invoked, shown, args.format === 'markdown'), {
     includeSuppressed: args.includeSuppressed,
@@ -110,7 +117,9 @@ function scanOptions<T>(y: Argv<T>) {
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Report errors only.' })
     .option('include-suppressed', { type: 'boolean', default: false, describe: 'Keep suppressed findings in SARIF, with their justification.' })
     .option('category', { type: 'string', describe: 'SARIF automationDetails.id category (for several scans per workflow).' })
-    .option('color', { type: 'boolean', describe: 'Force colours on or off (default: on for a terminal).' });
+    .option('color', { type: 'boolean', describe: 'Force colours on or off (default: on for a terminal).' })
+    .option('baseline', { type: 'string', describe: 'Report only findings that are not in this baseline file, and list its entries that are fixed.' })
+    .option('write-baseline', { type: 'string', describe: 'Record the current findings (by fingerprint, never by line) in this file.' });
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -126,7 +135,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
           .example('$0', 'scan the current repository, human-readable')
           .example('$0 deploy/ -f sarif -o dapr-policy.sarif', 'SARIF for GitHub code scanning')
           .example('$0 --fail-on warning --now 2026-12-01', 'stricter gate, fixed clock')
-          .example('$0 k8s/prod/statestore.yaml', 'report on one file, judged against the whole repository'),
+          .example('$0 k8s/prod/statestore.yaml', 'report on one file, judged against the whole repository')
+          .example('$0 --write-baseline .dapr-policy-baseline.json', 'accept today\'s findings')
+          .example('$0 --baseline .dapr-policy-baseline.json', 'report only new findings')
+          .conflicts('baseline', 'write-baseline'),
       (a) => {
         code = runScan(
           {
@@ -141,6 +153,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
             includeSuppressed: a['include-suppressed'] as boolean,
             category: a.category,
             color: a.color as boolean | undefined,
+            baseline: a.baseline,
+            writeBaseline: a['write-baseline'],
           },
           io,
         );
@@ -192,7 +206,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     await cli.parseAsync();
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof BaselineError) {
       io.stderr(`dapr-policy: ${e.message}\n`);
       return 2;
     }

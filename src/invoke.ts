@@ -3,6 +3,7 @@
 // result into a report input and an exit status.
 import fs from 'node:fs';
 import path from 'node:path';
+import { applyBaseline, type BaselineEntry, readBaseline } from './engine/baseline.js';
 import { CONFIG_FILE_NAME, findUp, gitRoot, resolveConfig } from './engine/config.js';
 import { levelRank, type Result } from './engine/policy.js';
 import { scan, type ScanResult } from './engine/run.js';
@@ -22,6 +23,8 @@ export interface ScanInvocation {
   root?: string;
   config?: string;
   now?: string;
+  /** A baseline file: findings in it are not reported. */
+  baseline?: string;
 }
 
 export interface Invoked {
@@ -29,6 +32,8 @@ export interface Invoked {
   root: string;
   /** True in pre-commit's file mode: only findings in the given files are reported. */
   filesOnly: boolean;
+  /** What the baseline hid and which of its entries no longer occur. */
+  baseline?: { file: string; matched: number; fixed: BaselineEntry[] };
 }
 
 export function statOf(p: string): fs.Stats | undefined {
@@ -78,14 +83,18 @@ export function invokeScan(inv: ScanInvocation): Invoked {
   const now = parseNow(inv.now);
   // Given files (pre-commit), the model is the whole repository and only their findings are reported.
   const reportOnly = files.length > 0 ? { files: files.map((f) => posix(path.relative(root, f))), dirs: dirs.map((d) => posix(path.relative(root, d))) } : undefined;
+  const baseline = inv.baseline ? readBaseline(path.resolve(inv.cwd, inv.baseline), inv.baseline) : undefined;
   const result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly });
-  return { result, root, filesOnly: reportOnly !== undefined };
+  if (!baseline || !inv.baseline) return { result, root, filesOnly: reportOnly !== undefined };
+  const outcome = applyBaseline(result.results, baseline);
+  return { result: { ...result, results: outcome.results }, root, filesOnly: reportOnly !== undefined, baseline: { file: inv.baseline, matched: outcome.matched, fixed: outcome.fixed } };
 }
 
 export function reportInput(invoked: Invoked, results: readonly Result[] = invoked.result.results, withMatrix = false): ReportInput {
   const r = invoked.result;
   const input: ReportInput = { results, notifications: r.notifications, rules: r.rules, filesScanned: r.model.files.length, executionSuccessful: r.executionSuccessful, root: invoked.root };
   if (withMatrix) input.matrix = matrixView(r.model.accessMatrix());
+  if (invoked.baseline) input.baseline = invoked.baseline;
   return input;
 }
 

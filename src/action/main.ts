@@ -3,6 +3,7 @@
 // job summary, set outputs, and fail per `fail-on`.
 import fs from 'node:fs';
 import path from 'node:path';
+import { BaselineError } from '../engine/baseline.js';
 import { ConfigError } from '../engine/config.js';
 import { levelRank, type Result } from '../engine/policy.js';
 import { exitStatus, FAIL_ON, type FailOn, invokeScan, reportInput, UsageError } from '../invoke.js';
@@ -51,7 +52,7 @@ export function run(env: Env, io: ActionIo): number {
     const sarifFile = getInput(env, 'sarif-file') || 'dapr-policy.sarif';
     const annotate = getBooleanInput(env, 'annotations', true);
     const summarize = getBooleanInput(env, 'summary', true);
-    const invoked = invokeScan({ paths, cwd, config: getInput(env, 'config') || undefined, now: getInput(env, 'now') || undefined });
+    const invoked = invokeScan({ paths, cwd, config: getInput(env, 'config') || undefined, now: getInput(env, 'now') || undefined, baseline: getInput(env, 'baseline') || undefined });
     const { result } = invoked;
     const input = reportInput(invoked, result.results, true);
 
@@ -74,7 +75,7 @@ export function run(env: Env, io: ActionIo): number {
     if (status === 2) io.stdout('::error title=dapr-policy::Some rules failed; the results are incomplete.\n');
     return status;
   } catch (e) {
-    const known = e instanceof InputError || e instanceof UsageError || e instanceof ConfigError;
+    const known = e instanceof InputError || e instanceof UsageError || e instanceof ConfigError || e instanceof BaselineError;
     const message = known ? (e as Error).message : `internal error: ${(e as Error).stack ?? String(e)}`;
     io.stdout(`::error title=dapr-policy::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`);
     return 2;

@@ -41,6 +41,7 @@ export function formatJson(input: ReportInput): string {
     executionSuccessful: input.executionSuccessful,
     results: input.results.map(jsonResult),
     notifications: input.notifications.map(jsonNotification),
+    ...(input.baseline ? { baseline: { file: input.baseline.file, matched: input.baseline.matched, fixed: input.baseline.fixed } } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -54,7 +54,7 @@ function physical(loc: Location): Sarif.PhysicalLocation {
   };
 }
 
-function sarifResult(r: Result, ruleIndex: number): Sarif.Result {
+function sarifResult(r: Result, ruleIndex: number, baselined: boolean): Sarif.Result {
   const out: Sarif.Result = {
     ruleId: r.ruleId,
     ruleIndex,
@@ -71,6 +71,8 @@ function sarifResult(r: Result, ruleIndex: number): Sarif.Result {
   if (r.related.length) {
     out.relatedLocations = r.related.map((loc, i) => ({ id: i + 1, physicalLocation: physical(loc), ...(loc.label ? { message: { text: loc.label } } : {}) }));
   }
+  // Against a baseline, every reported result is new: baselined ones are not reported.
+  if (baselined) out.baselineState = 'new';
   if (r.suppression) out.suppressions = [{ kind: 'inSource', justification: r.suppression.justification || 'No reason given.', location: { physicalLocation: physical(r.suppression.location) } }];
   return out;
 }
@@ -83,7 +85,7 @@ function notification(n: Notification): Sarif.Notification {
 
 export function buildSarif(input: ReportInput, options: FormatOptions): Sarif.Log {
   const index = new Map(input.rules.map((m, i) => [m.id, i]));
-  const results = input.results.filter((r) => options.includeSuppressed || !r.suppression).map((r) => sarifResult(r, index.get(r.ruleId) ?? -1));
+  const results = input.results.filter((r) => options.includeSuppressed || !r.suppression).map((r) => sarifResult(r, index.get(r.ruleId) ?? -1, input.baseline !== undefined));
   const run: Sarif.Run = {
     tool: {
       driver: {

@@ -38,6 +38,14 @@ export function formatStylish(input: ReportInput, options: FormatOptions): strin
     lines.push(paint(['bold', c.error > 0 ? 'red' : 'yellow'], summary));
   }
   if (c.suppressed > 0) lines.push(paint('dim', `${plural(c.suppressed, 'finding')} suppressed by inline comments (see --format json).`));
+  if (input.baseline) {
+    const b = input.baseline;
+    lines.push(paint('dim', `${plural(b.matched, 'finding')} hidden by the baseline ${b.file}.`));
+    if (b.fixed.length > 0) {
+      lines.push('', paint('green', `${plural(b.fixed.length, 'baseline entry', 'baseline entries')} no longer ${b.fixed.length === 1 ? 'occurs' : 'occur'} (fixed); refresh the baseline with --write-baseline:`));
+      for (const f of b.fixed) lines.push(`  ${f.file}  ${f.ruleId}  ${f.message.replace(/\.$/, '')}`);
+    }
+  }
   if (input.notifications.length > 0) {
     lines.push('', paint('bold', 'Not checked:'));
     for (const n of input.notifications) lines.push(`  ${n.level === 'error' ? paint('red', n.level) : paint('yellow', n.level)}  ${n.message}`);

@@ -18,8 +18,8 @@ export function countResults(results: readonly Result[]): Counts {
   return c;
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
 }
 
 export const LEVELS: readonly Level[] = ['error', 'warning', 'note'];

@@ -1,4 +1,5 @@
 // What every formatter receives: the results and what it needs to describe them.
+import type { BaselineEntry } from '../engine/baseline.js';
 import type { Result } from '../engine/policy.js';
 import type { Notification } from '../engine/types.js';
 import type { RuleMeta } from '../rules/types.js';
@@ -14,6 +15,8 @@ export interface ReportInput {
   root: string;
   /** The access matrix, for formats that show it (markdown). */
   matrix?: MatrixNamespace[];
+  /** Present when a baseline was applied: how many findings it hid, and its entries that no longer occur. */
+  baseline?: { file: string; matched: number; fixed: BaselineEntry[] };
 }
 
 export interface FormatOptions {
