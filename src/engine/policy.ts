@@ -123,6 +123,8 @@ export function applyPolicy(input: PolicyInput): Result[] {
     const existing = merged.get(key);
     if (existing) {
       existing.placements.push(placement);
+      // Each instance may relate to its own counterpart (the overlay's workload): keep them all.
+      existing.related.push(...finding.related.map((r) => resolveLocation(r.at, r.label)));
       if (LEVEL_RANK[level] > LEVEL_RANK[existing.level]) {
         // The message of the most severe instance speaks for the result.
         existing.level = level;

@@ -95,7 +95,9 @@ export interface DaprApp {
   /** Multi-App Run / compose file that declares the app. */
   sourceFile?: string;
   /** Compose: environment variables set on the daprd service. */
-  environment?: Map<string, Str>;
+  environment?: Map<string, EnvVar>;
+  /** Compose: `network_mode` (e.g. `service:orders` shares that service's network and published ports). */
+  networkMode?: Str;
   /** Compose: `env_file` entries of the daprd service (their contents are not read). */
   envFiles?: Str[];
   /** Compose: host-published ports of the daprd service (and of the service whose network it shares). */
@@ -104,6 +106,13 @@ export interface DaprApp {
   resourcesPaths?: string[];
   /** Multi-App Run / compose: config file (root-relative) this app loads. */
   configFile?: Str;
+}
+
+/** A compose environment entry; `passThrough` when it has no value and takes the host's (`- KEY`, `KEY:`). */
+export interface EnvVar extends Str {
+  passThrough: boolean;
+  /** The value node in map form, the whole `KEY=value` item in list form. */
+  valueNode?: unknown;
 }
 
 export interface PublishedPort extends NodeRef {

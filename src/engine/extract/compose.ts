@@ -4,7 +4,7 @@
 // and environment are combined).
 import path from 'node:path';
 import { isMap, isScalar } from 'yaml';
-import type { DaprApp, PublishedPort, Setting, Str } from '../resources.js';
+import type { DaprApp, EnvVar, PublishedPort, Setting, Str } from '../resources.js';
 import { asMap, child, mapEntries, pairOf, type ParsedDoc, scalarText, seqItems, type YNode } from '../yaml.js';
 import { resolveLocal } from './kustomize.js';
 
@@ -170,18 +170,21 @@ function isDaprd(frags: Fragment[]): boolean {
   return path.posix.basename(first) === 'daprd';
 }
 
-function environment(frags: Fragment[]): Map<string, Str> {
-  const env = new Map<string, Str>();
+function environment(frags: Fragment[]): Map<string, EnvVar> {
+  const env = new Map<string, EnvVar>();
   for (const f of frags) {
     const node = child(f.map, 'environment', f.pdoc);
     if (isMap(node)) {
-      for (const { key, pair } of mapEntries(node, f.pdoc)) env.set(key, { value: scalarText(pair.value, f.pdoc) ?? '', pdoc: f.pdoc, node: pair.key });
+      for (const { key, pair, value } of mapEntries(node, f.pdoc)) {
+        const text = scalarText(value, f.pdoc);
+        env.set(key, { value: text ?? '', passThrough: value === null || value === undefined || (isScalar(value) && value.value === null), pdoc: f.pdoc, node: pair.key, valueNode: value ?? undefined });
+      }
     } else {
       for (const item of seqItems(node, f.pdoc)) {
         const v = scalarText(item, f.pdoc);
         if (!v) continue;
         const eq = v.indexOf('=');
-        env.set(eq === -1 ? v : v.slice(0, eq), { value: eq === -1 ? '' : v.slice(eq + 1), pdoc: f.pdoc, node: item });
+        env.set(eq === -1 ? v : v.slice(0, eq), { value: eq === -1 ? '' : v.slice(eq + 1), passThrough: eq === -1, pdoc: f.pdoc, node: item, valueNode: item });
       }
     }
   }
@@ -281,7 +284,8 @@ export function composeApps(files: ParsedDoc[]): DaprApp[] {
     const appId = settings.get('app-id');
     let ports = publishedPorts(frags, name);
     const netMode = lastDefined(frags, 'network_mode');
-    const shared = /^service:(.+)$/.exec(netMode ? (scalarText(netMode.node, netMode.frag.pdoc) ?? '') : '');
+    const netModeText = netMode ? scalarText(netMode.node, netMode.frag.pdoc) : undefined;
+    const shared = /^service:(.+)$/.exec(netModeText ?? '');
     if (shared && byService.has(shared[1])) ports = ports.concat(publishedPorts(byService.get(shared[1]) ?? [], shared[1]));
     const app: DaprApp = {
       source: 'compose',
@@ -297,6 +301,7 @@ export function composeApps(files: ParsedDoc[]): DaprApp[] {
       resourcesPaths: resourcePaths.map((t) => hostPath(frags, t.value, baseDir)).filter((p): p is string => p !== undefined),
     };
     if (appId) app.appId = { value: appId.value, pdoc: appId.pdoc, node: appId.node, ...(appId.offsets ? { offsets: appId.offsets } : {}) };
+    if (netMode && netModeText !== undefined) app.networkMode = { value: netModeText, pdoc: netMode.frag.pdoc, node: netMode.node };
     const config = settings.get('config');
     if (config) {
       const host = hostPath(frags, config.value, baseDir);
