@@ -4,12 +4,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { applyBaseline, type BaselineEntry, readBaseline } from './engine/baseline.js';
-import { CONFIG_FILE_NAME, findUp, gitRoot, resolveConfig } from './engine/config.js';
+import { CONFIG_FILE_NAME, ConfigError, findUp, gitRoot, resolveConfig } from './engine/config.js';
 import { levelRank, type Result } from './engine/policy.js';
 import { scan, type ScanResult } from './engine/run.js';
 import type { Level } from './engine/types.js';
 import { matrixView } from './report/matrix.js';
 import type { ReportInput } from './report/types.js';
+import { customRules } from './rules/custom.js';
+import { allRules } from './rules/index.js';
+import type { Rule } from './rules/types.js';
 
 /** A usage problem: printed without a stack, exit code 2. */
 export class UsageError extends Error {}
@@ -84,10 +87,23 @@ export function invokeScan(inv: ScanInvocation): Invoked {
   // Given files (pre-commit), the model is the whole repository and only their findings are reported.
   const reportOnly = files.length > 0 ? { files: files.map((f) => posix(path.relative(root, f))), dirs: dirs.map((d) => posix(path.relative(root, d))) } : undefined;
   const baseline = inv.baseline ? readBaseline(path.resolve(inv.cwd, inv.baseline), inv.baseline) : undefined;
-  const result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly });
+  const rules = [...allRules, ...customRules(config.config.customRules, config.file)];
+  checkCustomIds(rules);
+  const result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly, rules });
   if (!baseline || !inv.baseline) return { result, root, filesOnly: reportOnly !== undefined };
   const outcome = applyBaseline(result.results, baseline);
   return { result: { ...result, results: outcome.results }, root, filesOnly: reportOnly !== undefined, baseline: { file: inv.baseline, matched: outcome.matched, fixed: outcome.fixed } };
+}
+
+/** A custom rule may not reuse an id or name, built-in or custom. */
+function checkCustomIds(rules: readonly Rule[]): void {
+  const seen = new Set<string>();
+  for (const r of rules) {
+    for (const key of new Set([r.meta.id, r.meta.name])) {
+      if (seen.has(key)) throw new ConfigError(`rules.config.json: /customRules: the id or name "${key}" is already used by another rule.`);
+      seen.add(key);
+    }
+  }
 }
 
 export function reportInput(invoked: Invoked, results: readonly Result[] = invoked.result.results, withMatrix = false): ReportInput {

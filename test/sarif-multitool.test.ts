@@ -33,7 +33,7 @@ interface Finding {
 }
 
 describe.skipIf(!bin)('SARIF Multitool with the GitHub ingestion rules', () => {
-  it('finds no error and no warning in the SARIF of the example and of every fixture tree', () => {
+  it('finds no error and no warning in the SARIF of the example and of every fixture tree', { timeout: 600_000 }, () => {
     const out = tmpDir('multitool-');
     const trees = [path.resolve('examples/task-api'), ...fixtureTrees()];
     trees.forEach((tree, i) => {

@@ -17,6 +17,30 @@ export interface RuleEntry {
   options?: Record<string, unknown>;
 }
 
+export interface CustomRuleDefinition {
+  id: string;
+  name?: string;
+  description?: string;
+  /** First sentence of every finding. */
+  message: string;
+  level?: LevelSetting;
+  environments?: Partial<Record<'production' | 'non-production' | 'unclassified', LevelSetting>>;
+  securitySeverity?: number;
+  helpUri?: string;
+  match: {
+    kind?: string | string[];
+    /** Glob on apiVersion (`dapr.io/*`). */
+    apiVersion?: string;
+    /** Glob on a Component's spec.type (`state.*`). */
+    type?: string;
+    /** Glob on the namespace. */
+    namespace?: string;
+    environment?: 'production' | 'non-production' | 'unclassified';
+  };
+  /** JSON Schema the matching resource must satisfy. */
+  schema: Record<string, unknown> | boolean;
+}
+
 export interface Config {
   include?: string[];
   exclude?: string[];
@@ -29,6 +53,7 @@ export interface Config {
   /** namespace glob → app-id → component names */
   accessPolicy?: Record<string, Record<string, string[]>>;
   rules: Record<string, ConfigLevel | RuleEntry>;
+  customRules?: CustomRuleDefinition[];
   maxFileSize: number;
 }
 

@@ -157,7 +157,9 @@ export function applyPolicy(input: PolicyInput): Result[] {
     if (p.finding.securitySeverity !== undefined) result.securitySeverity = p.finding.securitySeverity;
     const comment = suppressionFor(result, input.suppressions);
     if (comment) {
-      if (comment.until && comment.until < today) {
+      if (comment.untilInvalid) {
+        result.message += ` (The suppression on line ${comment.region.startLine} has an invalid until= date, so it does not apply.)`;
+      } else if (comment.until && comment.until < today) {
         result.message += ` (The suppression on line ${comment.region.startLine} expired on ${comment.until}.)`;
       } else {
         const s: Suppression = {

@@ -19,6 +19,8 @@ export interface SuppressionComment {
   reason?: string;
   /** ISO date (YYYY-MM-DD) after which the suppression stops applying. */
   until?: string;
+  /** An `until=` that is not a date: the suppression does not apply (failing closed). */
+  untilInvalid?: boolean;
   /** Problems with the comment itself (bad date, no rule). */
   problems: string[];
   /** Lines the suppression covers. */
@@ -56,26 +58,31 @@ function commentTokens(text: string): CommentToken[] {
   return out.sort((a, b) => a.offset - b.offset);
 }
 
-function parseDirective(body: string): Pick<SuppressionComment, 'rules' | 'reason' | 'until' | 'problems'> {
+function parseDirective(body: string): Pick<SuppressionComment, 'rules' | 'reason' | 'until' | 'untilInvalid' | 'problems'> {
   const problems: string[] = [];
   const sep = body.search(/(^|\s)--(\s|$)/);
   const head = sep === -1 ? body : body.slice(0, sep);
   const reasonText = sep === -1 ? undefined : body.slice(sep).replace(/^\s*--/, '').trim();
   const rules: string[] = [];
   let until: string | undefined;
+  let untilInvalid = false;
   for (const tok of head.trim().split(/[\s,]+/).filter(Boolean)) {
     if (tok.startsWith('until=')) {
       const date = tok.slice('until='.length);
       if (/^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(`${date}T00:00:00Z`))) until = date;
-      else problems.push(`"${tok}" is not a date of the form until=YYYY-MM-DD`);
+      else {
+        untilInvalid = true;
+        problems.push(`"${tok}" is not a date of the form until=YYYY-MM-DD, so the suppression does not apply`);
+      }
     } else {
       rules.push(tok);
     }
   }
   if (rules.length === 0) problems.push('it names no rule, so it suppresses nothing');
-  const out: Pick<SuppressionComment, 'rules' | 'reason' | 'until' | 'problems'> = { rules, problems };
+  const out: Pick<SuppressionComment, 'rules' | 'reason' | 'until' | 'untilInvalid' | 'problems'> = { rules, problems };
   if (reasonText) out.reason = reasonText;
   if (until) out.until = until;
+  if (untilInvalid) out.untilInvalid = true;
   return out;
 }
 

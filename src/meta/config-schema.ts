@@ -55,6 +55,35 @@ export function configSchema(rules: readonly RuleMeta[]): Schema {
     },
   };
   for (const meta of rules) definitions[`rule-${meta.id}`] = ruleEntrySchema(meta);
+  const plainLevel = { enum: ['error', 'warning', 'note', 'off'] };
+  definitions.customRule = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'message', 'match', 'schema'],
+    properties: {
+      id: { type: 'string', pattern: '^(?![Dd][Aa][Pp][Rr])[A-Za-z][A-Za-z0-9_-]{1,63}$', description: 'Your rule id; any prefix but DAPR (e.g. ACME001).' },
+      name: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' },
+      description: { type: 'string' },
+      message: { type: 'string', minLength: 1, description: 'First sentence of every finding; the violated part of the schema is appended.' },
+      level: { ...plainLevel, default: 'warning' },
+      environments: { type: 'object', additionalProperties: false, properties: { production: plainLevel, 'non-production': plainLevel, unclassified: plainLevel } },
+      securitySeverity: { type: 'number', minimum: 0, maximum: 10 },
+      helpUri: { type: 'string', format: 'uri' },
+      match: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          kind: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+          apiVersion: { type: 'string', description: 'Glob, e.g. dapr.io/*.' },
+          type: { type: 'string', description: "Glob on a Component's spec.type, e.g. state.*." },
+          namespace: { type: 'string', description: 'Glob on the namespace.' },
+          environment: { enum: ['production', 'non-production', 'unclassified'] },
+        },
+      },
+      schema: { type: ['object', 'boolean'], description: 'JSON Schema (draft-07) the whole resource must satisfy. Only local $ref.' },
+    },
+  };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `${REPOSITORY_URL}/raw/main/schema/rules.config.schema.json`,
@@ -83,6 +112,11 @@ export function configSchema(rules: readonly RuleMeta[]): Schema {
         additionalProperties: { type: 'object', additionalProperties: stringList('Component names.') },
       },
       maxFileSize: { type: 'integer', minimum: 1, default: 5242880, description: 'Files larger than this many bytes are skipped and reported.' },
+      customRules: {
+        type: 'array',
+        description: 'Declarative rules of your own: resources matching `match` must satisfy the JSON Schema `schema`. See docs/custom-rules.md.',
+        items: { $ref: '#/definitions/customRule' },
+      },
       rules: {
         type: 'object',
         description: 'Rule levels and options, by rule id or name.',

@@ -40,8 +40,8 @@ function ruleDescriptor(meta: RuleMeta): Sarif.ReportingDescriptor {
     name: meta.name,
     shortDescription: { text: clip(meta.shortDescription, 1024) },
     fullDescription: { text: clip(meta.fullDescription, 1024) },
-    help: { text: ruleHelpText(meta), markdown: ruleMarkdownBody(meta) },
-    helpUri: ruleHelpUri(meta.id),
+    help: { text: ruleHelpText(meta), markdown: meta.custom ? `${meta.shortDescription}\n\nA custom rule of this repository's rules.config.json.` : ruleMarkdownBody(meta) },
+    ...(meta.custom ? (meta.helpUri ? { helpUri: meta.helpUri } : {}) : { helpUri: ruleHelpUri(meta.id) }),
     defaultConfiguration: { level: defaultLevel(meta) },
     properties,
   };

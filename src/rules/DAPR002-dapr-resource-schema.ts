@@ -3,7 +3,7 @@
 // CRDs Dapr ships); this module picks one, runs ajv over the document and maps
 // every error back to the YAML node that must change.
 import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
-import { isMap, isPair, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
+import type { Pair, YAMLMap } from 'yaml';
 import componentSchema from '../../schema/dapr/component.schema.json' with { type: 'json' };
 import configurationSchema from '../../schema/dapr/configuration.schema.json' with { type: 'json' };
 import httpEndpointSchema from '../../schema/dapr/httpendpoint.schema.json' with { type: 'json' };
@@ -11,9 +11,9 @@ import resiliencySchema from '../../schema/dapr/resiliency.schema.json' with { t
 import subscriptionV1Schema from '../../schema/dapr/subscription-v1alpha1.schema.json' with { type: 'json' };
 import subscriptionV2Schema from '../../schema/dapr/subscription-v2alpha1.schema.json' with { type: 'json' };
 import type { Instance } from '../engine/model.js';
-import { DEFAULT_MAX_ALIAS_COUNT } from '../engine/parse.js';
+import { dataAt, decodePointer, isRecord, locate, plainData, type Segments, valueAnchor, yamlPath } from '../engine/json-pointer.js';
 import type { NodeRef } from '../engine/resources.js';
-import { asMap, child, deref, keyString, type ParsedDoc, scalarText, type YNode } from '../engine/yaml.js';
+import { asMap, child, pairOf, type ParsedDoc, scalarText, type YNode } from '../engine/yaml.js';
 import { component, docs } from './examples.js';
 import { describe, nearest, resourceAnchor } from './helpers.js';
 import type { Rule } from './types.js';
@@ -85,98 +85,11 @@ interface Subject {
   data: unknown;
 }
 
-type Segments = readonly string[];
-
-function decodePointer(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function dataAt(data: unknown, segments: Segments): unknown {
-  let cur = data;
-  for (const s of segments) {
-    if (Array.isArray(cur)) cur = cur[Number(s)];
-    else if (isRecord(cur) && Object.hasOwn(cur, s)) cur = cur[s];
-    else return undefined;
-  }
-  return cur;
-}
-
-/** `spec.metadata[0].name`: list indexes in brackets, map keys dotted. */
-function yamlPath(data: unknown, segments: Segments): string {
-  let out = '';
-  let cur = data;
-  for (const s of segments) {
-    out += Array.isArray(cur) ? `[${s}]` : out === '' ? s : `.${s}`;
-    cur = dataAt(cur, [s]);
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------- YAML nodes
-
-function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && (typeof key.value === 'symbol' || (key.value === '<<' && key.source === '<<'));
-}
-
-/** The pair under `key`, also inside maps merged in with `<<: *anchor` (YAML 1.1). */
-function findPair(map: YAMLMap<unknown, unknown>, key: string, pdoc: ParsedDoc, depth = 0): Pair<unknown, unknown> | undefined {
-  for (const item of map.items) if (isPair(item) && !isMergeKey(item.key) && keyString(item) === key) return item;
-  if (depth > 8) return undefined;
-  for (const item of map.items) {
-    if (!isPair(item) || !isMergeKey(item.key)) continue;
-    const source = deref(item.value, pdoc);
-    const sources = isSeq(source) ? source.items : [source];
-    for (const s of sources) {
-      const m = asMap(s, pdoc);
-      const found = m && findPair(m, key, pdoc, depth + 1);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
-interface Located {
-  node: YNode;
-  /** The pair whose value is `node`, when the last step went through a map key. */
-  pair?: Pair<unknown, unknown>;
-}
-
-/** Walks the YAML tree along an ajv instance path; stops at the deepest node that exists. */
-function locate(pdoc: ParsedDoc, root: YNode, segments: Segments): Located {
-  let cur: Located = { node: root };
-  for (const seg of segments) {
-    const n = deref(cur.node, pdoc);
-    if (isMap(n)) {
-      const pair = findPair(n, seg, pdoc);
-      if (!pair) return cur;
-      cur = { node: deref(pair.value, pdoc), pair };
-    } else if (isSeq(n)) {
-      const item = n.items[Number(seg)];
-      if (!/^\d+$/.test(seg) || item === undefined) return cur;
-      cur = { node: deref(item, pdoc) };
-    } else return cur;
-  }
-  return cur;
-}
 
 /** A key as the user wrote it (`y` rather than the `true` YAML 1.1 reads). */
 function keyText(pair: Pair<unknown, unknown> | undefined, fallback: string): string {
   return (pair && scalarText(pair.key)) || fallback;
-}
-
-/** Where a finding about a whole value points: the value, or its key when the value is empty. */
-function valueAnchor(at: Located): unknown {
-  const s = isScalar(at.node) ? at.node : undefined;
-  if (at.pair && (at.node === null || at.node === undefined || (s && s.value === null && !s.source))) return at.pair.key;
-  return at.node;
 }
 
 // ---------------------------------------------------------------- messages
@@ -264,7 +177,7 @@ function missingField(s: Subject, e: ErrorObject, segments: Segments): Violation
   const prop = missingProperty(e);
   const obj = locate(s.pdoc, s.root, segments);
   const objMap = asMap(obj.node, s.pdoc);
-  const empty = objMap ? findPair(objMap, prop, s.pdoc) : undefined;
+  const empty = objMap ? pairOf(objMap, prop, s.pdoc) : undefined;
   const p = phrase(s, segments);
   const field = joinPath(p.rest, prop);
   const path = joinPath(yamlPath(s.data, segments), prop);
@@ -385,13 +298,13 @@ function conflictingSources(s: Subject, segments: Segments): Violation | undefin
   const path = yamlPath(s.data, segments);
   // clientTLS documents take a value or a secretKeyRef; everything else with these keys is a name/value entry.
   if (segments.includes('clientTLS')) {
-    const node = (itemNode && findPair(itemNode, 'value', s.pdoc)?.key) ?? itemNode ?? s.anchor.node;
+    const node = (itemNode && pairOf(itemNode, 'value', s.pdoc)?.key) ?? itemNode ?? s.anchor.node;
     return { message: `${sets}: only one can be used. Keep only one.`, node, path };
   }
   const used = usedSource(present);
   const ignored = present.filter((k) => k !== used);
   // Point at a source Dapr ignores, the literal value first: that is the line to delete.
-  const node = ignored.map((k) => (itemNode ? findPair(itemNode, k, s.pdoc)?.key : undefined)).find((n) => n !== undefined) ?? itemNode ?? s.anchor.node;
+  const node = ignored.map((k) => (itemNode ? pairOf(itemNode, k, s.pdoc)?.key : undefined)).find((n) => n !== undefined) ?? itemNode ?? s.anchor.node;
   const leaked = ignored.includes('value') ? ', so the literal value only sits in the repository' : '';
   return { message: `${sets}: Dapr uses ${used} and ignores ${listWords(ignored)}${leaked}. Keep only one.`, node, path };
 }
@@ -439,18 +352,6 @@ function violationsOf(s: Subject, errors: readonly ErrorObject[]): Violation[] {
 
 // ---------------------------------------------------------------- one resource
 
-/** Kubernetes prunes null fields before validating; doing the same keeps `value:` (empty) valid. */
-function withoutNullFields(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutNullFields);
-  if (!isRecord(v)) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
-    // defineProperty, so that a `__proto__` key stays a plain field.
-    if (x !== null) Object.defineProperty(out, k, { value: withoutNullFields(x), enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
-
 function kindViolation(inst: Instance, kind: string): Violation {
   const r = inst.resource;
   const lower = kind.toLowerCase();
@@ -482,15 +383,6 @@ function fallbackSchema(kind: string, versions: ReadonlyMap<string, SchemaKey | 
   return [...versions.values()][0] ?? null;
 }
 
-/** The document as plain data, or undefined when its aliases expand too far to be read safely. */
-function readData(inst: Instance): { data: unknown } | undefined {
-  try {
-    return { data: withoutNullFields(inst.resource.pdoc.doc.toJS({ maxAliasCount: DEFAULT_MAX_ALIAS_COUNT })) };
-  } catch {
-    return undefined;
-  }
-}
-
 function checkResource(inst: Instance): Violation[] {
   const r = inst.resource;
   const versions = DAPR_KINDS.get(r.kind);
@@ -499,7 +391,7 @@ function checkResource(inst: Instance): Violation[] {
   const version = r.apiVersion.slice(r.apiVersion.indexOf('/') + 1);
   const served = versions.has(version);
   if (!served) out.push(versionViolation(inst, versions));
-  const read = readData(inst);
+  const read = plainData(inst.resource.pdoc);
   // An alias bomb is the parse stage's finding (DAPR001); expanding it here would only repeat it, or worse.
   if (!read) return out;
   const key = served ? (versions.get(version) ?? null) : fallbackSchema(r.kind, versions, read.data);

@@ -1,4 +1,5 @@
 // DAPR003 annotation-not-string: a dapr.io/* annotation whose YAML value is not a string.
+import { isMap, isScalar, isSeq } from 'yaml';
 import { deployment } from './examples.js';
 import type { Rule } from './types.js';
 
@@ -34,10 +35,10 @@ export const rule: Rule = {
       if (a.app.source !== 'kubernetes' || !a.app.pod) continue;
       for (const ann of a.app.pod.annotations.values()) {
         if (!ann.key.startsWith('dapr.io/') || ann.isString) continue;
-        const shown = ann.text === '' ? 'no value (null)' : `the unquoted value ${ann.text}`;
+        const { shown, fix } = describeValue(ann.valueNode, ann.text);
         report({
-          message: `Annotation "${ann.key}" has ${shown}, not a string: the API server rejects the ${a.app.kind}. Quote it: "${ann.text}".`,
-          at: { pdoc: ann.pdoc, node: ann.valueNode ?? ann.pair.key },
+          message: `Annotation "${ann.key}" has ${shown}, not a string: the API server rejects the ${a.app.kind}. ${fix}`,
+          at: { pdoc: ann.pdoc, node: hasSourceText(ann.valueNode) ? ann.valueNode : ann.pair.key },
           on: a,
           path: `annotations.${ann.key}`,
         });
@@ -45,3 +46,20 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * What the value is and how to fix it. `null` and `~` are read by their text
+ * elsewhere, but quoting that text ("~") is not what the author meant, and a
+ * map or list has no text at all.
+ */
+function describeValue(node: unknown, text: string): { shown: string; fix: string } {
+  if (isMap(node) || isSeq(node)) return { shown: `a YAML ${isMap(node) ? 'map' : 'list'}`, fix: 'Write it as one quoted string.' };
+  if (isScalar(node) && node.value !== null && node.value !== undefined) return { shown: `the unquoted value ${text}`, fix: `Quote it: "${text}".` };
+  return { shown: 'no value (null)', fix: 'Write a quoted value, or remove the key.' };
+}
+
+/** An empty value (`key:`) has a zero-width node after the colon: point at the key instead. */
+function hasSourceText(node: unknown): boolean {
+  const range = (node as { range?: [number, number, number] | null } | null | undefined)?.range;
+  return !!range && range[1] > range[0];
+}

@@ -41,7 +41,8 @@ export const rule: Rule = {
       for (const ann of a.app.pod.annotations.values()) {
         if (!/^dapr\.io[/.]/.test(ann.key) || known.has(ann.key)) continue;
         const normalized = ann.key.replace(/^dapr\.io\./, 'dapr.io/');
-        const suggestion = ANNOTATION_MISTAKES[normalized] ?? nearest(normalized, KNOWN_ANNOTATION_KEYS);
+        // `dapr.io.log-level` is `dapr.io/log-level` with the wrong separator: nearest() never returns an exact match, so say it directly.
+        const suggestion = known.has(normalized) ? normalized : (ANNOTATION_MISTAKES[normalized] ?? nearest(normalized, KNOWN_ANNOTATION_KEYS));
         report({
           message: `Unknown annotation "${ann.key}": the Dapr sidecar injector ignores it.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
           at: { pdoc: ann.pdoc, node: ann.pair.key },

@@ -8,7 +8,7 @@ export const rule: Rule = {
     name: 'suppression-without-reason',
     shortDescription: 'An inline suppression comment gives no reason.',
     fullDescription:
-      'Reports a `# dapr-policy-disable-next-line` or `# dapr-policy-disable` comment with no reason after `--`. The suppression still applies. The rule also reports suppression comments that cannot work as written: no rule named, a rule id or name that does not exist, or an `until=` date that is not of the form YYYY-MM-DD.',
+      'Reports a `# dapr-policy-disable-next-line` or `# dapr-policy-disable` comment with no reason after `--`. The suppression still applies. The rule also reports suppression comments that cannot work as written: no rule named, a rule id or name that does not exist, or an `until=` date that is not of the form YYYY-MM-DD (such a suppression does not apply: it fails closed).',
     levels: { default: 'warning' },
     securitySeverity: 0,
     tags: ['maintainability', 'suppressions'],
@@ -18,16 +18,17 @@ export const rule: Rule = {
       fix: 'Write why after `--`, and consider an expiry: `# dapr-policy-disable-next-line DAPR101 until=2027-01-31 -- shared by every app until the split (TICKET-42)`.',
       incorrect: [
         {
-          files: { 'components/statestore.yaml': '# dapr-policy-disable-next-line DAPR101\n' + component('statestore', 'state.redis', { metadata: redisMetadata() }) },
+          files: { 'components/statestore.yaml': '# dapr-policy-disable DAPR101\n' + component('statestore', 'state.redis', { metadata: redisMetadata() }) },
         },
       ],
       correct: [
         {
-          files: { 'components/statestore.yaml': '# dapr-policy-disable-next-line DAPR101 until=2099-01-31 -- every app reads it until the split (TICKET-42)\n' + component('statestore', 'state.redis', { metadata: redisMetadata() }) },
+          files: { 'components/statestore.yaml': '# dapr-policy-disable DAPR101 until=2099-01-31 -- every app reads it until the split (TICKET-42)\n' + component('statestore', 'state.redis', { metadata: redisMetadata() }) },
         },
       ],
       notes: [
         'Forms: `# dapr-policy-disable-next-line <ids> [until=YYYY-MM-DD] -- <reason>` covers the next line that is not blank or a comment; `# dapr-policy-disable <ids> [until=YYYY-MM-DD] -- <reason>` covers the whole YAML document it is in. `<ids>` is a comma-separated list of rule ids or names.',
+        'A next-line suppression covers only the line the finding points at: findings about a whole resource (DAPR101, DAPR104, …) point at its `metadata.name` value, so put the comment just above `name:`, or use the document form above `apiVersion:`.',
         'An expired suppression stops suppressing, and the finding\'s message says so.',
       ],
     },

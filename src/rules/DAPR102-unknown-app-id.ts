@@ -1,7 +1,9 @@
 // DAPR102 unknown-app-id: a Dapr resource grants or targets an app-id that no workload runs.
+import type { AppInstance } from '../engine/model.js';
+import type { NodeRef } from '../engine/resources.js';
 import { appReferences } from './app-references.js';
 import { component, daprAnnotations, deployment, redisMetadata } from './examples.js';
-import { describe, describeNamespace, nearest } from './helpers.js';
+import { describe, describeApp, describeNamespace, nearest } from './helpers.js';
 import type { Rule } from './types.js';
 
 const WHAT: Record<string, string> = {
@@ -56,7 +58,16 @@ export const rule: Rule = {
       let message = `${WHAT[ref.what]} "${ref.appId}" of ${describe(ref.inst)} names an app-id that no workload runs in ${describeNamespace(ref.namespace)}.`;
       if (suggestion) message += ` Did you mean "${suggestion}"?`;
       if (elsewhere.length) message += ` "${ref.appId}" runs in ${elsewhere.map(describeNamespace).join(', ')}; scopes and policies are namespace-local.`;
-      report({ message, at: ref.at, on: ref.inst, path: ref.path });
+      // The workloads the message mentions are the other side of this cross-file finding (rules.md "Where a finding points").
+      const related: Array<{ at: NodeRef; label: string }> = [];
+      const runs = (a: AppInstance, id: string): { at: NodeRef; label: string } => ({ at: a.app.appId ?? a.app.anchor, label: `${describeApp(a)} runs "${id}" in ${describeNamespace(a.namespace)}` });
+      const near = suggestion ? model.appsWithId(ref.namespace, suggestion)[0] : undefined;
+      if (near && suggestion) related.push(runs(near, suggestion));
+      for (const ns of elsewhere) {
+        const other = model.appsWithId(ns, ref.appId)[0];
+        if (other) related.push(runs(other, ref.appId));
+      }
+      report({ message, at: ref.at, on: ref.inst, path: ref.path, related });
     }
   },
 };

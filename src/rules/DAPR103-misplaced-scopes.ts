@@ -35,9 +35,13 @@ export const rule: Rule = {
     for (const inst of model.instances) {
       const r = inst.resource;
       if (!('misplacedScopes' in r)) continue;
+      // With a non-empty top-level list beside it, the resource is scoped after all: saying it applies to every app would be false.
+      const scopedAnyway = r.scopes !== undefined && r.scopes.items.length > 0;
       for (const m of r.misplacedScopes) {
         report({
-          message: `"scopes" under ${m.where} is ignored by Dapr, so ${describe(inst)} applies to every app in its namespace. Move scopes to the top level, beside spec.`,
+          message: scopedAnyway
+            ? `"scopes" under ${m.where} is ignored by Dapr: only the top-level scopes of ${describe(inst)} apply. Merge it into the top-level scopes, beside spec, or remove it.`
+            : `"scopes" under ${m.where} is ignored by Dapr, so ${describe(inst)} applies to every app in its namespace. Move scopes to the top level, beside spec.`,
           at: { pdoc: r.pdoc, node: m.pair.key },
           on: inst,
           path: `${m.where}.scopes`,

@@ -101,7 +101,8 @@ export const rule: Rule = {
               message: `accessPolicy "${key}" declares "${app}" → "${comp}", but no Component "${comp}" exists in ${describeNamespace(ns.namespace)}.`,
               at,
               levels: MISSING,
-              environment: ns.components[0]?.environment ?? 'unclassified',
+              // A namespace with apps but no Component yet still has an environment: take it from the apps.
+              environment: ns.components[0]?.environment ?? model.apps.find((a) => a.namespace === ns.namespace)?.environment ?? 'unclassified',
               namespace: ns.namespace,
               resourceKey: `accessPolicy/${key}`,
               path: `${ns.namespace}.${app}.${comp}`,

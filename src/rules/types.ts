@@ -52,6 +52,10 @@ export interface RuleMeta {
     notes?: string[];
   };
   options?: RuleOption[];
+  /** A rule defined in rules.config.json `customRules`, not one of ours. */
+  custom?: boolean;
+  /** Where its documentation lives, when not in this repository's docs/rules. */
+  helpUri?: string;
 }
 
 /** A finding as a rule reports it; the policy stage turns it into a result. */

@@ -58,3 +58,13 @@ describe('suppressions', () => {
     expect(result.results.find((r) => r.ruleId === 'DAPR101')?.suppression).toBeUndefined();
   });
 });
+
+describe('suppressions that cannot work', () => {
+  it('an until= that is not a date does not suppress (failing closed) and says why', () => {
+    const result = scanFiles({ 'a.yaml': `apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  # dapr-policy-disable-next-line DAPR101 until=31/01/2027 -- later\n  name: a\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\n` });
+    const d101 = result.results.find((r) => r.ruleId === 'DAPR101');
+    expect(d101?.suppression).toBeUndefined();
+    expect(d101?.message).toMatch(/The suppression on line 4 has an invalid until= date, so it does not apply\.\)$/);
+    expect(result.results.find((r) => r.ruleId === 'DAPR006')?.message).toMatch(/"until=31\/01\/2027" is not a date/);
+  });
+});
