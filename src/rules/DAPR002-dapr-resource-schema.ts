@@ -151,9 +151,17 @@ function expectedTypes(type: unknown, field: string): string {
 }
 
 /** A value as the user wrote it: scalars by their source text. */
-function describeValue(value: unknown, node: YNode): string {
+/**
+ * A value for a message. Strings are quoted only when they read like an
+ * identifier (`v2`, `state.redis`): anything else may be a credential that
+ * landed in the wrong field, and findings must never carry one.
+ */
+function describeValue(value: unknown, node: YNode, identifierLike = false): string {
   const text = scalarText(node);
-  if (typeof value === 'string') return `the string "${value.length > 40 ? `${value.slice(0, 37)}...` : value}"`;
+  if (typeof value === 'string') {
+    const safe = /^\d{1,8}$/.test(value) || (identifierLike && /^[a-z][a-z0-9.-]{0,23}$/.test(value));
+    return safe ? `the string "${value}"` : 'a string';
+  }
   if (typeof value === 'number') return `the number ${text ?? String(value)}`;
   if (typeof value === 'boolean') return `the boolean ${text ?? String(value)}`;
   if (Array.isArray(value)) return 'a list';
@@ -251,7 +259,8 @@ function wrongValue(s: Subject, e: ErrorObject, segments: Segments): Violation {
   const at = locate(s.pdoc, s.root, segments);
   const p = phrase(s, segments);
   const subject = p.rest === '' ? capitalize(p.who) : `${p.rest} of ${p.who}`;
-  const shown = describeValue(e.data, at.node);
+  // Only a value checked against a list of allowed words is likely to be a word itself.
+  const shown = describeValue(e.data, at.node, e.keyword === 'enum' || e.keyword === 'const');
   const rejects = `the API server rejects the ${s.kind}`;
   const path = yamlPath(s.data, segments);
   let message: string;

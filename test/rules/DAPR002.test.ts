@@ -88,7 +88,7 @@ describe('DAPR002 dapr-resource-schema', () => {
     expect(at('deploy/statestore.yaml', 20, 7)).toEqual([
       'Unknown field "valueFrom" in metadata item "enableTLS" of Component "statestore": the Component CRD does not define it, so the API server drops it and Dapr never reads it. Did you mean "value"?',
     ]);
-    expect(at('deploy/statestore.yaml', 21, 9)).toEqual(['scopes of Component "statestore" is the string "task-api", not a list of app-ids: the API server rejects the Component.']);
+    expect(at('deploy/statestore.yaml', 21, 9)).toEqual(['scopes of Component "statestore" is a string, not a list of app-ids: the API server rejects the Component.']);
     expect(at('deploy/pubsub.yaml', 1, 13)).toEqual(['Component "pubsub" has apiVersion "dapr.io/v1", which Dapr does not serve for Component: use dapr.io/v1alpha1.']);
     expect(at('deploy/pubsub.yaml', 7, 12)).toEqual(['spec.version of Component "pubsub" is the number 1, not a string: the API server rejects the Component. Quote it: "1".']);
     // One mistake, one finding: no separate "has no auth.secretStore".
@@ -318,5 +318,17 @@ describe.skipIf(!hasCorpus)('DAPR002 on the shared corpus of real Dapr manifests
         'dapr.io/v1alpha1 WorkflowAccessPolicy',
       ]),
     );
+  });
+
+  it('never quotes a string that could be a credential', () => {
+    const result = scanFiles({
+      'c.yaml': 'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: tracing\nspec:\n  tracing:\n    samplingRate: "1"\n    otel:\n      endpointAddress: otel:4317\n      headers: "Authorization=Basic c2VjcmV0OnMzY3IzdA=="\n---\napiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\n  ignoreErrors: hunter2hunter2\n',
+    });
+    const messages = of(result, 'DAPR002').map((r) => r.message);
+    expect(messages.length).toBeGreaterThanOrEqual(2);
+    for (const m of messages) {
+      expect(m).not.toContain('c2VjcmV0');
+      expect(m).not.toContain('hunter2');
+    }
   });
 });
