@@ -159,7 +159,7 @@ function expectedTypes(type: unknown, field: string): string {
 function describeValue(value: unknown, node: YNode, identifierLike = false): string {
   const text = scalarText(node);
   if (typeof value === 'string') {
-    const safe = /^\d{1,8}$/.test(value) || (identifierLike && /^[a-z][a-z0-9.-]{0,23}$/.test(value));
+    const safe = /^\d{1,8}$/.test(value) || (identifierLike && /^[A-Za-z][A-Za-z0-9.-]{0,23}$/.test(value));
     return safe ? `the string "${value}"` : 'a string';
   }
   if (typeof value === 'number') return `the number ${text ?? String(value)}`;
