@@ -7,7 +7,7 @@ import fg from 'fast-glob';
 import picomatch from 'picomatch';
 import type { Notification, SourceFile, SourceKind } from './types.js';
 
-export const DEFAULT_INCLUDE = ['**/*.{yaml,yml,json}', '**/*.{crt,pem}', '**/templates/**/*.tpl'];
+export const DEFAULT_INCLUDE = ['**/*.{yaml,yml,json}', '**/*.{crt,pem,key}', '**/templates/**/*.tpl'];
 /** Never scanned, whatever the config says. */
 export const ALWAYS_EXCLUDED = ['**/.git/**', '**/node_modules/**'];
 /** Excluded unless the config's `exclude` replaces them. */
@@ -41,7 +41,7 @@ export function isInside(parent: string, child: string): boolean {
 
 function kindOf(rel: string, chartDirs: ChartDirs): SourceKind | undefined {
   const ext = path.posix.extname(rel).toLowerCase();
-  if (ext === '.crt' || ext === '.pem') return 'pem';
+  if (ext === '.crt' || ext === '.pem' || ext === '.key') return 'pem';
   if (chartDirs.isTemplate(rel)) return 'helm-template';
   if (ext === '.tpl') return undefined; // a .tpl outside a chart is not a manifest
   return 'yaml';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Config } from './config-types.js';
 import { EnvironmentClassifier, environmentOfName } from './environment.js';
 import type { DaprInstall } from './extract/helm-values.js';
+import type { RepoIndex } from './extract/multi-app-run.js';
 import type { Extracted } from './extract/index.js';
 import { kubernetesApp } from './extract/kubernetes.js';
 import type { ParsedFile, SyntaxProblem } from './parse.js';
@@ -15,8 +16,13 @@ import type { SuppressionComment } from './suppressions.js';
 import type { Environment, Notification, SourceFile } from './types.js';
 import type { ParsedDoc } from './yaml.js';
 
+/** Where a placement's namespace comes from. */
+export type NamespaceSource = 'kustomize' | 'metadata' | 'default' | 'self-hosted';
+
 export interface Placement {
   namespace: string;
+  /** Set by a kustomization, written in metadata.namespace, the config default, or a self-hosted project. */
+  namespaceSource: NamespaceSource;
   environment: Environment;
   /** False for the pseudo-namespace of a Multi-App Run or compose file. */
   kubernetes: boolean;
@@ -89,14 +95,22 @@ export interface Model {
   secretsIn(namespace: string): SecretSource[];
   /** The Configuration(s) an app loads: `dapr.io/config` in its namespace, or its self-hosted config file. */
   configurationsFor(app: AppInstance): Array<Instance<ResourceOf<'configuration'>>>;
-  /** Values the repository gives the Dapr Helm chart, placed in an environment. */
-  daprInstalls: Array<DaprInstall & Placement>;
-  /** `.crt` / `.pem` files, read as text. */
+  /** Values the repository gives the Dapr Helm chart, placed in an environment; `declaredNamespace` is the namespace the manifest states. */
+  daprInstalls: Array<DaprInstall & Placement & { declaredNamespace?: string }>;
+  /** `.crt` / `.pem` / `.key` files, read as text. */
   pemFiles: ParsedFile[];
+  /** Whether discovery found this root-relative file / a file under this folder. */
+  hasFile(file: string): boolean;
+  hasDir(dir: string): boolean;
 }
 
 export interface SecretSource {
   kind: 'Secret' | 'SealedSecret' | 'ExternalSecret' | 'secretGenerator';
+  /** Root-relative file that defines it. */
+  file: string;
+  /** Kustomization entry point that builds it, when one does. */
+  via?: string;
+  namespaceSource: NamespaceSource;
   /** The Secret name other resources reference. */
   name: string;
   keys: Set<string>;
@@ -107,6 +121,8 @@ export interface SecretSource {
 
 export interface ModelInput {
   root: string;
+  /** Which files and folders discovery found. */
+  repo: RepoIndex;
   config: Config;
   configFile?: string;
   files: SourceFile[];
@@ -203,8 +219,9 @@ export function buildModel(input: ModelInput): Model {
   const place = (file: string, declared: string | undefined, r: Reach | undefined): Placement => {
     const namespace = r?.namespace ?? declared ?? config.defaultNamespace;
     const kubernetes = r ? r.kubernetes : true;
+    const namespaceSource: NamespaceSource = !kubernetes ? 'self-hosted' : r?.namespace !== undefined ? 'kustomize' : declared !== undefined ? 'metadata' : 'default';
     const paths = r?.via && r.via !== file ? [file, r.via] : [file];
-    const p: Placement = { namespace, kubernetes, environment: classifier.classify({ namespace, kubernetesNamespace: kubernetes, paths }) };
+    const p: Placement = { namespace, namespaceSource, kubernetes, environment: classifier.classify({ namespace, kubernetesNamespace: kubernetes, paths }) };
     if (r?.via) p.via = r.via;
     return p;
   };
@@ -229,16 +246,18 @@ export function buildModel(input: ModelInput): Model {
 
   const installs = extracted.daprInstalls.map((i) => ({ ...i, ...placeInstall(i, config.defaultNamespace, classifier) }));
   const secrets = secretIndex(instances, extracted.kustomizations, kustomize.kustomizations, config.defaultNamespace);
-  return new ModelImpl(input, instances, apps, classifier, installs, secrets);
+  return new ModelImpl(input, instances, apps, classifier, installs, secrets, input.repo);
 }
 
 /** A values file named for an environment (values-prod.yaml) says which one it is for. */
-function placeInstall(install: DaprInstall, defaultNamespace: string, classifier: EnvironmentClassifier): Placement {
+function placeInstall(install: DaprInstall, defaultNamespace: string, classifier: EnvironmentClassifier): Placement & { declaredNamespace?: string } {
   const namespace = install.namespace ?? defaultNamespace;
   let environment = classifier.classify({ namespace, kubernetesNamespace: install.namespace !== undefined, paths: install.paths });
   const stem = /^values[-.](.+)\.ya?ml$/.exec(install.paths[0].split('/').pop() ?? '')?.[1];
   if (environment === 'unclassified' && stem) environment = environmentOfName(stem) ?? 'unclassified';
-  return { namespace, environment, kubernetes: true };
+  const p: Placement & { declaredNamespace?: string } = { namespace, namespaceSource: install.namespace !== undefined ? 'metadata' : 'default', environment, kubernetes: true };
+  if (install.namespace !== undefined) p.declaredNamespace = install.namespace;
+  return p;
 }
 
 function secretIndex(instances: Instance[], kustomizations: Kustomization[], kReach: Map<string, Reach[]>, defaultNamespace: string): Map<string, SecretSource[]> {
@@ -252,12 +271,14 @@ function secretIndex(instances: Instance[], kustomizations: Kustomization[], kRe
     const r = inst.resource;
     if (r.type !== 'secret' && r.type !== 'sealedsecret' && r.type !== 'externalsecret') continue;
     const kind = r.type === 'secret' ? 'Secret' : r.type === 'sealedsecret' ? 'SealedSecret' : 'ExternalSecret';
-    add(inst.namespace, { kind, name: r.secretName ?? r.name ?? '', keys: r.keys, anyKey: r.anyKey, at: { pdoc: r.pdoc, node: r.nameNode ?? r.root } });
+    add(inst.namespace, { kind, name: r.secretName ?? r.name ?? '', keys: r.keys, anyKey: r.anyKey, at: { pdoc: r.pdoc, node: r.nameNode ?? r.root }, file: r.pdoc.file.path, namespaceSource: inst.namespaceSource, ...(inst.via ? { via: inst.via } : {}) });
   }
   for (const k of kustomizations) {
     for (const gen of k.secretGenerators) {
       const placements = kReach.get(k.dir) ?? [{ namespace: k.namespace?.value, via: k.dir, kubernetes: true }];
-      for (const p of placements) add(p.namespace ?? defaultNamespace, { kind: 'secretGenerator', name: gen.name.value, keys: gen.keys, anyKey: gen.anyKey, at: gen.name });
+      for (const p of placements) {
+        add(p.namespace ?? defaultNamespace, { kind: 'secretGenerator', name: gen.name.value, keys: gen.keys, anyKey: gen.anyKey, at: gen.name, file: k.pdoc.file.path, via: p.via, namespaceSource: p.namespace !== undefined ? 'kustomize' : 'default' });
+      }
     }
   }
   return index;
@@ -295,8 +316,9 @@ class ModelImpl implements Model {
     readonly instances: Instance[],
     readonly apps: AppInstance[],
     private readonly classifier: EnvironmentClassifier,
-    readonly daprInstalls: Array<DaprInstall & Placement>,
+    readonly daprInstalls: Array<DaprInstall & Placement & { declaredNamespace?: string }>,
     private readonly secrets: Map<string, SecretSource[]>,
+    private readonly repo: RepoIndex,
   ) {
     this.pemFiles = input.parsed.filter((p) => p.file.kind === 'pem');
     this.root = input.root;
@@ -376,6 +398,14 @@ class ModelImpl implements Model {
     return this.secrets.get(namespace) ?? [];
   }
 
+  hasFile(file: string): boolean {
+    return this.repo.hasFile(file);
+  }
+
+  hasDir(dir: string): boolean {
+    return this.repo.hasDir(dir);
+  }
+
   configurationsFor(app: AppInstance): Array<Instance<ResourceOf<'configuration'>>> {
     const configs = this.instancesIn('configuration', app.namespace);
     if (!app.kubernetes) {
@@ -407,9 +437,16 @@ function computeMatrix(model: ModelImpl): NamespaceMatrix[] {
     const components = model.components(namespace);
     const resources: Grantable[] = [...components, ...model.instancesIn('subscription', namespace), ...model.instancesIn('httpendpoint', namespace)];
     const grants: Grant[] = [];
+    // A self-hosted app only loads the resources folders it is given, not the whole project's.
+    const loads = (appId: string, resource: Grantable): boolean => {
+      if (kubernetes) return true;
+      const file = resource.resource.pdoc.file.path;
+      return model.appsWithId(namespace, appId).some((a) => (a.app.resourcesPaths ?? []).some((d) => d === '' || file.startsWith(`${d}/`)));
+    };
     for (const resource of resources) {
       const scopes = resource.resource.scopes?.items ?? [];
       for (const appId of appIds) {
+        if (!loads(appId, resource)) continue;
         if (scopes.length === 0) {
           grants.push({ appId, resource, kind: 'unscoped' });
           continue;

@@ -138,17 +138,19 @@ function isJsonManifest(buf: Buffer): boolean {
   return buf.includes('"apiVersion"') || buf.includes('"services"') || buf.includes('"apps"');
 }
 
+/** A file kept as text only (PEM, Helm template, JSON that is not a manifest): no documents, but positions. */
+export function textOnly(file: SourceFile, text: string): ParsedFile {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return { file, text, lineCounter, docs: [] };
+}
+
 export function parseFile(file: SourceFile, opts: ParseOptions = {}): ParsedFile {
   const buf = readSource(file);
-  if (file.kind === 'pem') {
-    // Certificates and keys are text for the PEM rules, not YAML.
-    const text = decode(buf).text;
-    const lineCounter = new LineCounter();
-    lineCounter.addNewLine(0);
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-    return { file, text, lineCounter, docs: [] };
-  }
-  if (file.path.endsWith('.json') && !isJsonManifest(buf)) return { file, text: '', lineCounter: new LineCounter(), docs: [] };
+  // Certificates, keys and Helm templates are text for the rules that read text (committed keys), not YAML.
+  if (file.kind === 'pem' || file.kind === 'helm-template') return textOnly(file, decode(buf).text);
+  if (file.path.endsWith('.json') && !isJsonManifest(buf)) return textOnly(file, decode(buf).text);
   const decoded = decode(buf);
   const parsed = parseText(file, decoded.text, opts);
   if (decoded.problem) {

@@ -52,7 +52,6 @@ function repoIndex(files: SourceFile[]): RepoIndex {
 function parseAll(files: SourceFile[], notifications: Notification[]): ParsedFile[] {
   const parsed: ParsedFile[] = [];
   for (const file of files) {
-    if (file.kind === 'helm-template') continue;
     try {
       parsed.push(parseFile(file));
     } catch (e) {
@@ -126,9 +125,11 @@ export function scan(req: ScanRequest): ScanResult {
   const notifications = [...discovered.notifications];
   const parsed = parseAll(discovered.files, notifications);
   const suppressions = parsed.flatMap(findSuppressions);
-  const extracted = extract(parsed, repoIndex(discovered.files));
+  const repo = repoIndex(discovered.files);
+  const extracted = extract(parsed, repo);
   const model = buildModel({
     root: req.root,
+    repo,
     config,
     configFile: req.config.file,
     files: discovered.files,

@@ -28,7 +28,7 @@ export interface Location {
 export type SourceKind =
   | 'yaml' // a Kubernetes/Dapr manifest or any other YAML/JSON document
   | 'helm-template' // a file under a chart's templates/ folder: Go template, not YAML
-  | 'pem'; // .crt / .pem
+  | 'pem'; // .crt / .pem / .key
 
 /** A file chosen by discovery. */
 export interface SourceFile {

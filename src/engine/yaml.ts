@@ -173,11 +173,16 @@ function rangeOf(node: unknown): [number, number] | undefined {
   return [n.range[0], n.range[1]];
 }
 
+/** Region of a character range of a file, from its line counter. */
+export function regionOfText(lineCounter: LineCounter, start: number, end: number): Region {
+  const a = lineCounter.linePos(start);
+  const b = lineCounter.linePos(Math.max(start, end));
+  return { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
+}
+
 /** Region of a character range of the document's file. */
 export function regionOfOffsets(pdoc: ParsedDoc, start: number, end: number): Region {
-  const a = pdoc.lineCounter.linePos(start);
-  const b = pdoc.lineCounter.linePos(Math.max(start, end));
-  return { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
+  return regionOfText(pdoc.lineCounter, start, end);
 }
 
 /**
@@ -213,9 +218,40 @@ export function keyNode(pair: Pair<unknown, unknown>): unknown {
 export function substringOffsets(pdoc: ParsedDoc, node: unknown, start: number, length: number): [number, number] | undefined {
   const s = asScalar(node, pdoc);
   if (!s || !s.range || typeof s.value !== 'string') return undefined;
+  if (s.type === 'BLOCK_LITERAL') return literalBlockOffsets(pdoc, s, start, length);
   const open = s.type === 'PLAIN' ? 0 : s.type === 'QUOTE_DOUBLE' || s.type === 'QUOTE_SINGLE' ? 1 : -1;
   if (open < 0) return undefined;
   const from = s.range[0] + open + start;
   const want = s.value.slice(start, start + length);
   return pdoc.text.slice(from, from + length) === want && !pdoc.text.slice(s.range[0], from).includes('\n') ? [from, from + length] : undefined;
+}
+
+/**
+ * Offsets of a range of a literal block scalar's value (`|`): each line of the
+ * value is a line of the file minus the block's indentation, so the mapping
+ * is exact as long as the range stays on one line.
+ */
+function literalBlockOffsets(pdoc: ParsedDoc, s: Scalar, start: number, length: number): [number, number] | undefined {
+  const value = s.value as string;
+  const range = s.range;
+  if (!range) return undefined;
+  const lineIndex = value.slice(0, start).split('\n').length - 1;
+  const col = start - (value.lastIndexOf('\n', start - 1) + 1);
+  if (value.slice(start, start + length).includes('\n')) return undefined;
+  // Content starts on the line after the header (`|`, `|-`, `|2`…).
+  let lineStart = pdoc.text.indexOf('\n', range[0]) + 1;
+  if (lineStart === 0) return undefined;
+  const text = pdoc.text;
+  // Blank lines of the block may be shorter than the indentation; skip to the wanted line.
+  for (let i = 0; i < lineIndex; i++) {
+    const next = text.indexOf('\n', lineStart);
+    if (next === -1 || next >= range[1]) return undefined;
+    lineStart = next + 1;
+  }
+  // The block's indentation is that of its first line with content.
+  const firstContent = /^( *)[^ \n\r]/m.exec(text.slice(text.indexOf('\n', range[0]) + 1, range[1]));
+  const indent = firstContent ? firstContent[1].length : 0;
+  const from = lineStart + indent + col;
+  const want = value.slice(start, start + length);
+  return text.slice(from, from + length) === want ? [from, from + length] : undefined;
 }

@@ -130,3 +130,16 @@ describe('merge keys', () => {
     expect(ids).toEqual(['kubernetes:undefined:-', 'kubernetes:own:-', 'compose:web:1']);
   });
 });
+
+describe('substringOffsets', () => {
+  it('maps a range inside a literal block scalar back to the file', async () => {
+    const { substringOffsets, child } = await import('../../src/engine/yaml.js');
+    const result = scanFiles({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  env: |\n    A=1\n\n    TOKEN=abc\n' });
+    const pdoc = result.model.parsed[0].docs[0];
+    const node = child(child(pdoc.doc.contents, 'data', pdoc), 'env', pdoc);
+    const value = 'A=1\n\nTOKEN=abc\n';
+    const at = substringOffsets(pdoc, node, value.indexOf('TOKEN'), 5);
+    expect(at && pdoc.text.slice(at[0], at[1])).toBe('TOKEN');
+    expect(at && pdoc.lineCounter.linePos(at[0])).toEqual({ line: 9, col: 5 });
+  });
+});

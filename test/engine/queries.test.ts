@@ -86,7 +86,7 @@ describe("an app's Configuration", () => {
     const result = scanFiles({
       'k8s/config.yaml': [cfg('appconfig', 'shop'), cfg('appconfig', 'other')].join('---\n'),
       'k8s/app.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n  namespace: shop\nspec:\n  template:\n    metadata:\n      annotations:\n        dapr.io/enabled: "true"\n        dapr.io/app-id: a\n        dapr.io/config: appconfig\n    spec:\n      containers: [{ name: a, image: a }]\n',
-      'local/dapr.yaml': 'version: 1\napps:\n  - appID: b\n    appDirPath: ./b\n    configFilePath: ./config.yaml\n',
+      'local/dapr.yaml': 'version: 1\napps:\n  - appID: b\n    appDirPath: ./b\n    configFilePath: ../config.yaml\n',
       'local/config.yaml': 'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: daprConfig\nspec:\n  mtls:\n    enabled: true\n',
     });
     const found = result.model.apps.map((a) => [a.app.appId?.value, result.model.configurationsFor(a).map((c) => `${c.namespace}/${c.resource.name}`)]);

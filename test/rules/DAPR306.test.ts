@@ -29,6 +29,6 @@ describe('DAPR306 debug-log-level', () => {
     );
     expect(found[1].message).toContain('Multi-App Run app "checkout" sets logLevel: debug');
     expect(found[1].message).toContain('Use logLevel: info');
-    expect(found[2].message).toContain('compose service "cart-dapr" sets --log-level=debug');
+    expect(found[2].message).toContain('compose service "cart-dapr" sets -log-level=debug');
   });
 });

@@ -143,7 +143,8 @@ function parseFlags(tokens: Token[]): ParsedFlags {
     }
     const name = DAPRD_FLAGS[flag];
     if (!name) continue;
-    const s: Setting = { name, value, source: `--${flag}`, pdoc: at.pdoc, node: at.node };
+    // Messages quote the flag as written: Go accepts -flag and --flag alike.
+    const s: Setting = { name, value, source: `${t.value.startsWith('--') ? '--' : '-'}${flag}`, pdoc: at.pdoc, node: at.node };
     if (offsets) s.offsets = offsets;
     settings.set(name, s);
   }
@@ -305,7 +306,7 @@ export function composeApps(files: ParsedDoc[]): DaprApp[] {
     const config = settings.get('config');
     if (config) {
       const host = hostPath(frags, config.value, baseDir);
-      if (host !== undefined) app.configFile = { value: host, pdoc: config.pdoc, node: config.node };
+      if (host !== undefined) app.configFile = { value: host, pdoc: config.pdoc, node: config.node, ...(config.offsets ? { offsets: config.offsets } : {}) };
     }
     apps.push(app);
   }

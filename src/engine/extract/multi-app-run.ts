@@ -97,10 +97,13 @@ export function multiAppRun(pdoc: ParsedDoc, repo: RepoIndex): MultiAppRun {
     const idNode = child(map, 'appID', pdoc);
     const appId = text(pdoc, idNode) ?? (dirText ? { value: path.posix.basename(dirText.replace(/\/+$/, '')), pdoc, node: dirNode } : undefined);
     const dotDapr = appDir !== undefined ? path.posix.join(appDir, '.dapr') : undefined;
-    const ownResources = resourcesPathsOf(pdoc, map, baseDir);
+    // The CLI resolves an app's own paths against its appDirPath, and common ones against the template's folder
+    // (dapr/cli pkg/runfileconfig/run_file_config_parser.go).
+    const appBase = appDir ?? baseDir;
+    const ownResources = resourcesPathsOf(pdoc, map, appBase);
     const resourcesPaths =
       ownResources ?? (dotDapr && repo.hasDir(path.posix.join(dotDapr, 'resources')) ? [path.posix.join(dotDapr, 'resources')] : commonResources ?? []);
-    const ownConfig = configOf(pdoc, map, baseDir);
+    const ownConfig = configOf(pdoc, map, appBase);
     const dotConfig = dotDapr && repo.hasFile(path.posix.join(dotDapr, 'config.yaml')) ? path.posix.join(dotDapr, 'config.yaml') : undefined;
     const configFile = ownConfig ?? (dotConfig ? { value: dotConfig, pdoc, node: dirNode } : commonConfig);
     const app: DaprApp = {
