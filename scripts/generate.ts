@@ -4,10 +4,34 @@
 // (the test suite runs the same comparison).
 import fs from 'node:fs';
 import path from 'node:path';
+import { invokeScan, reportInput } from '../src/invoke.js';
 import { configSchema } from '../src/meta/config-schema.js';
+import { matrixView, renderMatrixMarkdown } from '../src/report/matrix.js';
+import { formatStylish } from '../src/report/stylish.js';
 import { recommendedConfigText } from '../src/meta/recommended-config.js';
 import { ruleDocPage } from '../src/meta/rule-docs.js';
 import { allRules } from '../src/rules/index.js';
+
+/** The README shows real output: the example's scan and access matrix, regenerated here. */
+export function readmeBlocks(): Record<string, string> {
+  const cwd = process.cwd();
+  const invoked = invokeScan({ paths: ['examples/task-api'], cwd });
+  const output = formatStylish(reportInput(invoked), { cwd, color: false });
+  const matrix = renderMatrixMarkdown(matrixView(invoked.result.model.accessMatrix()));
+  return {
+    'example-output': `\`\`\`text\n$ dapr-policy examples/task-api\n${output.replace(/^\n/, '')}\`\`\``,
+    'example-matrix': `\`\`\`text\n$ dapr-policy matrix examples/task-api -f markdown\n\`\`\`\n\n${matrix}`,
+  };
+}
+
+export function withBlocks(text: string, blocks: Record<string, string>): string {
+  let out = text;
+  for (const [name, content] of Object.entries(blocks)) {
+    const re = new RegExp(`(<!-- ${name}:start -->)[\\s\\S]*?(<!-- ${name}:end -->)`);
+    out = out.replace(re, (_m, a: string, b: string) => `${a}\n${content}\n${b}`);
+  }
+  return out;
+}
 
 export function generatedFiles(): Map<string, string> {
   const metas = allRules.map((r) => r.meta);
@@ -19,6 +43,7 @@ export function generatedFiles(): Map<string, string> {
     const source = sources.find((f) => f.startsWith(`${meta.id}-`)) ?? `${meta.id}.ts`;
     files.set(`docs/rules/${meta.id}.md`, ruleDocPage(meta, `src/rules/${source}`));
   }
+  if (fs.existsSync('README.md')) files.set('README.md', withBlocks(fs.readFileSync('README.md', 'utf8'), readmeBlocks()));
   return files;
 }
 

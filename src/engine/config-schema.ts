@@ -1,6 +1,7 @@
 // Validates rules.config.json against schema/rules.config.schema.json and turns
 // ajv's errors into messages a person can act on.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import schema from '../../schema/rules.config.schema.json' with { type: 'json' };
 
 export interface SchemaError {
@@ -65,6 +66,7 @@ function humanize(e: ErrorObject, data: unknown): SchemaError | undefined {
 export function validateConfigSchema(data: unknown): SchemaError[] {
   if (!validate) {
     const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats.default(ajv);
     validate = ajv.compile(schema);
   }
   if (validate(data)) return [];
