@@ -2,8 +2,12 @@
 //   schema/rules.config.schema.json, docs/rules/<ID>.md, rules.config.json.
 // `npm run generate` writes them; `--check` fails when a committed file is stale
 // (the test suite runs the same comparison).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Ajv, type AnySchemaObject } from 'ajv';
+import * as standalone from 'ajv/dist/standalone/index.js';
+import { DAPR_SCHEMAS } from '../src/rules/dapr-schemas.js';
 import { invokeScan, reportInput } from '../src/invoke.js';
 import { configSchema } from '../src/meta/config-schema.js';
 import { matrixView, renderMatrixMarkdown } from '../src/report/matrix.js';
@@ -33,11 +37,62 @@ export function withBlocks(text: string, blocks: Record<string, string>): string
   return out;
 }
 
+/**
+ * ajv's standalone code, as an ES module: validators compiled at build time
+ * so that no schema is compiled when the CLI starts. ajv emits `require()`
+ * for its runtime helpers; they become imports.
+ */
+/**
+ * ajv's runtime helpers that standalone code may `require()`, inlined so the
+ * module is plain ESM (Node and bundlers disagree on default imports of
+ * CommonJS modules that set __esModule).
+ */
+const RUNTIME: Record<string, string> = {
+  // ajv/dist/runtime/ucs2length: string length in code points, for minLength/maxLength.
+  'ajv/dist/runtime/ucs2length': '{ default: (s) => { let n = 0; for (const _ of s) n++; return n; } }',
+};
+
+const standaloneCode = (standalone as unknown as { default: (ajv: Ajv, refs: Record<string, string>) => string }).default;
+
+function standaloneModule(ajv: Ajv, exports: Record<string, string>, source: string): { js: string; dts: string } {
+  const code = standaloneCode(ajv, exports).replace(/require\("([^"]+)"\)/g, (_m: string, mod: string) => {
+    const inline = RUNTIME[mod];
+    if (!inline) throw new Error(`ajv standalone code needs ${mod}: inline it in scripts/generate.ts`);
+    return `(${inline})`;
+  });
+  const header = `// Generated from ${source} by \`npm run generate\`; do not edit.\n`;
+  const dts = `${header}import type { ValidateFunction } from 'ajv';\n${Object.keys(exports)
+    .map((name) => `export declare const ${name}: ValidateFunction;`)
+    .join('\n')}\n`;
+  return { js: `${header}${code}\n`, dts };
+}
+
+function validatorModules(metas: Parameters<typeof configSchema>[0]): Map<string, string> {
+  const files = new Map<string, string>();
+  const config = new Ajv({ code: { source: true, esm: true }, allErrors: true, strict: false });
+  config.addSchema(configSchema(metas) as AnySchemaObject, 'config');
+  const c = standaloneModule(config, { validateConfig: 'config' }, 'schema/rules.config.schema.json');
+  files.set('src/generated/config-validator.js', c.js);
+  files.set('src/generated/config-validator.d.ts', c.dts);
+  // The options of DAPR002's messages: every error, with its data and parent schema.
+  const dapr = new Ajv({ code: { source: true, esm: true }, allErrors: true, verbose: true, strictTypes: false });
+  const names: Record<string, string> = {};
+  for (const [key, schema] of Object.entries(DAPR_SCHEMAS)) {
+    dapr.addSchema(schema, key);
+    names[`validate_${key.replace(/-/g, '_')}`] = key;
+  }
+  const d = standaloneModule(dapr, names, 'schema/dapr/*.schema.json');
+  files.set('src/generated/dapr-validators.js', d.js);
+  files.set('src/generated/dapr-validators.d.ts', d.dts);
+  return files;
+}
+
 export function generatedFiles(): Map<string, string> {
   const metas = allRules.map((r) => r.meta);
   const files = new Map<string, string>();
   files.set('schema/rules.config.schema.json', `${JSON.stringify(configSchema(metas), null, 2)}\n`);
   files.set('rules.config.json', recommendedConfigText(metas));
+  for (const [f, text] of validatorModules(metas)) files.set(f, text);
   const sources = fs.existsSync('src/rules') ? fs.readdirSync('src/rules') : [];
   for (const meta of metas) {
     const source = sources.find((f) => f.startsWith(`${meta.id}-`)) ?? `${meta.id}.ts`;
@@ -50,6 +105,7 @@ export function generatedFiles(): Map<string, string> {
 function main(): void {
   const check = process.argv.includes('--check');
   const stale: string[] = [];
+  const written: string[] = [];
   for (const [file, content] of generatedFiles()) {
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
     if (current === content) continue;
@@ -57,8 +113,14 @@ function main(): void {
     else {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, content);
+      written.push(file);
       console.log(`wrote ${file}`);
     }
+  }
+  // Validators are bundled into this very script: when they changed, run again so the rest is generated with them.
+  const validatorsChanged = !check && written.some((f) => f.startsWith('src/generated/'));
+  if (validatorsChanged && !process.env.DAPR_POLICY_GENERATE_AGAIN) {
+    execFileSync(process.execPath, ['scripts/run-ts.mjs', 'scripts/generate.ts'], { stdio: 'inherit', env: { ...process.env, DAPR_POLICY_GENERATE_AGAIN: '1' } });
   }
   if (stale.length) {
     console.error(`Stale generated files (run npm run generate):\n  ${stale.join('\n  ')}`);

@@ -113,3 +113,20 @@ describe('determinism', () => {
     expect(text(a)).not.toContain(path.resolve('.'));
   });
 });
+
+describe('GitHub limits', () => {
+  it('keeps at most 25,000 results, the most severe first, and says how many were left out', async () => {
+    const { MAX_RESULTS } = await import('../src/report/sarif.js');
+    const base = scanFiles({ 'c.yaml': 'apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: c\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\n' });
+    const template = base.results[0];
+    const many = Array.from({ length: MAX_RESULTS + 10 }, (_, i) => ({ ...template, level: (i % 1000 === 0 ? 'error' : 'note') as 'error' | 'note', fingerprint: `f${i}`, location: { ...template.location, region: { ...template.location.region, startLine: i + 1, endLine: i + 1 } } }));
+    const log = buildSarif({ results: many, notifications: [], rules: base.rules, filesScanned: 1, executionSuccessful: true, root: base.model.root }, {});
+    const run = log.runs[0];
+    expect(run.results).toHaveLength(MAX_RESULTS);
+    expect(run.results?.filter((r) => r.level === 'error')).toHaveLength(26);
+    expect(run.invocations?.[0].toolExecutionNotifications?.map((n) => n.descriptor?.id)).toEqual(['results-truncated']);
+    expect(run.invocations?.[0].toolExecutionNotifications?.[0].message.text).toMatch(/^10 less severe results were left out/);
+    const lines = run.results?.map((r) => r.locations?.[0].physicalLocation?.region?.startLine ?? 0) ?? [];
+    expect([...lines].sort((a, b) => a - b)).toEqual(lines);
+  });
+});

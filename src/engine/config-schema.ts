@@ -1,16 +1,14 @@
 // Validates rules.config.json against schema/rules.config.schema.json and turns
 // ajv's errors into messages a person can act on.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import schema from '../../schema/rules.config.schema.json' with { type: 'json' };
+import type { ErrorObject } from 'ajv';
+// Compiled at build time from schema/rules.config.schema.json (`npm run generate`).
+import { validateConfig as validate } from '../generated/config-validator.js';
 
 export interface SchemaError {
   /** JSON pointer of the offending value (`/rules/DAPR101/level`). */
   path: string;
   message: string;
 }
-
-let validate: ValidateFunction | undefined;
 
 function describeValue(v: unknown): string {
   if (v === null) return 'null';
@@ -64,11 +62,6 @@ function humanize(e: ErrorObject, data: unknown): SchemaError | undefined {
 }
 
 export function validateConfigSchema(data: unknown): SchemaError[] {
-  if (!validate) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats.default(ajv);
-    validate = ajv.compile(schema);
-  }
   if (validate(data)) return [];
   const seen = new Set<string>();
   const out: SchemaError[] = [];

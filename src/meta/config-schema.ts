@@ -68,7 +68,7 @@ export function configSchema(rules: readonly RuleMeta[]): Schema {
       level: { ...plainLevel, default: 'warning' },
       environments: { type: 'object', additionalProperties: false, properties: { production: plainLevel, 'non-production': plainLevel, unclassified: plainLevel } },
       securitySeverity: { type: 'number', minimum: 0, maximum: 10 },
-      helpUri: { type: 'string', format: 'uri' },
+      helpUri: { type: 'string', pattern: '^https?://' },
       match: {
         type: 'object',
         additionalProperties: false,

@@ -12,6 +12,8 @@ import type { RuleMeta } from '../rules/types.js';
 import type { FormatOptions, ReportInput } from './types.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** GitHub code scanning rejects a run with more results than this. */
+export const MAX_RESULTS = 25_000;
 export const FINGERPRINT_KEY = 'daprPolicy/v1';
 const SRCROOT = '%SRCROOT%';
 
@@ -85,7 +87,21 @@ function notification(n: Notification): Sarif.Notification {
 
 export function buildSarif(input: ReportInput, options: FormatOptions): Sarif.Log {
   const index = new Map(input.rules.map((m, i) => [m.id, i]));
-  const results = input.results.filter((r) => options.includeSuppressed || !r.suppression).map((r) => sarifResult(r, index.get(r.ruleId) ?? -1, input.baseline !== undefined));
+  const kept = input.results.filter((r) => options.includeSuppressed || !r.suppression);
+  const notifications = input.notifications.map(notification);
+  let shown = kept;
+  if (kept.length > MAX_RESULTS) {
+    // Keep the most severe; within a level the order stays (file, line, column).
+    const rank = { error: 0, warning: 1, note: 2 } as const;
+    shown = kept
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => rank[a.r.level] - rank[b.r.level] || a.i - b.i)
+      .slice(0, MAX_RESULTS)
+      .sort((a, b) => a.i - b.i)
+      .map((x) => x.r);
+    notifications.push({ level: 'warning', message: { text: `${kept.length - MAX_RESULTS} less severe results were left out: GitHub code scanning accepts at most ${MAX_RESULTS} results per run. Use --format json for all of them.` }, descriptor: { id: 'results-truncated' } });
+  }
+  const results = shown.map((r) => sarifResult(r, index.get(r.ruleId) ?? -1, input.baseline !== undefined));
   const run: Sarif.Run = {
     tool: {
       driver: {
@@ -96,7 +112,7 @@ export function buildSarif(input: ReportInput, options: FormatOptions): Sarif.Lo
         rules: input.rules.map(ruleDescriptor),
       },
     },
-    invocations: [{ executionSuccessful: input.executionSuccessful, toolExecutionNotifications: input.notifications.map(notification) }],
+    invocations: [{ executionSuccessful: input.executionSuccessful, toolExecutionNotifications: notifications }],
     originalUriBaseIds: { [SRCROOT]: { description: { text: 'The root of the scanned repository.' } } },
     columnKind: 'utf16CodeUnits',
     results,

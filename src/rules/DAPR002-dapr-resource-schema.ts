@@ -2,14 +2,10 @@
 // The schemas live in schema/dapr/ (one per kind and version, derived from the
 // CRDs Dapr ships); this module picks one, runs ajv over the document and maps
 // every error back to the YAML node that must change.
-import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import * as generated from '../generated/dapr-validators.js';
+import type { SchemaKey } from './dapr-schemas.js';
 import type { Pair, YAMLMap } from 'yaml';
-import componentSchema from '../../schema/dapr/component.schema.json' with { type: 'json' };
-import configurationSchema from '../../schema/dapr/configuration.schema.json' with { type: 'json' };
-import httpEndpointSchema from '../../schema/dapr/httpendpoint.schema.json' with { type: 'json' };
-import resiliencySchema from '../../schema/dapr/resiliency.schema.json' with { type: 'json' };
-import subscriptionV1Schema from '../../schema/dapr/subscription-v1alpha1.schema.json' with { type: 'json' };
-import subscriptionV2Schema from '../../schema/dapr/subscription-v2alpha1.schema.json' with { type: 'json' };
 import type { Instance } from '../engine/model.js';
 import { dataAt, decodePointer, isRecord, locate, plainData, type Segments, valueAnchor, yamlPath } from '../engine/json-pointer.js';
 import type { NodeRef } from '../engine/resources.js';
@@ -19,17 +15,6 @@ import { describe, nearest, resourceAnchor } from './helpers.js';
 import type { Rule } from './types.js';
 
 // ---------------------------------------------------------------- kinds and schemas
-
-type SchemaKey = 'component' | 'configuration' | 'subscription-v1alpha1' | 'subscription-v2alpha1' | 'resiliency' | 'httpendpoint';
-
-const SCHEMAS: Record<SchemaKey, AnySchemaObject> = {
-  component: componentSchema,
-  configuration: configurationSchema,
-  'subscription-v1alpha1': subscriptionV1Schema,
-  'subscription-v2alpha1': subscriptionV2Schema,
-  resiliency: resiliencySchema,
-  httpendpoint: httpEndpointSchema,
-};
 
 /** Every kind of the dapr.io group, with the versions Dapr serves; `null`: a real kind this rule does not check. */
 const DAPR_KINDS: ReadonlyMap<string, ReadonlyMap<string, SchemaKey | null>> = new Map<string, ReadonlyMap<string, SchemaKey | null>>([
@@ -48,19 +33,18 @@ const DAPR_KINDS: ReadonlyMap<string, ReadonlyMap<string, SchemaKey | null>> = n
   ['WorkflowAccessPolicy', new Map([['v1alpha1', null]])],
 ]);
 
-let ajv: Ajv | undefined;
-const validators = new Map<SchemaKey, ValidateFunction>();
+/** Validators compiled at build time (`npm run generate`): no schema is compiled at run time. */
+const VALIDATORS: Record<SchemaKey, ValidateFunction> = {
+  component: generated.validate_component,
+  configuration: generated.validate_configuration,
+  'subscription-v1alpha1': generated.validate_subscription_v1alpha1,
+  'subscription-v2alpha1': generated.validate_subscription_v2alpha1,
+  resiliency: generated.validate_resiliency,
+  httpendpoint: generated.validate_httpendpoint,
+};
 
-/** Compiled on first use, so that a repository without Dapr resources never pays for ajv. */
 function validatorFor(key: SchemaKey): ValidateFunction {
-  let v = validators.get(key);
-  if (!v) {
-    // verbose: errors carry their data and parent schema, for messages and "did you mean".
-    ajv ??= new Ajv({ allErrors: true, verbose: true, strictTypes: false });
-    v = ajv.compile(SCHEMAS[key]);
-    validators.set(key, v);
-  }
-  return v;
+  return VALIDATORS[key];
 }
 
 // ---------------------------------------------------------------- violations
