@@ -10,6 +10,7 @@ import * as standalone from 'ajv/dist/standalone/index.js';
 import { DAPR_SCHEMAS } from '../src/rules/dapr-schemas.js';
 import { invokeScan, reportInput } from '../src/invoke.js';
 import { configSchema } from '../src/meta/config-schema.js';
+import { levelColumns } from '../src/meta/levels.js';
 import { matrixView, renderMatrixMarkdown } from '../src/report/matrix.js';
 import { formatStylish } from '../src/report/stylish.js';
 import { recommendedConfigText } from '../src/meta/recommended-config.js';
@@ -22,7 +23,12 @@ export function readmeBlocks(): Record<string, string> {
   const invoked = invokeScan({ paths: ['examples/task-api'], cwd });
   const output = formatStylish(reportInput(invoked), { cwd, color: false });
   const matrix = renderMatrixMarkdown(matrixView(invoked.result.model.accessMatrix()));
+  const rows = allRules.map(({ meta }) => {
+    const c = levelColumns(meta.levels);
+    return `| [${meta.id}](docs/rules/${meta.id}.md) | ${meta.name} | ${c.default} | ${c.production} | ${c.nonProduction} | ${meta.securitySeverity > 0 ? meta.securitySeverity.toFixed(1) : '-'} | ${meta.shortDescription.replace(/\|/g, '\\|')} |`;
+  });
   return {
+    'rules-table': ['| id | name | default | production | non-production | severity | what it finds |', '|---|---|---|---|---|---|---|', ...rows].join('\n'),
     'example-output': `\`\`\`text\n$ dapr-policy examples/task-api\n${output.replace(/^\n/, '')}\`\`\``,
     'example-matrix': `\`\`\`text\n$ dapr-policy matrix examples/task-api -f markdown\n\`\`\`\n\n${matrix}`,
   };

@@ -11,6 +11,8 @@ import { exitStatus, FAIL_ON, type FailOn, invokeScan, reportInput, statOf, Usag
 import { levelColumns, severityBand } from './meta/levels.js';
 import { TOOL_VERSION } from './meta/project.js';
 import { recommendedConfigText } from './meta/recommended-config.js';
+import { grantDiff, type GrantChange } from './engine/grant-diff.js';
+import { renderGrantDiffJson, renderGrantDiffMarkdown, renderGrantDiffTable } from './report/grant-diff.js';
 import { MATRIX_FORMAT_NAMES, MATRIX_FORMATS, type MatrixFormat, matrixView } from './report/matrix.js';
 import { FORMAT_NAMES, FORMATS, type FormatName } from './report/index.js';
 import { allRules } from './rules/index.js';
@@ -29,6 +31,7 @@ export interface ScanArgs {
   color?: boolean;
   baseline?: string;
   writeBaseline?: string;
+  base?: string;
 }
 
 export interface Io {
@@ -45,7 +48,7 @@ function writeOutput(file: string, text: string, io: Io): void {
 }
 
 export function runScan(args: ScanArgs, io: Io): number {
-  const invoked = invokeScan({ paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline });
+  const invoked = invokeScan({ paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...(args.base ? { baseRef: args.base } : {}) });
   const { result } = invoked;
   if (args.writeBaseline) {
     writeOutput(args.writeBaseline, baselineText(result.results), io);
@@ -70,11 +73,25 @@ export interface MatrixArgs {
   output?: string;
   config?: string;
   root?: string;
+  base?: string;
 }
 
+const DIFF_FORMATS: Partial<Record<MatrixFormat, (c: readonly GrantChange[], ref: string) => string>> = {
+  table: renderGrantDiffTable,
+  markdown: (c, ref) => `${renderGrantDiffMarkdown(c, ref)}\n`,
+  json: renderGrantDiffJson,
+};
+
 export function runMatrix(args: MatrixArgs, io: Io): number {
-  const invoked = invokeScan({ paths: args.paths, cwd: io.cwd, root: args.root, config: args.config });
-  const text = MATRIX_FORMATS[args.format](matrixView(invoked.result.model.accessMatrix()));
+  const invoked = invokeScan({ paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, ...(args.base ? { baseRef: args.base } : {}) });
+  let text: string;
+  if (args.base && invoked.result.base) {
+    const render = DIFF_FORMATS[args.format];
+    if (!render) throw new UsageError(`--base prints the grant diff as table, markdown or json, not ${args.format}.`);
+    text = render(grantDiff(invoked.result.base, invoked.result.model), args.base);
+  } else {
+    text = MATRIX_FORMATS[args.format](matrixView(invoked.result.model.accessMatrix()));
+  }
   if (args.output) writeOutput(args.output, text, io);
   else io.stdout(text);
   return 0;
@@ -119,7 +136,8 @@ function scanOptions<T>(y: Argv<T>) {
     .option('category', { type: 'string', describe: 'SARIF automationDetails.id category (for several scans per workflow).' })
     .option('color', { type: 'boolean', describe: 'Force colours on or off (default: on for a terminal).' })
     .option('baseline', { type: 'string', describe: 'Report only findings that are not in this baseline file, and list its entries that are fixed.' })
-    .option('write-baseline', { type: 'string', describe: 'Record the current findings (by fingerprint, never by line) in this file.' });
+    .option('write-baseline', { type: 'string', describe: 'Record the current findings (by fingerprint, never by line) in this file.' })
+    .option('base', { type: 'string', describe: 'A git revision to compare with: every grant the change adds is reported (DAPR108). Read from git objects; nothing is checked out.' });
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -155,6 +173,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             color: a.color as boolean | undefined,
             baseline: a.baseline,
             writeBaseline: a['write-baseline'],
+            base: a.base,
           },
           io,
         );
@@ -170,10 +189,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
           .option('output', { alias: 'o', type: 'string', describe: 'Write to this file instead of stdout.' })
           .option('config', { alias: 'c', type: 'string', describe: 'Config file.' })
           .option('root', { type: 'string', describe: 'Repository root.' })
+          .option('base', { type: 'string', describe: 'A git revision: print the grants added and removed since it instead (read from git objects; nothing is checked out).' })
           .example('$0 matrix', 'the matrix of the current repository')
+          .example('$0 matrix --base origin/main', 'what this branch grants or takes away')
           .example('$0 matrix -f policy', 'the current grants as an accessPolicy to adopt'),
       (a) => {
-        code = runMatrix({ paths: (a.paths as string[]) ?? [], format: a.format as MatrixFormat, output: a.output, config: a.config, root: a.root }, io);
+        code = runMatrix({ paths: (a.paths as string[]) ?? [], format: a.format as MatrixFormat, output: a.output, config: a.config, root: a.root, base: a.base }, io);
       },
     )
     .command(

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { applyBaseline, type BaselineEntry, readBaseline } from './engine/baseline.js';
 import { CONFIG_FILE_NAME, ConfigError, findUp, gitRoot, resolveConfig } from './engine/config.js';
 import { levelRank, type Result } from './engine/policy.js';
+import { GitError } from './engine/git.js';
+import { grantDiff } from './engine/grant-diff.js';
 import { scan, type ScanResult } from './engine/run.js';
 import type { Level } from './engine/types.js';
 import { matrixView } from './report/matrix.js';
@@ -28,6 +30,8 @@ export interface ScanInvocation {
   now?: string;
   /** A baseline file: findings in it are not reported. */
   baseline?: string;
+  /** A git revision to compare grants with (`--base`). */
+  baseRef?: string;
 }
 
 export interface Invoked {
@@ -37,6 +41,8 @@ export interface Invoked {
   filesOnly: boolean;
   /** What the baseline hid and which of its entries no longer occur. */
   baseline?: { file: string; matched: number; fixed: BaselineEntry[] };
+  /** The `--base` revision compared with. */
+  baseRef?: string;
 }
 
 export function statOf(p: string): fs.Stats | undefined {
@@ -89,10 +95,17 @@ export function invokeScan(inv: ScanInvocation): Invoked {
   const baseline = inv.baseline ? readBaseline(path.resolve(inv.cwd, inv.baseline), inv.baseline) : undefined;
   const rules = [...allRules, ...customRules(config.config.customRules, config.file)];
   checkCustomIds(rules);
-  const result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly, rules });
-  if (!baseline || !inv.baseline) return { result, root, filesOnly: reportOnly !== undefined };
+  let result: ScanResult;
+  try {
+    result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly, rules, ...(inv.baseRef ? { baseRef: inv.baseRef } : {}) });
+  } catch (e) {
+    if (e instanceof GitError) throw new UsageError(`--base ${inv.baseRef}: ${e.message.split('\n')[0] || 'not a revision of this git repository'}`);
+    throw e;
+  }
+  const invoked: Invoked = { result, root, filesOnly: reportOnly !== undefined, ...(inv.baseRef ? { baseRef: inv.baseRef } : {}) };
+  if (!baseline || !inv.baseline) return invoked;
   const outcome = applyBaseline(result.results, baseline);
-  return { result: { ...result, results: outcome.results }, root, filesOnly: reportOnly !== undefined, baseline: { file: inv.baseline, matched: outcome.matched, fixed: outcome.fixed } };
+  return { ...invoked, result: { ...result, results: outcome.results }, baseline: { file: inv.baseline, matched: outcome.matched, fixed: outcome.fixed } };
 }
 
 /** A custom rule may not reuse an id or name, built-in or custom. */
@@ -111,6 +124,7 @@ export function reportInput(invoked: Invoked, results: readonly Result[] = invok
   const input: ReportInput = { results, notifications: r.notifications, rules: r.rules, filesScanned: r.model.files.length, executionSuccessful: r.executionSuccessful, root: invoked.root };
   if (withMatrix) input.matrix = matrixView(r.model.accessMatrix());
   if (invoked.baseline) input.baseline = invoked.baseline;
+  if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, r.model) };
   return input;
 }
 

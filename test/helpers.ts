@@ -1,5 +1,6 @@
 // Test helpers: build a repository in a temporary folder, scan it, and reduce
 // results to what tests assert (rule id, file, line, column).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,13 +35,14 @@ export function writeTree(files: Record<string, string | Buffer>, config?: Recor
 
 export interface ScanOpts {
   now?: Date;
+  baseRef?: string;
   reportOnly?: { files: string[]; dirs?: string[] };
   dirs?: string[];
 }
 
 /** Scans a folder as the repository root, with the config found there. */
 export function scanDir(root: string, opts: ScanOpts = {}): ScanResult {
-  return scan({ root, config: resolveConfig({ root }), now: opts.now ?? NOW, reportOnly: opts.reportOnly, dirs: opts.dirs });
+  return scan({ root, config: resolveConfig({ root }), now: opts.now ?? NOW, reportOnly: opts.reportOnly, dirs: opts.dirs, ...(opts.baseRef ? { baseRef: opts.baseRef } : {}) });
 }
 
 export function scanFiles(files: Record<string, string | Buffer>, config?: Record<string, unknown>, opts: ScanOpts = {}): ScanResult {
@@ -75,4 +77,26 @@ export function fixtureTrees(): string[] {
   const out = [...sub(path.join(FIXTURES, 'engine'))];
   for (const ruleDir of sub(path.join(FIXTURES, 'rules'))) out.push(...sub(ruleDir));
   return out.sort();
+}
+
+/** Runs git in a test repository, with a fixed identity. */
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], { cwd: dir, encoding: 'utf8' });
+}
+
+/**
+ * A git repository whose HEAD commit holds `base` and whose working tree
+ * holds `head` (files of `base` that `head` lacks are deleted).
+ */
+export function gitTree(base: Record<string, string>, head: Record<string, string>, config?: Record<string, unknown>): string {
+  const dir = writeTree(base, config);
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'base');
+  for (const f of Object.keys(base)) if (!(f in head)) fs.rmSync(path.join(dir, f));
+  for (const [rel, content] of Object.entries(head)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
 }

@@ -47,10 +47,10 @@ function kindOf(rel: string, chartDirs: ChartDirs): SourceKind | undefined {
   return 'yaml';
 }
 
-/** Knows which folders are Helm charts (hold a Chart.yaml), from the listing or the disk. */
-class ChartDirs {
+/** Knows which folders are Helm charts (hold a Chart.yaml), from the listing or, when the listing is partial, the disk. */
+export class ChartDirs {
   private readonly known = new Map<string, boolean>();
-  constructor(private readonly root: string, listed: Iterable<string>) {
+  constructor(private readonly root: string | undefined, listed: Iterable<string>) {
     for (const rel of listed) {
       if (path.posix.basename(rel) === 'Chart.yaml') this.known.set(path.posix.dirname(rel), true);
     }
@@ -58,7 +58,7 @@ class ChartDirs {
   private isChart(dir: string): boolean {
     let v = this.known.get(dir);
     if (v === undefined) {
-      v = fs.existsSync(path.join(this.root, dir, 'Chart.yaml'));
+      v = this.root !== undefined && fs.existsSync(path.join(this.root, dir, 'Chart.yaml'));
       this.known.set(dir, v);
     }
     return v;
@@ -75,7 +75,7 @@ class ChartDirs {
   }
 }
 
-interface Candidate {
+export interface Candidate {
   rel: string;
   abs: string;
   size: number;
@@ -84,8 +84,7 @@ interface Candidate {
 export function discover(opts: DiscoverOptions): DiscoverResult {
   const root = path.resolve(opts.root);
   const realRoot = fs.realpathSync(root);
-  const include = picomatch(opts.include && opts.include.length > 0 ? opts.include : DEFAULT_INCLUDE, { dot: true });
-  const exclude = picomatch([...ALWAYS_EXCLUDED, ...(opts.exclude ?? DEFAULT_EXCLUDE)], { dot: true });
+  const accept = pathFilter(opts.include, opts.exclude);
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const notifications: Notification[] = [];
   const candidates = new Map<string, Candidate>();
@@ -108,12 +107,12 @@ export function discover(opts: DiscoverOptions): DiscoverResult {
     for (const entry of entries) {
       const abs = path.join(dir, entry.path);
       const rel = toPosix(path.relative(root, abs));
-      if (!include(rel) || exclude(rel)) continue;
+      if (!accept(rel)) continue;
       const st = entry.stats;
       if (!st) continue;
       if (st.isSymbolicLink()) {
         const resolved = resolveSymlink(abs, rel, realRoot, root, notifications);
-        if (resolved && include(resolved.rel) && !exclude(resolved.rel)) addCandidate(resolved.rel, resolved.abs, resolved.size);
+        if (resolved && accept(resolved.rel)) addCandidate(resolved.rel, resolved.abs, resolved.size);
         continue;
       }
       if (!st.isFile()) continue;
@@ -121,9 +120,15 @@ export function discover(opts: DiscoverOptions): DiscoverResult {
     }
   }
 
-  const chartDirs = new ChartDirs(root, candidates.keys());
+  const classified = classify([...candidates.values()], new ChartDirs(root, candidates.keys()), maxFileSize);
+  return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
+}
+
+/** Kinds and the size cap, for candidates from the disk or from git. */
+export function classify(candidates: Candidate[], chartDirs: ChartDirs, maxFileSize: number, content?: (c: Candidate) => Buffer): DiscoverResult {
+  const notifications: Notification[] = [];
   const files: SourceFile[] = [];
-  for (const c of [...candidates.values()].sort((a, b) => compareStrings(a.rel, b.rel))) {
+  for (const c of [...candidates].sort((a, b) => compareStrings(a.rel, b.rel))) {
     const kind = kindOf(c.rel, chartDirs);
     if (!kind) continue;
     if (c.size > maxFileSize) {
@@ -135,9 +140,18 @@ export function discover(opts: DiscoverOptions): DiscoverResult {
       });
       continue;
     }
-    files.push({ path: c.rel, absPath: c.abs, kind, size: c.size });
+    const file: SourceFile = { path: c.rel, absPath: c.abs, kind, size: c.size };
+    if (content) file.content = content(c);
+    files.push(file);
   }
   return { files, notifications };
+}
+
+/** Include/exclude matching, shared by the disk walk and the git listing. */
+export function pathFilter(include: string[] | undefined, exclude: string[] | undefined): (rel: string) => boolean {
+  const inc = picomatch(include && include.length > 0 ? include : DEFAULT_INCLUDE, { dot: true });
+  const exc = picomatch([...ALWAYS_EXCLUDED, ...(exclude ?? DEFAULT_EXCLUDE)], { dot: true });
+  return (rel) => inc(rel) && !exc(rel);
 }
 
 /** A symlinked file inside the root is read at its real path; anything else is reported and skipped. */

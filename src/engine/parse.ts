@@ -25,7 +25,7 @@ export interface ParsedFile {
 const customTags = (tags: Tags): Tags => tags.filter((t) => !(typeof t === 'object' && 'tag' in t && t.tag === 'tag:yaml.org,2002:timestamp'));
 
 export function readSource(file: SourceFile): Buffer {
-  return fs.readFileSync(file.absPath);
+  return file.content ?? fs.readFileSync(file.absPath);
 }
 
 interface Decoded {

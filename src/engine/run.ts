@@ -5,7 +5,8 @@ import { allRules } from '../rules/index.js';
 import type { Finding, ReportInput, Rule, RuleMeta } from '../rules/types.js';
 import type { LoadedConfig } from './config-types.js';
 import type { LoadedConfigWithSource } from './config.js';
-import { discover, toPosix } from './discover.js';
+import { discover, type DiscoverResult, toPosix } from './discover.js';
+import { discoverRevision } from './git.js';
 import { extract } from './extract/index.js';
 import type { RepoIndex } from './extract/multi-app-run.js';
 import { buildModel, type Model } from './model.js';
@@ -25,6 +26,8 @@ export interface ScanRequest {
   /** The clock of time-based rules. */
   now?: Date;
   rules?: readonly Rule[];
+  /** A git revision to compare with (`--base`): its model is built from git objects. */
+  baseRef?: string;
 }
 
 export interface ScanResult {
@@ -32,6 +35,8 @@ export interface ScanResult {
   notifications: Notification[];
   rules: RuleMeta[];
   model: Model;
+  /** The model of the `--base` revision, when one was asked for. */
+  base?: Model;
   /** False when a rule failed: results may be incomplete. */
   executionSuccessful: boolean;
 }
@@ -72,7 +77,7 @@ function identityOf(on: NonNullable<ReportInput['on']>): string {
   return `${on.app.kind}/${on.namespace}/${on.app.name}`;
 }
 
-export function runRules(model: Model, rules: readonly Rule[], loaded: LoadedConfigWithSource, now: Date, notifications: Notification[]): { findings: Finding[]; ok: boolean } {
+export function runRules(model: Model, rules: readonly Rule[], loaded: LoadedConfigWithSource, now: Date, notifications: Notification[], base?: Model): { findings: Finding[]; ok: boolean } {
   const findings: Finding[] = [];
   const knownRules = new Set(rules.flatMap((r) => [r.meta.id, r.meta.name]));
   let ok = true;
@@ -95,7 +100,7 @@ export function runRules(model: Model, rules: readonly Rule[], loaded: LoadedCon
       findings.push(f);
     };
     try {
-      rule.check({ model, config: loaded.config, options: optionsFor(rule.meta, loaded), now, knownRules, locateConfig: loaded.locate, report });
+      rule.check({ model, config: loaded.config, options: optionsFor(rule.meta, loaded), now, knownRules, locateConfig: loaded.locate, report, ...(base ? { base } : {}) });
     } catch (e) {
       ok = false;
       const err = e as Error;
@@ -111,6 +116,30 @@ function reportFilter(only: NonNullable<ScanRequest['reportOnly']>): (file: stri
   return (file) => files.has(file) || dirs.some((d) => file.startsWith(d));
 }
 
+/** discover's output → the model: parse, find suppressions, extract, join. */
+export function modelOf(discovered: DiscoverResult, root: string, loaded: LoadedConfigWithSource): Model {
+  const notifications = [...discovered.notifications];
+  const parsed = parseAll(discovered.files, notifications);
+  const repo = repoIndex(discovered.files);
+  return buildModel({
+    root,
+    repo,
+    config: loaded.config,
+    configFile: loaded.file,
+    files: discovered.files,
+    parsed,
+    extracted: extract(parsed, repo),
+    suppressions: parsed.flatMap(findSuppressions),
+    notifications,
+  });
+}
+
+/** The model of another revision (`--base`), read from git objects with the same configuration. */
+export function revisionModel(root: string, ref: string, loaded: LoadedConfigWithSource): Model {
+  const { config } = loaded;
+  return modelOf(discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize }), root, loaded);
+}
+
 export function scan(req: ScanRequest): ScanResult {
   const rules = req.rules ?? allRules;
   const now = req.now ?? new Date();
@@ -122,26 +151,13 @@ export function scan(req: ScanRequest): ScanResult {
     exclude: config.exclude,
     maxFileSize: config.maxFileSize,
   });
-  const notifications = [...discovered.notifications];
-  const parsed = parseAll(discovered.files, notifications);
-  const suppressions = parsed.flatMap(findSuppressions);
-  const repo = repoIndex(discovered.files);
-  const extracted = extract(parsed, repo);
-  const model = buildModel({
-    root: req.root,
-    repo,
-    config,
-    configFile: req.config.file,
-    files: discovered.files,
-    parsed,
-    extracted,
-    suppressions,
-    notifications,
-  });
-  const { findings, ok } = runRules(model, rules, req.config, now, notifications);
+  const model = modelOf(discovered, req.root, req.config);
+  const notifications = model.notifications;
+  const base = req.baseRef !== undefined ? revisionModel(req.root, req.baseRef, req.config) : undefined;
+  const { findings, ok } = runRules(model, rules, req.config, now, notifications, base);
   const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
   const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : undefined;
-  const results = applyPolicy({ findings, rules: ruleMap, config, suppressions, now, reportOnly });
+  const results = applyPolicy({ findings, rules: ruleMap, config, suppressions: model.suppressions, now, reportOnly });
   const shownNotifications = reportOnly ? notifications.filter((n) => !n.file || reportOnly(n.file)) : notifications;
-  return { results, notifications: shownNotifications, rules: rules.map((r) => r.meta), model, executionSuccessful: ok };
+  return { results, notifications: shownNotifications, rules: rules.map((r) => r.meta), model, ...(base ? { base } : {}), executionSuccessful: ok };
 }

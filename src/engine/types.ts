@@ -38,6 +38,8 @@ export interface SourceFile {
   absPath: string;
   kind: SourceKind;
   size: number;
+  /** The bytes, when they do not come from the disk (a git revision). */
+  content?: Buffer;
 }
 
 export type NotificationLevel = 'error' | 'warning' | 'note';

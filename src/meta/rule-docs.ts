@@ -11,6 +11,11 @@ function fence(lang: string, body: string): string {
 function exampleBlock(ex: Example): string {
   const parts: string[] = [];
   if (ex.title) parts.push(`**${ex.title}**`);
+  if (ex.base) {
+    parts.push('Before, at the base revision:');
+    for (const [file, content] of Object.entries(ex.base)) parts.push(`\`${file}\`:`, fence('yaml', content));
+    parts.push('After, in the change:');
+  }
   for (const [file, content] of Object.entries(ex.files)) {
     parts.push(`\`${file}\`:`, fence(file.endsWith('.json') ? 'json' : 'yaml', content));
   }

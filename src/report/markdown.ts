@@ -3,6 +3,7 @@
 // access matrix when the caller provides it.
 import type { Result } from '../engine/policy.js';
 import { levelRank } from '../engine/policy.js';
+import { renderGrantDiffMarkdown } from './grant-diff.js';
 import { renderMatrixMarkdown } from './matrix.js';
 import { countResults, plural } from './summary.js';
 import type { FormatOptions, ReportInput } from './types.js';
@@ -57,6 +58,7 @@ export function formatMarkdown(input: ReportInput, options: MarkdownOptions): st
     out.push('', '### Not checked', '');
     for (const n of input.notifications) out.push(`- ${cell(n.message)}`);
   }
+  if (input.grantDiff) out.push('', '### Access changes', '', renderGrantDiffMarkdown(input.grantDiff.changes, input.grantDiff.ref));
   if (input.matrix && input.matrix.length > 0) out.push('', '### Access matrix', '', renderMatrixMarkdown(input.matrix));
   return `${out.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 // What every formatter receives: the results and what it needs to describe them.
 import type { BaselineEntry } from '../engine/baseline.js';
+import type { GrantChange } from '../engine/grant-diff.js';
 import type { Result } from '../engine/policy.js';
 import type { Notification } from '../engine/types.js';
 import type { RuleMeta } from '../rules/types.js';
@@ -15,6 +16,8 @@ export interface ReportInput {
   root: string;
   /** The access matrix, for formats that show it (markdown). */
   matrix?: MatrixNamespace[];
+  /** With `--base`: the grants the change adds and removes. */
+  grantDiff?: { ref: string; changes: GrantChange[] };
   /** Present when a baseline was applied: how many findings it hid, and its entries that no longer occur. */
   baseline?: { file: string; matched: number; fixed: BaselineEntry[] };
 }

@@ -13,6 +13,7 @@ import { rule as DAPR104 } from './DAPR104-duplicate-component.js';
 import { rule as DAPR105 } from './DAPR105-subscription-unreachable.js';
 import { rule as DAPR106 } from './DAPR106-nonproduction-app-in-production.js';
 import { rule as DAPR107 } from './DAPR107-access-policy-drift.js';
+import { rule as DAPR108 } from './DAPR108-new-grant.js';
 import { rule as DAPR201 } from './DAPR201-plaintext-secret.js';
 import { rule as DAPR202 } from './DAPR202-empty-credential.js';
 import { rule as DAPR203 } from './DAPR203-committed-secret.js';
@@ -59,6 +60,7 @@ export const allRules: readonly Rule[] = [
   DAPR105,
   DAPR106,
   DAPR107,
+  DAPR108,
   DAPR201,
   DAPR202,
   DAPR203,

@@ -17,6 +17,8 @@ export interface LevelTable {
 export interface Example {
   title?: string;
   files: Record<string, string>;
+  /** The files at the base revision, for rules that compare with one (`--base`). */
+  base?: Record<string, string>;
   /** rules.config.json content for the example, when it matters. */
   config?: Record<string, unknown>;
 }
@@ -103,6 +105,8 @@ export interface RuleContext {
   knownRules: ReadonlySet<string>;
   /** Location of a JSON path in the config file, for findings about the config itself. */
   locateConfig(path: Array<string | number>): Location | undefined;
+  /** The model of the `--base` revision, when the scan compares with one. */
+  base?: Model;
   report(finding: ReportInput): void;
 }
 
