@@ -7,7 +7,7 @@ export const rule: Rule = {
     name: 'yaml-syntax',
     shortDescription: 'A scanned file is not valid YAML.',
     fullDescription:
-      'Reports a scanned YAML or JSON file that the parser rejects (bad indentation, duplicate keys, unclosed quotes), that is binary, or that is not valid UTF-8. The finding points at the position the parser reports; documents of the file before the error are still checked, and the rest of the repository is scanned. Helm chart templates are not YAML and are never reported here.',
+      'Reports a scanned YAML or JSON file that the parser rejects (bad indentation, duplicate keys, unclosed quotes), that is binary, or that is not valid UTF-8. The finding points at the position the parser reports; the other documents of the file that parse are still checked, and the rest of the repository is scanned. A document whose aliases expand beyond the limit (a "billion laughs") is reported here too, without being expanded. Helm chart templates are not YAML and are never reported here.',
     levels: { default: 'error' },
     securitySeverity: 0,
     tags: ['correctness', 'yaml'],
