@@ -7,7 +7,9 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BaselineError, baselineText } from './engine/baseline.js';
 import { CONFIG_FILE_NAME, ConfigError } from './engine/config.js';
-import { exitStatus, FAIL_ON, type FailOn, invokeScan, reportInput, statOf, UsageError } from './invoke.js';
+import { escapeControl } from './engine/escape.js';
+import { planDiff, writeFixes } from './engine/fix.js';
+import { exitStatus, FAIL_ON, type FailOn, fixPlan, invokeScan, type Invoked, reportInput, type ScanInvocation, statOf, UsageError } from './invoke.js';
 import { levelColumns, severityBand } from './meta/levels.js';
 import { TOOL_VERSION } from './meta/project.js';
 import { recommendedConfigText } from './meta/recommended-config.js';
@@ -15,6 +17,8 @@ import { grantDiff, type GrantChange } from './engine/grant-diff.js';
 import { renderGrantDiffJson, renderGrantDiffMarkdown, renderGrantDiffTable } from './report/grant-diff.js';
 import { MATRIX_FORMAT_NAMES, MATRIX_FORMATS, type MatrixFormat, matrixView } from './report/matrix.js';
 import { FORMAT_NAMES, FORMATS, type FormatName } from './report/index.js';
+import { plural } from './report/summary.js';
+import type { FixOutcome } from './report/types.js';
 import { allRules } from './rules/index.js';
 
 export interface ScanArgs {
@@ -28,10 +32,16 @@ export interface ScanArgs {
   quiet: boolean;
   includeSuppressed: boolean;
   category?: string;
+  /** `--absolute-paths`: the scan root's absolute path in SARIF and JSON. */
+  absolutePaths?: boolean;
   color?: boolean;
   baseline?: string;
   writeBaseline?: string;
   base?: string;
+  /** Apply the safe fixes in place, then report what remains. */
+  fix?: boolean;
+  /** Print the safe fixes as a unified diff on stdout; write nothing. */
+  fixDryRun?: boolean;
 }
 
 export interface Io {
@@ -47,22 +57,50 @@ function writeOutput(file: string, text: string, io: Io): void {
   fs.writeFileSync(abs, text);
 }
 
+/**
+ * `--fix`: writes the fixes of the findings shown and scans again, so that the
+ * report (and the exit status) is about what remains. `--fix-dry-run`: the
+ * diff only; the report then goes to --output or nowhere, so stdout can be
+ * piped to `git apply`.
+ */
+function runFixes(args: ScanArgs, io: Io, invocation: ScanInvocation, invoked: Invoked): { invoked: Invoked; outcome?: FixOutcome; diff?: string } {
+  const shown = args.quiet ? invoked.result.results.filter((r) => r.level === 'error') : invoked.result.results;
+  const plan = fixPlan(invoked, shown);
+  const skipped = plan.skipped.map(({ result, reason }) => ({ ruleId: result.ruleId, file: result.location.file, fingerprint: result.fingerprint, reason }));
+  if (args.fixDryRun) {
+    const findings = plan.changes.reduce((n, c) => n + c.fixed.length, 0);
+    const later = skipped.length > 0 ? ` ${plural(skipped.length, 'other fix', 'other fixes')} cannot be applied now (see --fix).` : '';
+    io.stderr(`dapr-policy: --fix-dry-run: ${plural(findings, 'finding')} can be fixed in ${plural(plan.changes.length, 'file')}; nothing was written.${later}\n`);
+    return { invoked, diff: planDiff(plan) };
+  }
+  const { written, stale } = writeFixes(plan);
+  for (const c of stale) for (const r of c.fixed) skipped.push({ ruleId: r.ruleId, file: c.file, fingerprint: r.fingerprint, reason: 'the file changed while fixing' });
+  const outcome: FixOutcome = { findings: written.reduce((n, c) => n + c.fixed.length, 0), files: written.map((c) => c.file), skipped };
+  return { invoked: written.length > 0 ? invokeScan(invocation) : invoked, outcome };
+}
+
 export function runScan(args: ScanArgs, io: Io): number {
-  const invoked = invokeScan({ paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...(args.base ? { baseRef: args.base } : {}) });
+  const invocation: ScanInvocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...(args.base ? { baseRef: args.base } : {}) };
+  const fixing = args.fix || args.fixDryRun ? runFixes(args, io, invocation, invokeScan(invocation)) : undefined;
+  const invoked = fixing?.invoked ?? invokeScan(invocation);
   const { result } = invoked;
   if (args.writeBaseline) {
     writeOutput(args.writeBaseline, baselineText(result.results), io);
     io.stderr(`dapr-policy: wrote ${result.results.filter((r) => !r.suppression).length} findings to the baseline ${args.writeBaseline}.\n`);
   }
   const shown = args.quiet ? result.results.filter((r) => r.level === 'error') : result.results;
-  const text = FORMATS[args.format](reportInput(invoked, shown, args.format === 'markdown'), {
+  const input = reportInput(invoked, shown, args.format === 'markdown');
+  if (fixing?.outcome) input.fixed = fixing.outcome;
+  const text = FORMATS[args.format](input, {
     includeSuppressed: args.includeSuppressed,
     color: args.color ?? (io.isTTY && !process.env.NO_COLOR && !args.output),
     cwd: io.cwd,
     category: args.category,
+    absolutePaths: args.absolutePaths === true,
   });
   if (args.output) writeOutput(args.output, text, io);
-  else io.stdout(text);
+  else if (fixing?.diff === undefined) io.stdout(text);
+  if (fixing?.diff !== undefined) io.stdout(fixing.diff);
   if (result.model.files.length === 0 && !invoked.filesOnly) io.stderr(`dapr-policy: no files to scan under ${args.paths.join(', ') || '.'} (check "include"/"exclude" in the config).\n`);
   return exitStatus(result, args.failOn);
 }
@@ -134,14 +172,25 @@ function scanOptions<T>(y: Argv<T>) {
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Report errors only.' })
     .option('include-suppressed', { type: 'boolean', default: false, describe: 'Keep suppressed findings in SARIF, with their justification.' })
     .option('category', { type: 'string', describe: 'SARIF automationDetails.id category (for several scans per workflow).' })
+    .option('absolute-paths', { type: 'boolean', default: false, describe: "Name the scan root's absolute path in SARIF (%SRCROOT% uri) and JSON (root); by default reports hold repository-relative paths only." })
     .option('color', { type: 'boolean', describe: 'Force colours on or off (default: on for a terminal).' })
     .option('baseline', { type: 'string', describe: 'Report only findings that are not in this baseline file, and list its entries that are fixed.' })
     .option('write-baseline', { type: 'string', describe: 'Record the current findings (by fingerprint, never by line) in this file.' })
-    .option('base', { type: 'string', describe: 'A git revision to compare with: every grant the change adds is reported (DAPR108). Read from git objects; nothing is checked out.' });
+    .option('base', { type: 'string', describe: 'A git revision to compare with: every grant the change adds is reported (DAPR108). Read from git objects; nothing is checked out.' })
+    .option('fix', { type: 'boolean', describe: 'Apply the safe fixes to the files reported on (in place, only what each fix changes), then report what remains.' })
+    .option('fix-dry-run', { type: 'boolean', describe: 'Print the safe fixes as a unified diff on stdout (git apply in the scan root applies it); change nothing.' });
+}
+
+/** Error messages quote the config and the arguments (keys, globs, paths): each line's control characters are written out (escape.ts). */
+function safeLines(message: string): string {
+  return message.split('\n').map(escapeControl).join('\n');
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let code = 0;
+  // Everything after `--` is a path, even `-rf.yaml`: yargs leaves such arguments out of the positional list.
+  const dashDash = argv.indexOf('--');
+  const literalPaths = dashDash === -1 ? [] : argv.slice(dashDash + 1);
   const cli = yargs(argv)
     .scriptName('dapr-policy')
     .usage('$0 [scan] [paths..]\n\nFind Dapr security mistakes in a GitOps repository: unscoped components, exposed sidecars, plaintext secrets, mTLS off.')
@@ -156,11 +205,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
           .example('$0 k8s/prod/statestore.yaml', 'report on one file, judged against the whole repository')
           .example('$0 --write-baseline .dapr-policy-baseline.json', 'accept today\'s findings')
           .example('$0 --baseline .dapr-policy-baseline.json', 'report only new findings')
-          .conflicts('baseline', 'write-baseline'),
+          .example('$0 --fix-dry-run > fixes.patch', 'the safe fixes as a patch, nothing changed')
+          .example('$0 --fix', 'apply the safe fixes in place')
+          .conflicts('baseline', 'write-baseline')
+          .conflicts('fix', 'fix-dry-run'),
       (a) => {
         code = runScan(
           {
-            paths: (a.paths as string[]) ?? [],
+            paths: [...((a.paths as string[]) ?? []), ...literalPaths],
             format: a.format as FormatName,
             output: a.output,
             config: a.config,
@@ -170,10 +222,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
             quiet: a.quiet as boolean,
             includeSuppressed: a['include-suppressed'] as boolean,
             category: a.category,
+            absolutePaths: a['absolute-paths'] as boolean,
             color: a.color as boolean | undefined,
             baseline: a.baseline,
             writeBaseline: a['write-baseline'],
             base: a.base,
+            fix: a.fix === true,
+            fixDryRun: a['fix-dry-run'] === true,
           },
           io,
         );
@@ -194,7 +249,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
           .example('$0 matrix --base origin/main', 'what this branch grants or takes away')
           .example('$0 matrix -f policy', 'the current grants as an accessPolicy to adopt'),
       (a) => {
-        code = runMatrix({ paths: (a.paths as string[]) ?? [], format: a.format as MatrixFormat, output: a.output, config: a.config, root: a.root, base: a.base }, io);
+        code = runMatrix({ paths: [...((a.paths as string[]) ?? []), ...literalPaths], format: a.format as MatrixFormat, output: a.output, config: a.config, root: a.root, base: a.base }, io);
       },
     )
     .command(
@@ -228,14 +283,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     await cli.parseAsync();
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError || e instanceof BaselineError) {
-      io.stderr(`dapr-policy: ${e.message}\n`);
+      io.stderr(`dapr-policy: ${safeLines(e.message)}\n`);
       return 2;
     }
     if ((e as Error).name === 'YError') {
-      io.stderr(`dapr-policy: ${(e as Error).message}\nRun dapr-policy --help for usage.\n`);
+      io.stderr(`dapr-policy: ${safeLines((e as Error).message)}\nRun dapr-policy --help for usage.\n`);
       return 2;
     }
-    io.stderr(`dapr-policy: internal error, please report it with the command you ran (version ${TOOL_VERSION}):\n${(e as Error).stack ?? String(e)}\n`);
+    io.stderr(`dapr-policy: internal error, please report it with the command you ran (version ${TOOL_VERSION}):\n${safeLines((e as Error).stack ?? String(e))}\n`);
     return 2;
   }
   return code;

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { applyBaseline, type BaselineEntry, readBaseline } from './engine/baseline.js';
 import { CONFIG_FILE_NAME, ConfigError, findUp, gitRoot, resolveConfig } from './engine/config.js';
+import { type FixPlan, planFixes } from './engine/fix.js';
 import { levelRank, type Result } from './engine/policy.js';
 import { GitError } from './engine/git.js';
 import { grantDiff } from './engine/grant-diff.js';
@@ -126,6 +127,16 @@ export function reportInput(invoked: Invoked, results: readonly Result[] = invok
   if (invoked.baseline) input.baseline = invoked.baseline;
   if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, r.model) };
   return input;
+}
+
+/**
+ * The safe fixes of these results (`--fix`, `--fix-dry-run`), file by file;
+ * nothing is written here. Only the results given (those shown: after
+ * `--quiet`, a baseline and pre-commit's file list) are fixed, only in files
+ * under the scan root. The GitHub Action never fixes.
+ */
+export function fixPlan(invoked: Invoked, results: readonly Result[]): FixPlan {
+  return planFixes({ root: invoked.root, results, parsed: invoked.result.model.parsed });
 }
 
 /** Exit status of a scan: 2 when a rule failed, 1 when a finding is at or above `failOn`, else 0. */

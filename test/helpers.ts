@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveConfig } from '../src/engine/config.js';
+import { type LoadedConfigWithSource, resolveConfig } from '../src/engine/config.js';
 import type { Result } from '../src/engine/policy.js';
 import { scan, type ScanResult } from '../src/engine/run.js';
+import { renderBinaries } from './support/binaries.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(HERE, 'fixtures');
@@ -42,7 +43,20 @@ export interface ScanOpts {
 
 /** Scans a folder as the repository root, with the config found there. */
 export function scanDir(root: string, opts: ScanOpts = {}): ScanResult {
-  return scan({ root, config: resolveConfig({ root }), now: opts.now ?? NOW, reportOnly: opts.reportOnly, dirs: opts.dirs, ...(opts.baseRef ? { baseRef: opts.baseRef } : {}) });
+  return scan({ root, config: pinRenderers(resolveConfig({ root })), now: opts.now ?? NOW, reportOnly: opts.reportOnly, dirs: opts.dirs, ...(opts.baseRef ? { baseRef: opts.baseRef } : {}) });
+}
+
+/**
+ * helm and kubectl from the devDependency (test/support/binaries.ts), unless
+ * the tree's config names its own: tests render the same way on every
+ * machine, whatever is on its PATH.
+ */
+function pinRenderers(loaded: LoadedConfigWithSource): LoadedConfigWithSource {
+  const bins = renderBinaries();
+  const config = { ...loaded.config };
+  if (bins.helm && config.helm?.binary === undefined) config.helm = { ...config.helm, binary: bins.helm };
+  if (bins.kubectl && config.kustomize?.binary === undefined) config.kustomize = { ...config.kustomize, binary: bins.kubectl };
+  return { ...loaded, config };
 }
 
 export function scanFiles(files: Record<string, string | Buffer>, config?: Record<string, unknown>, opts: ScanOpts = {}): ScanResult {

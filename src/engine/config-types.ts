@@ -41,6 +41,32 @@ export interface CustomRuleDefinition {
   schema: Record<string, unknown> | boolean;
 }
 
+/** Rendering of Helm charts and kustomizations (docs/rendering.md): when a binary is there, required (DAPR007 is an error), or off (static only). */
+export type RenderMode = 'auto' | 'required' | 'off';
+
+/** One release of a chart: replaces the automatic values-<env>.yaml variants of that chart. */
+export interface HelmChartConfig {
+  /** Root-relative chart folder (or its Chart.yaml). */
+  path: string;
+  releaseName?: string;
+  /** Release namespace (default: defaultNamespace). */
+  namespace?: string;
+  /** Root-relative values files, given to helm in order after the chart's values.yaml. */
+  valuesFiles?: string[];
+  environment?: 'production' | 'non-production' | 'unclassified';
+}
+
+export interface HelmConfig {
+  /** Absolute path of helm, or a name looked up on PATH (default "helm"). */
+  binary?: string;
+  charts?: HelmChartConfig[];
+}
+
+export interface KustomizeConfig {
+  /** Absolute path of kustomize or kubectl, or a name looked up on PATH (default: kustomize, else kubectl). */
+  binary?: string;
+}
+
 export interface Config {
   include?: string[];
   exclude?: string[];
@@ -55,6 +81,18 @@ export interface Config {
   rules: Record<string, ConfigLevel | RuleEntry>;
   customRules?: CustomRuleDefinition[];
   maxFileSize: number;
+  /** Documents read from one file; the rest are reported, not checked. */
+  maxDocumentsPerFile: number;
+  /** yaml's maxAliasCount: how far aliases may expand before a document counts as an alias bomb. */
+  maxAliasCount: number;
+  /** Nesting of collections in one document; a deeper document is reported, not checked. */
+  maxDepth: number;
+  /** Bytes read in one scan; files after the one that would pass it (in path order) are reported, not read. */
+  maxTotalBytes: number;
+  /** Whether charts and kustomizations are rendered (default "auto"). */
+  render?: RenderMode;
+  helm?: HelmConfig;
+  kustomize?: KustomizeConfig;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -65,6 +103,11 @@ export const DEFAULT_CONFIG: Config = {
   certificateExpiryDays: 30,
   rules: {},
   maxFileSize: 5 * 1024 * 1024,
+  maxDocumentsPerFile: 10_000,
+  maxAliasCount: 100,
+  maxDepth: 100,
+  // A scan holds about 90 bytes of memory per byte of YAML it reads (bench/soak.ts); 32 MiB stays well inside Node's default heap.
+  maxTotalBytes: 32 * 1024 * 1024,
 };
 
 export interface LoadedConfig {

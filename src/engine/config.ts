@@ -6,10 +6,14 @@ import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { type Config, DEFAULT_CONFIG, type LoadedConfig } from './config-types.js';
 import { validateConfigSchema, type SchemaError } from './config-schema.js';
+import { globProblem } from './glob.js';
+import { jsonErrorOffset } from './json-error.js';
 import type { Location } from './types.js';
 import { child } from './yaml.js';
 
 export const CONFIG_FILE_NAME = 'rules.config.json';
+/** Largest config file read: it comes with the pull request, like everything scanned. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** A configuration problem: the CLI prints it and exits with code 2. */
 export class ConfigError extends Error {
@@ -47,22 +51,66 @@ export function gitRoot(start: string): string | undefined {
   return found ? path.dirname(found) : undefined;
 }
 
-export function loadConfigFile(file: string, root: string): LoadedConfigWithSource {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`${file}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
-  }
+/**
+ * Where JSON.parse stopped, without its excerpt of the text: the file may be
+ * a link to something that is not a config at all, and error messages end up
+ * in public CI logs.
+ */
+function jsonErrorPlace(text: string): string {
+  const offset = jsonErrorOffset(text) ?? 0;
+  if (offset >= text.length) return 'it ends too early';
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
+export function loadConfigFile(file: string, root: string, found = false): LoadedConfigWithSource {
   const rel = path.relative(root, file).split(path.sep).join('/');
   const shown = rel && !rel.startsWith('..') ? rel : file;
+  let text: string;
+  try {
+    // A config found in the repository (not named by --config) is read only when it really is there: a link out of it could read anything on the machine.
+    if (found && fs.lstatSync(file).isSymbolicLink()) {
+      const real = fs.realpathSync(file);
+      const top = fs.realpathSync(gitRoot(root) ?? root);
+      const inside = path.relative(top, real);
+      if (inside.startsWith('..') || path.isAbsolute(inside)) throw new ConfigError(`${shown}: a symbolic link to a file outside the repository; not read. Name the file with --config if it is meant.`);
+    }
+    if (fs.statSync(file).size > MAX_CONFIG_BYTES) throw new ConfigError(`${shown}: larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; not read.`);
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`${shown}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).name}).`);
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`${shown}: not valid JSON (${(e as Error).message}).`);
+  } catch {
+    throw new ConfigError(`${shown}: not valid JSON (${jsonErrorPlace(text)}).`);
   }
   return { ...parseConfigObject(raw, shown), locate: locator(text, shown) };
+}
+
+/** Every glob of a valid config, with its JSON path. */
+function globsOf(raw: Partial<Config>): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const list = (at: string, v: readonly string[] | undefined): void => v?.forEach((g, i) => out.push([`${at}/${i}`, g]));
+  list('/include', raw.include);
+  list('/exclude', raw.exclude);
+  for (const env of ['production', 'non-production'] as const) {
+    list(`/environments/${env}/namespaces`, raw.environments?.[env]?.namespaces);
+    list(`/environments/${env}/paths`, raw.environments?.[env]?.paths);
+  }
+  list('/nonProductionAppIds', raw.nonProductionAppIds);
+  list('/allowedSidecarImages', raw.allowedSidecarImages);
+  for (const key of Object.keys(raw.accessPolicy ?? {})) out.push([`/accessPolicy/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, key]);
+  raw.customRules?.forEach((r, i) => {
+    for (const k of ['apiVersion', 'type', 'namespace'] as const) {
+      const g = r.match[k];
+      if (g !== undefined) out.push([`/customRules/${i}/match/${k}`, g]);
+    }
+  });
+  return out;
 }
 
 export function parseConfigObject(raw: unknown, shown: string): LoadedConfig {
@@ -73,6 +121,11 @@ export function parseConfigObject(raw: unknown, shown: string): LoadedConfig {
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const obj = raw as Partial<Config> & { $schema?: string };
+  const globErrors = globsOf(obj).flatMap(([at, g]) => {
+    const problem = globProblem(g);
+    return problem ? [`${shown}: ${at}: ${problem}`] : [];
+  });
+  if (globErrors.length > 0) throw new ConfigError(`Invalid configuration:\n  ${globErrors.slice(0, 10).join('\n  ')}`);
   const { $schema: _schema, ...rest } = obj;
   const config: Config = { ...DEFAULT_CONFIG, ...rest, environments: { ...(rest.environments ?? {}) }, rules: { ...(rest.rules ?? {}) } };
   return { config, file: shown };
@@ -115,6 +168,6 @@ export function resolveConfig(opts: ResolveConfigOptions): LoadedConfigWithSourc
     return loadConfigFile(file, opts.root);
   }
   const found = findUp(opts.root, CONFIG_FILE_NAME, gitRoot(opts.root) ?? opts.root);
-  if (found) return loadConfigFile(found, opts.root);
+  if (found) return loadConfigFile(found, opts.root, true);
   return { config: { ...DEFAULT_CONFIG }, locate: () => undefined };
 }

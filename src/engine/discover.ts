@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
-import picomatch from 'picomatch';
+import { compileGlob } from './glob.js';
 import type { Notification, SourceFile, SourceKind } from './types.js';
 
 export const DEFAULT_INCLUDE = ['**/*.{yaml,yml,json}', '**/*.{crt,pem,key}', '**/templates/**/*.tpl'];
@@ -13,6 +13,8 @@ export const ALWAYS_EXCLUDED = ['**/.git/**', '**/node_modules/**'];
 /** Excluded unless the config's `exclude` replaces them. */
 export const DEFAULT_EXCLUDE = ['**/vendor/**', '**/third_party/**', '**/bower_components/**', '**/.terraform/**'];
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+/** Files not read because of maxTotalBytes that are named one by one; the rest are counted in one more notification. */
+export const MAX_UNREAD_LISTED = 100;
 
 export interface DiscoverOptions {
   /** Absolute scan root: the repository root. */
@@ -22,6 +24,8 @@ export interface DiscoverOptions {
   include?: string[];
   exclude?: string[];
   maxFileSize?: number;
+  /** Bytes read in one scan (config maxTotalBytes); default no limit. */
+  maxTotalBytes?: number;
 }
 
 export interface DiscoverResult {
@@ -120,14 +124,22 @@ export function discover(opts: DiscoverOptions): DiscoverResult {
     }
   }
 
-  const classified = classify([...candidates.values()], new ChartDirs(root, candidates.keys()), maxFileSize);
+  const classified = classify([...candidates.values()], new ChartDirs(root, candidates.keys()), maxFileSize, undefined, opts.maxTotalBytes);
   return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
 }
 
-/** Kinds and the size cap, for candidates from the disk or from git. */
-export function classify(candidates: Candidate[], chartDirs: ChartDirs, maxFileSize: number, content?: (c: Candidate) => Buffer): DiscoverResult {
+/**
+ * Kinds and the size caps, for candidates from the disk or from git. Files are
+ * taken in path order until the next one would take the total past
+ * `maxTotalBytes`; from there on nothing more is read, and every file left out
+ * is reported (the first MAX_UNREAD_LISTED by name, then a count), so the same
+ * tree always yields the same files.
+ */
+export function classify(candidates: Candidate[], chartDirs: ChartDirs, maxFileSize: number, content?: (c: Candidate) => Buffer, maxTotalBytes = Infinity): DiscoverResult {
   const notifications: Notification[] = [];
   const files: SourceFile[] = [];
+  let total = 0;
+  let unread: { count: number; bytes: number } | undefined;
   for (const c of [...candidates].sort((a, b) => compareStrings(a.rel, b.rel))) {
     const kind = kindOf(c.rel, chartDirs);
     if (!kind) continue;
@@ -140,17 +152,36 @@ export function classify(candidates: Candidate[], chartDirs: ChartDirs, maxFileS
       });
       continue;
     }
+    if (unread || total + c.size > maxTotalBytes) {
+      unread ??= { count: 0, bytes: 0 };
+      unread.count++;
+      unread.bytes += c.size;
+      if (unread.count <= MAX_UNREAD_LISTED) {
+        notifications.push({
+          id: 'total-bytes-limit',
+          level: 'warning',
+          file: c.rel,
+          message: `Not read ${c.rel}: the scan stopped reading files at the ${formatBytes(maxTotalBytes)} limit (config "maxTotalBytes"). Its contents were not checked.`,
+        });
+      }
+      continue;
+    }
+    total += c.size;
     const file: SourceFile = { path: c.rel, absPath: c.abs, kind, size: c.size };
     if (content) file.content = content(c);
     files.push(file);
+  }
+  if (unread && unread.count > MAX_UNREAD_LISTED) {
+    const more = unread.count - MAX_UNREAD_LISTED;
+    notifications.push({ id: 'total-bytes-limit', level: 'warning', message: `${more} more ${more === 1 ? 'file' : 'files'} were not read either (config "maxTotalBytes"): ${formatBytes(unread.bytes)} in all were left unchecked.` });
   }
   return { files, notifications };
 }
 
 /** Include/exclude matching, shared by the disk walk and the git listing. */
 export function pathFilter(include: string[] | undefined, exclude: string[] | undefined): (rel: string) => boolean {
-  const inc = picomatch(include && include.length > 0 ? include : DEFAULT_INCLUDE, { dot: true });
-  const exc = picomatch([...ALWAYS_EXCLUDED, ...(exclude ?? DEFAULT_EXCLUDE)], { dot: true });
+  const inc = compileGlob(include && include.length > 0 ? include : DEFAULT_INCLUDE, { dot: true });
+  const exc = compileGlob([...ALWAYS_EXCLUDED, ...(exclude ?? DEFAULT_EXCLUDE)], { dot: true });
   return (rel) => inc(rel) && !exc(rel);
 }
 

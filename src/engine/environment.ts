@@ -3,7 +3,7 @@
 // path globs, the name heuristic on the namespace, then on the folders of the
 // path (nearest first).
 import path from 'node:path';
-import picomatch from 'picomatch';
+import { compileGlob } from './glob.js';
 import type { Config, EnvironmentName } from './config-types.js';
 import type { Environment } from './types.js';
 
@@ -32,6 +32,12 @@ export interface EnvironmentInput {
   kubernetesNamespace: boolean;
   /** Root-relative paths that locate the resource: its file, then the kustomization entry point that reached it. */
   paths: string[];
+  /**
+   * A name that says which environment the resource is rendered for (the
+   * `prod` of a chart's values-prod.yaml): judged by the heuristic after the
+   * config's globs and before the namespace and folder heuristics.
+   */
+  hint?: string;
 }
 
 export class EnvironmentClassifier {
@@ -42,13 +48,13 @@ export class EnvironmentClassifier {
   constructor(config: Pick<Config, 'environments'>) {
     for (const env of ['production', 'non-production'] as const) {
       const m = config.environments[env];
-      if (m?.namespaces?.length) this.byNamespace.push([env, picomatch(m.namespaces)]);
-      if (m?.paths?.length) this.byPath.push([env, picomatch(m.paths, { dot: true })]);
+      if (m?.namespaces?.length) this.byNamespace.push([env, compileGlob(m.namespaces)]);
+      if (m?.paths?.length) this.byPath.push([env, compileGlob(m.paths, { dot: true })]);
     }
   }
 
   classify(input: EnvironmentInput): Environment {
-    const key = `${input.kubernetesNamespace ? input.namespace : ''}\0${input.paths.join('\0')}`;
+    const key = `${input.kubernetesNamespace ? input.namespace : ''}\0${input.paths.join('\0')}\0${input.hint ?? ''}`;
     let env = this.cache.get(key);
     if (env === undefined) {
       env = this.decide(input);
@@ -57,13 +63,15 @@ export class EnvironmentClassifier {
     return env;
   }
 
-  private decide({ namespace, kubernetesNamespace, paths }: EnvironmentInput): Environment {
+  private decide({ namespace, kubernetesNamespace, paths, hint }: EnvironmentInput): Environment {
     if (kubernetesNamespace) {
       for (const [env, match] of this.byNamespace) if (match(namespace)) return env;
     }
     for (const [env, match] of this.byPath) {
       if (paths.some((p) => match(p) || match(path.posix.dirname(p)))) return env;
     }
+    const fromHint = hint !== undefined ? environmentOfName(hint) : undefined;
+    if (fromHint) return fromHint;
     if (kubernetesNamespace) {
       const fromNs = environmentOfName(namespace);
       if (fromNs) return fromNs;

@@ -2,7 +2,6 @@
 // plain data of a document; these helpers walk the same path through the YAML
 // tree (aliases and merge keys included) so findings point at the node.
 import { isMap, isScalar, isSeq, type Pair } from 'yaml';
-import { DEFAULT_MAX_ALIAS_COUNT } from './parse.js';
 import { deref, pairOf, type ParsedDoc, type YNode } from './yaml.js';
 
 export type Segments = readonly string[];
@@ -71,22 +70,46 @@ export function valueAnchor(at: Located): unknown {
   return at.node;
 }
 
-/** Kubernetes prunes null fields before validating; doing the same keeps `value:` (empty) valid. */
-export function withoutNullFields(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutNullFields);
-  if (!isRecord(v)) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
-    // defineProperty, so that a `__proto__` key stays a plain field.
-    if (x !== null) Object.defineProperty(out, k, { value: withoutNullFields(x), enumerable: true, writable: true, configurable: true });
+/** Data that refers to itself (`a: &x [*x]`): no JSON Schema can walk it. */
+class CyclicData extends Error {}
+
+/**
+ * Kubernetes prunes null fields before validating; doing the same keeps
+ * `value:` (empty) valid. An object reached through several aliases is copied
+ * once and shared, as yaml shares it, so aliases never multiply memory; data
+ * that contains itself is refused.
+ */
+export function withoutNullFields(v: unknown, copies = new Map<object, unknown>(), open = new Set<object>()): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  const done = copies.get(v);
+  if (done !== undefined) return done;
+  if (open.has(v)) throw new CyclicData('data contains itself');
+  open.add(v);
+  let out: unknown;
+  if (Array.isArray(v)) out = v.map((x) => withoutNullFields(x, copies, open));
+  else if (!isRecord(v)) out = v;
+  else {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      // defineProperty, so that a `__proto__` key stays a plain field.
+      if (x !== null) Object.defineProperty(o, k, { value: withoutNullFields(x, copies, open), enumerable: true, writable: true, configurable: true });
+    }
+    out = o;
   }
+  open.delete(v);
+  copies.set(v, out);
   return out;
 }
 
-/** A document as plain data for a JSON Schema, or undefined when its aliases expand too far to read safely. */
+/**
+ * A document as plain data for a JSON Schema, or undefined when it cannot be
+ * read safely (aliases that expand too far or contain themselves). Documents
+ * reach the rules only once parse has checked their aliases against the
+ * configured maxAliasCount, so that limit is not applied a second time here.
+ */
 export function plainData(pdoc: ParsedDoc): { data: unknown } | undefined {
   try {
-    return { data: withoutNullFields(pdoc.doc.toJS({ maxAliasCount: DEFAULT_MAX_ALIAS_COUNT })) };
+    return { data: withoutNullFields(pdoc.doc.toJS({ maxAliasCount: -1 })) };
   } catch {
     return undefined;
   }

@@ -11,13 +11,15 @@ import type { RepoIndex } from './extract/multi-app-run.js';
 import type { Extracted } from './extract/index.js';
 import { kubernetesApp } from './extract/kubernetes.js';
 import type { ParsedFile, SyntaxProblem } from './parse.js';
+import type { RenderFailure, RenderOutput, RenderRecord } from './render/index.js';
 import type { Component, ComposeFile, DaprApp, Kustomization, MultiAppRun, NodeRef, Resource, ResourceOf, ResourceType, Str } from './resources.js';
 import type { SuppressionComment } from './suppressions.js';
 import type { Environment, Notification, SourceFile } from './types.js';
 import type { ParsedDoc } from './yaml.js';
 
 /** Where a placement's namespace comes from. */
-export type NamespaceSource = 'kustomize' | 'metadata' | 'default' | 'self-hosted';
+/** `helm`: the release namespace of a rendered chart. */
+export type NamespaceSource = 'kustomize' | 'metadata' | 'default' | 'self-hosted' | 'helm';
 
 export interface Placement {
   namespace: string;
@@ -99,6 +101,10 @@ export interface Model {
   daprInstalls: Array<DaprInstall & Placement & { declaredNamespace?: string }>;
   /** `.crt` / `.pem` / `.key` files, read as text. */
   pemFiles: ParsedFile[];
+  /** Charts and kustomizations that could not be rendered (DAPR007). */
+  renderFailures: RenderFailure[];
+  /** Chart variants and kustomization entry points that were rendered. */
+  rendered: RenderRecord[];
   /** Whether discovery found this root-relative file / a file under this folder. */
   hasFile(file: string): boolean;
   hasDir(dir: string): boolean;
@@ -130,6 +136,8 @@ export interface ModelInput {
   extracted: Extracted;
   suppressions: SuppressionComment[];
   notifications: Notification[];
+  /** What helm and kustomize rendered (src/engine/render): placed instances, and the entry points they replace. */
+  rendered?: Pick<RenderOutput, 'instances' | 'replaces' | 'failures' | 'rendered'>;
 }
 
 interface Reach {
@@ -228,10 +236,14 @@ export function buildModel(input: ModelInput): Model {
 
   const instances: Instance[] = [];
   const apps: AppInstance[] = [];
+  const replaced = input.rendered?.replaces ?? new Set<string>();
   for (const resource of extracted.resources) {
     const file = resource.pdoc.file.path;
     if (patchFiles.has(file)) continue; // partial documents that a kustomization merges into others
-    const reaches = [...(kReach.get(file) ?? []), ...(sReach.get(file) ?? [])];
+    const allReaches = [...(kReach.get(file) ?? []), ...(sReach.get(file) ?? [])];
+    // An entry point that was rendered places its resources itself (below): no static copy as well.
+    const reaches = replaced.size > 0 ? allReaches.filter((r) => !replaced.has(r.via)) : allReaches;
+    if (allReaches.length > 0 && reaches.length === 0) continue;
     const declared = resource.declaredNamespace?.value;
     const placements = reaches.length > 0 ? reaches.map((r) => place(file, declared, r)) : [place(file, declared, undefined)];
     for (const p of placements) {
@@ -244,9 +256,22 @@ export function buildModel(input: ModelInput): Model {
     for (const app of src.apps) apps.push({ ...p, app });
   }
 
+  addRendered(input.rendered, instances, apps);
   const installs = extracted.daprInstalls.map((i) => ({ ...i, ...placeInstall(i, config.defaultNamespace, classifier) }));
   const secrets = secretIndex(instances, extracted.kustomizations, kustomize.kustomizations, config.defaultNamespace);
   return new ModelImpl(input, instances, apps, classifier, installs, secrets, input.repo);
+}
+
+/** Rendered instances join the static ones; a rendered workload with Dapr annotations is an app like any other. */
+function addRendered(rendered: ModelInput['rendered'], instances: Instance[], apps: AppInstance[]): void {
+  for (const inst of rendered?.instances ?? []) {
+    instances.push(inst);
+    const resource = inst.resource;
+    if (resource.type === 'workload' && hasDaprAnnotations(resource.pod.annotations)) {
+      const { resource: _r, ...placement } = inst;
+      apps.push({ ...placement, app: kubernetesApp(resource, resource.pod) });
+    }
+  }
 }
 
 /** A values file named for an environment (values-prod.yaml) says which one it is for. */
@@ -310,6 +335,8 @@ class ModelImpl implements Model {
   private matrix?: NamespaceMatrix[];
 
   pemFiles: ParsedFile[];
+  renderFailures: RenderFailure[];
+  rendered: RenderRecord[];
 
   constructor(
     input: ModelInput,
@@ -321,6 +348,8 @@ class ModelImpl implements Model {
     private readonly repo: RepoIndex,
   ) {
     this.pemFiles = input.parsed.filter((p) => p.file.kind === 'pem');
+    this.renderFailures = input.rendered?.failures ?? [];
+    this.rendered = input.rendered?.rendered ?? [];
     this.root = input.root;
     this.config = input.config;
     if (input.configFile) this.configFile = input.configFile;
@@ -365,8 +394,23 @@ class ModelImpl implements Model {
     return (this.byType.get(type) ?? []) as Array<Instance<ResourceOf<T>>>;
   }
 
+  /** Instances by type, then namespace: built on first use, after the constructor has placed every instance. */
+  private readonly byTypeAndNamespace = new Map<ResourceType, Map<string, Instance[]>>();
+
   instancesIn<T extends ResourceType>(type: T, namespace: string): Array<Instance<ResourceOf<T>>> {
-    return this.ofType(type).filter((i) => i.namespace === namespace);
+    // Rules ask this per app: filtering every instance each time made a 100,000-file scan quadratic (bench/soak.ts).
+    let index = this.byTypeAndNamespace.get(type);
+    if (!index) {
+      index = new Map();
+      for (const i of this.ofType(type)) {
+        const list = index.get(i.namespace);
+        if (list) list.push(i);
+        else index.set(i.namespace, [i]);
+      }
+      this.byTypeAndNamespace.set(type, index);
+    }
+    // A copy, as filter gave: callers may sort or extend it.
+    return [...(index.get(namespace) ?? [])] as Array<Instance<ResourceOf<T>>>;
   }
 
   appsWithId(namespace: string, appId: string): AppInstance[] {

@@ -2,9 +2,10 @@
 // has an exact line and column. A file that does not parse yields one syntax
 // problem at the parser's position and the scan goes on.
 import fs from 'node:fs';
-import { type Document, LineCounter, parseAllDocuments, type Tags, visit } from 'yaml';
+import { Composer, type CST, type Document, LineCounter, Parser, type Tags, visit } from 'yaml';
+import { DEFAULT_CONFIG } from './config-types.js';
 import type { ParsedDoc } from './yaml.js';
-import type { Region, SourceFile } from './types.js';
+import type { Notification, Region, SourceFile } from './types.js';
 
 export interface SyntaxProblem {
   file: string;
@@ -19,6 +20,8 @@ export interface ParsedFile {
   docs: ParsedDoc[];
   /** At most one per file: the first problem the parser reports. */
   syntax?: SyntaxProblem;
+  /** Limits the file hit (documents, depth, aliases): what was not checked, and where. */
+  notifications?: Notification[];
 }
 
 /** Kubernetes reads YAML 1.1 (`yes` is a boolean) but keeps dates as strings. */
@@ -31,6 +34,8 @@ export function readSource(file: SourceFile): Buffer {
 interface Decoded {
   text: string;
   problem?: { offset: number; message: string };
+  /** For a binary file (text ''): the text the problem's offset counts in, to place it on its line. */
+  located?: string;
 }
 
 /** Decodes UTF-8 (BOM stripped) or UTF-16 with a BOM; binary and invalid UTF-8 are reported. */
@@ -42,7 +47,7 @@ export function decode(buf: Buffer): Decoded {
   const nul = body.indexOf(0);
   const text = body.toString('utf8');
   if (nul !== -1) {
-    return { text: '', problem: { offset: Buffer.from(body.subarray(0, nul)).toString('utf8').length, message: 'File contains a NUL byte: it is binary, not YAML. It was not checked.' } };
+    return { text: '', located: text, problem: { offset: Buffer.from(body.subarray(0, nul)).toString('utf8').length, message: 'File contains a NUL byte: it is binary, not YAML. It was not checked.' } };
   }
   const bad = text.indexOf('\uFFFD');
   if (bad !== -1 && !isValidUtf8(body)) {
@@ -61,13 +66,40 @@ function isValidUtf8(buf: Buffer): boolean {
 }
 
 export interface ParseOptions {
-  /** Upper bound on documents read from one file. */
+  /** Upper bound on documents read from one file (config maxDocumentsPerFile). */
   maxDocuments?: number;
   /** yaml's maxAliasCount: how much aliases may expand before a document is treated as an alias bomb. */
   maxAliasCount?: number;
+  /** Deepest nesting of collections in a document (config maxDepth). */
+  maxDepth?: number;
 }
 
-export const DEFAULT_MAX_ALIAS_COUNT = 100;
+export const DEFAULT_MAX_ALIAS_COUNT = DEFAULT_CONFIG.maxAliasCount;
+export const DEFAULT_MAX_DOCUMENTS = DEFAULT_CONFIG.maxDocumentsPerFile;
+export const DEFAULT_MAX_DEPTH = DEFAULT_CONFIG.maxDepth;
+
+/**
+ * Offset of the first collection nested deeper than `maxDepth` in a document's
+ * syntax tree, or undefined. Measured on the parser's tree before anything is
+ * composed, with an explicit stack: yaml composes nodes recursively, and a
+ * deep enough document (`[[[[…`, a few bytes a level) would otherwise run it
+ * out of stack at a place that depends on how deep the caller already was.
+ */
+export function tooDeepAt(token: CST.Token, maxDepth: number): number | undefined {
+  const stack: Array<[CST.Token, number]> = [[token, 0]];
+  while (stack.length > 0) {
+    const [tok, depth] = stack.pop() as [CST.Token, number];
+    if (tok.type !== 'block-map' && tok.type !== 'block-seq' && tok.type !== 'flow-collection') continue;
+    if (depth + 1 > maxDepth) return tok.offset;
+    // Pushed last to first, so the first too-deep collection in document order is found.
+    for (let i = tok.items.length - 1; i >= 0; i--) {
+      const item = tok.items[i];
+      if (item.value) stack.push([item.value, depth + 1]);
+      if (item.key) stack.push([item.key, depth + 1]);
+    }
+  }
+  return undefined;
+}
 
 /** Offset of the first alias of a document, or undefined when it has none. */
 function firstAlias(doc: Document.Parsed): number | undefined {
@@ -84,6 +116,8 @@ function firstAlias(doc: Document.Parsed): number | undefined {
 /**
  * A document whose aliases expand beyond the limit (a "billion laughs") is not
  * trusted: expanding it would exhaust memory. yaml's own check fails fast.
+ * Aliases that nest anchors so deep that expanding them runs out of stack are
+ * refused the same way: every later reader (rules, JSON Schemas) expands them.
  */
 function aliasBomb(doc: Document.Parsed, maxAliasCount: number): number | undefined {
   const at = firstAlias(doc);
@@ -91,28 +125,77 @@ function aliasBomb(doc: Document.Parsed, maxAliasCount: number): number | undefi
   try {
     doc.toJS({ maxAliasCount });
     return undefined;
-  } catch (e) {
-    return e instanceof ReferenceError || /alias/i.test((e as Error).message) ? at : undefined;
+  } catch {
+    return at;
   }
+}
+
+/**
+ * The documents of a file, read one at a time: at most `maxDocuments` are
+ * composed (the parser stops right after the next one starts), and a document
+ * nested deeper than `maxDepth` is composed empty and reported instead.
+ */
+function composeDocuments(text: string, lineCounter: LineCounter, maxDocuments: number, maxDepth: number): { docs: Document.Parsed[]; tooDeep: Map<number, number>; firstUnread?: number } {
+  const parser = new Parser(lineCounter.addNewLine);
+  // logLevel error: yaml would otherwise print warnings (with text from the file) to the process's stderr.
+  const composer = new Composer({ version: '1.1', customTags, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  // Document start offset → offset of its first too-deep collection.
+  const tooDeep = new Map<number, number>();
+  function* tokens(): Generator<CST.Token> {
+    for (const token of parser.parse(text)) {
+      if (token.type === 'document' && token.value) {
+        const deep = tooDeepAt(token.value, maxDepth);
+        if (deep !== undefined) {
+          tooDeep.set(token.offset, deep);
+          yield { ...token, value: undefined };
+          continue;
+        }
+      }
+      yield token;
+    }
+  }
+  const docs: Document.Parsed[] = [];
+  let firstUnread: number | undefined;
+  for (const doc of composer.compose(tokens())) {
+    if (docs.length >= maxDocuments) {
+      firstUnread = doc.range?.[0] ?? text.length;
+      break;
+    }
+    docs.push(doc);
+  }
+  if (firstUnread !== undefined) {
+    // The parser stopped early: count the remaining lines, so positions past it (comments, suppressions) stay right.
+    const starts = lineCounter.lineStarts;
+    for (let i = text.indexOf('\n', starts[starts.length - 1] ?? 0); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  }
+  return { docs, tooDeep, ...(firstUnread !== undefined ? { firstUnread } : {}) };
 }
 
 export function parseText(file: SourceFile, text: string, opts: ParseOptions = {}): ParsedFile {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, version: '1.1', customTags, prettyErrors: false, uniqueKeys: true });
+  const maxDocuments = opts.maxDocuments ?? DEFAULT_MAX_DOCUMENTS;
+  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxAliasCount = opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
+  const { docs: parsed, tooDeep, firstUnread } = composeDocuments(text, lineCounter, maxDocuments, maxDepth);
   const out: ParsedFile = { file, text, lineCounter, docs: [] };
-  if (!Array.isArray(parsed)) {
-    // EmptyStream: a file with only comments or nothing at all.
-    return out;
-  }
+  const notifications: Notification[] = [];
+  const notify = (id: string, offset: number, message: string): void => {
+    notifications.push({ id, level: 'warning', file: file.path, region: regionAt(lineCounter, offset, offset + 1), message });
+  };
   let nextStart = 1;
-  const max = opts.maxDocuments ?? Infinity;
-  for (let i = 0; i < parsed.length && i < max; i++) {
+  for (let i = 0; i < parsed.length; i++) {
     const doc = parsed[i];
     const range = doc.range ?? [0, 0, 0];
-    const endOffset = i + 1 < parsed.length ? (parsed[i + 1].range?.[0] ?? range[2]) : text.length;
+    const endOffset = i + 1 < parsed.length ? (parsed[i + 1].range?.[0] ?? range[2]) : (firstUnread ?? text.length);
     const endLine = Math.max(nextStart, lineCounter.linePos(Math.max(0, endOffset - 1)).line);
     const pdoc: ParsedDoc = { file, index: i, doc, text, lineCounter, startLine: nextStart, endLine };
     nextStart = endLine + 1;
+    const deep = tooDeep.get(range[0]);
+    if (deep !== undefined) {
+      const line = lineCounter.linePos(deep).line;
+      notify('depth-limit', deep, `Document ${i + 1} of ${file.path} nests collections deeper than ${maxDepth} levels (config "maxDepth"), here on line ${line}; the document was not checked.`);
+      continue;
+    }
     const err = doc.errors[0];
     if (err) {
       if (!out.syntax) {
@@ -122,14 +205,20 @@ export function parseText(file: SourceFile, text: string, opts: ParseOptions = {
       continue; // a document that does not parse is not trusted as a resource
     }
     if (text.includes('*')) {
-      const bomb = aliasBomb(doc, opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT);
+      const bomb = aliasBomb(doc, maxAliasCount);
       if (bomb !== undefined) {
-        if (!out.syntax) out.syntax = { file: file.path, region: regionAt(lineCounter, bomb, bomb + 1), message: `Aliases expand beyond the limit of ${opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT} (a "billion laughs" alias bomb?); the document was not checked` };
+        // Kubernetes' YAML reader refuses such documents too: a DAPR001 finding, and the notification that it was not checked.
+        if (!out.syntax) out.syntax = { file: file.path, region: regionAt(lineCounter, bomb, bomb + 1), message: `Aliases expand beyond the limit of ${maxAliasCount} (a "billion laughs" alias bomb?); the document was not checked` };
+        notify('alias-limit', bomb, `Document ${i + 1} of ${file.path}: its aliases expand beyond the limit of ${maxAliasCount} (config "maxAliasCount"); the document was not checked.`);
         continue;
       }
     }
     out.docs.push(pdoc);
   }
+  if (firstUnread !== undefined) {
+    notify('documents-limit', firstUnread, `${file.path} has more than ${maxDocuments} documents (config "maxDocumentsPerFile"): the documents from line ${lineCounter.linePos(firstUnread).line} on were not checked.`);
+  }
+  if (notifications.length > 0) out.notifications = notifications;
   return out;
 }
 
@@ -154,7 +243,9 @@ export function parseFile(file: SourceFile, opts: ParseOptions = {}): ParsedFile
   const decoded = decode(buf);
   const parsed = parseText(file, decoded.text, opts);
   if (decoded.problem) {
-    parsed.syntax = { file: file.path, region: regionAt(parsed.lineCounter, decoded.problem.offset, decoded.problem.offset + 1), message: decoded.problem.message };
+    // A binary file is not parsed, but its NUL byte is still placed on its line.
+    const lines = decoded.located !== undefined ? textOnly(file, decoded.located).lineCounter : parsed.lineCounter;
+    parsed.syntax = { file: file.path, region: regionAt(lines, decoded.problem.offset, decoded.problem.offset + 1), message: decoded.problem.message };
     if (!decoded.text) parsed.docs = [];
   }
   return parsed;

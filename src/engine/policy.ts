@@ -2,12 +2,13 @@
 // resource's environment, identical findings merged, inline suppressions
 // applied, fingerprints computed, and a stable order (file, line, column, rule).
 import { createHash } from 'node:crypto';
-import type { Finding, LevelTable, RuleMeta } from '../rules/types.js';
+import type { Finding, Fix, LevelTable, RuleMeta, TextEdit } from '../rules/types.js';
 import type { Config, ConfigLevel, RuleEntry } from './config-types.js';
+import { escapeControl } from './escape.js';
 import type { NodeRef } from './resources.js';
 import type { SuppressionComment } from './suppressions.js';
 import type { Environment, Level, LevelSetting, Location, Region } from './types.js';
-import { regionOf, regionOfOffsets } from './yaml.js';
+import { regionOf, regionOfOffsets, regionOfText } from './yaml.js';
 
 export interface Suppression {
   kind: 'inSource';
@@ -15,6 +16,16 @@ export interface Suppression {
   /** Where the suppression comment is. */
   location: Location;
   until?: string;
+}
+
+/** A text edit of a result's fix, with its region for reports (SARIF `deletedRegion`; empty for an insertion). */
+export interface ResultEdit extends TextEdit {
+  region: Region;
+}
+
+export interface ResultFix {
+  description: string;
+  edits: ResultEdit[];
 }
 
 export interface Result {
@@ -30,6 +41,10 @@ export interface Result {
   fingerprint: string;
   securitySeverity?: number;
   suppression?: Suppression;
+  /** A safe autofix (`--fix`), in the result's own file only. */
+  fix?: ResultFix;
+  /** Values variants / kustomization entry points whose rendered output gave this result (rendered findings only). */
+  renderedFrom?: string[];
 }
 
 const LEVEL_RANK: Record<Level, number> = { note: 1, warning: 2, error: 3 };
@@ -44,10 +59,28 @@ export function isLocation(at: NodeRef | Location): at is Location {
 
 export function resolveLocation(at: NodeRef | Location, label?: string): Location {
   if (isLocation(at)) return label && !at.label ? { ...at, label } : at;
+  if (at.pdoc.origin) {
+    // A rendered document: the node's place in the template or base resource it came from.
+    const mapped: Location = { ...at.pdoc.origin.locate(at.node, at.offsets).location };
+    if (label) mapped.label = label;
+    return mapped;
+  }
   const region = at.offsets ? regionOfOffsets(at.pdoc, at.offsets[0], at.offsets[1]) : regionOf(at.pdoc, at.node);
   const loc: Location = { file: at.pdoc.file.path, region };
   if (label) loc.label = label;
   return loc;
+}
+
+/** Places a rendered node's origin adds (the partial that writes it, the values file, the patch): related locations. */
+function originRelated(at: NodeRef | Location): Location[] {
+  if (isLocation(at) || !at.pdoc.origin) return [];
+  return (at.pdoc.origin.locate(at.node, at.offsets).related ?? []).map((r) => ({ ...r.location, label: r.label }));
+}
+
+/** The values variant or kustomization entry point that rendered the node a finding points at. */
+function renderedVia(at: NodeRef | Location): { tool: 'helm' | 'kustomize'; via: string } | undefined {
+  const origin = isLocation(at) ? undefined : at.pdoc.origin;
+  return origin?.via !== undefined ? { tool: origin.tool, via: origin.via } : undefined;
 }
 
 function tableColumn(table: LevelTable, env: Environment): LevelSetting {
@@ -79,12 +112,25 @@ interface Pending {
   level: Level;
   location: Location;
   related: Location[];
-  placements: Array<{ namespace?: string; environment: Environment; via?: string }>;
+  placements: Array<{ namespace?: string; environment: Environment; via?: string; rendered?: { tool: 'helm' | 'kustomize'; via: string } }>;
+  fix?: ResultFix;
 }
 
-function fingerprintOf(f: Finding, file: string): string {
+/**
+ * A finding's fix with regions. Only edits in the finding's own file, located
+ * through its node's line counter, are kept: a fix must never change a file
+ * the result is not reported in (pre-commit's file mode reports per file).
+ */
+function locateFix(fix: Fix | undefined, at: Finding['at'], file: string): ResultFix | undefined {
+  if (!fix || fix.edits.length === 0 || isLocation(at) || at.pdoc.file.path !== file) return undefined;
+  if (fix.edits.some((e) => e.file !== file || e.start < 0 || e.end < e.start || e.end > at.pdoc.text.length)) return undefined;
+  return { description: fix.description, edits: fix.edits.map((e) => ({ ...e, region: regionOfText(at.pdoc.lineCounter, e.start, e.end) })) };
+}
+
+function fingerprintOf(f: Finding, file: string, rendered: string[] = []): string {
   const h = createHash('sha256');
-  h.update([f.ruleId, file, f.resourceKey, f.path].join('\u0000'));
+  // A rendered result is told apart by the variants (values files, overlays) that give it.
+  h.update([f.ruleId, file, f.resourceKey, f.path, ...rendered].join('\u0000'));
   return h.digest('hex').slice(0, 32);
 }
 
@@ -119,12 +165,15 @@ export function applyPolicy(input: PolicyInput): Result[] {
     if (input.reportOnly && !input.reportOnly(location.file)) continue;
     // One source node judged through several instances (kustomize overlays) is one result.
     const key = [finding.ruleId, location.file, regionKey(location.region), finding.path].join('\u0000');
-    const placement = { namespace: finding.namespace, environment: finding.environment, via: finding.via };
+    const via = renderedVia(finding.at);
+    const placement = { namespace: finding.namespace, environment: finding.environment, via: finding.via, ...(via !== undefined ? { rendered: via } : {}) };
     const existing = merged.get(key);
     if (existing) {
       existing.placements.push(placement);
       // Each instance may relate to its own counterpart (the overlay's workload): keep them all.
-      existing.related.push(...finding.related.map((r) => resolveLocation(r.at, r.label)));
+      existing.related.push(...finding.related.map((r) => resolveLocation(r.at, r.label)), ...originRelated(finding.at));
+      // Every copy of one node offers the same edits: keep the first fix found.
+      existing.fix ??= locateFix(finding.fix, finding.at, location.file);
       if (LEVEL_RANK[level] > LEVEL_RANK[existing.level]) {
         // The message of the most severe instance speaks for the result.
         existing.level = level;
@@ -132,14 +181,19 @@ export function applyPolicy(input: PolicyInput): Result[] {
       }
       continue;
     }
-    const related = finding.related.map((r) => resolveLocation(r.at, r.label));
-    merged.set(key, { finding, meta, level, location, related, placements: [placement] });
+    const related = [...finding.related.map((r) => resolveLocation(r.at, r.label)), ...originRelated(finding.at)];
+    const fix = locateFix(finding.fix, finding.at, location.file);
+    merged.set(key, { finding, meta, level, location, related, placements: [placement], ...(fix ? { fix } : {}) });
   }
 
   const results: Result[] = [];
   const today = input.now.toISOString().slice(0, 10);
   for (const p of merged.values()) {
     let message = p.finding.message;
+    const renderedFrom = [...new Set(p.placements.flatMap((x) => (x.rendered !== undefined ? [x.rendered.via] : [])))].sort();
+    // Namespaces tell kustomize overlays apart; only the values files tell Helm variants apart.
+    const valuesFiles = [...new Set(p.placements.flatMap((x) => (x.rendered?.tool === 'helm' ? [x.rendered.via] : [])))].sort();
+    if (valuesFiles.length > 0) message += ` Rendered with ${valuesFiles.join(', ')}.`;
     const distinct = new Set(p.placements.map((x) => `${x.namespace}\u0000${x.environment}`));
     if (distinct.size > 1) message += ` Applies to ${describePlacements(p.placements)}.`;
     else if (p.finding.environment !== 'unclassified') message += ` (${p.finding.environment})`;
@@ -147,14 +201,17 @@ export function applyPolicy(input: PolicyInput): Result[] {
       ruleId: p.meta.id,
       ruleName: p.meta.name,
       level: p.level,
-      message,
+      // Messages quote names and keys from the files: control characters are escaped once here, for every format.
+      message: escapeControl(message),
       location: p.location,
-      related: dedupeLocations(p.related),
+      related: dedupeLocations(p.related).map((l) => (l.label ? { ...l, label: escapeControl(l.label) } : l)),
       environments: [...new Set(p.placements.map((x) => x.environment))].sort(),
       namespaces: [...new Set(p.placements.map((x) => x.namespace ?? ''))].filter(Boolean).sort(),
-      fingerprint: fingerprintOf(p.finding, p.location.file),
+      fingerprint: fingerprintOf(p.finding, p.location.file, renderedFrom),
     };
     if (p.finding.securitySeverity !== undefined) result.securitySeverity = p.finding.securitySeverity;
+    if (renderedFrom.length > 0) result.renderedFrom = renderedFrom;
+    if (p.fix) result.fix = p.fix;
     const comment = suppressionFor(result, input.suppressions);
     if (comment) {
       if (comment.untilInvalid) {
@@ -164,7 +221,7 @@ export function applyPolicy(input: PolicyInput): Result[] {
       } else {
         const s: Suppression = {
           kind: 'inSource',
-          justification: comment.reason ?? '',
+          justification: escapeControl(comment.reason ?? ''),
           location: { file: comment.file, region: comment.region },
         };
         if (comment.until) s.until = comment.until;

@@ -6,12 +6,14 @@ import type { Finding, ReportInput, Rule, RuleMeta } from '../rules/types.js';
 import type { LoadedConfig } from './config-types.js';
 import type { LoadedConfigWithSource } from './config.js';
 import { discover, type DiscoverResult, toPosix } from './discover.js';
+import { escapeControl } from './escape.js';
 import { discoverRevision } from './git.js';
 import { extract } from './extract/index.js';
 import type { RepoIndex } from './extract/multi-app-run.js';
 import { buildModel, type Model } from './model.js';
-import { parseFile, type ParsedFile } from './parse.js';
+import { type ParseOptions, parseFile, type ParsedFile } from './parse.js';
 import { applyPolicy, ruleEntry, type Result } from './policy.js';
+import { filesOnDisk, render } from './render/index.js';
 import { findSuppressions } from './suppressions.js';
 import type { Notification, SourceFile } from './types.js';
 
@@ -54,13 +56,17 @@ function repoIndex(files: SourceFile[]): RepoIndex {
   return { hasDir: (d) => dirs.has(d), hasFile: (f) => paths.has(f) };
 }
 
-function parseAll(files: SourceFile[], notifications: Notification[]): ParsedFile[] {
+function parseAll(files: SourceFile[], notifications: Notification[], opts: ParseOptions): ParsedFile[] {
   const parsed: ParsedFile[] = [];
   for (const file of files) {
     try {
-      parsed.push(parseFile(file));
+      const p = parseFile(file, opts);
+      parsed.push(p);
+      if (p.notifications) notifications.push(...p.notifications);
     } catch (e) {
-      notifications.push({ id: 'file-unreadable', level: 'error', file: file.path, message: `Could not read ${file.path}: ${(e as Error).message}` });
+      // The error code only: Node's messages carry the absolute path of the scanning machine.
+      const err = e as NodeJS.ErrnoException;
+      notifications.push({ id: 'file-unreadable', level: 'error', file: file.path, message: `Could not read ${file.path}: ${err.code ?? err.name}.` });
     }
   }
   return parsed;
@@ -97,6 +103,7 @@ export function runRules(model: Model, rules: readonly Rule[], loaded: LoadedCon
       if (r.on?.via) f.via = r.on.via;
       if (r.levels) f.levels = r.levels;
       if (r.securitySeverity !== undefined) f.securitySeverity = r.securitySeverity;
+      if (r.fix) f.fix = r.fix;
       findings.push(f);
     };
     try {
@@ -116,11 +123,17 @@ function reportFilter(only: NonNullable<ScanRequest['reportOnly']>): (file: stri
   return (file) => files.has(file) || dirs.some((d) => file.startsWith(d));
 }
 
-/** discover's output → the model: parse, find suppressions, extract, join. */
-export function modelOf(discovered: DiscoverResult, root: string, loaded: LoadedConfigWithSource): Model {
+/** discover's output → the model: parse, find suppressions, extract, render (helm, kustomize), join. */
+export function modelOf(discovered: DiscoverResult, root: string, loaded: LoadedConfigWithSource, filesDir: string = root): Model {
   const notifications = [...discovered.notifications];
-  const parsed = parseAll(discovered.files, notifications);
+  const { config } = loaded;
+  const parseOptions: ParseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth };
+  const parsed = parseAll(discovered.files, notifications, parseOptions);
   const repo = repoIndex(discovered.files);
+  const extracted = extract(parsed, repo);
+  // Charts and kustomizations as the cluster gets them; chart templates read statically when a chart could not be rendered.
+  const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions });
+  extracted.resources.push(...rendered.staticResources);
   return buildModel({
     root,
     repo,
@@ -128,16 +141,19 @@ export function modelOf(discovered: DiscoverResult, root: string, loaded: Loaded
     configFile: loaded.file,
     files: discovered.files,
     parsed,
-    extracted: extract(parsed, repo),
+    extracted,
     suppressions: parsed.flatMap(findSuppressions),
     notifications,
+    rendered,
   });
 }
 
 /** The model of another revision (`--base`), read from git objects with the same configuration. */
 export function revisionModel(root: string, ref: string, loaded: LoadedConfigWithSource): Model {
   const { config } = loaded;
-  return modelOf(discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize }), root, loaded);
+  const discovered = discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize });
+  // helm and kustomize read files from disk: the revision's files are written to a temporary folder for them.
+  return filesOnDisk(discovered.files, config, (dir) => modelOf(discovered, root, loaded, dir ?? root));
 }
 
 export function scan(req: ScanRequest): ScanResult {
@@ -150,6 +166,7 @@ export function scan(req: ScanRequest): ScanResult {
     include: config.include,
     exclude: config.exclude,
     maxFileSize: config.maxFileSize,
+    maxTotalBytes: config.maxTotalBytes,
   });
   const model = modelOf(discovered, req.root, req.config);
   const notifications = model.notifications;
@@ -158,6 +175,7 @@ export function scan(req: ScanRequest): ScanResult {
   const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
   const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : undefined;
   const results = applyPolicy({ findings, rules: ruleMap, config, suppressions: model.suppressions, now, reportOnly });
-  const shownNotifications = reportOnly ? notifications.filter((n) => !n.file || reportOnly(n.file)) : notifications;
+  // Notifications quote file names from the repository: escaped like result messages (escape.ts).
+  const shownNotifications = (reportOnly ? notifications.filter((n) => !n.file || reportOnly(n.file)) : notifications).map((n) => ({ ...n, message: escapeControl(n.message) }));
   return { results, notifications: shownNotifications, rules: rules.map((r) => r.meta), model, ...(base ? { base } : {}), executionSuccessful: ok };
 }

@@ -51,4 +51,6 @@ export interface Notification {
   /** Stable identifier of the kind of problem, e.g. `file-too-large`. */
   id: string;
   file?: string;
+  /** Where in `file`, when the problem has a place (the document over a limit). */
+  region?: Region;
 }

@@ -14,6 +14,29 @@ export interface ParsedDoc {
   /** First and last line (1-based) that belong to this document, comments and `---` included. */
   startLine: number;
   endLine: number;
+  /**
+   * Set on a document that helm or kustomize rendered: its text is the
+   * renderer's output, so positions in it mean nothing to the repository;
+   * `locate` gives where a node comes from (the template or base resource).
+   */
+  origin?: DocOrigin;
+}
+
+/** Where a rendered document comes from (see src/engine/render/). */
+export interface DocOrigin {
+  tool: 'helm' | 'kustomize';
+  /** Root-relative template or base resource file. */
+  source: string;
+  /**
+   * The values variant or kustomization entry point that rendered it;
+   * undefined for a chart template read as text because no render worked
+   * (its positions are the template's own, but it is no YAML to edit).
+   */
+  via?: string;
+  /** The base resource's document, when the rendered one stands for one of the repository's (kustomize). */
+  sourceDoc?: ParsedDoc;
+  /** The place in the repository of a node of this document (`offsets`: a part of a scalar), with related places (a partial, a values file, a patch). */
+  locate(node: unknown, offsets?: [number, number]): { location: Location; related?: Array<{ location: Location; label: string }> };
 }
 
 export type YNode = Node | null | undefined;
@@ -198,8 +221,22 @@ export function regionOf(pdoc: ParsedDoc, node: unknown): Region {
   return regionOfOffsets(pdoc, start, end);
 }
 
+/**
+ * The root-relative file and 1-based line of a node (or of a part of a
+ * scalar), for messages and "the later of the two" ordering: for a rendered
+ * document, the place it comes from, never the renderer's output.
+ */
+export function sourcePosition(pdoc: ParsedDoc, node: unknown, offsets?: [number, number]): [string, number] {
+  if (pdoc.origin) {
+    const l = pdoc.origin.locate(node, offsets).location;
+    return [l.file, l.region.startLine];
+  }
+  return [pdoc.file.path, pdoc.lineCounter.linePos(offsets?.[0] ?? rangeOf(node)?.[0] ?? 0).line];
+}
+
 export function locationOf(pdoc: ParsedDoc, node: unknown, label?: string): Location {
-  const loc: Location = { file: pdoc.file.path, region: regionOf(pdoc, node) };
+  // A rendered document's own positions are in the renderer's output: ask where the node comes from.
+  const loc: Location = pdoc.origin ? { ...pdoc.origin.locate(node).location } : { file: pdoc.file.path, region: regionOf(pdoc, node) };
   if (label) loc.label = label;
   return loc;
 }

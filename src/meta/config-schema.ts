@@ -1,6 +1,8 @@
 // Generates schema/rules.config.schema.json from the rule metadata, so that
 // every rule id and name, and every rule option, is validated and completed
 // in editors.
+import { DEFAULT_CONFIG } from '../engine/config-types.js';
+import { MAX_GLOB_LENGTH } from '../engine/glob.js';
 import type { RuleMeta } from '../rules/types.js';
 import { describeLevels } from './levels.js';
 import { REPOSITORY_URL } from './project.js';
@@ -8,6 +10,9 @@ import { REPOSITORY_URL } from './project.js';
 type Schema = Record<string, unknown>;
 
 const stringList = (description: string, items: Schema = { type: 'string', minLength: 1 }): Schema => ({ type: 'array', description, items, uniqueItems: true });
+/** Globs are matched against paths and names from the scanned repository; their length bounds the cost of a match. */
+const glob: Schema = { type: 'string', minLength: 1, maxLength: MAX_GLOB_LENGTH };
+const globList = (description: string): Schema => stringList(description, glob);
 
 function ruleEntrySchema(meta: RuleMeta): Schema {
   const options: Schema = { type: 'object', additionalProperties: false, properties: {} as Schema, description: `Options of ${meta.id}.` };
@@ -49,8 +54,8 @@ export function configSchema(rules: readonly RuleMeta[]): Schema {
       type: 'object',
       additionalProperties: false,
       properties: {
-        namespaces: stringList('Namespace globs (picomatch).'),
-        paths: stringList('Path globs relative to the repository root.'),
+        namespaces: globList('Namespace globs (picomatch syntax).'),
+        paths: globList('Path globs relative to the repository root.'),
       },
     },
   };
@@ -75,9 +80,9 @@ export function configSchema(rules: readonly RuleMeta[]): Schema {
         minProperties: 1,
         properties: {
           kind: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
-          apiVersion: { type: 'string', description: 'Glob, e.g. dapr.io/*.' },
-          type: { type: 'string', description: "Glob on a Component's spec.type, e.g. state.*." },
-          namespace: { type: 'string', description: 'Glob on the namespace.' },
+          apiVersion: { ...glob, description: 'Glob, e.g. dapr.io/*.' },
+          type: { ...glob, description: "Glob on a Component's spec.type, e.g. state.*." },
+          namespace: { ...glob, description: 'Glob on the namespace.' },
           environment: { enum: ['production', 'non-production', 'unclassified'] },
         },
       },
@@ -93,8 +98,8 @@ export function configSchema(rules: readonly RuleMeta[]): Schema {
     additionalProperties: false,
     properties: {
       $schema: { type: 'string' },
-      include: stringList('Globs of files to scan, relative to the repository root (default: YAML, JSON, .crt/.pem and chart .tpl files).'),
-      exclude: stringList('Globs of files not to scan (default: vendor/, third_party/, bower_components/, .terraform/). .git and node_modules are never scanned.'),
+      include: globList('Globs of files to scan, relative to the repository root (default: YAML, JSON, .crt/.pem and chart .tpl files).'),
+      exclude: globList('Globs of files not to scan (default: vendor/, third_party/, bower_components/, .terraform/). .git and node_modules are never scanned.'),
       defaultNamespace: { type: 'string', minLength: 1, description: 'Namespace of resources that have none and that no kustomization sets.', default: 'default' },
       environments: {
         type: 'object',
@@ -103,15 +108,70 @@ export function configSchema(rules: readonly RuleMeta[]): Schema {
         properties: { production: { $ref: '#/definitions/environmentMatcher' }, 'non-production': { $ref: '#/definitions/environmentMatcher' } },
       },
       knownAppIds: stringList('App-ids that run outside this repository: "name" in every namespace, "namespace/name" in one (DAPR102).'),
-      nonProductionAppIds: stringList('Globs that replace the built-in list of non-production app-id tokens (DAPR106).'),
-      allowedSidecarImages: stringList('Globs of sidecar images that may be set with dapr.io/sidecar-image (DAPR312).'),
+      nonProductionAppIds: globList('Globs that replace the built-in list of non-production app-id tokens (DAPR106).'),
+      allowedSidecarImages: globList('Globs of sidecar images that may be set with dapr.io/sidecar-image (DAPR312).'),
       certificateExpiryDays: { type: 'integer', minimum: 0, maximum: 3650, default: 30, description: 'Warn this many days before a certificate expires (DAPR403).' },
       accessPolicy: {
         type: 'object',
         description: 'The intended access matrix (DAPR107): namespace glob → app-id → names of the components it may load.',
+        propertyNames: { maxLength: MAX_GLOB_LENGTH },
         additionalProperties: { type: 'object', additionalProperties: stringList('Component names.') },
       },
-      maxFileSize: { type: 'integer', minimum: 1, default: 5242880, description: 'Files larger than this many bytes are skipped and reported.' },
+      maxFileSize: { type: 'integer', minimum: 1, default: DEFAULT_CONFIG.maxFileSize, description: 'Files larger than this many bytes are skipped and reported.' },
+      maxDocumentsPerFile: { type: 'integer', minimum: 1, default: DEFAULT_CONFIG.maxDocumentsPerFile, description: 'Documents read from one file; the documents after them are reported, not checked.' },
+      maxAliasCount: {
+        type: 'integer',
+        minimum: 0,
+        default: DEFAULT_CONFIG.maxAliasCount,
+        description: "How far a document's aliases may expand (yaml's maxAliasCount: uses of an anchor times the aliases inside it) before the document is reported as an alias bomb and not checked. 0 refuses every alias.",
+      },
+      maxDepth: {
+        type: 'integer',
+        minimum: 1,
+        // yaml builds documents recursively: far past this the parser itself runs out of stack.
+        maximum: 500,
+        default: DEFAULT_CONFIG.maxDepth,
+        description: 'Deepest nesting of maps and lists in one document; a deeper document is reported, not checked.',
+      },
+      maxTotalBytes: { type: 'integer', minimum: 1, default: DEFAULT_CONFIG.maxTotalBytes, description: 'Bytes read in one scan: files are read in path order, and from the one that would pass this total on, none is read; each is reported.' },
+      render: {
+        enum: ['auto', 'required', 'off'],
+        default: 'auto',
+        description:
+          'Render Helm charts (helm template) and kustomization entry points (kustomize build / kubectl kustomize) and check their output: "auto" when a binary is found (else DAPR007 and a static reading), "required" makes DAPR007 an error, "off" reads everything statically. See docs/rendering.md.',
+      },
+      helm: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'How Helm charts are rendered (docs/rendering.md).',
+        properties: {
+          binary: { type: 'string', minLength: 1, description: 'Absolute path of helm, or a name looked up on PATH (default "helm"). A binary inside the scanned repository is never run.' },
+          charts: {
+            type: 'array',
+            description: "Releases to render; a chart listed here is rendered only as listed (no automatic values-<env>.yaml variants). Charts not listed: one release per values-<env>.yaml beside Chart.yaml, else the chart's own values.",
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['path'],
+              properties: {
+                path: { type: 'string', minLength: 1, description: 'Chart folder (or its Chart.yaml), relative to the repository root.' },
+                releaseName: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$', description: 'Release name (default: the chart name, lowercased).' },
+                namespace: { type: 'string', minLength: 1, description: 'Release namespace (default: defaultNamespace).' },
+                valuesFiles: stringList('Values files relative to the repository root, given to helm in order after the chart\'s values.yaml.'),
+                environment: { enum: ['production', 'non-production', 'unclassified'], description: 'Environment of the release (default: from the last values file name, then the usual environment rules).' },
+              },
+            },
+          },
+        },
+      },
+      kustomize: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'How kustomizations are built (docs/rendering.md).',
+        properties: {
+          binary: { type: 'string', minLength: 1, description: 'Absolute path of kustomize or kubectl, or a name looked up on PATH (default: kustomize, else kubectl). A binary inside the scanned repository is never run.' },
+        },
+      },
       customRules: {
         type: 'array',
         description: 'Declarative rules of your own: resources matching `match` must satisfy the JSON Schema `schema`. See docs/custom-rules.md.',

@@ -1,12 +1,17 @@
 // The `github` format: GitHub Actions workflow commands, one per finding
 // (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`),
 // which the runner turns into annotations on the pull request.
+import { escapeControl } from '../engine/escape.js';
 import type { Result } from '../engine/policy.js';
 import type { FormatOptions, ReportInput } from './types.js';
 
-/** Escaping of the actions toolkit (command.ts): data escapes %, CR, LF; properties also : and ,. */
+/**
+ * Escaping of the actions toolkit (command.ts): data escapes %, CR, LF;
+ * properties also : and ,. Other control characters (a terminal escape in a
+ * resource name) would reach the job log raw: escapeControl writes them out.
+ */
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControl(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 export function escapeProperty(s: string): string {

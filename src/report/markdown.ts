@@ -1,6 +1,7 @@
 // The `markdown` format: a pull-request comment or job-summary body. Counts by
 // level and rule, the most severe findings with file:line links, and the
 // access matrix when the caller provides it.
+import { escapeControl } from '../engine/escape.js';
 import type { Result } from '../engine/policy.js';
 import { levelRank } from '../engine/policy.js';
 import { renderGrantDiffMarkdown } from './grant-diff.js';
@@ -10,9 +11,9 @@ import type { FormatOptions, ReportInput } from './types.js';
 
 const ICON: Record<Result['level'], string> = { error: '🔴', warning: '🟠', note: '🔵' };
 
-/** Table cells must not break the table. */
+/** Table cells must not break the table, nor carry control characters from the repository (escape.ts). */
 export function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return escapeControl(s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' '));
 }
 
 function link(r: Result, base: string | undefined): string {

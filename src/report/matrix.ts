@@ -2,6 +2,7 @@
 // which component, and whether the grant comes from explicit scopes or from
 // having no scopes at all.
 import type { Grantable, GrantKind, NamespaceMatrix } from '../engine/model.js';
+import { escapeControl } from '../engine/escape.js';
 import type { Environment } from '../engine/types.js';
 
 export interface MatrixColumn {
@@ -51,12 +52,13 @@ const SYMBOL: Record<GrantKind, string> = { explicit: '✓ scoped', unscoped: '�
 function title(ns: MatrixNamespace): string {
   const env = ns.environments.filter((e) => e !== 'unclassified');
   const where = ns.namespace.startsWith('self-hosted:') ? `self-hosted (${ns.namespace.slice('self-hosted:'.length)})` : `namespace ${ns.namespace}`;
-  return env.length ? `${where} (${env.join(', ')})` : where;
+  return escapeControl(env.length ? `${where} (${env.join(', ')})` : where);
 }
 
+/** App-ids and names come from the repository: control characters are written out (escape.ts) before they reach a terminal. */
 function grid(ns: MatrixNamespace): string[][] {
-  const header = ['app-id', ...ns.columns.map((c) => `${c.name} (${c.type || c.kind})`)];
-  const rows = ns.apps.map((a) => [a, ...ns.cells[a].map((k) => (k ? SYMBOL[k] : '—'))]);
+  const header = ['app-id', ...ns.columns.map((c) => escapeControl(`${c.name} (${c.type || c.kind})`))];
+  const rows = ns.apps.map((a) => [escapeControl(a), ...ns.cells[a].map((k) => (k ? SYMBOL[k] : '—'))]);
   return [header, ...rows];
 }
 

@@ -2,8 +2,9 @@
 // every rule declared, repo-relative URIs under %SRCROOT%, full regions in
 // UTF-16 columns, partialFingerprints under our own key, notifications for
 // files that were not checked). Pure function of the results.
+import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { Result } from '../engine/policy.js';
+import type { Result, ResultFix } from '../engine/policy.js';
 import type { Location, Notification } from '../engine/types.js';
 import { levelColumns } from '../meta/levels.js';
 import { INFORMATION_URI, ruleHelpUri, TOOL_NAME, TOOL_VERSION } from '../meta/project.js';
@@ -56,6 +57,24 @@ function physical(loc: Location): Sarif.PhysicalLocation {
   };
 }
 
+/**
+ * A fix as SARIF `fixes[]`: one artifactChange per file, each edit a
+ * replacement of its region (an empty region inserts; no insertedContent
+ * deletes). Regions use lines and UTF-16 columns, like every other region.
+ */
+function sarifFix(fix: ResultFix): Sarif.Fix {
+  const byFile = new Map<string, Sarif.Replacement[]>();
+  for (const e of fix.edits) {
+    const list = byFile.get(e.file) ?? [];
+    list.push({ deletedRegion: { ...e.region }, ...(e.text !== '' ? { insertedContent: { text: e.text } } : {}) });
+    byFile.set(e.file, list);
+  }
+  return {
+    description: { text: fix.description },
+    artifactChanges: [...byFile].map(([file, replacements]) => ({ artifactLocation: { uri: toUri(file), uriBaseId: SRCROOT }, replacements })),
+  };
+}
+
 function sarifResult(r: Result, ruleIndex: number, baselined: boolean): Sarif.Result {
   const out: Sarif.Result = {
     ruleId: r.ruleId,
@@ -67,6 +86,8 @@ function sarifResult(r: Result, ruleIndex: number, baselined: boolean): Sarif.Re
     properties: {
       environments: r.environments,
       ...(r.namespaces.length ? { namespaces: r.namespaces } : {}),
+      // Which values variants / kustomize overlays rendered the resource this result is about.
+      ...(r.renderedFrom ? { renderedFrom: r.renderedFrom } : {}),
       ...(r.securitySeverity !== undefined ? { 'security-severity': r.securitySeverity.toFixed(1) } : {}),
     },
   };
@@ -75,14 +96,23 @@ function sarifResult(r: Result, ruleIndex: number, baselined: boolean): Sarif.Re
   }
   // Against a baseline, every reported result is new: baselined ones are not reported.
   if (baselined) out.baselineState = 'new';
+  if (r.fix) out.fixes = [sarifFix(r.fix)];
   if (r.suppression) out.suppressions = [{ kind: 'inSource', justification: r.suppression.justification || 'No reason given.', location: { physicalLocation: physical(r.suppression.location) } }];
   return out;
 }
 
 function notification(n: Notification): Sarif.Notification {
   const out: Sarif.Notification = { level: n.level, message: { text: n.message }, descriptor: { id: n.id } };
-  if (n.file) out.locations = [{ physicalLocation: { artifactLocation: { uri: toUri(n.file), uriBaseId: SRCROOT } } }];
+  if (n.file) out.locations = [{ physicalLocation: { artifactLocation: { uri: toUri(n.file), uriBaseId: SRCROOT }, ...(n.region ? { region: { ...n.region } } : {}) } }];
   return out;
+}
+
+/** %SRCROOT% names no folder of the scanning machine unless asked for (--absolute-paths): then it is the root's file:// URI. */
+function srcRoot(input: ReportInput, options: FormatOptions): Sarif.ArtifactLocation {
+  const description = { text: 'The root of the scanned repository.' };
+  if (!options.absolutePaths) return { description };
+  const uri = pathToFileURL(input.root).href;
+  return { uri: uri.endsWith('/') ? uri : `${uri}/`, description };
 }
 
 export function buildSarif(input: ReportInput, options: FormatOptions): Sarif.Log {
@@ -113,7 +143,7 @@ export function buildSarif(input: ReportInput, options: FormatOptions): Sarif.Lo
       },
     },
     invocations: [{ executionSuccessful: input.executionSuccessful, toolExecutionNotifications: notifications }],
-    originalUriBaseIds: { [SRCROOT]: { description: { text: 'The root of the scanned repository.' } } },
+    originalUriBaseIds: { [SRCROOT]: srcRoot(input, options) },
     columnKind: 'utf16CodeUnits',
     results,
   };

@@ -20,6 +20,18 @@ export interface ReportInput {
   grantDiff?: { ref: string; changes: GrantChange[] };
   /** Present when a baseline was applied: how many findings it hid, and its entries that no longer occur. */
   baseline?: { file: string; matched: number; fixed: BaselineEntry[] };
+  /** Present after `--fix`: what was fixed (the results are those of a scan after fixing) and which fixes were not applied. */
+  fixed?: FixOutcome;
+}
+
+/** What `--fix` did. */
+export interface FixOutcome {
+  /** Findings fixed. */
+  findings: number;
+  /** Root-relative files written. */
+  files: string[];
+  /** Fixes not applied, with why (fingerprints are those of the scan before fixing). */
+  skipped: Array<{ ruleId: string; file: string; fingerprint: string; reason: string }>;
 }
 
 export interface FormatOptions {
@@ -31,6 +43,8 @@ export interface FormatOptions {
   cwd?: string;
   /** SARIF automationDetails.id category. */
   category?: string;
+  /** Name the scan root's absolute path (SARIF %SRCROOT% uri, JSON `root`); by default no report holds a path of the scanning machine. */
+  absolutePaths?: boolean;
 }
 
 export type Formatter = (input: ReportInput, options: FormatOptions) => string;

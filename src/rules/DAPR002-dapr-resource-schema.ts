@@ -322,6 +322,8 @@ function toViolation(s: Subject, e: ErrorObject, explained: ReadonlySet<string>)
     case 'if':
       return undefined; // the failing branch carries the real error
     default:
+      // A `{{ }}` placeholder (a chart template read without rendering) is an unknown value, not a wrong one.
+      if (typeof e.data === 'string' && e.data.includes('{{')) return undefined;
       return wrongValue(s, e, segments);
   }
 }

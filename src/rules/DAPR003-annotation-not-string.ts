@@ -1,7 +1,10 @@
 // DAPR003 annotation-not-string: a dapr.io/* annotation whose YAML value is not a string.
 import { isMap, isScalar, isSeq } from 'yaml';
+import { doubleQuoted, nodeRange, simpleScalar } from '../engine/edits.js';
+import type { Annotation, PodTemplate } from '../engine/resources.js';
 import { deployment } from './examples.js';
-import type { Rule } from './types.js';
+import { isOwnAnnotation, replaceScalarFix } from './fix-helpers.js';
+import type { Fix, Rule } from './types.js';
 
 export const rule: Rule = {
   meta: {
@@ -27,7 +30,10 @@ export const rule: Rule = {
           files: { 'deploy/task-api.yaml': deployment('task-api', ['dapr.io/enabled: "true"', 'dapr.io/app-id: task-api', 'dapr.io/app-port: "8000"']) },
         },
       ],
-      notes: ['Other rules read an unquoted value by its text (`dapr.io/enabled: true` counts as enabled), so one mistake is reported once, here.'],
+      notes: [
+        'Other rules read an unquoted value by its text (`dapr.io/enabled: true` counts as enabled), so one mistake is reported once, here.',
+        '`--fix` quotes an unquoted boolean or number by its text (`dapr.io/app-port: 8000` becomes `"8000"`, `yes` becomes `"yes"`), in block and flow maps. A null value, a list or a map, a value with an explicit tag (`!!int 8000`) and a value merged in from an anchor are not fixed: what to write there is the author\'s decision.',
+      ],
     },
   },
   check({ model, report }) {
@@ -41,6 +47,7 @@ export const rule: Rule = {
           at: { pdoc: ann.pdoc, node: hasSourceText(ann.valueNode) ? ann.valueNode : ann.pair.key },
           on: a,
           path: `annotations.${ann.key}`,
+          fix: quoteFix(a.app.pod, ann),
         });
       }
     }
@@ -56,6 +63,19 @@ function describeValue(node: unknown, text: string): { shown: string; fix: strin
   if (isMap(node) || isSeq(node)) return { shown: `a YAML ${isMap(node) ? 'map' : 'list'}`, fix: 'Write it as one quoted string.' };
   if (isScalar(node) && node.value !== null && node.value !== undefined) return { shown: `the unquoted value ${text}`, fix: `Quote it: "${text}".` };
   return { shown: 'no value (null)', fix: 'Write a quoted value, or remove the key.' };
+}
+
+/**
+ * `dapr.io/app-port: 8000` → `"8000"`: the text the other rules already read,
+ * quoted. Only plain scalars with a value, written in this workload's own
+ * annotations map; null (`~`, empty) has no text the author meant.
+ */
+function quoteFix(pod: PodTemplate | undefined, ann: Annotation): Fix | undefined {
+  const s = simpleScalar(ann.valueNode, ann.pdoc.text);
+  const r = nodeRange(s);
+  if (!s || !r || s.type !== 'PLAIN' || s.value === null || s.value === undefined || !isOwnAnnotation(pod, ann)) return undefined;
+  const source = ann.pdoc.text.slice(r[0], r[1]);
+  return replaceScalarFix(ann.pdoc, s, source, `Quote the value of ${ann.key}: ${doubleQuoted(source)}`, true);
 }
 
 /** An empty value (`key:`) has a zero-width node after the colon: point at the key instead. */

@@ -80,6 +80,8 @@ export const rule: Rule = {
         if (!ann.key.startsWith('dapr.io/')) continue;
         const spec = ANNOTATIONS[ann.key.slice('dapr.io/'.length)];
         if (!spec) continue;
+        // A `{{ }}` placeholder (a chart template read without rendering) is an unknown value, not an invalid one.
+        if (ann.text.includes('{{')) continue;
         const at = { pdoc: ann.pdoc, node: ann.valueNode ?? ann.pair.key };
         const reason = invalidReason(spec, ann.text);
         if (reason) report({ message: `Annotation "${ann.key}" value "${ann.text}" ${reason}.`, at, on: a, path: `annotations.${ann.key}` });

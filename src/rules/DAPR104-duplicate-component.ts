@@ -1,6 +1,7 @@
 // DAPR104 duplicate-component: two Components with the same name in one namespace and environment.
 import type { Instance } from '../engine/model.js';
 import type { ResourceOf } from '../engine/resources.js';
+import { sourcePosition } from '../engine/yaml.js';
 import { component, redisMetadata } from './examples.js';
 import { describeNamespace, resourceAnchor } from './helpers.js';
 import type { Rule } from './types.js';
@@ -9,6 +10,8 @@ type ComponentInstance = Instance<ResourceOf<'component'>>;
 
 function position(i: ComponentInstance): [string, number] {
   const r = i.resource;
+  // A rendered Component's place is in its template or base file.
+  if (r.pdoc.origin) return sourcePosition(r.pdoc, r.nameNode ?? r.root);
   const line = r.pdoc.lineCounter.linePos((r.nameNode as { range?: number[] } | undefined)?.range?.[0] ?? 0).line;
   return [r.pdoc.file.path, line];
 }

@@ -1,5 +1,5 @@
 // DAPR106 nonproduction-app-in-production: a production resource grants an app-id that looks like test or debug tooling.
-import picomatch from 'picomatch';
+import { compileGlob } from '../engine/glob.js';
 import { appReferences } from './app-references.js';
 import { component, redisMetadata } from './examples.js';
 import { describe } from './helpers.js';
@@ -40,7 +40,7 @@ export const rule: Rule = {
   },
   check({ model, config, report }) {
     const custom = config.nonProductionAppIds;
-    const matches = custom ? picomatch(custom) : looksNonProduction;
+    const matches = custom ? compileGlob(custom) : looksNonProduction;
     for (const ref of appReferences(model)) {
       if (ref.what === 'resiliency-target' || ref.what === 'topic-scope') continue;
       if (!matches(ref.appId)) continue;

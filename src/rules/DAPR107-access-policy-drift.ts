@@ -1,5 +1,5 @@
 // DAPR107 access-policy-drift: the repo's access matrix differs from the one declared in config accessPolicy.
-import picomatch from 'picomatch';
+import { compileGlob } from '../engine/glob.js';
 import type { Instance } from '../engine/model.js';
 import type { ResourceOf } from '../engine/resources.js';
 import { component, daprAnnotations, deployment, docs, redisMetadata } from './examples.js';
@@ -52,7 +52,7 @@ export const rule: Rule = {
   check({ model, config, report, locateConfig }) {
     const policy = config.accessPolicy;
     if (!policy) return;
-    const keys = Object.keys(policy).map((k) => ({ key: k, match: picomatch(k) }));
+    const keys = Object.keys(policy).map((k) => ({ key: k, match: compileGlob(k) }));
     for (const ns of model.accessMatrix()) {
       if (!ns.kubernetes) continue;
       const key = keys.find((k) => k.match(ns.namespace))?.key;

@@ -5,13 +5,15 @@
 // "" (all interfaces); the injector passes "[::1],127.0.0.1" unless the
 // annotation says otherwise (pkg/injector/patcher/sidecar.go).
 import net from 'node:net';
+import { isMap, isSeq, type Pair, type YAMLMap } from 'yaml';
 import { daprApiPorts } from '../engine/exposure.js';
 import type { AppInstance } from '../engine/model.js';
 import type { Setting } from '../engine/resources.js';
 import { child, mapEntries, scalarText } from '../engine/yaml.js';
 import { daprAnnotations, deployment } from './examples.js';
+import { addToMapFix, isOwnAnnotation, replaceScalarFix } from './fix-helpers.js';
 import { describeApp, missingAnnotationAnchor, quoteList } from './helpers.js';
-import type { LevelTable, Rule } from './types.js';
+import type { Fix, LevelTable, Rule } from './types.js';
 
 const LISTEN = 'sidecar-listen-addresses';
 const ANNOTATION = 'dapr.io/sidecar-listen-addresses';
@@ -134,6 +136,56 @@ function valueMessage(apps: AppInstance[], p: PublicListen, setting: Setting): s
 
 type Found = { app: AppInstance; p: PublicListen };
 
+const LOOPBACK_ADDRESS = '127.0.0.1';
+
+/**
+ * `--fix` for a written listen address: the whole value becomes 127.0.0.1.
+ * Kubernetes: only an annotation of the workload's own map; Multi-App Run: the
+ * app's or common's key. A compose flag inside `command` is not fixed.
+ */
+function valueFix(app: AppInstance, setting: Setting): Fix | undefined {
+  if (setting.offsets) return undefined; // a flag inside a compose command string
+  const description = `Set ${setting.source} to "${LOOPBACK_ADDRESS}"`;
+  if (app.app.source === 'kubernetes') {
+    const ann = app.app.pod?.annotations.get(setting.source);
+    if (!ann || ann.valueNode !== setting.node || !isOwnAnnotation(app.app.pod, ann)) return undefined;
+    return replaceScalarFix(setting.pdoc, setting.node, LOOPBACK_ADDRESS, description);
+  }
+  if (app.app.source === 'multi-app-run') return replaceScalarFix(setting.pdoc, setting.node, LOOPBACK_ADDRESS, description);
+  return undefined;
+}
+
+/** The Multi-App Run app's own map (the `apps` entry whose anchor this is) and the pair of its anchor key. */
+function appEntry(app: AppInstance): { map: YAMLMap<unknown, unknown>; anchor: Pair<unknown, unknown> } | undefined {
+  const { pdoc, node } = app.app.anchor;
+  const apps = child(pdoc.doc.contents, 'apps', pdoc);
+  if (!isSeq(apps)) return undefined;
+  for (const item of apps.items) {
+    if (!isMap(item)) continue;
+    const anchor = item.items.find((p) => p.value === node);
+    if (anchor) return { map: item, anchor };
+  }
+  return undefined;
+}
+
+/**
+ * `--fix` for a Multi-App Run app without apiListenAddresses: add
+ * `apiListenAddresses: "127.0.0.1"` to the app's own entry, on the line after
+ * its appID (or appDirPath). Safe because `dapr run -f` starts the app and its
+ * daprd on the same machine, so the app still reaches the API on loopback, and
+ * sidecar-to-sidecar invocation uses the internal gRPC port, which this
+ * setting does not bind. A compose daprd is not fixed: the flag goes into a
+ * `command` (a string or a list, maybe behind an entrypoint), and a daprd on
+ * loopback in its own network namespace is unreachable for the app unless the
+ * service also shares the app's network (network_mode), which is a decision.
+ */
+function missingFix(app: AppInstance): Fix | undefined {
+  if (app.app.source !== 'multi-app-run') return undefined;
+  const entry = appEntry(app);
+  if (!entry) return undefined;
+  return addToMapFix(app.app.anchor.pdoc, entry.map, entry.anchor, 'apiListenAddresses', LOOPBACK_ADDRESS, `apiListenAddresses: "${LOOPBACK_ADDRESS}"`, `Add apiListenAddresses: "${LOOPBACK_ADDRESS}" to Multi-App Run app "${app.app.name}"`);
+}
+
 /**
  * A Multi-App Run key under `common` is one node shared by every app of the
  * file: one finding naming them all. Other apps are reported one by one (the
@@ -190,6 +242,7 @@ export const rule: Rule = {
         'With `dapr.io/unix-domain-socket-path` (`unixDomainSocket`, `--unix-domain-socket`) the HTTP and gRPC API servers listen only on the socket, so the listen addresses do not matter and nothing is reported.',
         'A Multi-App Run `apiListenAddresses` under `common` applies to every app: it is reported once, naming them all.',
         'Option `requireExplicit: true` reports Kubernetes apps without the annotation as a note, for teams that want the choice visible in every manifest.',
+        '`--fix` sets the value to `127.0.0.1` (keeping its quotes): `dapr.io/sidecar-listen-addresses` of the workload\'s own annotations, or a Multi-App Run `apiListenAddresses` (under the app or under `common`). A Multi-App Run app without the key gets `apiListenAddresses: "127.0.0.1"` on the line after its `appID`: `dapr run -f` starts the app and daprd on one machine, so the app still reaches the API on loopback. A compose daprd is not fixed: its flag lives inside `command` (a string or a list, maybe behind an entrypoint), and a daprd on loopback in its own network namespace is unreachable for the app unless the service also shares the app\'s network (`network_mode: "service:<app>"`), which is your decision. The `requireExplicit` note is not fixed either: the default is already loopback.',
       ],
     },
     options: [
@@ -226,6 +279,7 @@ export const rule: Rule = {
         at: setting ? { pdoc: setting.pdoc, node: setting.node, ...(setting.offsets ? { offsets: setting.offsets } : {}) } : app.app.anchor,
         on: app,
         path: setting ? setting.source : app.app.source === 'compose' ? '--dapr-listen-addresses' : 'apiListenAddresses',
+        fix: setting ? valueFix(app, setting) : missingFix(app),
       });
     }
   },

@@ -2,12 +2,37 @@
 import path from 'node:path';
 import type { AppInstance, Instance, Model } from '../engine/model.js';
 import type { NodeRef, ResourceOf } from '../engine/resources.js';
-import { childPath, scalarText } from '../engine/yaml.js';
+import { childPath, keyString, scalarText } from '../engine/yaml.js';
 import { isTruthy } from '../knowledge/annotations.js';
+import { renameTarget } from './DAPR004-unknown-dapr-annotation.js';
 import { daprAnnotations, deployment, docs } from './examples.js';
+import { addToMapFix, annotationsMap, lineAfterPair } from './fix-helpers.js';
 import { describeApp, missingAnnotationAnchor, resourceAnchor } from './helpers.js';
 import { describeApps, enabledApps, isTemplated, sets, settingName, settingPath, settingsByNode, type SharedSetting, showSetting, writeSetting } from './sidecar-setting-helpers.js';
-import type { ReportInput, Rule } from './types.js';
+import type { Fix, ReportInput, Rule } from './types.js';
+
+const API_LOGGING = 'dapr.io/enable-api-logging';
+
+/**
+ * `--fix` for a Kubernetes workload without the annotation: add
+ * `dapr.io/enable-api-logging: "true"` to its pod template's own annotations
+ * map, on a new line after its last one-line `dapr.io/` annotation, at that
+ * key's indentation (a flow map gets a new entry before its `}`). A Dapr-enabled
+ * workload always has that map (it holds `dapr.io/enabled`); when it comes
+ * from an alias or merge key, or a misspelling of the key is there (DAPR004's
+ * fix renames it), nothing is fixed.
+ */
+function addAnnotationFix(app: AppInstance): Fix | undefined {
+  const pod = app.app.pod;
+  const map = annotationsMap(pod);
+  if (app.app.source !== 'kubernetes' || !pod || !map || !app.app.resource) return undefined;
+  if ([...pod.annotations.keys()].some((k) => k === API_LOGGING || renameTarget(k) === API_LOGGING)) return undefined;
+  const pdoc = app.app.resource.pdoc;
+  const written = `${API_LOGGING}: "true"`;
+  // The last dapr.io annotation that a line can follow (a `|` block value cannot be followed inside its block).
+  const anchor = [...map.items].reverse().find((p) => keyString(p)?.startsWith('dapr.io/') && lineAfterPair(pdoc, p, written) !== undefined);
+  return addToMapFix(pdoc, map, anchor, API_LOGGING, 'true', written, `Add ${written} to the pod template's annotations`);
+}
 
 type ConfigurationInstance = Instance<ResourceOf<'configuration'>>;
 
@@ -99,6 +124,7 @@ function notEnabled(app: AppInstance, configs: ConfigurationInstance[]): ReportI
     on: app,
     path: settingPath(app.app, 'enable-api-logging'),
     related: relatedConfigs(configs),
+    fix: addAnnotationFix(app),
   };
 }
 
@@ -161,6 +187,7 @@ export const rule: Rule = {
         'When `dapr.io/config` (or a self-hosted config file) names a Configuration that the repository does not contain, the app is not judged: the Configuration is managed elsewhere, or DAPR309 reports it as missing.',
         'When the namespace holds several Configurations of that name (copies kept for different clusters), the one of the same kustomize entry point counts, else the ones nearest the app\'s manifest in the folder tree.',
         'A Multi-App Run app without a config file gets `~/.dapr/config.yaml`, which `dapr init` writes without API logging; a compose daprd without `--config` runs with the default configuration. Both are reported.',
+        '`--fix` adds `dapr.io/enable-api-logging: "true"` to the pod template\'s annotations of a Kubernetes workload that does not set it, on a new line after its last `dapr.io/` annotation with the same indentation (a flow map gets a new entry). A Dapr-enabled workload always has an annotations map; when it is an alias or comes through a merge key, nothing is fixed. An explicit `"false"` is not changed (someone chose it: turn it on yourself or remove it), and self-hosted apps and Configurations are not fixed.',
       ],
     },
   },

@@ -1,6 +1,6 @@
 // DAPR309 configuration-not-found: the Configuration a sidecar must load is not where daprd looks for it.
 import path from 'node:path';
-import picomatch from 'picomatch';
+import { compileGlob } from '../engine/glob.js';
 import { ALWAYS_EXCLUDED, DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../engine/discover.js';
 import { resolveLocal } from '../engine/extract/kustomize.js';
 import type { AppInstance, Model } from '../engine/model.js';
@@ -42,8 +42,8 @@ function kubernetesFinding(model: Model, app: AppInstance, setting: Setting): Re
 
 /** Whether the scan would have read `file` had it existed (include/exclude of rules.config.json). */
 function scannable(model: Model): (file: string) => boolean {
-  const include = picomatch(model.config.include && model.config.include.length > 0 ? model.config.include : DEFAULT_INCLUDE, { dot: true });
-  const exclude = picomatch([...ALWAYS_EXCLUDED, ...(model.config.exclude ?? DEFAULT_EXCLUDE)], { dot: true });
+  const include = compileGlob(model.config.include && model.config.include.length > 0 ? model.config.include : DEFAULT_INCLUDE, { dot: true });
+  const exclude = compileGlob([...ALWAYS_EXCLUDED, ...(model.config.exclude ?? DEFAULT_EXCLUDE)], { dot: true });
   return (file) => include(file) && !exclude(file);
 }
 

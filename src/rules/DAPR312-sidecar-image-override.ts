@@ -1,5 +1,5 @@
 // DAPR312 sidecar-image-override: a pod replaces the injector's daprd image with one that is not allowed.
-import picomatch from 'picomatch';
+import { compileGlob } from '../engine/glob.js';
 import { daprAnnotations, deployment } from './examples.js';
 import { describeApp, quoteList } from './helpers.js';
 import { enabledApps, isTemplated, settingPath, showSetting } from './sidecar-setting-helpers.js';
@@ -43,7 +43,7 @@ export const rule: Rule = {
   },
   check({ model, config, report }) {
     const allowed = config.allowedSidecarImages;
-    const isAllowed = allowed.length > 0 ? picomatch(allowed) : (): boolean => false;
+    const isAllowed = allowed.length > 0 ? compileGlob(allowed) : (): boolean => false;
     for (const app of enabledApps(model.apps)) {
       const setting = app.app.settings.get('sidecar-image');
       if (!setting || app.app.source !== 'kubernetes') continue;

@@ -5,8 +5,9 @@
 // the schema is refused before anything is compiled (ajv never fetches).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import picomatch from 'picomatch';
+import { compileGlob } from '../engine/glob.js';
 import { ConfigError } from '../engine/config.js';
+import { ajvRegExp } from '../engine/regex.js';
 import type { CustomRuleDefinition } from '../engine/config-types.js';
 import { isMap, isSeq } from 'yaml';
 import { decodePointer, type Located, locate, plainData, valueAnchor, yamlPath } from '../engine/json-pointer.js';
@@ -14,16 +15,41 @@ import type { Instance } from '../engine/model.js';
 import { describe, resourceAnchor } from './helpers.js';
 import type { LevelTable, Rule, RuleMeta } from './types.js';
 
-/** Every `$ref` in a schema that does not point inside it. */
-export function nonLocalRefs(schema: unknown, at = ''): string[] {
-  if (Array.isArray(schema)) return schema.flatMap((s, i) => nonLocalRefs(s, `${at}/${i}`));
-  if (!schema || typeof schema !== 'object') return [];
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(schema)) {
-    if (k === '$ref' && typeof v === 'string' && !v.startsWith('#')) out.push(`${at}/$ref (${v})`);
-    else out.push(...nonLocalRefs(v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+/** Nesting and size of a custom rule's schema beyond which it is refused before ajv compiles it (recursively). */
+export const MAX_SCHEMA_DEPTH = 64;
+export const MAX_SCHEMA_NODES = 50_000;
+
+/**
+ * Every `$ref` in a schema that does not point inside it, and whether the
+ * schema is too deep or too large to compile. An explicit stack: the schema
+ * comes from the pull request and may nest thousands of levels.
+ */
+export function inspectSchema(schema: unknown): { refs: string[]; tooDeep?: string; nodes: number } {
+  const refs: string[] = [];
+  let nodes = 0;
+  let tooDeep: string | undefined;
+  const stack: Array<[unknown, string, number]> = [[schema, '', 0]];
+  while (stack.length > 0) {
+    const [node, at, depth] = stack.pop() as [unknown, string, number];
+    if (!node || typeof node !== 'object') continue;
+    if (++nodes > MAX_SCHEMA_NODES) break;
+    if (depth > MAX_SCHEMA_DEPTH) {
+      tooDeep ??= at;
+      continue;
+    }
+    const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const) : Object.entries(node);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, v] = entries[i];
+      if (!Array.isArray(node) && k === '$ref' && typeof v === 'string' && !v.startsWith('#')) refs.push(`${at}/$ref (${v})`);
+      else stack.push([v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1]);
+    }
   }
-  return out;
+  return { refs, nodes, ...(tooDeep !== undefined ? { tooDeep } : {}) };
+}
+
+/** Every `$ref` in a schema that does not point inside it. */
+export function nonLocalRefs(schema: unknown): string[] {
+  return inspectSchema(schema).refs;
 }
 
 function levels(def: CustomRuleDefinition): LevelTable {
@@ -58,9 +84,9 @@ type Matcher = (inst: Instance) => boolean;
 function matcherOf(def: CustomRuleDefinition): Matcher {
   const m = def.match;
   const kinds = m.kind === undefined ? undefined : new Set(Array.isArray(m.kind) ? m.kind : [m.kind]);
-  const api = m.apiVersion ? picomatch(m.apiVersion) : undefined;
-  const type = m.type ? picomatch(m.type) : undefined;
-  const ns = m.namespace ? picomatch(m.namespace) : undefined;
+  const api = m.apiVersion ? compileGlob(m.apiVersion) : undefined;
+  const type = m.type ? compileGlob(m.type) : undefined;
+  const ns = m.namespace ? compileGlob(m.namespace) : undefined;
   return (inst) => {
     const r = inst.resource;
     if (kinds && !kinds.has(r.kind)) return false;
@@ -141,7 +167,8 @@ let ajv: Ajv | undefined;
 
 function compiler(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: false });
+    // `pattern` and `patternProperties` run on strings from the scanned files: an automaton, not a backtracking RegExp (src/engine/regex.ts).
+    ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: ajvRegExp } });
     addFormats.default(ajv);
   }
   return ajv;
@@ -151,7 +178,10 @@ function compiler(): Ajv {
 export function customRules(defs: readonly CustomRuleDefinition[] | undefined, configFile = 'rules.config.json'): Rule[] {
   return (defs ?? []).map((def, i) => {
     const where = `${configFile}: /customRules/${i}/schema`;
-    const refs = nonLocalRefs(def.schema);
+    const shape = inspectSchema(def.schema);
+    if (shape.nodes > MAX_SCHEMA_NODES) throw new ConfigError(`${where}: more than ${MAX_SCHEMA_NODES} objects and arrays; split the rule.`);
+    if (shape.tooDeep !== undefined) throw new ConfigError(`${where}${shape.tooDeep}: nested deeper than ${MAX_SCHEMA_DEPTH} levels.`);
+    const refs = shape.refs;
     if (refs.length > 0) throw new ConfigError(`${where}${refs[0].split(' ')[0]}: only local references (#/…) are allowed; ${refs[0].split(' ')[1] ?? ''} would have to be fetched, and dapr-policy never fetches anything.`);
     try {
       return ruleOf(def, compiler().compile(def.schema));

@@ -6,6 +6,7 @@ import { rule as DAPR003 } from './DAPR003-annotation-not-string.js';
 import { rule as DAPR004 } from './DAPR004-unknown-dapr-annotation.js';
 import { rule as DAPR005 } from './DAPR005-invalid-annotation-value.js';
 import { rule as DAPR006 } from './DAPR006-suppression-without-reason.js';
+import { rule as DAPR007 } from './DAPR007-render-failed.js';
 import { rule as DAPR101 } from './DAPR101-component-unscoped.js';
 import { rule as DAPR102 } from './DAPR102-unknown-app-id.js';
 import { rule as DAPR103 } from './DAPR103-misplaced-scopes.js';
@@ -53,6 +54,7 @@ export const allRules: readonly Rule[] = [
   DAPR004,
   DAPR005,
   DAPR006,
+  DAPR007,
   DAPR101,
   DAPR102,
   DAPR103,

@@ -130,9 +130,11 @@ export class Placements {
 
   constructor(private readonly model: Model) {
     for (const inst of model.instances) {
-      const list = this.byDoc.get(inst.resource.pdoc) ?? [];
+      // A resource rendered by kustomize is placed where its base document is: its text is read there.
+      const doc = inst.resource.pdoc.origin?.sourceDoc ?? inst.resource.pdoc;
+      const list = this.byDoc.get(doc) ?? [];
       list.push(inst);
-      this.byDoc.set(inst.resource.pdoc, list);
+      this.byDoc.set(doc, list);
     }
     for (const install of model.daprInstalls) {
       const file = install.pdoc.file.path;

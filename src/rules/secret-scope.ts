@@ -45,7 +45,7 @@ function entryPointsReaching(kustomizations: Kustomization[], dir: string): stri
 }
 
 /** Where a Secret source is deployed from: one entry per instance (or kustomize entry point) that places it in `namespace`. */
-function originsOf(model: Model, namespace: string, src: SecretSource): Placed[] {
+function originsOf(model: Model, namespace: string, src: SecretSource, byDoc: Map<unknown, Model['instances']>): Placed[] {
   const file = src.at.pdoc.file.path;
   if (src.kind === 'secretGenerator') {
     const k = model.kustomizations.find((x) => x.pdoc === src.at.pdoc);
@@ -53,9 +53,7 @@ function originsOf(model: Model, namespace: string, src: SecretSource): Placed[]
     const vias = k ? entryPointsReaching(model.kustomizations, k.dir) : [];
     return vias.length ? vias.map((via) => ({ namespace, via, file, explicit })) : [{ namespace, file, explicit }];
   }
-  return model.instances
-    .filter((i) => i.namespace === namespace && i.resource.pdoc === src.at.pdoc && (i.resource.nameNode ?? i.resource.root) === src.at.node)
-    .map((i) => placedOf(model, i));
+  return (byDoc.get(src.at.pdoc) ?? []).filter((i) => i.namespace === namespace && (i.resource.nameNode ?? i.resource.root) === src.at.node).map((i) => placedOf(model, i));
 }
 
 function deployedTogether(a: Placed, b: Placed): boolean {
@@ -67,6 +65,8 @@ function deployedTogether(a: Placed, b: Placed): boolean {
 /** Answers "does the repository manage the Secrets this reference sees?", with the origins of every source computed once. */
 export class SecretScope {
   private readonly origins = new Map<SecretSource, Placed[]>();
+  /** Instances by document: searching every instance for each Secret made a large repository quadratic (bench/soak.ts). */
+  private byDoc: Map<unknown, Model['instances']> | undefined;
 
   constructor(private readonly model: Model) {}
 
@@ -78,7 +78,15 @@ export class SecretScope {
   private originsFor(namespace: string, src: SecretSource): Placed[] {
     let list = this.origins.get(src);
     if (!list) {
-      list = originsOf(this.model, namespace, src);
+      if (!this.byDoc) {
+        this.byDoc = new Map();
+        for (const i of this.model.instances) {
+          const l = this.byDoc.get(i.resource.pdoc);
+          if (l) l.push(i);
+          else this.byDoc.set(i.resource.pdoc, [i]);
+        }
+      }
+      list = originsOf(this.model, namespace, src, this.byDoc);
       this.origins.set(src, list);
     }
     return list;

@@ -5,6 +5,7 @@ import { DAPRD_FLAGS } from '../engine/extract/compose.js';
 import { MULTI_APP_RUN_KEYS } from '../engine/extract/multi-app-run.js';
 import type { AppInstance } from '../engine/model.js';
 import type { DaprApp, NodeRef, Setting } from '../engine/resources.js';
+import { sourcePosition } from '../engine/yaml.js';
 import { describeApp } from './helpers.js';
 
 /** Values built at render or run time (Helm, envsubst, shell, Kubernetes `$(VAR)`): the repository does not show the real value. */
@@ -64,6 +65,8 @@ export function settingPath(app: DaprApp, name: string): string {
 
 /** (file, line) of a node, for "the later of the two" ordering of pair findings. */
 export function positionOf(ref: NodeRef): [string, number] {
+  // A rendered node's place is in its template or base file.
+  if (ref.pdoc.origin) return sourcePosition(ref.pdoc, ref.node, ref.offsets);
   return [ref.pdoc.file.path, ref.pdoc.lineCounter.linePos(startOf(ref)).line];
 }
 

@@ -60,6 +60,27 @@ export interface RuleMeta {
   helpUri?: string;
 }
 
+/**
+ * One change to a scanned file's text: replace `[start, end)` with `text`.
+ * Offsets count UTF-16 code units of the file's decoded text (a BOM is not
+ * part of it), the same text `ParsedDoc.text` holds; `start === end` inserts.
+ */
+export interface TextEdit {
+  /** Root-relative path of the file, as in `Location.file`. */
+  file: string;
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A safe autofix (`--fix`): text edits computed from the parser's node ranges, never a re-serialised document. */
+export interface Fix {
+  /** What the fix does, for SARIF `fixes[].description` ("Quote the value: \"8000\""). */
+  description: string;
+  /** Non-overlapping edits, applied together or not at all. */
+  edits: TextEdit[];
+}
+
 /** A finding as a rule reports it; the policy stage turns it into a result. */
 export interface Finding {
   ruleId: string;
@@ -78,6 +99,8 @@ export interface Finding {
   securitySeverity?: number;
   /** Kustomization entry point or self-hosted file the finding was evaluated through. */
   via?: string;
+  /** A safe autofix, when the rule can offer one. */
+  fix?: Fix;
 }
 
 export interface ReportInput {
@@ -92,6 +115,8 @@ export interface ReportInput {
   resourceKey?: string;
   levels?: LevelTable;
   securitySeverity?: number;
+  /** A safe autofix (only when it is safe: see src/engine/edits.ts). */
+  fix?: Fix;
 }
 
 export interface RuleContext {

@@ -59,4 +59,21 @@ describe('DAPR003 annotation-not-string', () => {
     expect(hits(of(passes, ID))).toEqual([]);
     expect(passes.model.apps.map((a) => a.app.name).sort()).toEqual(['orders', 'worker']);
   });
+
+  it('offers --fix for unquoted booleans and numbers, never for null or a list', () => {
+    expect(results.map((r) => r.fix?.description ?? null)).toEqual([
+      'Quote the value of dapr.io/enabled: "On"',
+      'Quote the value of dapr.io/graceful-shutdown-seconds: "0.5"',
+      null, // ~
+      'Quote the value of dapr.io/enabled: "true"',
+      'Quote the value of dapr.io/app-port: "8080"',
+      'Quote the value of dapr.io/log-as-json: "yes"',
+      null, // null
+      'Quote the value of dapr.io/http-max-request-size: "16"',
+      null, // empty
+      null, // a list
+    ]);
+    // One edit: the scalar's own range, replaced by its text in double quotes.
+    expect(results[4].fix?.edits.map((e) => [e.file, e.region, e.text])).toEqual([['deploy/orders.yaml', { startLine: 17, startColumn: 27, endLine: 17, endColumn: 31 }, '"8080"']]);
+  });
 });

@@ -54,4 +54,17 @@ describe('DAPR004 unknown-dapr-annotation', () => {
     expect(passes.executionSuccessful).toBe(true);
     expect(hits(of(passes, ID))).toEqual([]);
   });
+
+  it('offers --fix only for a certain rename', () => {
+    expect(results.map((r) => r.fix?.description ?? null)).toEqual([
+      'Rename the annotation dapr.io/app-protocl to dapr.io/app-protocol',
+      'Rename the annotation dapr.io/api-token to dapr.io/api-token-secret',
+      'Rename the annotation dapr.io/sidecar-listen-address to dapr.io/sidecar-listen-addresses',
+      'Rename the annotation dapr.io.log-level to dapr.io/log-level',
+      'Rename the annotation dapr.io/sidecar-cpu-limits to dapr.io/sidecar-cpu-limit',
+      'Rename the annotation dapr.io/enable to dapr.io/enabled',
+      null, // dapr.io/team-owner: no known key is near
+    ]);
+    expect(results[3].fix?.edits.map((e) => [e.region.startLine, e.region.startColumn, e.text])).toEqual([[18, 9, 'dapr.io/log-level']]);
+  });
 });

@@ -51,4 +51,18 @@ describe('DAPR103 misplaced-scopes', () => {
     expect(hits(of(passes, ID))).toEqual([]);
     expect(passes.model.instances.map((i) => i.resource.kind).sort()).toEqual(['Component', 'Component', 'OAuthClient', 'Resiliency', 'Subscription']);
   });
+
+  it('offers --fix: move the list, or remove it when the top-level list already covers it', () => {
+    expect(results.map((r) => r.fix?.description)).toEqual([
+      'Remove the scopes under metadata: the top-level scopes already list every app-id in it',
+      'Move scopes from spec to the top level',
+      'Move scopes from metadata to the top level',
+      'Move scopes from spec to the top level',
+    ]);
+    // statestore: scopes end spec, so the block is removed and written back at the top level in the same place.
+    expect(results[1].fix?.edits.map((e) => [e.region.startLine, e.region.endLine, e.text])).toEqual([
+      [12, 15, ''],
+      [15, 15, 'scopes:\n  - checkout\n  - orders-worker\n'],
+    ]);
+  });
 });

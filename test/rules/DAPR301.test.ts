@@ -68,4 +68,21 @@ describe('DAPR301 sidecar-listens-publicly', () => {
     expect(strict[0].level).toBe('note');
     expect(strict[0].message).toContain('does not set dapr.io/sidecar-listen-addresses');
   });
+
+  it('offers --fix for Kubernetes annotations and Multi-App Run, not for compose flags', () => {
+    expect(results.map((r) => [r.location.file, r.fix?.description ?? null])).toEqual([
+      ['apps/edge-cases.yaml', 'Set dapr.io/sidecar-listen-addresses to "127.0.0.1"'],
+      ['apps/edge-cases.yaml', 'Set dapr.io/sidecar-listen-addresses to "127.0.0.1"'],
+      ['apps/edge-cases.yaml', 'Set dapr.io/sidecar-listen-addresses to "127.0.0.1"'],
+      ['compose/docker-compose.yml', null],
+      ['compose/docker-compose.yml', null],
+      ['dev/cart.yaml', 'Set dapr.io/sidecar-listen-addresses to "127.0.0.1"'],
+      ['mar-common/dapr.yaml', 'Set apiListenAddresses to "127.0.0.1"'],
+      ['mar-open/dapr.yaml', 'Add apiListenAddresses: "127.0.0.1" to Multi-App Run app "checkout"'],
+      ['mar-open/dapr.yaml', 'Add apiListenAddresses: "127.0.0.1" to Multi-App Run app "order-processor"'],
+      ['prod/orders.yaml', 'Set dapr.io/sidecar-listen-addresses to "127.0.0.1"'],
+    ]);
+    // The insertion goes on the line after appID, at its column.
+    expect(results[7].fix?.edits.map((e) => [e.region.startLine, e.region.startColumn, e.text])).toEqual([[6, 1, '    apiListenAddresses: "127.0.0.1"\n']]);
+  });
 });

@@ -67,4 +67,17 @@ describe('DAPR304 api-logging-disabled', () => {
       ['note', 'non-production'],
     ]);
   });
+
+  it('offers --fix for Kubernetes workloads without the annotation only', () => {
+    expect(found.map((r) => [r.location.file, r.fix?.description ?? null])).toEqual([
+      ['local/prod/dapr.yaml', null],
+      ['local/prod/dapr.yaml', null],
+      ['local/prod/docker-compose.yml', null],
+      ['local/prod/docker-compose.yml', null],
+      ['prod/audit.yaml', null], // an explicit "false"
+      ['prod/orders.yaml', 'Add dapr.io/enable-api-logging: "true" to the pod template\'s annotations'],
+      ['prod/payments.yaml', 'Add dapr.io/enable-api-logging: "true" to the pod template\'s annotations'],
+    ]);
+    expect(found[5].fix?.edits.map((e) => [e.region.startLine, e.region.startColumn, e.text])).toEqual([[16, 1, '        dapr.io/enable-api-logging: "true"\n']]);
+  });
 });

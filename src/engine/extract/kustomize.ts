@@ -12,7 +12,7 @@ export function isKustomizationFile(file: string): boolean {
   return KUSTOMIZATION_NAMES.has(path.posix.basename(file));
 }
 
-function isRemote(ref: string): boolean {
+export function isRemote(ref: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || ref.includes('?ref=') || ref.startsWith('git@');
 }
 
