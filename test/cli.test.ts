@@ -74,7 +74,7 @@ describe('formats and output', () => {
   });
 
   it('--quiet reports errors only', async () => {
-    const dir = writeTree({ 'c.yaml': UNSCOPED, 'bad.yaml': 'a: [' });
+    const dir = writeTree({ 'c.yaml': UNSCOPED, 'bad.yaml': 'apiVersion: dapr.io/v1alpha1\nkind: [' });
     const run = await cli(['.', '-q', '-f', 'json'], dir);
     expect(JSON.parse(run.stdout).results.map((r: { ruleId: string }) => r.ruleId)).toEqual(['DAPR001']);
   });

@@ -436,7 +436,8 @@ describe('the CLI', () => {
 
 describe('src/engine/fix.ts', () => {
   const text = 'a: 1\nb: 2\n';
-  const dir = writeTree({ 'x.yaml': text });
+  // Plain YAML without any Dapr marker: the pre-check would skip it, and these tests are about the file itself.
+  const dir = writeTree({ 'x.yaml': text }, { precheck: false });
   const scanned = scanDir(dir);
   const result = (file: string, edits: Array<{ start: number; end: number; text: string }>, fingerprint: string): Result => ({
     ruleId: 'DAPR003',
@@ -467,7 +468,7 @@ describe('src/engine/fix.ts', () => {
     expect(outside.skipped.map((s) => s.reason)).toEqual(['the file is outside the scan root']);
     const broken = planFixes({ root: dir, parsed: scanned.model.parsed, results: [result('x.yaml', [{ start: 3, end: 4, text: '[' }], 'f')] });
     expect(broken.changes).toEqual([]);
-    const changed = writeTree({ 'x.yaml': text });
+    const changed = writeTree({ 'x.yaml': text }, { precheck: false });
     const stale = scanDir(changed);
     fs.writeFileSync(path.join(changed, 'x.yaml'), 'a: 9\nb: 2\n');
     expect(planFixes({ root: changed, parsed: stale.model.parsed, results: [result('x.yaml', [{ start: 3, end: 4, text: '"1"' }], 'f')] }).skipped.map((s) => s.reason)).toEqual(['the file changed since it was scanned']);

@@ -97,7 +97,8 @@ describe('YAML built to exhaust the parser', () => {
     const names = 'abcdefghi'.split('');
     const lines = [`a: &a [${Array(9).fill('"lol"').join(', ')}]`];
     for (let i = 1; i < names.length; i++) lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(', ')}]`);
-    const { result } = scanWithGood({ 'bad/bomb.yaml': `${lines.join('\n')}\n` });
+    // The trailing comment is a Dapr marker: without one the pre-check would not parse the file at all.
+    const { result } = scanWithGood({ 'bad/bomb.yaml': `${lines.join('\n')}\n# dapr\n` });
     expect(hits(result.results, 'DAPR001')).toEqual([{ rule: 'DAPR001', file: 'bad/bomb.yaml', line: 2, column: 8 }]);
     const [n] = byId(result.notifications, 'alias-limit');
     expect(n).toMatchObject({ file: 'bad/bomb.yaml', level: 'warning', region: { startLine: 2, startColumn: 8 } });
@@ -150,7 +151,7 @@ describe('YAML built to exhaust the parser', () => {
   });
 
   const blockNest = (levels: number): string => {
-    let out = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n';
+    let out = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dapr-deep\ndata:\n';
     for (let i = 0; i < levels; i++) out += `${' '.repeat(2 * i + 2)}k${i}:\n`;
     return `${out}${' '.repeat(2 * levels + 2)}leaf\n`;
   };
@@ -166,9 +167,19 @@ describe('YAML built to exhaust the parser', () => {
 
   it('1,000 and 200,000 levels of flow nesting are reported, not composed', () => {
     // yaml's composer runs out of stack near 800 levels; the parser before it is linear (README "Limits").
-    const { result } = scanWithGood({ 'bad/flow.yaml': `x: ${'['.repeat(1_000)}${']'.repeat(1_000)}\n`, 'bad/flow-huge.yaml': `${'['.repeat(200_000)}${']'.repeat(200_000)}\n` });
+    const { result } = scanWithGood({ 'bad/flow.yaml': `x: ${'['.repeat(1_000)}${']'.repeat(1_000)}\n# dapr\n`, 'bad/flow-huge.yaml': `${'['.repeat(200_000)}${']'.repeat(200_000)}\n# dapr\n` });
     expect(hits(result.results, 'DAPR001')).toEqual([]);
     expect(byId(result.notifications, 'depth-limit').map((n) => `${n.file} ${regionOf(n)}`)).toEqual(['bad/flow-huge.yaml 1:101', 'bad/flow.yaml 1:103']);
+  });
+
+  it('the same bombs without anything a rule reads are not parsed at all: no finding, no notification', () => {
+    const names = 'abcdefghi'.split('');
+    const lines = [`a: &a [${Array(9).fill('"lol"').join(', ')}]`];
+    for (let i = 1; i < names.length; i++) lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(', ')}]`);
+    const { result } = scanWithGood({ 'bad/bomb.yaml': `${lines.join('\n')}\n`, 'bad/flow.yaml': `${'['.repeat(200_000)}${']'.repeat(200_000)}\n` });
+    expect(result.results.filter((r) => r.location.file.startsWith('bad/'))).toEqual([]);
+    expect(result.notifications).toEqual([]);
+    expect(result.model.parsed.filter((p) => p.file.path.startsWith('bad/')).map((p) => p.skipped)).toEqual([true, true]);
   });
 
   it('a raised maxDepth reads 400 levels of nesting without running out of stack', () => {
@@ -229,7 +240,7 @@ describe('bytes that are not UTF-8 YAML', () => {
   it('Helm / Go template syntax outside a chart is a located DAPR001, or read as the YAML it happens to be', () => {
     const { result } = scanWithGood({
       'bad/values-like.yaml': 'apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  type: state.redis\n  version: v1\n',
-      'bad/image.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - image: {{ .Values.image }}:{{ .Values.tag }}\n',
+      'bad/image.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations: { dapr.io/enabled: "true" }\nspec:\n  template:\n    spec:\n      containers:\n      - image: {{ .Values.image }}:{{ .Values.tag }}\n',
       'bad/if.yaml': '{{- if .Values.enabled }}\napiVersion: v1\nkind: Secret\n{{- end }}\n',
     });
     const own = result.results.filter((r) => r.location.file.startsWith('bad/'));

@@ -89,6 +89,8 @@ export interface Config {
   maxDepth: number;
   /** Bytes read in one scan; files after the one that would pass it (in path order) are reported, not read. */
   maxTotalBytes: number;
+  /** Skip documents no rule can read before parsing them (default true). */
+  precheck?: boolean;
   /** Whether charts and kustomizations are rendered (default "auto"). */
   render?: RenderMode;
   helm?: HelmConfig;

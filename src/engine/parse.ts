@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { Composer, type CST, type Document, LineCounter, Parser, type Tags, visit } from 'yaml';
 import { DEFAULT_CONFIG } from './config-types.js';
+import { alwaysRelevant, precheck } from './precheck.js';
 import type { ParsedDoc } from './yaml.js';
 import type { Notification, Region, SourceFile } from './types.js';
 
@@ -22,6 +23,8 @@ export interface ParsedFile {
   syntax?: SyntaxProblem;
   /** Limits the file hit (documents, depth, aliases): what was not checked, and where. */
   notifications?: Notification[];
+  /** The pre-check found nothing any rule reads: the file was not parsed and its text not kept. */
+  skipped?: boolean;
 }
 
 /** Kubernetes reads YAML 1.1 (`yes` is a boolean) but keeps dates as strings. */
@@ -72,6 +75,8 @@ export interface ParseOptions {
   maxAliasCount?: number;
   /** Deepest nesting of collections in a document (config maxDepth). */
   maxDepth?: number;
+  /** Skip documents no rule can read (see precheck.ts); off when custom rules may read anything. */
+  precheck?: boolean;
 }
 
 export const DEFAULT_MAX_ALIAS_COUNT = DEFAULT_CONFIG.maxAliasCount;
@@ -176,7 +181,14 @@ export function parseText(file: SourceFile, text: string, opts: ParseOptions = {
   const maxDocuments = opts.maxDocuments ?? DEFAULT_MAX_DOCUMENTS;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxAliasCount = opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
-  const { docs: parsed, tooDeep, firstUnread } = composeDocuments(text, lineCounter, maxDocuments, maxDepth);
+  let toParse = text;
+  if (opts.precheck && !alwaysRelevant(file.path)) {
+    const pre = precheck(text);
+    // Nothing any rule reads: the text is not even kept, which is most of the memory of a big repository.
+    if (pre.empty) return { file, text: '', lineCounter, docs: [], skipped: true };
+    toParse = pre.text;
+  }
+  const { docs: parsed, tooDeep, firstUnread } = composeDocuments(toParse, lineCounter, maxDocuments, maxDepth);
   const out: ParsedFile = { file, text, lineCounter, docs: [] };
   const notifications: Notification[] = [];
   const notify = (id: string, offset: number, message: string): void => {
@@ -204,7 +216,7 @@ export function parseText(file: SourceFile, text: string, opts: ParseOptions = {
       }
       continue; // a document that does not parse is not trusted as a resource
     }
-    if (text.includes('*')) {
+    if (toParse.includes('*')) {
       const bomb = aliasBomb(doc, maxAliasCount);
       if (bomb !== undefined) {
         // Kubernetes' YAML reader refuses such documents too: a DAPR001 finding, and the notification that it was not checked.
@@ -244,7 +256,8 @@ export function parseFile(file: SourceFile, opts: ParseOptions = {}): ParsedFile
   const parsed = parseText(file, decoded.text, opts);
   if (decoded.problem) {
     // A binary file is not parsed, but its NUL byte is still placed on its line.
-    const lines = decoded.located !== undefined ? textOnly(file, decoded.located).lineCounter : parsed.lineCounter;
+    // A skipped file keeps no line counter of its own: count the lines of the decoded text here.
+    const lines = decoded.located !== undefined ? textOnly(file, decoded.located).lineCounter : parsed.skipped ? textOnly(file, decoded.text).lineCounter : parsed.lineCounter;
     parsed.syntax = { file: file.path, region: regionAt(lines, decoded.problem.offset, decoded.problem.offset + 1), message: decoded.problem.message };
     if (!decoded.text) parsed.docs = [];
   }

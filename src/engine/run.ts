@@ -127,7 +127,9 @@ function reportFilter(only: NonNullable<ScanRequest['reportOnly']>): (file: stri
 export function modelOf(discovered: DiscoverResult, root: string, loaded: LoadedConfigWithSource, filesDir: string = root): Model {
   const notifications = [...discovered.notifications];
   const { config } = loaded;
-  const parseOptions: ParseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth };
+  // Custom rules may read any document, so they turn the pre-check off.
+  const precheck = config.precheck !== false && !(config.customRules && config.customRules.length > 0);
+  const parseOptions: ParseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth, precheck };
   const parsed = parseAll(discovered.files, notifications, parseOptions);
   const repo = repoIndex(discovered.files);
   const extracted = extract(parsed, repo);

@@ -33,6 +33,7 @@ export const rule: Rule = {
       notes: [
         'Files are read as YAML 1.1, as Kubernetes does: `yes` and `on` are booleans.',
         'A `.json` file is only parsed when it mentions `"apiVersion"`, `"services"` or `"apps"`; `package.json` and `tsconfig.json` are not manifests.',
+        'A document that holds nothing any rule reads (no `dapr`, no PEM block, not a Service, Ingress, HTTPRoute or Secret; see README "What is read") is skipped before parsing, so its syntax is not judged either. Kustomizations, `Chart.yaml`, values and compose files are always parsed. Set `"precheck": false` to judge every document.',
       ],
     },
   },

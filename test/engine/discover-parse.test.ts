@@ -135,7 +135,7 @@ describe('merge keys', () => {
 describe('substringOffsets', () => {
   it('maps a range inside a literal block scalar back to the file', async () => {
     const { substringOffsets, child } = await import('../../src/engine/yaml.js');
-    const result = scanFiles({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  env: |\n    A=1\n\n    TOKEN=abc\n' });
+    const result = scanFiles({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dapr-env\ndata:\n  env: |\n    A=1\n\n    TOKEN=abc\n' });
     const pdoc = result.model.parsed[0].docs[0];
     const node = child(child(pdoc.doc.contents, 'data', pdoc), 'env', pdoc);
     const value = 'A=1\n\nTOKEN=abc\n';

@@ -54,11 +54,17 @@ describe('DAPR001 yaml-syntax', () => {
     expect(fires.model.ofType('component').map((c) => c.resource.name)).toEqual(['statestore']);
   });
 
+  it('still reports binary content and invalid UTF-8 in files the pre-check does not parse', () => {
+    expect(fires.model.parsed.filter((p) => p.skipped).map((p) => p.file.path)).toEqual(['deploy/binary.yaml', 'deploy/latin1.yaml']);
+    expect(hits(results).filter((h) => h.file === 'deploy/binary.yaml' || h.file === 'deploy/latin1.yaml').length).toBe(2);
+  });
+
   it('does not fire on Helm templates, non-manifest JSON, comment-only files, BOMs or UTF-16', () => {
     const passes = scanFixture('rules/DAPR001/passes');
     expect(passes.executionSuccessful).toBe(true);
     expect(hits(of(passes, ID))).toEqual([]);
-    // the UTF-16 and BOM files were read as manifests, and the chart's templates were seen but not parsed
+    // the UTF-16 and BOM files were read as manifests (plain ConfigMaps: this fixture turns the pre-check off),
+    // and the chart's templates were seen but not parsed
     expect(passes.model.ofType('configmap').map((c) => c.resource.name).sort()).toEqual(['legacy', 'welcome']);
     expect(passes.model.files.filter((f) => f.kind === 'helm-template').map((f) => f.path)).toEqual([
       'charts/orders/templates/_helpers.tpl',

@@ -1,0 +1,47 @@
+// The pre-check blanks documents no rule can read without moving anything:
+// same length, same lines, same document count.
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { alwaysRelevant, precheck, relevantDocument } from '../../src/engine/precheck.js';
+
+describe('precheck', () => {
+  it('keeps documents with a Dapr marker, a routed or secret kind, or a PEM block, and blanks the rest in place', () => {
+    const dash = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: grafana\ndata:\n  panel.json: "{}"\n';
+    const comp = 'apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: c\n';
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n';
+    const text = `---\n${dash}---\n${comp}...\n---\n${dash.replace('grafana', 'other')}--- # a comment\n${svc}`;
+    const out = precheck(text);
+    expect(out.empty).toBe(false);
+    expect(out.text.length).toBe(text.length);
+    expect(out.text.split('\n').length).toBe(text.split('\n').length);
+    expect(out.text).toContain(comp);
+    expect(out.text).toContain(svc);
+    expect(out.text).not.toContain('grafana');
+    expect(out.text).not.toContain('other');
+    expect(out.text).toContain('--- # a comment');
+    const before = parseAllDocuments(text);
+    const after = parseAllDocuments(out.text);
+    expect(Array.isArray(after) && after.length).toBe(Array.isArray(before) && before.length);
+    expect(Array.isArray(after) && after.map((d) => d.range?.[0])).toEqual(Array.isArray(before) && before.map((d) => d.range?.[0]));
+  });
+
+  it('says a file with nothing relevant is empty, and keeps a single relevant document untouched', () => {
+    expect(precheck('kind: ClusterRole\nrules: []\n')).toEqual({ text: '', empty: true });
+    const one = 'kind: Secret\ndata: {}\n';
+    expect(precheck(one)).toEqual({ text: one, empty: false });
+  });
+
+  it('recognises kinds in any quoting and base64 PEM at every alignment, but not look-alike kinds', () => {
+    expect(relevantDocument('"kind": "Secret"')).toBe(true);
+    expect(relevantDocument("kind: 'Ingress'")).toBe(true);
+    expect(relevantDocument('kind: ServiceAccount')).toBe(false);
+    expect(relevantDocument('kind: ServiceMonitor')).toBe(false);
+    for (const prefix of ['', 'x', 'xy']) {
+      const b64 = Buffer.from(`${prefix}-----BEGIN EC PRIVATE KEY-----`).toString('base64');
+      expect(relevantDocument(`data:\n  key: ${b64}\n`), prefix).toBe(true);
+    }
+    expect(alwaysRelevant('charts/shop/values-prod.yaml')).toBe(true);
+    expect(alwaysRelevant('deploy/docker-compose.override.yml')).toBe(true);
+    expect(alwaysRelevant('dashboards/panel.yaml')).toBe(false);
+  });
+});
