@@ -6,6 +6,7 @@ import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BaselineError, baselineText } from './engine/baseline.js';
+import { DEFAULT_CACHE_FILE } from './engine/cache.js';
 import { CONFIG_FILE_NAME, ConfigError } from './engine/config.js';
 import { escapeControl } from './engine/escape.js';
 import { planDiff, writeFixes } from './engine/fix.js';
@@ -42,6 +43,8 @@ export interface ScanArgs {
   fix?: boolean;
   /** Print the safe fixes as a unified diff on stdout; write nothing. */
   fixDryRun?: boolean;
+  /** `--cache` / `--cache-location`: where each file's parse is kept between scans. */
+  cache?: string;
 }
 
 export interface Io {
@@ -80,7 +83,7 @@ function runFixes(args: ScanArgs, io: Io, invocation: ScanInvocation, invoked: I
 }
 
 export function runScan(args: ScanArgs, io: Io): number {
-  const invocation: ScanInvocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...(args.base ? { baseRef: args.base } : {}) };
+  const invocation: ScanInvocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...(args.base ? { baseRef: args.base } : {}), ...(args.cache !== undefined ? { cache: args.cache } : {}) };
   const fixing = args.fix || args.fixDryRun ? runFixes(args, io, invocation, invokeScan(invocation)) : undefined;
   const invoked = fixing?.invoked ?? invokeScan(invocation);
   const { result } = invoked;
@@ -178,7 +181,9 @@ function scanOptions<T>(y: Argv<T>) {
     .option('write-baseline', { type: 'string', describe: 'Record the current findings (by fingerprint, never by line) in this file.' })
     .option('base', { type: 'string', describe: 'A git revision to compare with: every grant the change adds is reported (DAPR108). Read from git objects; nothing is checked out.' })
     .option('fix', { type: 'boolean', describe: 'Apply the safe fixes to the files reported on (in place, only what each fix changes), then report what remains.' })
-    .option('fix-dry-run', { type: 'boolean', describe: 'Print the safe fixes as a unified diff on stdout (git apply in the scan root applies it); change nothing.' });
+    .option('fix-dry-run', { type: 'boolean', describe: 'Print the safe fixes as a unified diff on stdout (git apply in the scan root applies it); change nothing.' })
+    .option('cache', { type: 'boolean', describe: `Keep each file's parse in ${DEFAULT_CACHE_FILE} and reuse it for files whose bytes did not change; results are identical.` })
+    .option('cache-location', { type: 'string', describe: `The cache file (implies --cache; default ${DEFAULT_CACHE_FILE} in the current folder).` });
 }
 
 /** Error messages quote the config and the arguments (keys, globs, paths): each line's control characters are written out (escape.ts). */
@@ -229,6 +234,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             base: a.base,
             fix: a.fix === true,
             fixDryRun: a['fix-dry-run'] === true,
+            ...(a.cache === true || a['cache-location'] !== undefined ? { cache: (a['cache-location'] as string | undefined) ?? DEFAULT_CACHE_FILE } : {}),
           },
           io,
         );

@@ -33,6 +33,8 @@ export interface ScanInvocation {
   baseline?: string;
   /** A git revision to compare grants with (`--base`). */
   baseRef?: string;
+  /** `--cache`: the parse cache file, relative to cwd. */
+  cache?: string;
 }
 
 export interface Invoked {
@@ -98,7 +100,7 @@ export function invokeScan(inv: ScanInvocation): Invoked {
   checkCustomIds(rules);
   let result: ScanResult;
   try {
-    result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly, rules, ...(inv.baseRef ? { baseRef: inv.baseRef } : {}) });
+    result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly, rules, ...(inv.baseRef ? { baseRef: inv.baseRef } : {}), ...(inv.cache !== undefined ? { cache: path.resolve(inv.cwd, inv.cache) } : {}) });
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(`--base ${inv.baseRef}: ${e.message.split('\n')[0] || 'not a revision of this git repository'}`);
     throw e;

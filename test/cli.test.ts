@@ -140,3 +140,21 @@ describe('the bundled binary', () => {
     expect(example.stdout).toMatch(/✖ \d+ problems \(\d+ errors?, \d+ warnings?, \d+ notes?\)/);
   });
 });
+
+describe('--cache', () => {
+  it('keeps the parses in .dapr-policy-cache (or --cache-location) and reports the same with and without it', async () => {
+    const dir = writeTree({ 'c.yaml': UNSCOPED, 'app.yaml': APP });
+    const plain = await cli(['.', '-f', 'sarif'], dir);
+    expect(fs.existsSync(path.join(dir, '.dapr-policy-cache'))).toBe(false);
+    const cold = await cli(['.', '-f', 'sarif', '--cache'], dir);
+    expect(fs.readFileSync(path.join(dir, '.dapr-policy-cache'), 'utf8')).toMatch(/^DAPRPOLICY-CACHE-/);
+    const warm = await cli(['.', '-f', 'sarif', '--cache'], dir);
+    expect(cold).toEqual(plain);
+    expect(warm).toEqual(plain);
+    // The cache file is not a manifest: it never becomes part of the scan.
+    expect(warm.stdout).not.toContain('dapr-policy-cache');
+    const located = await cli(['.', '-f', 'sarif', '--cache-location', 'tmp/my-cache'], dir);
+    expect(located).toEqual(plain);
+    expect(fs.existsSync(path.join(dir, 'tmp/my-cache'))).toBe(true);
+  });
+});

@@ -30,6 +30,9 @@ export interface ParsedFile {
 /** Kubernetes reads YAML 1.1 (`yes` is a boolean) but keeps dates as strings. */
 const customTags = (tags: Tags): Tags => tags.filter((t) => !(typeof t === 'object' && 'tag' in t && t.tag === 'tag:yaml.org,2002:timestamp'));
 
+// logLevel error: yaml would otherwise print warnings (with text from the file) to the process's stderr.
+export const COMPOSER_OPTIONS = { version: '1.1', customTags, prettyErrors: false, uniqueKeys: true, logLevel: 'error' } as const;
+
 export function readSource(file: SourceFile): Buffer {
   return file.content ?? fs.readFileSync(file.absPath);
 }
@@ -142,8 +145,7 @@ function aliasBomb(doc: Document.Parsed, maxAliasCount: number): number | undefi
  */
 function composeDocuments(text: string, lineCounter: LineCounter, maxDocuments: number, maxDepth: number): { docs: Document.Parsed[]; tooDeep: Map<number, number>; firstUnread?: number } {
   const parser = new Parser(lineCounter.addNewLine);
-  // logLevel error: yaml would otherwise print warnings (with text from the file) to the process's stderr.
-  const composer = new Composer({ version: '1.1', customTags, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const composer = new Composer(COMPOSER_OPTIONS);
   // Document start offset → offset of its first too-deep collection.
   const tooDeep = new Map<number, number>();
   function* tokens(): Generator<CST.Token> {
@@ -247,8 +249,7 @@ export function textOnly(file: SourceFile, text: string): ParsedFile {
   return { file, text, lineCounter, docs: [] };
 }
 
-export function parseFile(file: SourceFile, opts: ParseOptions = {}): ParsedFile {
-  const buf = readSource(file);
+export function parseFile(file: SourceFile, opts: ParseOptions = {}, buf: Buffer = readSource(file)): ParsedFile {
   // Certificates, keys and Helm templates are text for the rules that read text (committed keys), not YAML.
   if (file.kind === 'pem' || file.kind === 'helm-template') return textOnly(file, decode(buf).text);
   if (file.path.endsWith('.json') && !isJsonManifest(buf)) return textOnly(file, decode(buf).text);

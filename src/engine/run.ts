@@ -11,7 +11,8 @@ import { discoverRevision } from './git.js';
 import { extract } from './extract/index.js';
 import type { RepoIndex } from './extract/multi-app-run.js';
 import { buildModel, type Model } from './model.js';
-import { type ParseOptions, parseFile, type ParsedFile } from './parse.js';
+import { ParseCache } from './cache.js';
+import { decode, type ParseOptions, parseFile, type ParsedFile, readSource } from './parse.js';
 import { applyPolicy, ruleEntry, type Result } from './policy.js';
 import { filesOnDisk, render } from './render/index.js';
 import { findSuppressions } from './suppressions.js';
@@ -30,6 +31,8 @@ export interface ScanRequest {
   rules?: readonly Rule[];
   /** A git revision to compare with (`--base`): its model is built from git objects. */
   baseRef?: string;
+  /** `--cache`: the file that keeps each file's parse between scans (cache.ts). */
+  cache?: string;
 }
 
 export interface ScanResult {
@@ -56,11 +59,11 @@ function repoIndex(files: SourceFile[]): RepoIndex {
   return { hasDir: (d) => dirs.has(d), hasFile: (f) => paths.has(f) };
 }
 
-function parseAll(files: SourceFile[], notifications: Notification[], opts: ParseOptions): ParsedFile[] {
+function parseAll(files: SourceFile[], notifications: Notification[], opts: ParseOptions, cache?: ParseCache): ParsedFile[] {
   const parsed: ParsedFile[] = [];
   for (const file of files) {
     try {
-      const p = parseFile(file, opts);
+      const p = cache ? parseCached(file, opts, cache) : parseFile(file, opts);
       parsed.push(p);
       if (p.notifications) notifications.push(...p.notifications);
     } catch (e) {
@@ -70,6 +73,16 @@ function parseAll(files: SourceFile[], notifications: Notification[], opts: Pars
     }
   }
   return parsed;
+}
+
+function parseCached(file: SourceFile, opts: ParseOptions, cache: ParseCache): ParsedFile {
+  const buf = readSource(file);
+  const hash = ParseCache.hash(buf);
+  const hit = cache.get(file, hash, () => decode(buf).text);
+  if (hit) return hit;
+  const p = parseFile(file, opts, buf);
+  cache.set(p, hash);
+  return p;
 }
 
 export function optionsFor(meta: RuleMeta, loaded: LoadedConfig): Record<string, unknown> {
@@ -124,13 +137,13 @@ function reportFilter(only: NonNullable<ScanRequest['reportOnly']>): (file: stri
 }
 
 /** discover's output → the model: parse, find suppressions, extract, render (helm, kustomize), join. */
-export function modelOf(discovered: DiscoverResult, root: string, loaded: LoadedConfigWithSource, filesDir: string = root): Model {
+export function modelOf(discovered: DiscoverResult, root: string, loaded: LoadedConfigWithSource, filesDir: string = root, cache?: ParseCache): Model {
   const notifications = [...discovered.notifications];
   const { config } = loaded;
   // Custom rules may read any document, so they turn the pre-check off.
   const precheck = config.precheck !== false && !(config.customRules && config.customRules.length > 0);
   const parseOptions: ParseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth, precheck };
-  const parsed = parseAll(discovered.files, notifications, parseOptions);
+  const parsed = parseAll(discovered.files, notifications, parseOptions, cache);
   const repo = repoIndex(discovered.files);
   const extracted = extract(parsed, repo);
   // Charts and kustomizations as the cluster gets them; chart templates read statically when a chart could not be rendered.
@@ -170,7 +183,10 @@ export function scan(req: ScanRequest): ScanResult {
     maxFileSize: config.maxFileSize,
     maxTotalBytes: config.maxTotalBytes,
   });
-  const model = modelOf(discovered, req.root, req.config);
+  // Keyed by the whole configuration: a changed config is a cold scan.
+  const cache = req.cache !== undefined ? new ParseCache(req.cache, JSON.stringify(config)) : undefined;
+  const model = modelOf(discovered, req.root, req.config, req.root, cache);
+  cache?.save();
   const notifications = model.notifications;
   const base = req.baseRef !== undefined ? revisionModel(req.root, req.baseRef, req.config) : undefined;
   const { findings, ok } = runRules(model, rules, req.config, now, notifications, base);

@@ -85,13 +85,13 @@ export function preflight(ctx: RenderContext, entryDir: string): { refusal?: Ref
     const dir = queue.shift() as string;
     if (visited.has(dir)) continue;
     visited.add(dir);
-    if (visited.size > MAX_KUSTOMIZATIONS) return { refusal: { reason: `not built: more than ${MAX_KUSTOMIZATIONS} kustomizations are reachable from it` }, patches };
+    if (visited.size > MAX_KUSTOMIZATIONS) return { refusal: { reason: `more than ${MAX_KUSTOMIZATIONS} kustomizations are reachable from it` }, patches };
     const pdoc = kustomizationIn(ctx, dir);
     if (!pdoc) continue; // kustomize reports a missing kustomization itself
     const root = asMap(pdoc.doc.contents, pdoc);
     for (const key of ['helmCharts', 'helmGlobals']) {
       const pair = root?.items.find((p) => isScalar(p.key) && p.key.value === key);
-      if (pair) return { refusal: { reason: `not built: it uses ${key}, which needs kustomize --enable-helm; dapr-policy renders charts with helm itself and never lets kustomize run it`, at: locationOf(pdoc, pair.key) }, patches };
+      if (pair) return { refusal: { reason: `it uses ${key}, which needs kustomize --enable-helm; dapr-policy renders charts with helm itself and never lets kustomize run it`, at: locationOf(pdoc, pair.key) }, patches };
     }
     const refs: Array<{ value: string; node: YNode; resource: boolean; patch?: PatchRef['target'] | null }> = [];
     const strings = (node: YNode, resource: boolean): void => {
@@ -140,16 +140,16 @@ export function preflight(ctx: RenderContext, entryDir: string): { refusal?: Ref
 
     for (const ref of refs) {
       const at = locationOf(pdoc, ref.node);
-      if (isRemote(ref.value)) return { refusal: { reason: `not built: it includes the remote base "${ref.value}" (${at.file}:${at.region.startLine}), and dapr-policy never fetches anything`, at }, patches };
+      if (isRemote(ref.value)) return { refusal: { reason: `it includes the remote base "${ref.value}" (${at.file}:${at.region.startLine}), and dapr-policy never fetches anything`, at }, patches };
       const abs = path.resolve(ctx.dir, dir || '.', ref.value);
-      if (!isInside(ctx.dir, abs)) return { refusal: { reason: `not built: "${ref.value}" (${at.file}:${at.region.startLine}) is outside the repository`, at }, patches };
+      if (!isInside(ctx.dir, abs)) return { refusal: { reason: `"${ref.value}" (${at.file}:${at.region.startLine}) is outside the repository`, at }, patches };
       let real: string;
       try {
         real = fs.realpathSync(abs);
       } catch {
         continue; // missing: kustomize says so in its error
       }
-      if (!isInside(ctx.realDir, real)) return { refusal: { reason: `not built: "${ref.value}" (${at.file}:${at.region.startLine}) links outside the repository`, at }, patches };
+      if (!isInside(ctx.realDir, real)) return { refusal: { reason: `"${ref.value}" (${at.file}:${at.region.startLine}) links outside the repository`, at }, patches };
       const rel = path.relative(ctx.dir, abs).split(path.sep).join('/');
       if (ref.resource && fs.statSync(real).isDirectory()) queue.push(rel);
       if (ref.patch !== undefined) patches.push({ file: rel, ...(ref.patch ? { target: ref.patch } : {}) });
