@@ -9,7 +9,7 @@
 //     such as `kustomize build`, counts in the phase that waits for it);
 //   - inclusive time per rule (the outermost src/rules/DAPRnnn-*.ts frame).
 //
-// Usage: node scripts/run-ts.mjs bench/profile.ts <file.cpuprofile> [dist/cli.js]
+// Usage: node scripts/run-ts.mjs bench/profile.ts <file.cpuprofile> [dist/main.js]
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -208,7 +208,7 @@ export function profileMarkdown(s: ProfileSummary, title: string): string {
     '',
     'Top 30 functions by self time:',
     '',
-    table('function (module:line in dist/cli.js)', s.functions),
+    table('function (module:line in the bundle)', s.functions),
     '',
   ].join('\n');
 }
@@ -216,10 +216,10 @@ export function profileMarkdown(s: ProfileSummary, title: string): string {
 async function main(): Promise<void> {
   const [file, bundleArg] = process.argv.slice(2);
   if (!file) {
-    console.error('usage: node scripts/run-ts.mjs bench/profile.ts <file.cpuprofile> [dist/cli.js]');
+    console.error('usage: node scripts/run-ts.mjs bench/profile.ts <file.cpuprofile> [dist/main.js]');
     process.exit(2);
   }
-  const bundlePath = path.resolve(bundleArg ?? 'dist/cli.js');
+  const bundlePath = path.resolve(bundleArg ?? 'dist/main.js');
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const summary = summarizeProfile(profile, fs.readFileSync(bundlePath, 'utf8'), pathToFileURL(bundlePath).href);
   process.stdout.write(profileMarkdown(summary, path.basename(file)));

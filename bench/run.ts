@@ -34,6 +34,9 @@ const DIST_CLI = path.join(ROOT, 'dist', 'cli.js');
  * round must measure the same bytes.
  */
 const CLI = path.join(TMP, 'cli.js');
+/** The program dist/cli.js imports (scripts/build.mjs): copied beside it. */
+const DIST_MAIN = path.join(ROOT, 'dist', 'main.js');
+const MAIN = path.join(TMP, 'main.js');
 /** A config that lifts the scan's byte caps, so that it reads the whole tree like the floor. */
 const UNCAPPED = { maxTotalBytes: 2 ** 40 };
 const SPECTRAL = path.join(ROOT, 'node_modules', '@stoplight', 'spectral-cli', 'dist', 'index.js');
@@ -280,7 +283,7 @@ function log(msg: string): void {
  * floor and the peer do. Undefined for a CLI without the cap.
  */
 function uncappedConfig(size: SizeName, dir: string): string | undefined {
-  if (!fs.readFileSync(CLI, 'utf8').includes('maxTotalBytes')) return undefined;
+  if (!fs.readFileSync(fs.existsSync(MAIN) ? MAIN : CLI, 'utf8').includes('maxTotalBytes')) return undefined;
   const file = path.join(TMP, `${size}.config.json`);
   const own = JSON.parse(fs.readFileSync(path.join(dir, 'rules.config.json'), 'utf8')) as Record<string, unknown>;
   fs.writeFileSync(file, JSON.stringify({ ...own, ...UNCAPPED }, null, 2) + '\n');
@@ -377,7 +380,8 @@ async function profileScan(size: SizeName, seed: number): Promise<string> {
   const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('no .cpuprofile written');
   const profile = JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile;
-  const summary = summarizeProfile(profile, fs.readFileSync(CLI, 'utf8'), pathToFileURL(CLI).href);
+  const program = fs.existsSync(MAIN) ? MAIN : CLI;
+  const summary = summarizeProfile(profile, fs.readFileSync(program, 'utf8'), pathToFileURL(program).href);
   log(`profile written to ${path.relative(ROOT, path.join(profDir, file))}`);
   return profileMarkdown(summary, `Profile of the scan, ${size} corpus (wall ${(r.ms / 1000).toFixed(1)} s under the profiler, 500 µs sampling)`);
 }
@@ -459,7 +463,7 @@ function machine(): Machine {
     daprPolicy: version([CLI, '--version']),
     spectral: fs.existsSync(SPECTRAL) ? version([SPECTRAL, '--version']) : 'not installed',
     revision: revision(),
-    cliDigest: crypto.createHash('sha256').update(fs.readFileSync(CLI)).digest('hex').slice(0, 12),
+    cliDigest: crypto.createHash('sha256').update(fs.readFileSync(CLI)).update(fs.existsSync(MAIN) ? fs.readFileSync(MAIN) : '').digest('hex').slice(0, 12),
     renderers: ['kustomize', 'kubectl', 'helm'].map((b) => `${b} ${onPath(b) ? 'found' : 'absent'}`).join(', '),
   };
 }
@@ -540,7 +544,7 @@ function reportMarkdown(m: Machine, o: Options, cold: ReturnType<typeof coldStar
     '',
     `Run ${m.date}: \`npm run bench -- --sizes ${o.sizes.join(',')}\`${o.seed !== 42 ? ` --seed ${o.seed}` : ''}.`,
     '',
-    `Machine: ${m.cores} cores, ${m.cpu}, ${m.memGb} GiB; ${m.os}; Node ${m.node}. dapr-policy ${m.daprPolicy} (revision ${m.revision}; a copy of dist/cli.js taken at the start of the run, sha256 ${m.cliDigest}…; renderers on PATH: ${m.renderers}), Spectral ${m.spectral}. Peak RSS by ${m.rssMethod}. Load average when the run started: ${m.load}; at its end: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')} (other work on the machine shows up as noise).`,
+    `Machine: ${m.cores} cores, ${m.cpu}, ${m.memGb} GiB; ${m.os}; Node ${m.node}. dapr-policy ${m.daprPolicy} (revision ${m.revision}; a copy of dist/cli.js and dist/main.js taken at the start of the run, sha256 ${m.cliDigest}…; renderers on PATH: ${m.renderers}), Spectral ${m.spectral}. Peak RSS by ${m.rssMethod}. Load average when the run started: ${m.load}; at its end: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')} (other work on the machine shows up as noise).`,
     '',
     mismatches.length > 0 ? `> ❌ **FINDING COUNT MISMATCH**: ${mismatches.join('; ')}.\n` : '> ✅ The scan found at least every planted violation, in every size.\n',
     '### Targets of the issue',
@@ -591,6 +595,7 @@ async function main(): Promise<void> {
   if (o.peer && !fs.existsSync(SPECTRAL)) throw new Error('@stoplight/spectral-cli is not installed: run `npm ci` (or pass --no-peer)');
   await buildChildren();
   fs.copyFileSync(DIST_CLI, CLI);
+  if (fs.existsSync(DIST_MAIN)) fs.copyFileSync(DIST_MAIN, MAIN);
   const m = machine();
   log(`${m.cores} cores, ${m.cpu}, Node ${m.node}; sizes ${o.sizes.join(', ')}`);
   log(`cold start: ${o.coldRuns} runs each …`);

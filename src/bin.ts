@@ -1,6 +1,6 @@
 // Entry point of the bundled `dapr-policy` binary. `--version` answers before
-// anything else is initialised; the rest of the program is imported lazily
-// (esbuild keeps it in the same file but defers its module initialisation).
+// anything else is loaded; the rest of the program is imported lazily (the
+// build makes it dist/main.js, so a bare start never even compiles it).
 import module from 'node:module';
 import { TOOL_VERSION } from './meta/project.js';
 

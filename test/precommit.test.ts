@@ -34,9 +34,9 @@ function hookRepo(): string {
   execFileSync('git', ['clone', '-q', '--no-hardlinks', process.cwd(), dir]);
   if (!fs.existsSync('dist/cli.js')) execFileSync(process.execPath, ['scripts/build.mjs']);
   fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
-  fs.copyFileSync('dist/cli.js', path.join(dir, 'dist/cli.js'));
+  for (const f of ['cli.js', 'main.js']) fs.copyFileSync(`dist/${f}`, path.join(dir, 'dist', f));
   fs.copyFileSync('.pre-commit-hooks.yaml', path.join(dir, '.pre-commit-hooks.yaml'));
-  git(dir, 'add', '-f', 'dist/cli.js', '.pre-commit-hooks.yaml');
+  git(dir, 'add', '-f', 'dist/cli.js', 'dist/main.js', '.pre-commit-hooks.yaml');
   git(dir, 'commit', '-q', '--allow-empty', '-m', 'bundle under test');
   return dir;
 }

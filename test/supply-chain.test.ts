@@ -140,9 +140,9 @@ describe('the bundles', () => {
     expect([...new Set(undeclared)]).toEqual([]);
   });
 
-  it.skipIf(!fs.existsSync('dist/cli.js'))('dist/cli.js, as built, names no development dependency in its module comments', () => {
+  it.skipIf(!fs.existsSync('dist/main.js'))('dist/cli.js and dist/main.js, as built, name no development dependency in their module comments', () => {
     // esbuild marks each bundled module with a `// node_modules/<package>/…` comment (the bundle is not minified).
-    const text = fs.readFileSync('dist/cli.js', 'utf8');
+    const text = fs.readFileSync('dist/cli.js', 'utf8') + fs.readFileSync('dist/main.js', 'utf8');
     const modules = [...text.matchAll(/^\/\/ (node_modules\/\S+)$/gm)].map((m) => m[1]);
     expect(modules.length).toBeGreaterThan(0);
     expect([...new Set(modules.flatMap((f) => devReason(f) ?? []))]).toEqual([]);
