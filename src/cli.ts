@@ -83,7 +83,7 @@ function runFixes(args: ScanArgs, io: Io, invocation: ScanInvocation, invoked: I
 }
 
 export function runScan(args: ScanArgs, io: Io): number {
-  const invocation: ScanInvocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...(args.base ? { baseRef: args.base } : {}), ...(args.cache !== undefined ? { cache: args.cache } : {}) };
+  const invocation: ScanInvocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...(args.base ? { baseRef: args.base } : {}), ...(args.cache !== undefined ? { cache: args.cache, warn: io.stderr } : {}) };
   const fixing = args.fix || args.fixDryRun ? runFixes(args, io, invocation, invokeScan(invocation)) : undefined;
   const invoked = fixing?.invoked ?? invokeScan(invocation);
   const { result } = invoked;

@@ -7,7 +7,7 @@ import { applyBaseline, type BaselineEntry, readBaseline } from './engine/baseli
 import { CONFIG_FILE_NAME, ConfigError, findUp, gitRoot, resolveConfig } from './engine/config.js';
 import { type FixPlan, planFixes } from './engine/fix.js';
 import { levelRank, type Result } from './engine/policy.js';
-import { GitError } from './engine/git.js';
+import { GitError, isTrackedByGit } from './engine/git.js';
 import { grantDiff } from './engine/grant-diff.js';
 import { scan, type ScanResult } from './engine/run.js';
 import type { Level } from './engine/types.js';
@@ -35,6 +35,19 @@ export interface ScanInvocation {
   baseRef?: string;
   /** `--cache`: the parse cache file, relative to cwd. */
   cache?: string;
+  /** Where warnings about the invocation go (stderr). */
+  warn?: (message: string) => void;
+}
+
+/**
+ * A cache file that git tracks came with the repository, so whoever wrote the
+ * change could have written it: its parses could hide findings. Such a file is
+ * neither read nor written.
+ */
+function usableCache(abs: string, shown: string, warn: ((message: string) => void) | undefined): string | undefined {
+  if (!isTrackedByGit(abs)) return abs;
+  warn?.(`dapr-policy: the cache ${shown} is tracked by git, so it was neither read nor written (a committed cache could hide findings). Remove it from git and add it to .gitignore.\n`);
+  return undefined;
 }
 
 export interface Invoked {
@@ -100,7 +113,8 @@ export function invokeScan(inv: ScanInvocation): Invoked {
   checkCustomIds(rules);
   let result: ScanResult;
   try {
-    result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly, rules, ...(inv.baseRef ? { baseRef: inv.baseRef } : {}), ...(inv.cache !== undefined ? { cache: path.resolve(inv.cwd, inv.cache) } : {}) });
+    const cache = inv.cache !== undefined ? usableCache(path.resolve(inv.cwd, inv.cache), inv.cache, inv.warn) : undefined;
+    result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly, rules, ...(inv.baseRef ? { baseRef: inv.baseRef } : {}), ...(cache !== undefined ? { cache } : {}) });
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(`--base ${inv.baseRef}: ${e.message.split('\n')[0] || 'not a revision of this git repository'}`);
     throw e;

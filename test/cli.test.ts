@@ -158,3 +158,23 @@ describe('--cache', () => {
     expect(fs.existsSync(path.join(dir, 'tmp/my-cache'))).toBe(true);
   });
 });
+
+describe('--cache and git', () => {
+  it('neither reads nor writes a cache file that git tracks: it came with the repository and could hide findings', async () => {
+    const dir = writeTree({ 'c.yaml': UNSCOPED });
+    const gitIn = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, encoding: 'utf8' });
+    gitIn('init', '-q');
+    const plain = await cli(['.', '-f', 'json'], dir);
+    fs.writeFileSync(path.join(dir, '.dapr-policy-cache'), 'planted by a pull request');
+    gitIn('add', '.dapr-policy-cache');
+    const run = await cli(['.', '-f', 'json', '--cache'], dir);
+    expect(run.stdout).toBe(plain.stdout);
+    expect(run.stderr).toContain('the cache .dapr-policy-cache is tracked by git, so it was neither read nor written');
+    expect(fs.readFileSync(path.join(dir, '.dapr-policy-cache'), 'utf8')).toBe('planted by a pull request');
+    // Untracked (ignored), it is used and rewritten.
+    gitIn('rm', '-q', '--cached', '.dapr-policy-cache');
+    const again = await cli(['.', '-f', 'json', '--cache'], dir);
+    expect(again.stderr).toBe('');
+    expect(fs.readFileSync(path.join(dir, '.dapr-policy-cache'), 'utf8')).toMatch(/^DAPRPOLICY-CACHE-/);
+  });
+});

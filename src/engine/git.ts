@@ -94,3 +94,17 @@ export function discoverRevision(opts: RevisionOptions): DiscoverResult {
   const classified = classify(candidates, new ChartDirs(undefined, candidates.map((c) => c.rel)), opts.maxFileSize, (c) => blobs.get((c as Candidate & { sha: string }).sha) ?? Buffer.alloc(0));
   return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
 }
+
+/**
+ * Whether git tracks (or has staged) `file`. A parse cache that came with the
+ * repository could hide findings (cache.ts), so --cache refuses one. False
+ * outside a git work tree or without git.
+ */
+export function isTrackedByGit(file: string): boolean {
+  try {
+    git(path.dirname(file), ['ls-files', '--error-unmatch', '--', path.basename(file)]);
+    return true;
+  } catch {
+    return false;
+  }
+}
