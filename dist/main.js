@@ -38903,6 +38903,14 @@ function discoverRevision(opts) {
   const classified = classify(candidates, new ChartDirs(void 0, candidates.map((c) => c.rel)), opts.maxFileSize, (c) => blobs.get(c.sha) ?? Buffer.alloc(0));
   return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
 }
+function isTrackedByGit(file) {
+  try {
+    git(path6.dirname(file), ["ls-files", "--error-unmatch", "--", path6.basename(file)]);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // src/engine/grant-diff.ts
 function key(ns, g) {
@@ -54546,24 +54554,102 @@ function stderrHead(stderr, replace, lines = 3) {
   return joined.length > 400 ? `${joined.slice(0, 397)}...` : joined;
 }
 function runTool(tool, args, opts) {
-  const timeout = opts.timeoutMs ?? RENDER_TIMEOUT_MS;
   const r = spawnSync(tool.path, args, {
     cwd: opts.cwd,
     env: opts.scratch.env(),
     encoding: "utf8",
-    timeout,
+    timeout: opts.timeoutMs ?? RENDER_TIMEOUT_MS,
     maxBuffer: opts.maxOutput ?? MAX_RENDER_OUTPUT,
     killSignal: "SIGKILL",
     stdio: ["ignore", "pipe", "pipe"],
     windowsHide: true,
     shell: false
   });
+  const error = r.error ? r.error.code ?? r.error.message : void 0;
+  return outcomeOf(tool, opts, { ...error ? { error } : {}, status: r.status, signal: r.signal, stdout: r.stdout ?? "", stderr: r.stderr ?? "" });
+}
+function runToolMany(tool, jobs, opts) {
+  const parallel = Math.min(jobs.length, os.availableParallelism());
+  if (parallel <= 1) return jobs.map((j) => runTool(tool, j.args, { ...opts, cwd: j.cwd }));
+  const timeout = opts.timeoutMs ?? RENDER_TIMEOUT_MS;
+  const maxOutput = opts.maxOutput ?? MAX_RENDER_OUTPUT;
+  const input = JSON.stringify({ path: tool.path, jobs, env: opts.scratch.env(), timeout, maxOutput, parallel });
+  const r = spawnSync(process.execPath, ["-e", PARALLEL_RUNNER], {
+    input,
+    encoding: "utf8",
+    env: opts.scratch.env(),
+    maxBuffer: jobs.length * (2 * maxOutput + 65536),
+    // Each job has its own timeout; this one only guards against the runner itself hanging.
+    timeout: timeout * Math.ceil(jobs.length / parallel) + 3e4,
+    killSignal: "SIGKILL",
+    windowsHide: true,
+    shell: false
+  });
+  let raws;
+  try {
+    raws = r.status === 0 ? JSON.parse(r.stdout) : void 0;
+  } catch {
+    raws = void 0;
+  }
+  if (!Array.isArray(raws) || raws.length !== jobs.length) return jobs.map((j) => runTool(tool, j.args, { ...opts, cwd: j.cwd }));
+  return raws.map((raw) => outcomeOf(tool, opts, raw));
+}
+var PARALLEL_RUNNER = `
+const { spawn } = require('node:child_process');
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => (input += d));
+process.stdin.on('end', () => {
+  const { path, jobs, env, timeout, maxOutput, parallel } = JSON.parse(input);
+  const out = new Array(jobs.length);
+  let next = 0;
+  let running = 0;
+  const start = () => {
+    while (running < parallel && next < jobs.length) {
+      const i = next++;
+      running++;
+      run(jobs[i], (r) => {
+        out[i] = r;
+        running--;
+        if (next < jobs.length) start();
+        else if (running === 0) process.stdout.write(JSON.stringify(out));
+      });
+    }
+  };
+  const run = (job, done) => {
+    let stdout = '';
+    let stderr = '';
+    let error;
+    let settled = false;
+    const finish = (r) => { if (!settled) { settled = true; clearTimeout(timer); done(r); } };
+    let child;
+    try {
+      child = spawn(path, job.args, { cwd: job.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, shell: false });
+    } catch (e) {
+      return finish({ error: e.code || e.message, status: null, signal: null, stdout: '', stderr: '' });
+    }
+    const timer = setTimeout(() => { error = 'ETIMEDOUT'; child.kill('SIGKILL'); }, timeout);
+    const cap = (chunk, which) => {
+      if (which === 'out') stdout += chunk; else stderr += chunk;
+      if (stdout.length + stderr.length > maxOutput && !error) { error = 'ENOBUFS'; child.kill('SIGKILL'); }
+    };
+    child.stdout.setEncoding('utf8').on('data', (c) => cap(c, 'out'));
+    child.stderr.setEncoding('utf8').on('data', (c) => cap(c, 'err'));
+    child.on('error', (e) => finish({ error: e.code || e.message, status: null, signal: null, stdout: '', stderr: '' }));
+    child.on('close', (status, signal) => finish({ ...(error ? { error } : {}), status, signal, stdout: error ? '' : stdout, stderr }));
+  };
+  if (jobs.length === 0) process.stdout.write('[]');
+  else start();
+});
+`;
+function outcomeOf(tool, opts, r) {
+  const timeout = opts.timeoutMs ?? RENDER_TIMEOUT_MS;
   const name = path17.basename(tool.path);
   if (r.error) {
-    const code = r.error.code;
+    const code = r.error;
     if (code === "ETIMEDOUT") return { ok: false, stdout: "", reason: `${name} did not finish within ${Math.round(timeout / 1e3)} s and was stopped` };
     if (code === "ENOBUFS") return { ok: false, stdout: "", reason: `${name} printed more than ${Math.round((opts.maxOutput ?? MAX_RENDER_OUTPUT) / (1024 * 1024))} MB and was stopped` };
-    return { ok: false, stdout: "", reason: `${name} could not be run (${code ?? r.error.message})` };
+    return { ok: false, stdout: "", reason: `${name} could not be run (${code})` };
   }
   if (r.status !== 0) {
     const head = stderrHead(r.stderr ?? "", opts.replace);
@@ -55403,19 +55489,36 @@ function preflight2(ctx, entryDir) {
   return { patches };
 }
 function buildEntry(ctx, tool, entry2) {
-  const pre = preflight2(ctx, entry2.k.dir);
-  if (pre.refusal) return { ok: false, reason: pre.refusal.reason, ...pre.refusal.at ? { at: pre.refusal.at } : {} };
-  const wrap = ctx.scratch.folder("kustomize");
-  fs10.symlinkSync(ctx.realDir, path20.join(wrap, "repo"), "dir");
-  const target = entry2.k.dir === "" ? "repo" : `repo/${entry2.k.dir}`;
-  fs10.writeFileSync(path20.join(wrap, "kustomization.yaml"), `resources:
+  return buildEntries(ctx, tool, [entry2])[0];
+}
+function buildEntries(ctx, tool, entries) {
+  const outcomes = entries.map((entry2) => {
+    const pre = preflight2(ctx, entry2.k.dir);
+    if (pre.refusal) return { ok: false, reason: pre.refusal.reason, ...pre.refusal.at ? { at: pre.refusal.at } : {} };
+    const wrap = ctx.scratch.folder("kustomize");
+    fs10.symlinkSync(ctx.realDir, path20.join(wrap, "repo"), "dir");
+    const target = entry2.k.dir === "" ? "repo" : `repo/${entry2.k.dir}`;
+    fs10.writeFileSync(path20.join(wrap, "kustomization.yaml"), `resources:
 - ${JSON.stringify(target)}
 buildMetadata: [originAnnotations]
 `);
-  const args = tool.flavor === "kubectl" ? ["kustomize", wrap] : ["build", wrap];
-  const run = runTool(tool, args, { cwd: ctx.scratch.dir, scratch: ctx.scratch, replace: [[`${wrap}/repo/`, ""], [`${wrap}/`, ""], ...ctx.replace] });
-  fs10.unlinkSync(path20.join(wrap, "repo"));
-  if (!run.ok) return { ok: false, reason: (run.reason ?? "kustomize failed").replace(/(^|[\s'"(=:])repo\//g, "$1") };
+    return { entry: entry2, patches: pre.patches, wrap, args: tool.flavor === "kubectl" ? ["kustomize", wrap] : ["build", wrap] };
+  });
+  const prepared = outcomes.filter((o) => "wrap" in o);
+  const runs = runToolMany(
+    tool,
+    prepared.map((p) => ({ args: p.args, cwd: ctx.scratch.dir })),
+    { scratch: ctx.scratch, replace: ctx.replace }
+  );
+  for (const p of prepared) fs10.unlinkSync(path20.join(p.wrap, "repo"));
+  let next = 0;
+  return outcomes.map((o) => "wrap" in o ? finish(ctx, o, runs[next++]) : o);
+}
+function finish(ctx, prepared, run) {
+  const { entry: entry2, patches, wrap } = prepared;
+  const wrapRel = path20.relative(ctx.scratch.dir, wrap).split(path20.sep).join("/");
+  if (!run.ok) return { ok: false, reason: (run.reason ?? "kustomize failed").split(`${wrapRel}/repo/`).join("").split(`${wrapRel}/`).join("").replace(/(^|[\s'"(=:])repo\//g, "$1") };
+  const pre = { patches };
   const instances = [];
   const chunks = run.stdout.split(/^---[ \t]*\r?$/m).filter((c) => c.trim() !== "");
   chunks.sort();
@@ -55792,8 +55895,9 @@ function renderKustomizations(ctx, kustomizations, out) {
   const entries = kustomizeEntries(kustomizations);
   if (entries.length === 0) return;
   const found = findBinary(ctx.config.kustomize?.binary, ["kustomize", "kubectl"], "kustomize", ctx.dir);
-  for (const entry2 of entries) {
-    const outcome = found.ok ? safely(() => buildEntry(ctx, found.tool, entry2)) : { ok: false, reason: found.reason };
+  const outcomes = found.ok ? buildAll(ctx, found.tool, entries) : entries.map(() => ({ ok: false, reason: found.reason }));
+  for (const [i, entry2] of entries.entries()) {
+    const outcome = outcomes[i];
     if (outcome.ok) {
       out.instances.push(...outcome.instances);
       out.replaces.add(entry2.via);
@@ -55816,6 +55920,13 @@ function renderKustomizations(ctx, kustomizations, out) {
       namespace,
       environment: ctx.classifier.classify({ namespace, kubernetesNamespace: entry2.k.namespace !== void 0, paths: [entry2.file] })
     });
+  }
+}
+function buildAll(ctx, tool, entries) {
+  try {
+    return buildEntries(ctx, tool, entries);
+  } catch {
+    return entries.map((entry2) => safely(() => buildEntry(ctx, tool, entry2)));
   }
 }
 function safely(fn) {
@@ -56585,6 +56696,12 @@ function customRules(defs, configFile = "rules.config.json") {
 var UsageError = class extends Error {
 };
 var FAIL_ON = ["error", "warning", "note", "none"];
+function usableCache(abs, shown, warn) {
+  if (!isTrackedByGit(abs)) return abs;
+  warn?.(`dapr-policy: the cache ${shown} is tracked by git, so it was neither read nor written (a committed cache could hide findings). Remove it from git and add it to .gitignore.
+`);
+  return void 0;
+}
 function statOf(p) {
   try {
     return fs12.statSync(p);
@@ -56631,7 +56748,8 @@ function invokeScan(inv) {
   checkCustomIds(rules);
   let result;
   try {
-    result = scan({ root, dirs: reportOnly ? void 0 : dirs, config, now, reportOnly, rules, ...inv.baseRef ? { baseRef: inv.baseRef } : {}, ...inv.cache !== void 0 ? { cache: path23.resolve(inv.cwd, inv.cache) } : {} });
+    const cache = inv.cache !== void 0 ? usableCache(path23.resolve(inv.cwd, inv.cache), inv.cache, inv.warn) : void 0;
+    result = scan({ root, dirs: reportOnly ? void 0 : dirs, config, now, reportOnly, rules, ...inv.baseRef ? { baseRef: inv.baseRef } : {}, ...cache !== void 0 ? { cache } : {} });
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(`--base ${inv.baseRef}: ${e.message.split("\n")[0] || "not a revision of this git repository"}`);
     throw e;
@@ -57147,7 +57265,7 @@ function runFixes(args, io, invocation, invoked) {
   return { invoked: written.length > 0 ? invokeScan(invocation) : invoked, outcome };
 }
 function runScan(args, io) {
-  const invocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...args.base ? { baseRef: args.base } : {}, ...args.cache !== void 0 ? { cache: args.cache } : {} };
+  const invocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...args.base ? { baseRef: args.base } : {}, ...args.cache !== void 0 ? { cache: args.cache, warn: io.stderr } : {} };
   const fixing = args.fix || args.fixDryRun ? runFixes(args, io, invocation, invokeScan(invocation)) : void 0;
   const invoked = fixing?.invoked ?? invokeScan(invocation);
   const { result } = invoked;

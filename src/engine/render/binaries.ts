@@ -186,26 +186,133 @@ export function stderrHead(stderr: string, replace: Array<[string, string]>, lin
   return joined.length > 400 ? `${joined.slice(0, 397)}...` : joined;
 }
 
+export interface RunOptions {
+  cwd: string;
+  scratch: Scratch;
+  replace: Array<[string, string]>;
+  timeoutMs?: number;
+  maxOutput?: number;
+}
+
+/** What one run of a renderer gave: spawnSync's fields, or the same from the parallel runner. */
+interface RawRun {
+  /** ETIMEDOUT, ENOBUFS, or why it could not be started. */
+  error?: string;
+  status: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
 /** Runs a renderer: no shell, no stdin, the scratch environment, a timeout and an output cap. */
-export function runTool(tool: Tool, args: string[], opts: { cwd: string; scratch: Scratch; replace: Array<[string, string]>; timeoutMs?: number; maxOutput?: number }): RunOutcome {
-  const timeout = opts.timeoutMs ?? RENDER_TIMEOUT_MS;
+export function runTool(tool: Tool, args: string[], opts: RunOptions): RunOutcome {
   const r = spawnSync(tool.path, args, {
     cwd: opts.cwd,
     env: opts.scratch.env(),
     encoding: 'utf8',
-    timeout,
+    timeout: opts.timeoutMs ?? RENDER_TIMEOUT_MS,
     maxBuffer: opts.maxOutput ?? MAX_RENDER_OUTPUT,
     killSignal: 'SIGKILL',
     stdio: ['ignore', 'pipe', 'pipe'],
     windowsHide: true,
     shell: false,
   });
+  const error = r.error ? ((r.error as NodeJS.ErrnoException).code ?? r.error.message) : undefined;
+  return outcomeOf(tool, opts, { ...(error ? { error } : {}), status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' });
+}
+
+/**
+ * The same as runTool for each job, several at a time. The scan is
+ * synchronous, so a small node program (no file of ours, no module: the script
+ * below) runs the jobs with `child_process.spawn`, at most `os.availableParallelism()`
+ * at once, under the same timeout, output cap and environment, and prints
+ * what each gave as JSON. Outcomes come back in the jobs' order.
+ */
+export function runToolMany(tool: Tool, jobs: Array<{ args: string[]; cwd: string }>, opts: Omit<RunOptions, 'cwd'>): RunOutcome[] {
+  const parallel = Math.min(jobs.length, os.availableParallelism());
+  if (parallel <= 1) return jobs.map((j) => runTool(tool, j.args, { ...opts, cwd: j.cwd }));
+  const timeout = opts.timeoutMs ?? RENDER_TIMEOUT_MS;
+  const maxOutput = opts.maxOutput ?? MAX_RENDER_OUTPUT;
+  const input = JSON.stringify({ path: tool.path, jobs, env: opts.scratch.env(), timeout, maxOutput, parallel });
+  const r = spawnSync(process.execPath, ['-e', PARALLEL_RUNNER], {
+    input,
+    encoding: 'utf8',
+    env: opts.scratch.env(),
+    maxBuffer: jobs.length * (2 * maxOutput + 65536),
+    // Each job has its own timeout; this one only guards against the runner itself hanging.
+    timeout: timeout * Math.ceil(jobs.length / parallel) + 30_000,
+    killSignal: 'SIGKILL',
+    windowsHide: true,
+    shell: false,
+  });
+  let raws: RawRun[] | undefined;
+  try {
+    raws = r.status === 0 ? (JSON.parse(r.stdout) as RawRun[]) : undefined;
+  } catch {
+    raws = undefined;
+  }
+  // The runner failing is our problem, not the repository's: run the jobs one by one instead.
+  if (!Array.isArray(raws) || raws.length !== jobs.length) return jobs.map((j) => runTool(tool, j.args, { ...opts, cwd: j.cwd }));
+  return raws.map((raw) => outcomeOf(tool, opts, raw));
+}
+
+const PARALLEL_RUNNER = `
+const { spawn } = require('node:child_process');
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => (input += d));
+process.stdin.on('end', () => {
+  const { path, jobs, env, timeout, maxOutput, parallel } = JSON.parse(input);
+  const out = new Array(jobs.length);
+  let next = 0;
+  let running = 0;
+  const start = () => {
+    while (running < parallel && next < jobs.length) {
+      const i = next++;
+      running++;
+      run(jobs[i], (r) => {
+        out[i] = r;
+        running--;
+        if (next < jobs.length) start();
+        else if (running === 0) process.stdout.write(JSON.stringify(out));
+      });
+    }
+  };
+  const run = (job, done) => {
+    let stdout = '';
+    let stderr = '';
+    let error;
+    let settled = false;
+    const finish = (r) => { if (!settled) { settled = true; clearTimeout(timer); done(r); } };
+    let child;
+    try {
+      child = spawn(path, job.args, { cwd: job.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, shell: false });
+    } catch (e) {
+      return finish({ error: e.code || e.message, status: null, signal: null, stdout: '', stderr: '' });
+    }
+    const timer = setTimeout(() => { error = 'ETIMEDOUT'; child.kill('SIGKILL'); }, timeout);
+    const cap = (chunk, which) => {
+      if (which === 'out') stdout += chunk; else stderr += chunk;
+      if (stdout.length + stderr.length > maxOutput && !error) { error = 'ENOBUFS'; child.kill('SIGKILL'); }
+    };
+    child.stdout.setEncoding('utf8').on('data', (c) => cap(c, 'out'));
+    child.stderr.setEncoding('utf8').on('data', (c) => cap(c, 'err'));
+    child.on('error', (e) => finish({ error: e.code || e.message, status: null, signal: null, stdout: '', stderr: '' }));
+    child.on('close', (status, signal) => finish({ ...(error ? { error } : {}), status, signal, stdout: error ? '' : stdout, stderr }));
+  };
+  if (jobs.length === 0) process.stdout.write('[]');
+  else start();
+});
+`;
+
+function outcomeOf(tool: Tool, opts: Pick<RunOptions, 'replace' | 'timeoutMs' | 'maxOutput'>, r: RawRun): RunOutcome {
+  const timeout = opts.timeoutMs ?? RENDER_TIMEOUT_MS;
   const name = path.basename(tool.path);
   if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
+    const code = r.error;
     if (code === 'ETIMEDOUT') return { ok: false, stdout: '', reason: `${name} did not finish within ${Math.round(timeout / 1000)} s and was stopped` };
     if (code === 'ENOBUFS') return { ok: false, stdout: '', reason: `${name} printed more than ${Math.round((opts.maxOutput ?? MAX_RENDER_OUTPUT) / (1024 * 1024))} MB and was stopped` };
-    return { ok: false, stdout: '', reason: `${name} could not be run (${code ?? r.error.message})` };
+    return { ok: false, stdout: '', reason: `${name} could not be run (${code})` };
   }
   if (r.status !== 0) {
     const head = stderrHead(r.stderr ?? '', opts.replace);

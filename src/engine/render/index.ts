@@ -20,7 +20,7 @@ import { asMap, locationOf } from '../yaml.js';
 import { findBinary, Scratch, type Tool } from './binaries.js';
 import type { RenderContext, RenderFailure, RenderRecord } from './context.js';
 import { type Chart, chartLocation, chartVariants, findCharts, renderVariant } from './helm.js';
-import { buildEntry, kustomizeEntries } from './kustomize.js';
+import { buildEntries, buildEntry, type KustomizeEntry, kustomizeEntries } from './kustomize.js';
 import { staticTemplateResources } from './template-static.js';
 
 export type { RenderFailure, RenderRecord } from './context.js';
@@ -163,8 +163,9 @@ function renderKustomizations(ctx: RenderContext, kustomizations: Kustomization[
   const entries = kustomizeEntries(kustomizations);
   if (entries.length === 0) return;
   const found = findBinary(ctx.config.kustomize?.binary, ['kustomize', 'kubectl'], 'kustomize', ctx.dir);
-  for (const entry of entries) {
-    const outcome = found.ok ? safely(() => buildEntry(ctx, found.tool as Tool, entry)) : { ok: false as const, reason: found.reason };
+  const outcomes = found.ok ? buildAll(ctx, found.tool, entries) : entries.map(() => ({ ok: false as const, reason: found.reason }));
+  for (const [i, entry] of entries.entries()) {
+    const outcome = outcomes[i];
     if (outcome.ok) {
       out.instances.push(...outcome.instances);
       out.replaces.add(entry.via);
@@ -187,6 +188,15 @@ function renderKustomizations(ctx: RenderContext, kustomizations: Kustomization[
       namespace,
       environment: ctx.classifier.classify({ namespace, kubernetesNamespace: entry.k.namespace !== undefined, paths: [entry.file] }),
     });
+  }
+}
+
+/** Every entry point at once (several kustomize processes in parallel); one at a time if that fails. */
+function buildAll(ctx: RenderContext, tool: Tool, entries: KustomizeEntry[]): Array<ReturnType<typeof buildEntry> | { ok: false; reason: string }> {
+  try {
+    return buildEntries(ctx, tool, entries);
+  } catch {
+    return entries.map((entry) => safely(() => buildEntry(ctx, tool, entry)));
   }
 }
 

@@ -20,7 +20,7 @@ import type { Kustomization, ResourceBase } from '../resources.js';
 import type { Location, SourceFile } from '../types.js';
 import { resourceBase } from '../extract/kubernetes.js';
 import { asMap, child, childPath, isStringScalar, locationOf, mapEntries, type ParsedDoc, regionOf, regionOfOffsets, seqItems, stringValue, type YNode } from '../yaml.js';
-import { runTool, type Tool } from './binaries.js';
+import { type RunOutcome, runToolMany, type Tool } from './binaries.js';
 import { type RenderContext, renderedFile, renderedInstance, repoYaml } from './context.js';
 import { nodePath, sameScalar, type Step, walkYaml, type YamlWalk } from './source-map.js';
 
@@ -162,17 +162,49 @@ export type KustomizeOutcome = { ok: true; instances: Instance[] } | { ok: false
 
 /** Builds one entry point and turns its resources into placed instances located in their base files. */
 export function buildEntry(ctx: RenderContext, tool: Tool, entry: KustomizeEntry): KustomizeOutcome {
-  const pre = preflight(ctx, entry.k.dir);
-  if (pre.refusal) return { ok: false, reason: pre.refusal.reason, ...(pre.refusal.at ? { at: pre.refusal.at } : {}) };
-  const wrap = ctx.scratch.folder('kustomize');
-  fs.symlinkSync(ctx.realDir, path.join(wrap, 'repo'), 'dir');
-  const target = entry.k.dir === '' ? 'repo' : `repo/${entry.k.dir}`;
-  fs.writeFileSync(path.join(wrap, 'kustomization.yaml'), `resources:\n- ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
-  const args = tool.flavor === 'kubectl' ? ['kustomize', wrap] : ['build', wrap];
-  const run = runTool(tool, args, { cwd: ctx.scratch.dir, scratch: ctx.scratch, replace: [[`${wrap}/repo/`, ''], [`${wrap}/`, ''], ...ctx.replace] });
-  fs.unlinkSync(path.join(wrap, 'repo'));
+  return buildEntries(ctx, tool, [entry])[0];
+}
+
+interface Prepared {
+  entry: KustomizeEntry;
+  patches: PatchRef[];
+  /** The wrapper kustomization: its `repo` link to the repository is removed once kustomize ran. */
+  wrap: string;
+  args: string[];
+}
+
+/**
+ * Builds entry points, several kustomize processes at a time (runToolMany),
+ * each in its own wrapper folder; outcomes in the entries' order.
+ */
+export function buildEntries(ctx: RenderContext, tool: Tool, entries: readonly KustomizeEntry[]): KustomizeOutcome[] {
+  const outcomes: Array<KustomizeOutcome | Prepared> = entries.map((entry) => {
+    const pre = preflight(ctx, entry.k.dir);
+    if (pre.refusal) return { ok: false, reason: pre.refusal.reason, ...(pre.refusal.at ? { at: pre.refusal.at } : {}) };
+    const wrap = ctx.scratch.folder('kustomize');
+    fs.symlinkSync(ctx.realDir, path.join(wrap, 'repo'), 'dir');
+    const target = entry.k.dir === '' ? 'repo' : `repo/${entry.k.dir}`;
+    fs.writeFileSync(path.join(wrap, 'kustomization.yaml'), `resources:\n- ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
+    return { entry, patches: pre.patches, wrap, args: tool.flavor === 'kubectl' ? ['kustomize', wrap] : ['build', wrap] };
+  });
+  const prepared = outcomes.filter((o): o is Prepared => 'wrap' in o);
+  // ctx.replace takes the scratch folder out of messages; the wrappers' own prefixes go in finish.
+  const runs = runToolMany(
+    tool,
+    prepared.map((p) => ({ args: p.args, cwd: ctx.scratch.dir })),
+    { scratch: ctx.scratch, replace: ctx.replace },
+  );
+  for (const p of prepared) fs.unlinkSync(path.join(p.wrap, 'repo'));
+  let next = 0;
+  return outcomes.map((o) => ('wrap' in o ? finish(ctx, o, runs[next++]) : o));
+}
+
+function finish(ctx: RenderContext, prepared: Prepared, run: RunOutcome): KustomizeOutcome {
+  const { entry, patches, wrap } = prepared;
+  const wrapRel = path.relative(ctx.scratch.dir, wrap).split(path.sep).join('/');
   // The wrapper's `repo/` prefix means nothing to the reader: paths are the repository's.
-  if (!run.ok) return { ok: false, reason: (run.reason ?? 'kustomize failed').replace(/(^|[\s'"(=:])repo\//g, '$1') };
+  if (!run.ok) return { ok: false, reason: (run.reason ?? 'kustomize failed').split(`${wrapRel}/repo/`).join('').split(`${wrapRel}/`).join('').replace(/(^|[\s'"(=:])repo\//g, '$1') };
+  const pre = { patches };
   const instances: Instance[] = [];
   const chunks = run.stdout.split(/^---[ \t]*\r?$/m).filter((c) => c.trim() !== '');
   chunks.sort();
