@@ -32120,13 +32120,15 @@ var MARKERS = [
   "DAPR",
   // Multi-App Run templates that do not say "dapr" anywhere.
   "appID",
-  "appDirPath",
-  // PEM blocks (DAPR207, DAPR403, DAPR404), plain and base64 at its three alignments.
-  "-----BEGIN",
-  "LS0tLS1CRUdJ",
-  "LS0tQkVHSU",
-  "LS0tLUJFR0lO"
+  "appDirPath"
 ];
+var PEM_MARKERS = ["-----BEGIN", "LS0tLS1CRUdJ", "LS0tQkVHSU", "LS0tLUJFR0lO"];
+var ESCAPE = /\\[xuU]|\\\r?\n/;
+var BASE64_LINE = /^[ \t]*[A-Za-z0-9+/]{8,}={0,2}[ \t]*\r?$/m;
+function mayHoldPem(text3) {
+  for (const m of PEM_MARKERS) if (text3.includes(m)) return true;
+  return ESCAPE.test(text3) || BASE64_LINE.test(text3);
+}
 var KINDS = /\bkind["']?\s*:\s*["']?(?:Service|Ingress|HTTPRoute|Secret|SealedSecret|ExternalSecret)\b/;
 function alwaysRelevant(file) {
   const name = path2.posix.basename(file);
@@ -32134,7 +32136,7 @@ function alwaysRelevant(file) {
 }
 function relevantDocument(text3) {
   for (const m of MARKERS) if (text3.includes(m)) return true;
-  return KINDS.test(text3);
+  return KINDS.test(text3) || mayHoldPem(text3);
 }
 function isMarkerAt(text3, i) {
   const c = text3.charCodeAt(i);
@@ -43850,6 +43852,8 @@ function yamlScalarValues(file, placements) {
   const values = [];
   const covered = [];
   for (const pdoc of file.docs) {
+    const range = pdoc.doc.range;
+    if (!mayHoldPem(range ? pdoc.text.slice(range[0], range[2]) : pdoc.text)) continue;
     const resource = placements.resourceOf(pdoc);
     const scopes = placements.of(pdoc);
     (0, import_yaml30.visit)(pdoc.doc, {

@@ -17,12 +17,28 @@ const MARKERS = [
   // Multi-App Run templates that do not say "dapr" anywhere.
   'appID',
   'appDirPath',
-  // PEM blocks (DAPR207, DAPR403, DAPR404), plain and base64 at its three alignments.
-  '-----BEGIN',
-  'LS0tLS1CRUdJ',
-  'LS0tQkVHSU',
-  'LS0tLUJFR0lO',
 ];
+
+/** PEM blocks (DAPR207, DAPR403, DAPR404), plain and base64 at its three alignments. */
+const PEM_MARKERS = ['-----BEGIN', 'LS0tLS1CRUdJ', 'LS0tQkVHSU', 'LS0tLUJFR0lO'];
+
+/** The escapes of a double-quoted scalar that can write a marker's characters, and the escaped line break that joins two lines. */
+const ESCAPE = /\\[xuU]|\\\r?\n/;
+/** A line that is only base64: a wrapped base64 value, whose marker may straddle two lines. */
+const BASE64_LINE = /^[ \t]*[A-Za-z0-9+/]{8,}={0,2}[ \t]*\r?$/m;
+
+/**
+ * Whether a document's text may hold a PEM block in some value, for the
+ * rules that look at every scalar, and for the pre-check. Besides the markers:
+ * an escape in a double-quoted scalar (`\x2D`, or a line continuation inside
+ * base64, can hide a marker from the text) and a wrapped base64 value (its
+ * marker can be split across lines; base64 is read with its whitespace
+ * removed).
+ */
+export function mayHoldPem(text: string): boolean {
+  for (const m of PEM_MARKERS) if (text.includes(m)) return true;
+  return ESCAPE.test(text) || BASE64_LINE.test(text);
+}
 
 /** Kinds rules read even without a Dapr marker: Services route to sidecars, Secrets are committed or referenced. */
 const KINDS = /\bkind["']?\s*:\s*["']?(?:Service|Ingress|HTTPRoute|Secret|SealedSecret|ExternalSecret)\b/;
@@ -42,7 +58,7 @@ export function alwaysRelevant(file: string): boolean {
 
 export function relevantDocument(text: string): boolean {
   for (const m of MARKERS) if (text.includes(m)) return true;
-  return KINDS.test(text);
+  return KINDS.test(text) || mayHoldPem(text);
 }
 
 export interface Prechecked {

@@ -2,7 +2,7 @@
 // same length, same lines, same document count.
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { alwaysRelevant, precheck, relevantDocument } from '../../src/engine/precheck.js';
+import { alwaysRelevant, mayHoldPem, precheck, relevantDocument } from '../../src/engine/precheck.js';
 
 describe('precheck', () => {
   it('keeps documents with a Dapr marker, a routed or secret kind, or a PEM block, and blanks the rest in place', () => {
@@ -29,6 +29,16 @@ describe('precheck', () => {
     expect(precheck('kind: ClusterRole\nrules: []\n')).toEqual({ text: '', empty: true });
     const one = 'kind: Secret\ndata: {}\n';
     expect(precheck(one)).toEqual({ text: one, empty: false });
+  });
+
+  it('keeps a document whose PEM marker escapes or line wrapping hide from the text', () => {
+    const cm = (data: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n${data}`;
+    expect(relevantDocument(cm('  k: "\\x2D----BEGIN EC PRIVATE KEY-----"\n'))).toBe(true);
+    expect(relevantDocument(cm('  k: "\\u002D----BEGIN EC PRIVATE KEY-----"\n'))).toBe(true);
+    expect(relevantDocument(cm('  k: "LS0t\\\n    LS1CRUdJTi"\n'))).toBe(true);
+    expect(relevantDocument(cm('  k: |\n    IyBrZXkKLS0t\n    LS1CRUdJTiBF\n'))).toBe(true);
+    expect(mayHoldPem(cm('  k: "a \\"quoted\\" \\n value"\n  j: |\n    one line\n    words, not base64\n'))).toBe(false);
+    expect(relevantDocument(cm('  k: "a \\"quoted\\" \\n value"\n'))).toBe(false);
   });
 
   it('recognises kinds in any quoting and base64 PEM at every alignment, but not look-alike kinds', () => {

@@ -187,6 +187,29 @@ describe('DAPR207 committed-private-key (generated keys)', () => {
     expect(noLeaks(result, json, plain)).toEqual([]);
   });
 
+  it('finds a key whose marker escapes hide from the text: \\x2D in a double-quoted value, base64 split by a line continuation', () => {
+    const escaped = JSON.stringify(bundle.issuerKey).replace(/^"-/, '"\\x2D');
+    const b64 = base64(bundle.issuerKey);
+    const hex = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: hex\nstringData:\n  tls.key: ${escaped}\n`;
+    const split = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: split\ndata:\n  tls.key: "${b64.slice(0, 6)}\\\n    ${b64.slice(6)}"\n`;
+    expect(hex).not.toContain('-----BEGIN');
+    expect(split).not.toContain('LS0tLS1CRUdJ');
+    const result = scanDir(writeTree({ 'hex.yaml': hex, 'split.yaml': split }));
+    expect(hits(of(result, ID))).toEqual([
+      { rule: ID, file: 'hex.yaml', ...valueOf(hex, 'tls.key') },
+      { rule: ID, file: 'split.yaml', ...valueOf(split, 'tls.key') },
+    ]);
+  });
+
+  it('finds base64 of a key wrapped so that the marker is split across lines', () => {
+    const b64 = base64(`# key\n${bundle.issuerKey}`);
+    const lines = b64.match(/.{1,12}/g) ?? [];
+    const wrapped = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: wrapped\ndata:\n  tls.key: |\n${lines.map((l) => `    ${l}`).join('\n')}\n`;
+    for (const marker of ['-----BEGIN', 'LS0tLS1CRUdJ', 'LS0tQkVHSU', 'LS0tLUJFR0lO']) expect(wrapped).not.toContain(marker);
+    const result = scanDir(writeTree({ 'wrapped.yaml': wrapped }));
+    expect(hits(of(result, ID))).toEqual([{ rule: ID, file: 'wrapped.yaml', ...valueOf(wrapped, 'tls.key') }]);
+  });
+
   it('reports a plaintext key that SOPS left unencrypted, and says so', () => {
     const file = [
       'apiVersion: v1',
