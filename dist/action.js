@@ -48264,6 +48264,7 @@ var import_yaml51 = __toESM(require_dist(), 1);
 import crypto from "node:crypto";
 import fs5 from "node:fs";
 import path15 from "node:path";
+import { fileURLToPath } from "node:url";
 
 // package.json
 var package_default = {
@@ -48459,10 +48460,17 @@ function templateDocument() {
   return doc;
 }
 var sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
+function programDigest() {
+  try {
+    return sha256(fs5.readFileSync(fileURLToPath(import.meta.url)));
+  } catch {
+    return "";
+  }
+}
 var ParseCache = class {
   constructor(file, settings) {
     this.file = file;
-    this.key = sha256(settings);
+    this.key = sha256(`${settings}\0${programDigest()}`);
     this.load();
   }
   file;

@@ -25983,6 +25983,7 @@ var import_yaml2 = __toESM(require_dist(), 1);
 import crypto from "node:crypto";
 import fs3 from "node:fs";
 import path2 from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // package.json
 var package_default = {
@@ -26458,10 +26459,17 @@ function templateDocument() {
   return doc;
 }
 var sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
+function programDigest() {
+  try {
+    return sha256(fs3.readFileSync(fileURLToPath2(import.meta.url)));
+  } catch {
+    return "";
+  }
+}
 var ParseCache = class {
   constructor(file, settings) {
     this.file = file;
-    this.key = sha256(settings);
+    this.key = sha256(`${settings}\0${programDigest()}`);
     this.load();
   }
   file;

@@ -4,13 +4,16 @@
 // model, rules) runs on every scan: cross-file rules see the whole repository
 // each time, so a cached scan reports byte-identical results.
 //
-// The file is never trusted: a checksum guards the payload, the tool version
-// and a hash of the configuration must match, and any surprise
-// while reading it (truncated, corrupted, another tool's file, a node type we
-// do not know) means an empty cache that is rebuilt by this scan.
+// The file is never trusted: a checksum guards the payload; the tool version,
+// a hash of the program's own bytes and a hash of the configuration must
+// match; and any surprise while reading it (truncated, corrupted, another
+// tool's file, a node type we do not know) means an empty cache that is
+// rebuilt by this scan. A cache file that git tracks is not used at all
+// (invoke.ts): whoever wrote the change could have written it.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Alias, Composer, Document, LineCounter, Pair, Parser, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
 import { TOOL_VERSION } from '../meta/project.js';
 import { COMPOSER_OPTIONS, type ParsedFile } from './parse.js';
@@ -189,6 +192,19 @@ function templateDocument(): Document.Parsed {
 
 const sha256 = (data: string | Buffer): string => crypto.createHash('sha256').update(data).digest('hex');
 
+/**
+ * The bytes of the running program (the bundle this module is in): a build
+ * with the same version number but other code, a development build say, may
+ * parse differently, so it gets its own cache.
+ */
+function programDigest(): string {
+  try {
+    return sha256(fs.readFileSync(fileURLToPath(import.meta.url)));
+  } catch {
+    return '';
+  }
+}
+
 export class ParseCache {
   private entries = new Map<string, Entry>();
   private readonly used = new Map<string, Entry>();
@@ -206,7 +222,7 @@ export class ParseCache {
     /** Everything parsing depends on besides the bytes: the configuration, as JSON. */
     settings: string,
   ) {
-    this.key = sha256(settings);
+    this.key = sha256(`${settings}\0${programDigest()}`);
     this.load();
   }
 
