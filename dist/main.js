@@ -26349,8 +26349,20 @@ function cleanMessage(msg) {
 
 // src/engine/cache.ts
 var DEFAULT_CACHE_FILE = ".dapr-policy-cache";
-var MAGIC = "DAPRPOLICY-CACHE-2\n";
+var MAGIC = "DAPRPOLICY-CACHE-3\n";
 var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
+function lineOf(file, hash, kind, entry2) {
+  return `${JSON.stringify(file)}	${hash}	${kind}	${JSON.stringify(entry2)}`;
+}
+function parseLine(text3) {
+  const a = text3.indexOf("	");
+  const b = text3.indexOf("	", a + 1);
+  const c = text3.indexOf("	", b + 1);
+  if (a === -1 || b === -1 || c === -1) throw new Uncacheable();
+  const file = JSON.parse(text3.slice(0, a));
+  if (typeof file !== "string") throw new Uncacheable();
+  return [file, { hash: text3.slice(a + 1, b), kind: text3.slice(b + 1, c), json: text3.slice(c + 1), text: text3 }];
+}
 var CODES = /* @__PURE__ */ new Map([
   [import_yaml2.Scalar.prototype, "S"],
   [import_yaml2.YAMLMap.prototype, "M"],
@@ -26473,7 +26485,8 @@ var ParseCache = class {
     this.load();
   }
   file;
-  entries = /* @__PURE__ */ new Map();
+  lines = /* @__PURE__ */ new Map();
+  /** The lines of the next cache: files of this scan, read back or parsed afresh. */
   used = /* @__PURE__ */ new Map();
   shapes = [];
   encoder;
@@ -26498,23 +26511,25 @@ var ParseCache = class {
       if (!text3.startsWith(MAGIC) || nl === -1) return;
       const body = text3.slice(nl + 1);
       if (sha256(body) !== text3.slice(MAGIC.length, nl)) return;
-      const payload = JSON.parse(body);
-      if (payload.tool !== TOOL_VERSION || payload.key !== this.key || !Array.isArray(payload.shapes)) return;
-      if (typeof payload.entries !== "object" || payload.entries === null) return;
-      this.shapes = payload.shapes;
-      this.entries = new Map(Object.entries(payload.entries));
+      const [head, ...rest] = body.split("\n");
+      const header = JSON.parse(head);
+      if (header?.tool !== TOOL_VERSION || header.key !== this.key || !Array.isArray(header.shapes)) return;
+      const lines = /* @__PURE__ */ new Map();
+      for (const line of rest) if (line !== "") lines.set(...parseLine(line));
+      this.shapes = header.shapes;
+      this.lines = lines;
     } catch {
-      this.entries.clear();
+      this.lines.clear();
       this.shapes = [];
     }
   }
   /** The parse of `file` as it was when its bytes hashed to `hash`, or undefined. */
   get(file, hash, text3) {
-    const entry2 = this.entries.get(file.path);
-    if (!entry2 || entry2.hash !== hash || entry2.kind !== file.kind) return void 0;
+    const line = this.lines.get(file.path);
+    if (!line || line.hash !== hash || line.kind !== file.kind) return void 0;
     try {
-      const parsed = this.restore(file, entry2, text3);
-      this.used.set(file.path, entry2);
+      const parsed = this.restore(file, JSON.parse(line.json), text3);
+      this.used.set(file.path, line.text);
       this.hits++;
       return parsed;
     } catch {
@@ -26522,7 +26537,7 @@ var ParseCache = class {
     }
   }
   restore(file, entry2, text3) {
-    if (!Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Uncacheable();
+    if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Uncacheable();
     const lineCounter = new import_yaml2.LineCounter();
     lineCounter.lineStarts = entry2.lineStarts;
     const source = entry2.skipped ? "" : text3();
@@ -26567,11 +26582,11 @@ var ParseCache = class {
         docEnd: d.doc.directives.docEnd,
         contents: encoder.encode(d.doc.contents)
       }));
-      const entry2 = { hash, kind: parsed.file.kind, lineStarts: parsed.lineCounter.lineStarts, docs: docs3 };
+      const entry2 = { lineStarts: parsed.lineCounter.lineStarts, docs: docs3 };
       if (parsed.syntax) entry2.syntax = parsed.syntax;
       if (parsed.notifications) entry2.notifications = parsed.notifications;
       if (parsed.skipped) entry2.skipped = true;
-      this.used.set(parsed.file.path, entry2);
+      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, entry2));
     } catch (e) {
       if (!(e instanceof Uncacheable)) throw e;
     }
@@ -26583,12 +26598,14 @@ var ParseCache = class {
    * costs the next scan time, never a result.
    */
   save() {
-    if (!this.changed && this.used.size === this.entries.size) return true;
-    const entries = {};
-    for (const p of [...this.used.keys()].sort()) entries[p] = this.used.get(p);
+    if (!this.changed && this.used.size === this.lines.size) return true;
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
-      const body = JSON.stringify({ tool: TOOL_VERSION, key: this.key, shapes: this.shapes, entries });
+      const header = { tool: TOOL_VERSION, key: this.key, shapes: this.shapes };
+      const lines = [...this.used.keys()].sort().map((p) => this.used.get(p));
+      const body = `${JSON.stringify(header)}
+${lines.join("\n")}
+`;
       fs3.mkdirSync(path2.dirname(this.file), { recursive: true });
       fs3.writeFileSync(tmp, `${MAGIC}${sha256(body)}
 ${body}`);
@@ -54811,7 +54828,7 @@ function stripActions(line) {
   return line.replace(ACTION, "");
 }
 var KEY = /^("([^"\\]*)"|'([^']*)'|([^\s:#'"{}[\],&*!|>%@`-][^:#]*?|-[^\s:#][^:#]*?))[ \t]*:(?=[ \t]|$)/;
-function parseLine(text3, start) {
+function parseLine2(text3, start) {
   const lead = /^(\s*)((?:-[ \t]+|-$)*)/.exec(text3) ?? ["", "", ""];
   const indent = lead[1].length;
   const contentCol = lead[0].length;
@@ -54878,7 +54895,7 @@ var TemplateText = class {
     this.lines = [];
     let start = 0;
     for (const raw of text3.split("\n")) {
-      this.lines.push(parseLine(raw.endsWith("\r") ? raw.slice(0, -1) : raw, start));
+      this.lines.push(parseLine2(raw.endsWith("\r") ? raw.slice(0, -1) : raw, start));
       start += raw.length + 1;
     }
     this.docs = [];

@@ -21,7 +21,7 @@ import type { ParsedDoc } from './yaml.js';
 import type { Notification, SourceFile } from './types.js';
 
 export const DEFAULT_CACHE_FILE = '.dapr-policy-cache';
-const MAGIC = 'DAPRPOLICY-CACHE-2\n';
+const MAGIC = 'DAPRPOLICY-CACHE-3\n';
 
 const NODE_TYPE = Symbol.for('yaml.node.type');
 
@@ -48,9 +48,6 @@ interface EncodedDoc {
 
 /** What a file parsed to, without the file itself and its text (both come from the bytes on disk). */
 interface Entry {
-  hash: string;
-  /** Discovery decides the kind (a Helm template only beside a Chart.yaml): a changed kind is a changed file. */
-  kind: SourceFile['kind'];
   lineStarts: number[];
   docs: EncodedDoc[];
   syntax?: ParsedFile['syntax'];
@@ -58,11 +55,38 @@ interface Entry {
   skipped?: boolean;
 }
 
-interface Payload {
+/** The first line of the body. */
+interface Header {
   tool: string;
   key: string;
   shapes: string[][];
-  entries: Record<string, Entry>;
+}
+
+/**
+ * One line of the body per file: `<path as JSON>\t<sha256 of its bytes>\t<kind>\t<Entry as JSON>`.
+ * Discovery decides the kind (a Helm template only beside a Chart.yaml): a
+ * changed kind is a changed file. The entry is parsed only when its file is
+ * asked for, and an unchanged line is written back as it was read.
+ */
+interface Line {
+  hash: string;
+  kind: string;
+  json: string;
+  text: string;
+}
+
+function lineOf(file: string, hash: string, kind: string, entry: Entry): string {
+  return `${JSON.stringify(file)}\t${hash}\t${kind}\t${JSON.stringify(entry)}`;
+}
+
+function parseLine(text: string): [string, Line] {
+  const a = text.indexOf('\t');
+  const b = text.indexOf('\t', a + 1);
+  const c = text.indexOf('\t', b + 1);
+  if (a === -1 || b === -1 || c === -1) throw new Uncacheable();
+  const file = JSON.parse(text.slice(0, a)) as unknown;
+  if (typeof file !== 'string') throw new Uncacheable();
+  return [file, { hash: text.slice(a + 1, b), kind: text.slice(b + 1, c), json: text.slice(c + 1), text }];
 }
 
 // Only the classes the composer makes for Kubernetes YAML; a file with anything else (!!set, !!omap) is parsed every time.
@@ -206,8 +230,9 @@ function programDigest(): string {
 }
 
 export class ParseCache {
-  private entries = new Map<string, Entry>();
-  private readonly used = new Map<string, Entry>();
+  private lines = new Map<string, Line>();
+  /** The lines of the next cache: files of this scan, read back or parsed afresh. */
+  private readonly used = new Map<string, string>();
   private shapes: string[][] = [];
   private encoder: Encoder | undefined;
   private decoder: Decoder | undefined;
@@ -242,24 +267,26 @@ export class ParseCache {
       if (!text.startsWith(MAGIC) || nl === -1) return;
       const body = text.slice(nl + 1);
       if (sha256(body) !== text.slice(MAGIC.length, nl)) return;
-      const payload = JSON.parse(body) as Partial<Payload>;
-      if (payload.tool !== TOOL_VERSION || payload.key !== this.key || !Array.isArray(payload.shapes)) return;
-      if (typeof payload.entries !== 'object' || payload.entries === null) return;
-      this.shapes = payload.shapes;
-      this.entries = new Map(Object.entries(payload.entries));
+      const [head, ...rest] = body.split('\n');
+      const header = JSON.parse(head) as Partial<Header> | null;
+      if (header?.tool !== TOOL_VERSION || header.key !== this.key || !Array.isArray(header.shapes)) return;
+      const lines = new Map<string, Line>();
+      for (const line of rest) if (line !== '') lines.set(...parseLine(line));
+      this.shapes = header.shapes;
+      this.lines = lines;
     } catch {
-      this.entries.clear(); // unreadable: rebuilt by this scan
+      this.lines.clear(); // unreadable: rebuilt by this scan
       this.shapes = [];
     }
   }
 
   /** The parse of `file` as it was when its bytes hashed to `hash`, or undefined. */
   get(file: SourceFile, hash: string, text: () => string): ParsedFile | undefined {
-    const entry = this.entries.get(file.path);
-    if (!entry || entry.hash !== hash || entry.kind !== file.kind) return undefined;
+    const line = this.lines.get(file.path);
+    if (!line || line.hash !== hash || line.kind !== file.kind) return undefined;
     try {
-      const parsed = this.restore(file, entry, text);
-      this.used.set(file.path, entry);
+      const parsed = this.restore(file, JSON.parse(line.json) as Entry, text);
+      this.used.set(file.path, line.text);
       this.hits++;
       return parsed;
     } catch {
@@ -268,7 +295,7 @@ export class ParseCache {
   }
 
   private restore(file: SourceFile, entry: Entry, text: () => string): ParsedFile {
-    if (!Array.isArray(entry.lineStarts) || !Array.isArray(entry.docs)) throw new Uncacheable();
+    if (typeof entry !== 'object' || entry === null || !Array.isArray(entry.lineStarts) || !Array.isArray(entry.docs)) throw new Uncacheable();
     const lineCounter = new LineCounter();
     lineCounter.lineStarts = entry.lineStarts;
     const source = entry.skipped ? '' : text();
@@ -315,11 +342,11 @@ export class ParseCache {
         docEnd: d.doc.directives.docEnd,
         contents: encoder.encode(d.doc.contents),
       }));
-      const entry: Entry = { hash, kind: parsed.file.kind, lineStarts: parsed.lineCounter.lineStarts, docs };
+      const entry: Entry = { lineStarts: parsed.lineCounter.lineStarts, docs };
       if (parsed.syntax) entry.syntax = parsed.syntax;
       if (parsed.notifications) entry.notifications = parsed.notifications;
       if (parsed.skipped) entry.skipped = true;
-      this.used.set(parsed.file.path, entry);
+      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, entry));
     } catch (e) {
       if (!(e instanceof Uncacheable)) throw e;
     }
@@ -332,12 +359,12 @@ export class ParseCache {
    * costs the next scan time, never a result.
    */
   save(): boolean {
-    if (!this.changed && this.used.size === this.entries.size) return true;
-    const entries: Record<string, Entry> = {};
-    for (const p of [...this.used.keys()].sort()) entries[p] = this.used.get(p) as Entry;
+    if (!this.changed && this.used.size === this.lines.size) return true;
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
-      const body = JSON.stringify({ tool: TOOL_VERSION, key: this.key, shapes: this.shapes, entries } satisfies Payload);
+      const header: Header = { tool: TOOL_VERSION, key: this.key, shapes: this.shapes };
+      const lines = [...this.used.keys()].sort().map((p) => this.used.get(p) as string);
+      const body = `${JSON.stringify(header)}\n${lines.join('\n')}\n`;
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       fs.writeFileSync(tmp, `${MAGIC}${sha256(body)}\n${body}`);
       fs.renameSync(tmp, this.file);
