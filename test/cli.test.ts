@@ -156,6 +156,10 @@ describe('--cache', () => {
     const located = await cli(['.', '-f', 'sarif', '--cache-location', 'tmp/my-cache'], dir);
     expect(located).toEqual(plain);
     expect(fs.existsSync(path.join(dir, 'tmp/my-cache'))).toBe(true);
+    // A folder (existing, or named with a trailing slash) holds the default file name.
+    expect(await cli(['.', '-f', 'sarif', '--cache-location', 'tmp'], dir)).toEqual(plain);
+    expect(await cli(['.', '-f', 'sarif', '--cache-location', 'new-folder/'], dir)).toEqual(plain);
+    for (const f of ['tmp/.dapr-policy-cache', 'new-folder/.dapr-policy-cache']) expect(fs.readFileSync(path.join(dir, f), 'utf8')).toMatch(/^DAPRPOLICY-CACHE-/);
   });
 });
 
