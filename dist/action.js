@@ -32738,8 +32738,6 @@ var ParseCache = class {
   template;
   key;
   changed = false;
-  /** Files whose parse came from the cache in this scan. */
-  hits = 0;
   static hash(buf) {
     return sha256(buf);
   }
@@ -32774,7 +32772,6 @@ var ParseCache = class {
     try {
       const parsed = this.restore(file, JSON.parse(line.json), text3);
       this.used.set(file.path, line.text);
-      this.hits++;
       return parsed;
     } catch {
       return void 0;

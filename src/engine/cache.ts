@@ -239,8 +239,6 @@ export class ParseCache {
   private template: Document.Parsed | undefined;
   private readonly key: string;
   private changed = false;
-  /** Files whose parse came from the cache in this scan. */
-  hits = 0;
 
   constructor(
     readonly file: string,
@@ -287,7 +285,6 @@ export class ParseCache {
     try {
       const parsed = this.restore(file, JSON.parse(line.json) as Entry, text);
       this.used.set(file.path, line.text);
-      this.hits++;
       return parsed;
     } catch {
       return undefined;
