@@ -33093,9 +33093,10 @@ function discoverRevision(opts) {
     }
     candidates.push({ rel, abs: path5.join(opts.root, rel), size: e.size, sha: e.sha });
   }
-  const within = candidates.filter((c) => c.size <= opts.maxFileSize);
-  const blobs = readBlobs(top, within.map((c) => c.sha));
-  const classified = classify(candidates, new ChartDirs(void 0, candidates.map((c) => c.rel)), opts.maxFileSize, (c) => blobs.get(c.sha) ?? Buffer.alloc(0));
+  const classified = classify(candidates, new ChartDirs(void 0, candidates.map((c) => c.rel)), opts.maxFileSize, void 0, opts.maxTotalBytes);
+  const shaOf = new Map(candidates.map((c) => [c.rel, c.sha]));
+  const blobs = readBlobs(top, classified.files.map((f) => shaOf.get(f.path) ?? ""));
+  for (const f of classified.files) f.content = blobs.get(shaOf.get(f.path) ?? "") ?? Buffer.alloc(0);
   return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
 }
 function isTrackedByGit(file) {
@@ -50343,7 +50344,7 @@ function modelOf(discovered, root, loaded, filesDir = root, cache) {
 }
 function revisionModel(root, ref, loaded) {
   const { config } = loaded;
-  const discovered = discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize });
+  const discovered = discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, maxTotalBytes: config.maxTotalBytes });
   return filesOnDisk(discovered.files, config, (dir) => modelOf(discovered, root, loaded, dir ?? root));
 }
 function scan(req) {

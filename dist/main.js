@@ -38922,9 +38922,10 @@ function discoverRevision(opts) {
     }
     candidates.push({ rel, abs: path6.join(opts.root, rel), size: e.size, sha: e.sha });
   }
-  const within = candidates.filter((c) => c.size <= opts.maxFileSize);
-  const blobs = readBlobs(top2, within.map((c) => c.sha));
-  const classified = classify(candidates, new ChartDirs(void 0, candidates.map((c) => c.rel)), opts.maxFileSize, (c) => blobs.get(c.sha) ?? Buffer.alloc(0));
+  const classified = classify(candidates, new ChartDirs(void 0, candidates.map((c) => c.rel)), opts.maxFileSize, void 0, opts.maxTotalBytes);
+  const shaOf = new Map(candidates.map((c) => [c.rel, c.sha]));
+  const blobs = readBlobs(top2, classified.files.map((f) => shaOf.get(f.path) ?? ""));
+  for (const f of classified.files) f.content = blobs.get(shaOf.get(f.path) ?? "") ?? Buffer.alloc(0);
   return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
 }
 function isTrackedByGit(file) {
@@ -56172,7 +56173,7 @@ function modelOf(discovered, root, loaded, filesDir = root, cache) {
 }
 function revisionModel(root, ref, loaded) {
   const { config } = loaded;
-  const discovered = discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize });
+  const discovered = discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, maxTotalBytes: config.maxTotalBytes });
   return filesOnDisk(discovered.files, config, (dir) => modelOf(discovered, root, loaded, dir ?? root));
 }
 function scan(req) {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run as runAction } from '../src/action/main.js';
 import { main } from '../src/cli.js';
+import { discoverRevision } from '../src/engine/git.js';
 import { git, hits, scanDir, tmpDir, writeTree } from './helpers.js';
 
 const comp = (name: string, scopes?: string[]): string =>
@@ -49,6 +50,18 @@ describe('--base', () => {
     expect(result.results.filter((r) => r.ruleId === 'DAPR108').every((r) => r.level === 'note')).toBe(true);
     // Without --base the rule is silent.
     expect(hits(scanDir(dir).results, 'DAPR108')).toEqual([]);
+  });
+
+  it('reads the base revision within maxTotalBytes, as the working tree, and never loads what the caps leave out', () => {
+    const dir = repo();
+    const all = discoverRevision({ root: dir, ref: 'HEAD~1', maxFileSize: 5 * 1024 * 1024 });
+    expect(all.files.map((f) => f.path)).toEqual(['apps.yaml', 'cache.yaml', 'state.yaml']);
+    expect(all.files.every((f) => f.content && f.content.length === f.size)).toBe(true);
+    const size = (p: string): number => all.files.find((f) => f.path === p)?.size ?? 0;
+    const capped = discoverRevision({ root: dir, ref: 'HEAD~1', maxFileSize: 5 * 1024 * 1024, maxTotalBytes: size('apps.yaml') + size('cache.yaml') });
+    expect(capped.files.map((f) => f.path)).toEqual(['apps.yaml', 'cache.yaml']);
+    expect(capped.files.map((f) => f.content?.toString('utf8'))).toEqual(all.files.slice(0, 2).map((f) => f.content?.toString('utf8')));
+    expect(capped.notifications.map((n) => [n.id, n.file])).toEqual([['total-bytes-limit', 'state.yaml']]);
   });
 
   it('never touches the working tree or the index', () => {

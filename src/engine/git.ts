@@ -70,6 +70,8 @@ export interface RevisionOptions {
   include?: string[];
   exclude?: string[];
   maxFileSize: number;
+  /** Bytes read from the revision in all (config maxTotalBytes), as for the working tree; default no limit. */
+  maxTotalBytes?: number;
 }
 
 /** The files of `ref` under the scan root, as discovery would have found them, with their bytes. */
@@ -89,9 +91,11 @@ export function discoverRevision(opts: RevisionOptions): DiscoverResult {
     }
     candidates.push({ rel, abs: path.join(opts.root, rel), size: e.size, sha: e.sha });
   }
-  const within = candidates.filter((c) => c.size <= opts.maxFileSize);
-  const blobs = readBlobs(top, within.map((c) => c.sha));
-  const classified = classify(candidates, new ChartDirs(undefined, candidates.map((c) => c.rel)), opts.maxFileSize, (c) => blobs.get((c as Candidate & { sha: string }).sha) ?? Buffer.alloc(0));
+  // Chosen first (kinds, size caps, maxTotalBytes), then read: a blob the caps leave out is never loaded.
+  const classified = classify(candidates, new ChartDirs(undefined, candidates.map((c) => c.rel)), opts.maxFileSize, undefined, opts.maxTotalBytes);
+  const shaOf = new Map(candidates.map((c) => [c.rel, c.sha]));
+  const blobs = readBlobs(top, classified.files.map((f) => shaOf.get(f.path) ?? ''));
+  for (const f of classified.files) f.content = blobs.get(shaOf.get(f.path) ?? '') ?? Buffer.alloc(0);
   return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
 }
 

@@ -166,7 +166,7 @@ export function modelOf(discovered: DiscoverResult, root: string, loaded: Loaded
 /** The model of another revision (`--base`), read from git objects with the same configuration. */
 export function revisionModel(root: string, ref: string, loaded: LoadedConfigWithSource): Model {
   const { config } = loaded;
-  const discovered = discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize });
+  const discovered = discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, maxTotalBytes: config.maxTotalBytes });
   // helm and kustomize read files from disk: the revision's files are written to a temporary folder for them.
   return filesOnDisk(discovered.files, config, (dir) => modelOf(discovered, root, loaded, dir ?? root));
 }
