@@ -4,9 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run as runAction } from '../src/action/main.js';
-import { main } from '../src/cli.js';
 import { discoverRevision } from '../src/engine/git.js';
-import { git, hits, scanDir, tmpDir, writeTree } from './helpers.js';
+import { cli, git, hits, scanDir, tmpDir, writeTree } from './helpers.js';
 
 const comp = (name: string, scopes?: string[]): string =>
   `apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\n${scopes ? `scopes: [${scopes.join(', ')}]\n` : ''}`;
@@ -25,13 +24,6 @@ function repo(): string {
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'head');
   return dir;
-}
-
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false });
-  return { code, stdout, stderr };
 }
 
 describe('--base', () => {

@@ -3,17 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
-import { writeTree } from './helpers.js';
+import { cli, writeTree } from './helpers.js';
 
 const comp = (name: string, scopes = ''): string => `apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  namespace: prod\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\n${scopes}`;
-
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false });
-  return { code, stdout, stderr };
-}
 
 describe('baseline', () => {
   it('records findings, then reports only new ones and lists fixed entries, whatever moved', async () => {

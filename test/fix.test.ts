@@ -5,25 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
 import { planFixes, unifiedDiff } from '../src/engine/fix.js';
 import { parseText } from '../src/engine/parse.js';
 import type { Result } from '../src/engine/policy.js';
-import { git, of, scanDir, scanFiles, tmpDir, writeTree } from './helpers.js';
+import { cli, type CliRun, git, of, scanDir, scanFiles, tmpDir, writeTree } from './helpers.js';
 import { sarifSchemaErrors } from './sarif-schema.js';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], cwd: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false });
-  return { code, stdout, stderr };
-}
 
 function read(dir: string, file: string): string {
   return fs.readFileSync(path.join(dir, file), 'utf8');
@@ -48,7 +34,7 @@ function snapshot(dir: string): Record<string, Buffer> {
  * files still parse, a second `--fix` changes nothing, and the dry run of the
  * original prints a diff that git applies to give the same bytes.
  */
-async function fix(files: Record<string, string>, config?: Record<string, unknown>): Promise<{ dir: string; run: Run; after: Record<string, string> }> {
+async function fix(files: Record<string, string>, config?: Record<string, unknown>): Promise<{ dir: string; run: CliRun; after: Record<string, string> }> {
   const dir = writeTree(files, config);
   const dry = writeTree(files, config);
   const patch = await cli(['.', '--root', '.', '--fix-dry-run'], dry);
@@ -267,7 +253,7 @@ describe('DAPR301: listen on 127.0.0.1', () => {
     expect(of(scanDir(dir), 'DAPR301')).toEqual([]);
   });
 
-  it('Multi-App Run: replaces common\'s value and adds the key to an app without it (CRLF kept)', async () => {
+  it('Multi-App CliRun: replaces common\'s value and adds the key to an app without it (CRLF kept)', async () => {
     const common = ['version: 1', 'common:', '  apiListenAddresses: 0.0.0.0', 'apps:', '  - appID: orders', '    appDirPath: ./orders', ''].join('\n');
     const open = ['version: 1', 'apps:', '  - appID: orders # the API', '    appDirPath: ./orders', '  - appDirPath: ./checkout', '    command: ["python3", "app.py"]', ''].join('\r\n');
     const { after, dir } = await fix({ 'common/dapr.yaml': common, 'open/dapr.yaml': open });

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { main } from '../src/cli.js';
 import { type LoadedConfigWithSource, resolveConfig } from '../src/engine/config.js';
 import type { Result } from '../src/engine/policy.js';
 import { scan, type ScanResult } from '../src/engine/run.js';
@@ -113,4 +114,18 @@ export function gitTree(base: Record<string, string>, head: Record<string, strin
     fs.writeFileSync(path.join(dir, rel), content);
   }
   return dir;
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The command line, run in-process from `cwd`, with its exit code and everything it printed. */
+export async function cli(args: string[], cwd: string): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false });
+  return { code, stdout, stderr };
 }

@@ -8,13 +8,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
 import { resolveConfig } from '../src/engine/config.js';
 import type { Result } from '../src/engine/policy.js';
 import type { ScanResult } from '../src/engine/run.js';
 import type { Notification } from '../src/engine/types.js';
 import { FORMATS } from '../src/report/index.js';
-import { hits, NOW, scanDir, writeTree } from './helpers.js';
+import { cli, hits, NOW, scanDir, writeTree } from './helpers.js';
 import { sarifSchemaErrors } from './sarif-schema.js';
 
 const COMPONENT = (name = 'statestore'): string => `apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\n`;
@@ -30,19 +29,6 @@ const MAX_RSS_BYTES = 2 * 1024 ** 3;
 afterEach(() => {
   expect(process.resourceUsage().maxRSS * 1024).toBeLessThan(MAX_RSS_BYTES);
 });
-
-interface Cli {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], cwd: string): Promise<Cli> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false });
-  return { code, stdout, stderr };
-}
 
 function scanWithGood(bad: Record<string, string | Buffer>, config?: Record<string, unknown>): { dir: string; result: ScanResult } {
   const dir = writeTree({ 'good/statestore.yaml': COMPONENT(), ...bad }, config);

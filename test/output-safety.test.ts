@@ -7,17 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli.js';
 import { FORMAT_NAMES } from '../src/report/index.js';
-import { writeTree } from './helpers.js';
+import { cli, writeTree } from './helpers.js';
 import { sarifSchemaErrors } from './sarif-schema.js';
-
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false });
-  return { code, stdout, stderr };
-}
 
 /** Every output format of a scan (suppressed findings included where a format has them). */
 async function everyFormat(dir: string, extra: string[] = []): Promise<Record<string, string>> {
