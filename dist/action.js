@@ -31126,6 +31126,13 @@ function validateConfigSchema(data) {
 // src/engine/nfa.ts
 var TooLarge = class extends Error {
 };
+var PatternError = class extends Error {
+  constructor(kind, pattern, reason) {
+    super(`${kind} ${JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 77)}...` : pattern)}: ${reason}`);
+    this.pattern = pattern;
+  }
+  pattern;
+};
 var K_LIT = 0;
 var K_SET = 1;
 var K_SPLIT = 2;
@@ -31268,13 +31275,11 @@ function simulate(p, input, opts, scratch) {
 }
 
 // src/engine/glob.ts
-var GlobError = class extends Error {
+var GlobError = class extends PatternError {
   constructor(pattern, reason) {
-    super(`glob ${JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 77)}...` : pattern)}: ${reason}`);
-    this.pattern = pattern;
+    super("glob", pattern, reason);
     this.name = "GlobError";
   }
-  pattern;
 };
 var MAX_GLOB_LENGTH = 1024;
 var MAX_STATES = 4096;
@@ -48857,11 +48862,6 @@ function outcomeOf(tool, opts, r) {
   return { ok: true, stdout: r.stdout ?? "" };
 }
 
-// src/engine/render/helm.ts
-var import_yaml54 = __toESM(require_dist(), 1);
-import fs8 from "node:fs";
-import path18 from "node:path";
-
 // src/engine/render/context.ts
 import fs7 from "node:fs";
 import path17 from "node:path";
@@ -48909,6 +48909,18 @@ function lineLocation(ctx, file, line = 1) {
   const start = l.length - l.trimStart().length;
   return { file, region: { startLine: line, startColumn: start + 1, endLine: line, endColumn: Math.max(start + 2, l.trimEnd().length + 1) } };
 }
+function safely(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    return { ok: false, reason: `internal error while rendering: ${e.message}` };
+  }
+}
+
+// src/engine/render/helm.ts
+var import_yaml54 = __toESM(require_dist(), 1);
+import fs8 from "node:fs";
+import path18 from "node:path";
 
 // src/engine/render/source-map.ts
 var import_yaml52 = __toESM(require_dist(), 1);
@@ -49686,22 +49698,8 @@ function preflight2(ctx, entryDir) {
   }
   return { patches };
 }
-function buildEntry(ctx, tool, entry2) {
-  return buildEntries(ctx, tool, [entry2])[0];
-}
 function buildEntries(ctx, tool, entries) {
-  const outcomes = entries.map((entry2) => {
-    const pre = preflight2(ctx, entry2.k.dir);
-    if (pre.refusal) return { ok: false, reason: pre.refusal.reason, ...pre.refusal.at ? { at: pre.refusal.at } : {} };
-    const wrap = ctx.scratch.folder("kustomize");
-    fs9.symlinkSync(ctx.realDir, path19.join(wrap, "repo"), "dir");
-    const target = entry2.k.dir === "" ? "repo" : `repo/${entry2.k.dir}`;
-    fs9.writeFileSync(path19.join(wrap, "kustomization.yaml"), `resources:
-- ${JSON.stringify(target)}
-buildMetadata: [originAnnotations]
-`);
-    return { entry: entry2, patches: pre.patches, wrap, args: tool.flavor === "kubectl" ? ["kustomize", wrap] : ["build", wrap] };
-  });
+  const outcomes = entries.map((entry2) => safely(() => prepare(ctx, tool, entry2)));
   const prepared = outcomes.filter((o) => "wrap" in o);
   const runs = runToolMany(
     tool,
@@ -49710,13 +49708,28 @@ buildMetadata: [originAnnotations]
   );
   for (const p of prepared) fs9.unlinkSync(path19.join(p.wrap, "repo"));
   let next = 0;
-  return outcomes.map((o) => "wrap" in o ? finish(ctx, o, runs[next++]) : o);
+  return outcomes.map((o) => {
+    if (!("wrap" in o)) return o;
+    const run2 = runs[next++];
+    return safely(() => finish(ctx, o, run2));
+  });
+}
+function prepare(ctx, tool, entry2) {
+  const pre = preflight2(ctx, entry2.k.dir);
+  if (pre.refusal) return { ok: false, reason: pre.refusal.reason, ...pre.refusal.at ? { at: pre.refusal.at } : {} };
+  const wrap = ctx.scratch.folder("kustomize");
+  fs9.symlinkSync(ctx.realDir, path19.join(wrap, "repo"), "dir");
+  const target = entry2.k.dir === "" ? "repo" : `repo/${entry2.k.dir}`;
+  fs9.writeFileSync(path19.join(wrap, "kustomization.yaml"), `resources:
+- ${JSON.stringify(target)}
+buildMetadata: [originAnnotations]
+`);
+  return { entry: entry2, patches: pre.patches, wrap, args: tool.flavor === "kubectl" ? ["kustomize", wrap] : ["build", wrap] };
 }
 function finish(ctx, prepared, run2) {
   const { entry: entry2, patches, wrap } = prepared;
   const wrapRel = path19.relative(ctx.scratch.dir, wrap).split(path19.sep).join("/");
   if (!run2.ok) return { ok: false, reason: (run2.reason ?? "kustomize failed").split(`${wrapRel}/repo/`).join("").split(`${wrapRel}/`).join("").replace(/(^|[\s'"(=:])repo\//g, "$1") };
-  const pre = { patches };
   const instances = [];
   const chunks = run2.stdout.split(/^---[ \t]*\r?$/m).filter((c) => c.trim() !== "");
   chunks.sort();
@@ -49730,7 +49743,7 @@ function finish(ctx, prepared, run2) {
       if (!base) continue;
       const source = matchSource(ctx, origin, base);
       Object.assign(file, renderedFile(ctx, origin, text3.length));
-      const locator2 = new KustomizeLocator(ctx, entry2, pre.patches, origin, base, source);
+      const locator2 = new KustomizeLocator(ctx, entry2, patches, origin, base, source);
       pdoc.origin = { tool: "kustomize", source: origin, via: entry2.via, ...source ? { sourceDoc: source.pdoc } : {}, locate: (node, offsets) => locator2.locate(pdoc, node, offsets) };
       const inst = renderedInstance(ctx, pdoc, {
         fallbackNamespace: ctx.config.defaultNamespace,
@@ -50093,7 +50106,7 @@ function renderKustomizations(ctx, kustomizations, out) {
   const entries = kustomizeEntries(kustomizations);
   if (entries.length === 0) return;
   const found = findBinary(ctx.config.kustomize?.binary, ["kustomize", "kubectl"], "kustomize", ctx.dir);
-  const outcomes = found.ok ? buildAll(ctx, found.tool, entries) : entries.map(() => ({ ok: false, reason: found.reason }));
+  const outcomes = found.ok ? buildEntries(ctx, found.tool, entries) : entries.map(() => ({ ok: false, reason: found.reason }));
   for (const [i, entry2] of entries.entries()) {
     const outcome = outcomes[i];
     if (outcome.ok) {
@@ -50118,20 +50131,6 @@ function renderKustomizations(ctx, kustomizations, out) {
       namespace,
       environment: ctx.classifier.classify({ namespace, kubernetesNamespace: entry2.k.namespace !== void 0, paths: [entry2.file] })
     });
-  }
-}
-function buildAll(ctx, tool, entries) {
-  try {
-    return buildEntries(ctx, tool, entries);
-  } catch {
-    return entries.map((entry2) => safely(() => buildEntry(ctx, tool, entry2)));
-  }
-}
-function safely(fn) {
-  try {
-    return fn();
-  } catch (e) {
-    return { ok: false, reason: `internal error while rendering: ${e.message}` };
   }
 }
 function filesOnDisk(files, config, fn) {
@@ -50477,13 +50476,11 @@ var import_ajv = __toESM(require_ajv(), 1);
 var import_ajv_formats = __toESM(require_dist2(), 1);
 
 // src/engine/regex.ts
-var RegexError = class extends Error {
+var RegexError = class extends PatternError {
   constructor(pattern, reason) {
-    super(`pattern ${JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 77)}...` : pattern)}: ${reason}`);
-    this.pattern = pattern;
+    super("pattern", pattern, reason);
     this.name = "RegexError";
   }
-  pattern;
 };
 var MAX_REGEX_LENGTH = 4096;
 var MAX_STATES2 = 4096;

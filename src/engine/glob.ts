@@ -15,7 +15,7 @@
 // automaton of this size can express. One difference: `[!a-c]` negates the
 // class, as in the shell; picomatch 4 reads that `!` as a member.
 
-import { compileProgram, literal, type Node, type Program, scratchFor, simulate, TooLarge } from './nfa.js';
+import { compileProgram, literal, type Node, PatternError, type Program, scratchFor, simulate, TooLarge } from './nfa.js';
 
 export interface GlobOptions {
   /** Wildcards may match a segment that starts with a dot (picomatch `dot`). */
@@ -23,12 +23,9 @@ export interface GlobOptions {
 }
 
 /** A glob that cannot be compiled: too long, too large once braces expand, or unsupported. */
-export class GlobError extends Error {
-  constructor(
-    readonly pattern: string,
-    reason: string,
-  ) {
-    super(`glob ${JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 77)}...` : pattern)}: ${reason}`);
+export class GlobError extends PatternError {
+  constructor(pattern: string, reason: string) {
+    super('glob', pattern, reason);
     this.name = 'GlobError';
   }
 }

@@ -18,6 +18,17 @@ export type Node =
 /** Raised when a pattern would compile to more states than its limit. */
 export class TooLarge extends Error {}
 
+/** A pattern the engine refuses, named in the message (quoted, and cut at 80 characters). */
+export class PatternError extends Error {
+  constructor(
+    kind: string,
+    readonly pattern: string,
+    reason: string,
+  ) {
+    super(`${kind} ${JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 77)}...` : pattern)}: ${reason}`);
+  }
+}
+
 const K_LIT = 0;
 const K_SET = 1;
 const K_SPLIT = 2;

@@ -11,15 +11,12 @@
 // `$`, `\b`, `\B`, `\d \w \s` and their negations, character escapes. Refused
 // with a message: lookarounds and backreferences, which an automaton cannot
 // run in linear time, and `\p{…}`.
-import { compileProgram, type Node, type Program, scratchFor, simulate, TooLarge } from './nfa.js';
+import { compileProgram, type Node, PatternError, type Program, scratchFor, simulate, TooLarge } from './nfa.js';
 
 /** A pattern the engine refuses; custom rules report it as a configuration error. */
-export class RegexError extends Error {
-  constructor(
-    readonly pattern: string,
-    reason: string,
-  ) {
-    super(`pattern ${JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 77)}...` : pattern)}: ${reason}`);
+export class RegexError extends PatternError {
+  constructor(pattern: string, reason: string) {
+    super('pattern', pattern, reason);
     this.name = 'RegexError';
   }
 }

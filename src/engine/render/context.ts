@@ -135,3 +135,12 @@ export function lineLocation(ctx: RenderContext, file: string, line = 1): Locati
   const start = l.length - l.trimStart().length;
   return { file, region: { startLine: line, startColumn: start + 1, endLine: line, endColumn: Math.max(start + 2, l.trimEnd().length + 1) } };
 }
+
+/** A renderer bug must not end the scan: it becomes a render failure like any other. */
+export function safely<T>(fn: () => T): T | { ok: false; reason: string } {
+  try {
+    return fn();
+  } catch (e) {
+    return { ok: false, reason: `internal error while rendering: ${(e as Error).message}` };
+  }
+}

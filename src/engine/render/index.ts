@@ -17,10 +17,10 @@ import type { Kustomization, Resource } from '../resources.js';
 import { isInside } from '../discover.js';
 import type { SourceFile } from '../types.js';
 import { asMap, locationOf } from '../yaml.js';
-import { findBinary, Scratch, type Tool } from './binaries.js';
-import type { RenderContext, RenderFailure, RenderRecord } from './context.js';
+import { findBinary, Scratch } from './binaries.js';
+import { type RenderContext, type RenderFailure, type RenderRecord, safely } from './context.js';
 import { type Chart, chartLocation, chartVariants, findCharts, renderVariant } from './helm.js';
-import { buildEntries, buildEntry, type KustomizeEntry, kustomizeEntries } from './kustomize.js';
+import { buildEntries, kustomizeEntries } from './kustomize.js';
 import { staticTemplateResources } from './template-static.js';
 
 export type { RenderFailure, RenderRecord } from './context.js';
@@ -163,7 +163,7 @@ function renderKustomizations(ctx: RenderContext, kustomizations: Kustomization[
   const entries = kustomizeEntries(kustomizations);
   if (entries.length === 0) return;
   const found = findBinary(ctx.config.kustomize?.binary, ['kustomize', 'kubectl'], 'kustomize', ctx.dir);
-  const outcomes = found.ok ? buildAll(ctx, found.tool, entries) : entries.map(() => ({ ok: false as const, reason: found.reason }));
+  const outcomes = found.ok ? buildEntries(ctx, found.tool, entries) : entries.map(() => ({ ok: false as const, reason: found.reason }));
   for (const [i, entry] of entries.entries()) {
     const outcome = outcomes[i];
     if (outcome.ok) {
@@ -191,23 +191,6 @@ function renderKustomizations(ctx: RenderContext, kustomizations: Kustomization[
   }
 }
 
-/** Every entry point at once (several kustomize processes in parallel); one at a time if that fails. */
-function buildAll(ctx: RenderContext, tool: Tool, entries: KustomizeEntry[]): Array<ReturnType<typeof buildEntry> | { ok: false; reason: string }> {
-  try {
-    return buildEntries(ctx, tool, entries);
-  } catch {
-    return entries.map((entry) => safely(() => buildEntry(ctx, tool, entry)));
-  }
-}
-
-/** A renderer bug must not end the scan: it becomes a render failure like any other. */
-function safely<T extends { ok: boolean }>(fn: () => T): T | { ok: false; reason: string } {
-  try {
-    return fn();
-  } catch (e) {
-    return { ok: false, reason: `internal error while rendering: ${(e as Error).message}` };
-  }
-}
 
 /**
  * Runs `fn` with the files written to a temporary folder when something in

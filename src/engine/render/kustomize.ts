@@ -21,7 +21,7 @@ import type { Location, SourceFile } from '../types.js';
 import { resourceBase } from '../extract/kubernetes.js';
 import { asMap, child, childPath, isStringScalar, locationOf, mapEntries, type ParsedDoc, regionOf, regionOfOffsets, seqItems, stringValue, type YNode } from '../yaml.js';
 import { type RunOutcome, runToolMany, type Tool } from './binaries.js';
-import { type RenderContext, renderedFile, renderedInstance, repoYaml } from './context.js';
+import { type RenderContext, renderedFile, renderedInstance, repoYaml, safely } from './context.js';
 import { nodePath, sameScalar, type Step, walkYaml, type YamlWalk } from './source-map.js';
 
 export interface KustomizeEntry {
@@ -160,11 +160,6 @@ export function preflight(ctx: RenderContext, entryDir: string): { refusal?: Ref
 
 export type KustomizeOutcome = { ok: true; instances: Instance[] } | { ok: false; reason: string; at?: Location };
 
-/** Builds one entry point and turns its resources into placed instances located in their base files. */
-export function buildEntry(ctx: RenderContext, tool: Tool, entry: KustomizeEntry): KustomizeOutcome {
-  return buildEntries(ctx, tool, [entry])[0];
-}
-
 interface Prepared {
   entry: KustomizeEntry;
   patches: PatchRef[];
@@ -175,18 +170,11 @@ interface Prepared {
 
 /**
  * Builds entry points, several kustomize processes at a time (runToolMany),
- * each in its own wrapper folder; outcomes in the entries' order.
+ * each in its own wrapper folder, and turns their resources into placed
+ * instances located in their base files; outcomes in the entries' order.
  */
 export function buildEntries(ctx: RenderContext, tool: Tool, entries: readonly KustomizeEntry[]): KustomizeOutcome[] {
-  const outcomes: Array<KustomizeOutcome | Prepared> = entries.map((entry) => {
-    const pre = preflight(ctx, entry.k.dir);
-    if (pre.refusal) return { ok: false, reason: pre.refusal.reason, ...(pre.refusal.at ? { at: pre.refusal.at } : {}) };
-    const wrap = ctx.scratch.folder('kustomize');
-    fs.symlinkSync(ctx.realDir, path.join(wrap, 'repo'), 'dir');
-    const target = entry.k.dir === '' ? 'repo' : `repo/${entry.k.dir}`;
-    fs.writeFileSync(path.join(wrap, 'kustomization.yaml'), `resources:\n- ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
-    return { entry, patches: pre.patches, wrap, args: tool.flavor === 'kubectl' ? ['kustomize', wrap] : ['build', wrap] };
-  });
+  const outcomes = entries.map((entry) => safely<KustomizeOutcome | Prepared>(() => prepare(ctx, tool, entry)));
   const prepared = outcomes.filter((o): o is Prepared => 'wrap' in o);
   // ctx.replace takes the scratch folder out of messages; the wrappers' own prefixes go in finish.
   const runs = runToolMany(
@@ -196,7 +184,21 @@ export function buildEntries(ctx: RenderContext, tool: Tool, entries: readonly K
   );
   for (const p of prepared) fs.unlinkSync(path.join(p.wrap, 'repo'));
   let next = 0;
-  return outcomes.map((o) => ('wrap' in o ? finish(ctx, o, runs[next++]) : o));
+  return outcomes.map((o) => {
+    if (!('wrap' in o)) return o;
+    const run = runs[next++];
+    return safely(() => finish(ctx, o, run));
+  });
+}
+
+function prepare(ctx: RenderContext, tool: Tool, entry: KustomizeEntry): KustomizeOutcome | Prepared {
+  const pre = preflight(ctx, entry.k.dir);
+  if (pre.refusal) return { ok: false, reason: pre.refusal.reason, ...(pre.refusal.at ? { at: pre.refusal.at } : {}) };
+  const wrap = ctx.scratch.folder('kustomize');
+  fs.symlinkSync(ctx.realDir, path.join(wrap, 'repo'), 'dir');
+  const target = entry.k.dir === '' ? 'repo' : `repo/${entry.k.dir}`;
+  fs.writeFileSync(path.join(wrap, 'kustomization.yaml'), `resources:\n- ${JSON.stringify(target)}\nbuildMetadata: [originAnnotations]\n`);
+  return { entry, patches: pre.patches, wrap, args: tool.flavor === 'kubectl' ? ['kustomize', wrap] : ['build', wrap] };
 }
 
 function finish(ctx: RenderContext, prepared: Prepared, run: RunOutcome): KustomizeOutcome {
@@ -204,7 +206,6 @@ function finish(ctx: RenderContext, prepared: Prepared, run: RunOutcome): Kustom
   const wrapRel = path.relative(ctx.scratch.dir, wrap).split(path.sep).join('/');
   // The wrapper's `repo/` prefix means nothing to the reader: paths are the repository's.
   if (!run.ok) return { ok: false, reason: (run.reason ?? 'kustomize failed').split(`${wrapRel}/repo/`).join('').split(`${wrapRel}/`).join('').replace(/(^|[\s'"(=:])repo\//g, '$1') };
-  const pre = { patches };
   const instances: Instance[] = [];
   const chunks = run.stdout.split(/^---[ \t]*\r?$/m).filter((c) => c.trim() !== '');
   chunks.sort();
@@ -220,7 +221,7 @@ function finish(ctx: RenderContext, prepared: Prepared, run: RunOutcome): Kustom
       if (!base) continue;
       const source = matchSource(ctx, origin, base);
       Object.assign(file, renderedFile(ctx, origin, text.length));
-      const locator = new KustomizeLocator(ctx, entry, pre.patches, origin, base, source);
+      const locator = new KustomizeLocator(ctx, entry, patches, origin, base, source);
       pdoc.origin = { tool: 'kustomize', source: origin, via: entry.via, ...(source ? { sourceDoc: source.pdoc } : {}), locate: (node, offsets) => locator.locate(pdoc, node, offsets) };
       const inst = renderedInstance(ctx, pdoc, {
         fallbackNamespace: ctx.config.defaultNamespace,
