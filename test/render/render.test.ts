@@ -246,6 +246,8 @@ describe('Kustomize overlays', () => {
     const failed = of(r, 'DAPR007');
     expect(hits(failed)).toEqual([{ rule: 'DAPR007', file: 'deploy/kustomization.yaml', line: 3, column: 5 }]);
     expect(failed[0].message).toContain('it includes the remote base "https://github.com/example/platform//dapr?ref=v1.2.0" (deploy/kustomization.yaml:3), and dapr-policy never fetches anything');
+    // Said once: "was not built: it includes …", not "not built: not built: …".
+    expect(failed[0].message).toMatch(/^kustomization deploy was not built: it includes the remote base /);
     expect(r.model.ofType('component').map((c) => c.via)).toEqual(['deploy/kustomization.yaml']);
   });
 
