@@ -1,0 +1,235 @@
+// parse-transport: a file's parse as JSON and back. The cache keeps parses on
+// disk in this form (cache.ts), and parse workers send theirs to the main
+// thread in it (parse-pool.ts). A restored parse is the parse: every node has
+// the class, the own fields and the ranges the composer gave it.
+import { Alias, Composer, Document, LineCounter, Pair, Parser, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
+import { COMPOSER_OPTIONS, type ParsedFile } from './parse.js';
+import type { ParsedDoc } from './yaml.js';
+import type { Notification, SourceFile } from './types.js';
+
+const NODE_TYPE = Symbol.for('yaml.node.type');
+
+/**
+ * A yaml node as JSON: `[shape, ...values]`, where the shape (an index into
+ * a table of shapes) names the class and the node's own fields in order.
+ * Children are encoded nodes; a scalar's `source` equal to its value is 1.
+ */
+type Encoded = [number, ...unknown[]];
+type Code = 'S' | 'M' | 'Q' | 'P' | 'A';
+
+interface EncodedDoc {
+  index: number;
+  startLine: number;
+  endLine: number;
+  range: number[];
+  commentBefore: string | null;
+  comment: string | null;
+  /** The document's `---` and `...` markers (the rest of its directives is the template's). */
+  docStart: true | null;
+  docEnd: boolean;
+  contents: Encoded | null;
+}
+
+/** What a file parsed to, without the file itself and its text (both come from the bytes). */
+export interface Entry {
+  lineStarts: number[];
+  docs: EncodedDoc[];
+  syntax?: ParsedFile['syntax'];
+  notifications?: Notification[];
+  skipped?: boolean;
+}
+
+/** A parse that this form cannot carry exactly (see `encode`), or an entry that is not one. */
+export class Unencodable extends Error {}
+
+// Only the classes the composer makes for Kubernetes YAML; a file with anything else (!!set, !!omap) is parsed where it is needed.
+const CODES = new Map<object, Code>([
+  [Scalar.prototype, 'S'],
+  [YAMLMap.prototype, 'M'],
+  [YAMLSeq.prototype, 'Q'],
+  [Pair.prototype, 'P'],
+  [Alias.prototype, 'A'],
+]);
+
+/** JSON keeps these exactly; anything else (a merge key's symbol, NaN, -0, binary, undefined) is not encoded. */
+function jsonSafe(v: unknown): boolean {
+  if (v === null) return true;
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    default:
+      return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  }
+}
+
+class NodeEncoder {
+  private readonly ids = new Map<string, number>();
+  constructor(readonly shapes: string[][]) {
+    shapes.forEach((s, i) => this.ids.set(s.join(','), i));
+  }
+
+  private shapeOf(code: Code, keys: string[]): number {
+    const id = `${code},${keys.join(',')}`;
+    let n = this.ids.get(id);
+    if (n === undefined) {
+      n = this.shapes.length;
+      this.shapes.push([code, ...keys]);
+      this.ids.set(id, n);
+    }
+    return n;
+  }
+
+  encode(node: unknown): Encoded | null {
+    if (node === null) return null;
+    const code = typeof node === 'object' ? CODES.get(Object.getPrototypeOf(node) as object) : undefined;
+    if (!code) throw new Unencodable();
+    const fields = Object.entries(node as object);
+    const out: Encoded = [this.shapeOf(code, fields.map(([k]) => k))];
+    const record = node as Record<string, unknown>;
+    for (const [k, v] of fields) {
+      if (k === 'items') out.push((v as unknown[]).map((x) => this.encode(x)));
+      else if (code === 'P') out.push(this.encode(v));
+      else if (k === 'source' && code === 'S' && v === record.value) out.push(1);
+      else if (jsonSafe(v)) out.push(v);
+      else throw new Unencodable();
+    }
+    return out;
+  }
+}
+
+interface Shape {
+  code: Code;
+  keys: string[];
+  /** Where the scalar's value or the alias's source is, for the constructor. */
+  arg: number;
+}
+
+class NodeDecoder {
+  private readonly shapes: Shape[];
+  constructor(
+    shapes: unknown,
+    private readonly schema: Schema,
+  ) {
+    if (!Array.isArray(shapes)) throw new Unencodable();
+    this.shapes = shapes.map((s: unknown) => {
+      if (!Array.isArray(s) || !s.every((k) => typeof k === 'string')) throw new Unencodable();
+      return { code: s[0] as Code, keys: s as string[], arg: s.indexOf(s[0] === 'A' ? 'source' : 'value') };
+    });
+  }
+
+  decode(enc: unknown): unknown {
+    if (enc === null) return null;
+    if (!Array.isArray(enc)) throw new Unencodable();
+    const shape = this.shapes[enc[0] as number];
+    if (!shape || shape.keys.length !== enc.length) throw new Unencodable();
+    const node = this.create(shape.code, shape.arg === -1 ? null : enc[shape.arg]);
+    const record = node as unknown as Record<string, unknown>;
+    const pair = shape.code === 'P';
+    for (let i = 1; i < enc.length; i++) {
+      const k = shape.keys[i];
+      const v = enc[i];
+      if (k === 'items') {
+        if (!Array.isArray(v)) throw new Unencodable();
+        record.items = v.map((x) => this.decode(x));
+      } else if (pair) record[k] = this.decode(v);
+      else if (k === 'source' && v === 1) record.source = record.value;
+      else record[k] = v;
+    }
+    return node;
+  }
+
+  /** Through the constructors: each node gets its identity and (collections) the document's schema as the composer gives them. */
+  private create(code: Code, arg: unknown): object {
+    switch (code) {
+      case 'S':
+        return new Scalar(arg);
+      case 'M':
+        return new YAMLMap(this.schema);
+      case 'Q':
+        return new YAMLSeq(this.schema);
+      case 'P':
+        return new Pair(null);
+      case 'A':
+        return new Alias(String(arg));
+      default:
+        throw new Unencodable();
+    }
+  }
+}
+
+/** Encodes parses into entries; the shapes table grows with them and goes wherever the entries go. */
+export class EntryEncoder {
+  private readonly nodes: NodeEncoder;
+  constructor(readonly shapes: string[][] = []) {
+    this.nodes = new NodeEncoder(shapes);
+  }
+
+  /** Throws Unencodable for a parse a restored one would not equal: a %YAML directive changes the schema, warnings are not kept. */
+  encode(parsed: ParsedFile): Entry {
+    if (parsed.docs.some((d) => d.doc.directives.yaml.explicit || d.doc.warnings.length > 0)) throw new Unencodable();
+    const docs: EncodedDoc[] = parsed.docs.map((d) => ({
+      index: d.index,
+      startLine: d.startLine,
+      endLine: d.endLine,
+      range: d.doc.range,
+      commentBefore: d.doc.commentBefore ?? null,
+      comment: d.doc.comment ?? null,
+      docStart: d.doc.directives.docStart,
+      docEnd: d.doc.directives.docEnd,
+      contents: this.nodes.encode(d.doc.contents),
+    }));
+    const entry: Entry = { lineStarts: parsed.lineCounter.lineStarts, docs };
+    if (parsed.syntax) entry.syntax = parsed.syntax;
+    if (parsed.notifications) entry.notifications = parsed.notifications;
+    if (parsed.skipped) entry.skipped = true;
+    return entry;
+  }
+}
+
+/** The document every restored document shares its options, schema and directives with: what the parser gives a plain document. */
+function templateDocument(): Document.Parsed {
+  const [doc] = [...new Composer(COMPOSER_OPTIONS).compose(new Parser().parse('a: 1\n'))];
+  return doc;
+}
+
+/** Restores parses from entries encoded with the same shapes table. */
+export class EntryDecoder {
+  private readonly template = templateDocument();
+  private readonly nodes: NodeDecoder;
+  constructor(shapes: unknown) {
+    this.nodes = new NodeDecoder(shapes, this.template.schema);
+  }
+
+  /** The parse of `file` (whose decoded text `text` gives) that `entry` holds; throws Unencodable when it holds none. */
+  restore(file: SourceFile, entry: Entry, text: () => string): ParsedFile {
+    if (typeof entry !== 'object' || entry === null || !Array.isArray(entry.lineStarts) || !Array.isArray(entry.docs)) throw new Unencodable();
+    const lineCounter = new LineCounter();
+    lineCounter.lineStarts = entry.lineStarts;
+    const source = entry.skipped ? '' : text();
+    const template = this.template;
+    const docs: ParsedDoc[] = entry.docs.map((d) => {
+      const doc = Object.create(Document.prototype) as Document.Parsed;
+      Object.defineProperty(doc, NODE_TYPE, { value: (template as unknown as Record<symbol, unknown>)[NODE_TYPE] });
+      Object.assign(doc, {
+        commentBefore: d.commentBefore,
+        comment: d.comment,
+        errors: [],
+        warnings: [],
+        options: template.options,
+        directives: Object.assign(template.directives.clone(), { docStart: d.docStart, docEnd: d.docEnd }),
+        schema: template.schema,
+        contents: this.nodes.decode(d.contents),
+        range: d.range,
+      });
+      return { file, index: d.index, doc, text: source, lineCounter, startLine: d.startLine, endLine: d.endLine };
+    });
+    const out: ParsedFile = { file, text: source, lineCounter, docs };
+    if (entry.syntax) out.syntax = entry.syntax;
+    if (entry.notifications) out.notifications = entry.notifications;
+    if (entry.skipped) out.skipped = true;
+    return out;
+  }
+}
