@@ -6917,14 +6917,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs14 = this.flowScalar(this.type);
+              const fs15 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs14, sep: [] });
+                map.items.push({ start, key: fs15, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs14);
+                this.stack.push(fs15);
               } else {
-                Object.assign(it, { key: fs14, sep: [] });
+                Object.assign(it, { key: fs15, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7052,13 +7052,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs14 = this.flowScalar(this.type);
+              const fs15 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs14, sep: [] });
+                fc.items.push({ start: [], key: fs15, sep: [] });
               else if (it.sep)
-                this.stack.push(fs14);
+                this.stack.push(fs15);
               else
-                Object.assign(it, { key: fs14, sep: [] });
+                Object.assign(it, { key: fs15, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -10981,8 +10981,8 @@ var require_utils3 = __commonJS({
     exports.array = array;
     var errno = require_errno();
     exports.errno = errno;
-    var fs14 = require_fs();
-    exports.fs = fs14;
+    var fs15 = require_fs();
+    exports.fs = fs15;
     var path25 = require_path();
     exports.path = path25;
     var pattern = require_pattern();
@@ -11166,12 +11166,12 @@ var require_fs2 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
-    var fs14 = __require("fs");
+    var fs15 = __require("fs");
     exports.FILE_SYSTEM_ADAPTER = {
-      lstat: fs14.lstat,
-      stat: fs14.stat,
-      lstatSync: fs14.lstatSync,
-      statSync: fs14.statSync
+      lstat: fs15.lstat,
+      stat: fs15.stat,
+      lstatSync: fs15.lstatSync,
+      statSync: fs15.statSync
     };
     function createFileSystemAdapter(fsMethods) {
       if (fsMethods === void 0) {
@@ -11188,12 +11188,12 @@ var require_settings = __commonJS({
   "node_modules/@nodelib/fs.stat/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var fs14 = require_fs2();
+    var fs15 = require_fs2();
     var Settings = class {
       constructor(_options = {}) {
         this._options = _options;
         this.followSymbolicLink = this._getValue(this._options.followSymbolicLink, true);
-        this.fs = fs14.createFileSystemAdapter(this._options.fs);
+        this.fs = fs15.createFileSystemAdapter(this._options.fs);
         this.markSymbolicLink = this._getValue(this._options.markSymbolicLink, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
       }
@@ -11348,8 +11348,8 @@ var require_utils4 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.fs = void 0;
-    var fs14 = require_fs3();
-    exports.fs = fs14;
+    var fs15 = require_fs3();
+    exports.fs = fs15;
   }
 });
 
@@ -11544,14 +11544,14 @@ var require_fs4 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
-    var fs14 = __require("fs");
+    var fs15 = __require("fs");
     exports.FILE_SYSTEM_ADAPTER = {
-      lstat: fs14.lstat,
-      stat: fs14.stat,
-      lstatSync: fs14.lstatSync,
-      statSync: fs14.statSync,
-      readdir: fs14.readdir,
-      readdirSync: fs14.readdirSync
+      lstat: fs15.lstat,
+      stat: fs15.stat,
+      lstatSync: fs15.lstatSync,
+      statSync: fs15.statSync,
+      readdir: fs15.readdir,
+      readdirSync: fs15.readdirSync
     };
     function createFileSystemAdapter(fsMethods) {
       if (fsMethods === void 0) {
@@ -11570,12 +11570,12 @@ var require_settings2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var path25 = __require("path");
     var fsStat = require_out();
-    var fs14 = require_fs4();
+    var fs15 = require_fs4();
     var Settings = class {
       constructor(_options = {}) {
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
-        this.fs = fs14.createFileSystemAdapter(this._options.fs);
+        this.fs = fs15.createFileSystemAdapter(this._options.fs);
         this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path25.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
@@ -12957,16 +12957,16 @@ var require_settings4 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DEFAULT_FILE_SYSTEM_ADAPTER = void 0;
-    var fs14 = __require("fs");
+    var fs15 = __require("fs");
     var os2 = __require("os");
     var CPU_COUNT = Math.max(os2.cpus().length, 1);
     exports.DEFAULT_FILE_SYSTEM_ADAPTER = {
-      lstat: fs14.lstat,
-      lstatSync: fs14.lstatSync,
-      stat: fs14.stat,
-      statSync: fs14.statSync,
-      readdir: fs14.readdir,
-      readdirSync: fs14.readdirSync
+      lstat: fs15.lstat,
+      lstatSync: fs15.lstatSync,
+      stat: fs15.stat,
+      statSync: fs15.statSync,
+      readdir: fs15.readdir,
+      readdirSync: fs15.readdirSync
     };
     var Settings = class {
       constructor(_options = {}) {
@@ -20321,12 +20321,12 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats2(ajv2, list, fs14, exportName) {
+    function addFormats2(ajv2, list, fs15, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv2.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
       for (const f of list)
-        ajv2.addFormat(f, fs14[f]);
+        ajv2.addFormat(f, fs15[f]);
     }
     module.exports = exports = formatsPlugin;
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -20335,7 +20335,7 @@ var require_dist2 = __commonJS({
 });
 
 // src/action/main.ts
-import fs13 from "node:fs";
+import fs14 from "node:fs";
 import path24 from "node:path";
 
 // src/engine/baseline.ts
@@ -32105,7 +32105,7 @@ function compareResults(a, b) {
 }
 
 // src/invoke.ts
-import fs11 from "node:fs";
+import fs12 from "node:fs";
 import path22 from "node:path";
 
 // src/engine/edits.ts
@@ -32507,7 +32507,6 @@ function verifiedFix(pdoc, description, edits, change2) {
 }
 
 // src/engine/cache.ts
-var import_yaml7 = __toESM(require_dist(), 1);
 import crypto from "node:crypto";
 import fs4 from "node:fs";
 import path3 from "node:path";
@@ -32575,6 +32574,7 @@ var package_default = {
   files: [
     "dist/cli.js",
     "dist/main.js",
+    "dist/parse-worker.js",
     "schema/",
     "docs/",
     "README.md",
@@ -32596,22 +32596,11 @@ function ruleHelpUri(id) {
   return `${REPOSITORY_URL}/blob/main/docs/rules/${id}.md`;
 }
 
-// src/engine/cache.ts
-var DEFAULT_CACHE_FILE = ".dapr-policy-cache";
-var MAGIC = "DAPRPOLICY-CACHE-3\n";
+// src/engine/parse-transport.ts
+var import_yaml7 = __toESM(require_dist(), 1);
 var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-function lineOf(file, hash, kind, entry2) {
-  return `${JSON.stringify(file)}	${hash}	${kind}	${JSON.stringify(entry2)}`;
-}
-function parseLine(text3) {
-  const a = text3.indexOf("	");
-  const b = text3.indexOf("	", a + 1);
-  const c = text3.indexOf("	", b + 1);
-  if (a === -1 || b === -1 || c === -1) throw new Uncacheable();
-  const file = JSON.parse(text3.slice(0, a));
-  if (typeof file !== "string") throw new Uncacheable();
-  return [file, { hash: text3.slice(a + 1, b), kind: text3.slice(b + 1, c), json: text3.slice(c + 1), text: text3 }];
-}
+var Unencodable = class extends Error {
+};
 var CODES = /* @__PURE__ */ new Map([
   [import_yaml7.Scalar.prototype, "S"],
   [import_yaml7.YAMLMap.prototype, "M"],
@@ -32619,8 +32608,6 @@ var CODES = /* @__PURE__ */ new Map([
   [import_yaml7.Pair.prototype, "P"],
   [import_yaml7.Alias.prototype, "A"]
 ]);
-var Uncacheable = class extends Error {
-};
 function jsonSafe(v) {
   if (v === null) return true;
   switch (typeof v) {
@@ -32633,7 +32620,7 @@ function jsonSafe(v) {
       return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x));
   }
 }
-var Encoder = class {
+var NodeEncoder = class {
   constructor(shapes) {
     this.shapes = shapes;
     shapes.forEach((s, i) => this.ids.set(s.join(","), i));
@@ -32653,7 +32640,7 @@ var Encoder = class {
   encode(node) {
     if (node === null) return null;
     const code = typeof node === "object" ? CODES.get(Object.getPrototypeOf(node)) : void 0;
-    if (!code) throw new Uncacheable();
+    if (!code) throw new Unencodable();
     const fields = Object.entries(node);
     const out = [this.shapeOf(code, fields.map(([k]) => k))];
     const record = node;
@@ -32662,26 +32649,33 @@ var Encoder = class {
       else if (code === "P") out.push(this.encode(v));
       else if (k === "source" && code === "S" && v === record.value) out.push(1);
       else if (jsonSafe(v)) out.push(v);
-      else throw new Uncacheable();
+      else throw new Unencodable();
     }
     return out;
   }
 };
-var Decoder = class {
+var NodeDecoder = class {
   constructor(shapes, schema) {
+    this.shapes = shapes;
     this.schema = schema;
-    this.shapes = shapes.map((s) => {
-      if (!Array.isArray(s) || !s.every((k) => typeof k === "string")) throw new Uncacheable();
-      return { code: s[0], keys: s, arg: s.indexOf(s[0] === "A" ? "source" : "value") };
-    });
+    if (!Array.isArray(shapes)) throw new Unencodable();
   }
-  schema;
   shapes;
+  schema;
+  cooked = [];
+  shape(n) {
+    if (typeof n !== "number") return void 0;
+    const cooked = this.cooked[n];
+    if (cooked) return cooked;
+    const s = this.shapes[n];
+    if (!Array.isArray(s) || !s.every((k) => typeof k === "string")) return void 0;
+    return this.cooked[n] = { code: s[0], keys: s, arg: s.indexOf(s[0] === "A" ? "source" : "value") };
+  }
   decode(enc) {
     if (enc === null) return null;
-    if (!Array.isArray(enc)) throw new Uncacheable();
-    const shape = this.shapes[enc[0]];
-    if (!shape || shape.keys.length !== enc.length) throw new Uncacheable();
+    if (!Array.isArray(enc)) throw new Unencodable();
+    const shape = this.shape(enc[0]);
+    if (!shape || shape.keys.length !== enc.length) throw new Unencodable();
     const node = this.create(shape.code, shape.arg === -1 ? null : enc[shape.arg]);
     const record = node;
     const pair = shape.code === "P";
@@ -32689,7 +32683,7 @@ var Decoder = class {
       const k = shape.keys[i];
       const v = enc[i];
       if (k === "items") {
-        if (!Array.isArray(v)) throw new Uncacheable();
+        if (!Array.isArray(v)) throw new Unencodable();
         record.items = v.map((x) => this.decode(x));
       } else if (pair) record[k] = this.decode(v);
       else if (k === "source" && v === 1) record.source = record.value;
@@ -32711,13 +32705,93 @@ var Decoder = class {
       case "A":
         return new import_yaml7.Alias(String(arg));
       default:
-        throw new Uncacheable();
+        throw new Unencodable();
     }
+  }
+};
+var EntryEncoder = class {
+  constructor(shapes = []) {
+    this.shapes = shapes;
+    this.nodes = new NodeEncoder(shapes);
+  }
+  shapes;
+  nodes;
+  /** Throws Unencodable for a parse a restored one would not equal: a %YAML directive changes the schema, warnings are not kept. */
+  encode(parsed) {
+    if (parsed.docs.some((d) => d.doc.directives.yaml.explicit || d.doc.warnings.length > 0)) throw new Unencodable();
+    const docs3 = parsed.docs.map((d) => ({
+      index: d.index,
+      startLine: d.startLine,
+      endLine: d.endLine,
+      range: d.doc.range,
+      commentBefore: d.doc.commentBefore ?? null,
+      comment: d.doc.comment ?? null,
+      docStart: d.doc.directives.docStart,
+      docEnd: d.doc.directives.docEnd,
+      contents: this.nodes.encode(d.doc.contents)
+    }));
+    const entry2 = { lineStarts: parsed.lineCounter.lineStarts, docs: docs3 };
+    if (parsed.syntax) entry2.syntax = parsed.syntax;
+    if (parsed.notifications) entry2.notifications = parsed.notifications;
+    if (parsed.skipped) entry2.skipped = true;
+    return entry2;
   }
 };
 function templateDocument() {
   const [doc] = [...new import_yaml7.Composer(COMPOSER_OPTIONS).compose(new import_yaml7.Parser().parse("a: 1\n"))];
   return doc;
+}
+var EntryDecoder = class {
+  template = templateDocument();
+  nodes;
+  constructor(shapes) {
+    this.nodes = new NodeDecoder(shapes, this.template.schema);
+  }
+  /** The parse of `file` (whose decoded text `text` gives) that `entry` holds; throws Unencodable when it holds none. */
+  restore(file, entry2, text3) {
+    if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Unencodable();
+    const lineCounter = new import_yaml7.LineCounter();
+    lineCounter.lineStarts = entry2.lineStarts;
+    const source = entry2.skipped ? "" : text3();
+    const template = this.template;
+    const docs3 = entry2.docs.map((d) => {
+      const doc = Object.create(import_yaml7.Document.prototype);
+      Object.defineProperty(doc, NODE_TYPE, { value: template[NODE_TYPE] });
+      Object.assign(doc, {
+        commentBefore: d.commentBefore,
+        comment: d.comment,
+        errors: [],
+        warnings: [],
+        options: template.options,
+        directives: Object.assign(template.directives.clone(), { docStart: d.docStart, docEnd: d.docEnd }),
+        schema: template.schema,
+        contents: this.nodes.decode(d.contents),
+        range: d.range
+      });
+      return { file, index: d.index, doc, text: source, lineCounter, startLine: d.startLine, endLine: d.endLine };
+    });
+    const out = { file, text: source, lineCounter, docs: docs3 };
+    if (entry2.syntax) out.syntax = entry2.syntax;
+    if (entry2.notifications) out.notifications = entry2.notifications;
+    if (entry2.skipped) out.skipped = true;
+    return out;
+  }
+};
+
+// src/engine/cache.ts
+var DEFAULT_CACHE_FILE = ".dapr-policy-cache";
+var MAGIC = "DAPRPOLICY-CACHE-3\n";
+function lineOf(file, hash, kind, entry2) {
+  return `${JSON.stringify(file)}	${hash}	${kind}	${JSON.stringify(entry2)}`;
+}
+function parseLine(text3) {
+  const a = text3.indexOf("	");
+  const b = text3.indexOf("	", a + 1);
+  const c = text3.indexOf("	", b + 1);
+  if (a === -1 || b === -1 || c === -1) throw new Unencodable();
+  const file = JSON.parse(text3.slice(0, a));
+  if (typeof file !== "string") throw new Unencodable();
+  return [file, { hash: text3.slice(a + 1, b), kind: text3.slice(b + 1, c), json: text3.slice(c + 1), text: text3 }];
 }
 var sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
 function programDigest() {
@@ -32740,7 +32814,6 @@ var ParseCache = class {
   shapes = [];
   encoder;
   decoder;
-  template;
   key;
   changed = false;
   static hash(buf) {
@@ -32775,66 +32848,22 @@ var ParseCache = class {
     const line = this.lines.get(file.path);
     if (!line || line.hash !== hash || line.kind !== file.kind) return void 0;
     try {
-      const parsed = this.restore(file, JSON.parse(line.json), text3);
+      const decoder = this.decoder ??= new EntryDecoder(this.shapes);
+      const parsed = decoder.restore(file, JSON.parse(line.json), text3);
       this.used.set(file.path, line.text);
       return parsed;
     } catch {
       return void 0;
     }
   }
-  restore(file, entry2, text3) {
-    if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Uncacheable();
-    const lineCounter = new import_yaml7.LineCounter();
-    lineCounter.lineStarts = entry2.lineStarts;
-    const source = entry2.skipped ? "" : text3();
-    const template = this.template ??= templateDocument();
-    const decoder = this.decoder ??= new Decoder(this.shapes, template.schema);
-    const docs3 = entry2.docs.map((d) => {
-      const doc = Object.create(import_yaml7.Document.prototype);
-      Object.defineProperty(doc, NODE_TYPE, { value: template[NODE_TYPE] });
-      Object.assign(doc, {
-        commentBefore: d.commentBefore,
-        comment: d.comment,
-        errors: [],
-        warnings: [],
-        options: template.options,
-        directives: Object.assign(template.directives.clone(), { docStart: d.docStart, docEnd: d.docEnd }),
-        schema: template.schema,
-        contents: decoder.decode(d.contents),
-        range: d.range
-      });
-      return { file, index: d.index, doc, text: source, lineCounter, startLine: d.startLine, endLine: d.endLine };
-    });
-    const out = { file, text: source, lineCounter, docs: docs3 };
-    if (entry2.syntax) out.syntax = entry2.syntax;
-    if (entry2.notifications) out.notifications = entry2.notifications;
-    if (entry2.skipped) out.skipped = true;
-    return out;
-  }
   /** Remembers a fresh parse for the next scan. */
   set(parsed, hash) {
     this.changed = true;
-    if (parsed.docs.some((d) => d.doc.directives.yaml.explicit || d.doc.warnings.length > 0)) return;
-    const encoder = this.encoder ??= new Encoder(this.shapes);
+    const encoder = this.encoder ??= new EntryEncoder(this.shapes);
     try {
-      const docs3 = parsed.docs.map((d) => ({
-        index: d.index,
-        startLine: d.startLine,
-        endLine: d.endLine,
-        range: d.doc.range,
-        commentBefore: d.doc.commentBefore ?? null,
-        comment: d.doc.comment ?? null,
-        docStart: d.doc.directives.docStart,
-        docEnd: d.doc.directives.docEnd,
-        contents: encoder.encode(d.doc.contents)
-      }));
-      const entry2 = { lineStarts: parsed.lineCounter.lineStarts, docs: docs3 };
-      if (parsed.syntax) entry2.syntax = parsed.syntax;
-      if (parsed.notifications) entry2.notifications = parsed.notifications;
-      if (parsed.skipped) entry2.skipped = true;
-      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, entry2));
+      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, encoder.encode(parsed)));
     } catch (e) {
-      if (!(e instanceof Uncacheable)) throw e;
+      if (!(e instanceof Unencodable)) throw e;
     }
   }
   /**
@@ -48623,13 +48652,112 @@ function computeMatrix(model) {
   return out;
 }
 
+// src/engine/parse-pool.ts
+import crypto2 from "node:crypto";
+import fs6 from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+var AUTO_MIN_FILES = 200;
+var AUTO_MAX_WORKERS = 7;
+var NEXT = 0;
+var POSTED = 1;
+var DEFAULT_STALL_MS = 1e4;
+function workerCount(concurrency, files) {
+  if (concurrency === "off") return 0;
+  if (concurrency === "auto") return files < AUTO_MIN_FILES ? 0 : Math.min(AUTO_MAX_WORKERS, availableParallelism() - 1);
+  return Math.min(concurrency, files);
+}
+function defaultWorkerUrl() {
+  const url = new URL("./parse-worker.js", import.meta.url);
+  return fs6.existsSync(fileURLToPath2(url)) ? url : void 0;
+}
+var sha2562 = (buf) => crypto2.createHash("sha256").update(buf).digest("hex");
+function parseHere(file, opts, hashes) {
+  try {
+    const buf = readSource(file);
+    return { parsed: parseFile(file, opts, buf), ...hashes ? { hash: sha2562(buf) } : {} };
+  } catch (error) {
+    return { error };
+  }
+}
+function startWorkers(count, url, input) {
+  const helpers = [];
+  for (let k = 0; k < count; k++) {
+    try {
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(url, { workerData: { ...input, port: port2 }, transferList: [port2] });
+      worker.on("error", () => void 0);
+      worker.unref();
+      const shapes = [];
+      helpers.push({ worker, port: port1, shapes, decoder: new EntryDecoder(shapes) });
+    } catch {
+      break;
+    }
+  }
+  return helpers;
+}
+function parseFiles(files, opts, options) {
+  const hashes = options.hashes === true;
+  const results = new Array(files.length);
+  const count = workerCount(options.concurrency, files.length);
+  const url = count > 0 ? options.workerUrl ?? defaultWorkerUrl() : void 0;
+  if (!url) return files.map((f) => parseHere(f, opts, hashes));
+  const ctrl = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  const counters = new Int32Array(ctrl);
+  const helpers = startWorkers(count, url, { files, opts, ctrl, hashes });
+  let done = 0;
+  const settle = (i, result) => {
+    if (results[i] !== void 0) return;
+    results[i] = result();
+    done++;
+  };
+  const receive = (h, m) => {
+    settle(m.i, () => {
+      if ("again" in m) return parseHere(files[m.i], opts, hashes);
+      h.shapes.push(...m.shapes);
+      try {
+        const parsed = h.decoder.restore(files[m.i], JSON.parse(m.entry), () => m.text);
+        return { parsed, ...m.hash !== void 0 ? { hash: m.hash } : {} };
+      } catch {
+        return parseHere(files[m.i], opts, hashes);
+      }
+    });
+  };
+  const drain = () => {
+    for (const h of helpers) for (let got = receiveMessageOnPort(h.port); got; got = receiveMessageOnPort(h.port)) receive(h, got.message);
+  };
+  try {
+    for (let i = Atomics.add(counters, NEXT, 1); i < files.length; i = Atomics.add(counters, NEXT, 1)) {
+      settle(i, () => parseHere(files[i], opts, hashes));
+      drain();
+    }
+    let quietSince = performance.now();
+    const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+    while (done < files.length) {
+      const posted = Atomics.load(counters, POSTED);
+      const before = done;
+      drain();
+      if (done > before) quietSince = performance.now();
+      else if (performance.now() - quietSince > stallMs) break;
+      else if (done < files.length) Atomics.wait(counters, POSTED, posted, 100);
+    }
+  } finally {
+    for (const h of helpers) {
+      h.port.close();
+      void h.worker.terminate();
+    }
+  }
+  return results.map((r, i) => r ?? parseHere(files[i], opts, hashes));
+}
+
 // src/engine/render/index.ts
-import fs10 from "node:fs";
+import fs11 from "node:fs";
 import path20 from "node:path";
 
 // src/engine/render/binaries.ts
 import { spawnSync } from "node:child_process";
-import fs6 from "node:fs";
+import fs7 from "node:fs";
 import os from "node:os";
 import path16 from "node:path";
 var RENDER_TIMEOUT_MS = 6e4;
@@ -48638,8 +48766,8 @@ var NO_PROXY_URL = "http://127.0.0.1:9";
 var SAFE_PATH = ["/usr/local/bin", "/usr/bin", "/bin"].join(path16.delimiter);
 function isExecutableFile(p) {
   try {
-    if (!fs6.statSync(p).isFile()) return false;
-    fs6.accessSync(p, fs6.constants.X_OK);
+    if (!fs7.statSync(p).isFile()) return false;
+    fs7.accessSync(p, fs7.constants.X_OK);
     return true;
   } catch {
     return false;
@@ -48657,7 +48785,7 @@ function outsideRepository(real, realRoot) {
 }
 function realRootOf(root) {
   try {
-    return fs6.realpathSync(root);
+    return fs7.realpathSync(root);
   } catch {
     return path16.resolve(root);
   }
@@ -48667,7 +48795,7 @@ function findBinary(configured, names, flavor, root, envPath = process.env.PATH)
   const check2 = (candidate) => {
     let real;
     try {
-      real = fs6.realpathSync(candidate);
+      real = fs7.realpathSync(candidate);
     } catch {
       return { ok: false, reason: `${candidate} does not exist` };
     }
@@ -48695,13 +48823,13 @@ var Scratch = class {
   dir;
   counter = 0;
   constructor() {
-    this.dir = fs6.mkdtempSync(path16.join(os.tmpdir(), "dapr-policy-render-"));
-    for (const sub of ["home", "tmp", "helm/cache", "helm/config", "helm/data", "helm/plugins", "kustomize-plugins"]) fs6.mkdirSync(path16.join(this.dir, sub), { recursive: true });
+    this.dir = fs7.mkdtempSync(path16.join(os.tmpdir(), "dapr-policy-render-"));
+    for (const sub of ["home", "tmp", "helm/cache", "helm/config", "helm/data", "helm/plugins", "kustomize-plugins"]) fs7.mkdirSync(path16.join(this.dir, sub), { recursive: true });
   }
   /** A new empty folder under the scratch directory. */
   folder(prefix) {
     const d = path16.join(this.dir, `${prefix}-${++this.counter}`);
-    fs6.mkdirSync(d);
+    fs7.mkdirSync(d);
     return d;
   }
   /** The environment a renderer runs with: nothing of the caller's but the locale, no network, no plugins. */
@@ -48743,7 +48871,7 @@ var Scratch = class {
     };
   }
   dispose() {
-    fs6.rmSync(this.dir, { recursive: true, force: true });
+    fs7.rmSync(this.dir, { recursive: true, force: true });
   }
 };
 function stderrHead(stderr, replace, lines = 3) {
@@ -48863,16 +48991,16 @@ function outcomeOf(tool, opts, r) {
 }
 
 // src/engine/render/context.ts
-import fs7 from "node:fs";
+import fs8 from "node:fs";
 import path17 from "node:path";
 function repoText(ctx, rel) {
   const p = ctx.parsed.get(rel);
   if (p) return p.text;
   const abs = path17.join(ctx.dir, rel);
   try {
-    const real = fs7.realpathSync(abs);
-    if (!isInside(ctx.realDir, real) || !fs7.statSync(real).isFile() || fs7.statSync(real).size > ctx.config.maxFileSize) return void 0;
-    return decode(fs7.readFileSync(real)).text;
+    const real = fs8.realpathSync(abs);
+    if (!isInside(ctx.realDir, real) || !fs8.statSync(real).isFile() || fs8.statSync(real).size > ctx.config.maxFileSize) return void 0;
+    return decode(fs8.readFileSync(real)).text;
   } catch {
     return void 0;
   }
@@ -48919,7 +49047,7 @@ function safely(fn) {
 
 // src/engine/render/helm.ts
 var import_yaml54 = __toESM(require_dist(), 1);
-import fs8 from "node:fs";
+import fs9 from "node:fs";
 import path18 from "node:path";
 
 // src/engine/render/source-map.ts
@@ -49353,7 +49481,7 @@ function preflight(ctx, variant) {
     const abs = path18.resolve(ctx.dir, v);
     if (!isInside(ctx.dir, abs)) return `values file "${v}" is outside the repository`;
     try {
-      if (!isInside(ctx.realDir, fs8.realpathSync(abs))) return `values file "${v}" links outside the repository`;
+      if (!isInside(ctx.realDir, fs9.realpathSync(abs))) return `values file "${v}" links outside the repository`;
     } catch {
       return `values file "${v}" does not exist`;
     }
@@ -49364,7 +49492,7 @@ function preflight(ctx, variant) {
     const dir = stack.pop();
     let entries;
     try {
-      entries = fs8.readdirSync(dir, { withFileTypes: true });
+      entries = fs9.readdirSync(dir, { withFileTypes: true });
     } catch {
       continue;
     }
@@ -49374,7 +49502,7 @@ function preflight(ctx, variant) {
       if (e.isSymbolicLink()) {
         let real;
         try {
-          real = fs8.realpathSync(abs);
+          real = fs9.realpathSync(abs);
         } catch {
           continue;
         }
@@ -49598,7 +49726,7 @@ function unquote2(v) {
 
 // src/engine/render/kustomize.ts
 var import_yaml56 = __toESM(require_dist(), 1);
-import fs9 from "node:fs";
+import fs10 from "node:fs";
 import path19 from "node:path";
 function entryVia(dir) {
   return dir === "" ? "kustomization.yaml" : `${dir}/kustomization.yaml`;
@@ -49686,13 +49814,13 @@ function preflight2(ctx, entryDir) {
       if (!isInside(ctx.dir, abs)) return { refusal: { reason: `"${ref.value}" (${at.file}:${at.region.startLine}) is outside the repository`, at }, patches };
       let real;
       try {
-        real = fs9.realpathSync(abs);
+        real = fs10.realpathSync(abs);
       } catch {
         continue;
       }
       if (!isInside(ctx.realDir, real)) return { refusal: { reason: `"${ref.value}" (${at.file}:${at.region.startLine}) links outside the repository`, at }, patches };
       const rel = path19.relative(ctx.dir, abs).split(path19.sep).join("/");
-      if (ref.resource && fs9.statSync(real).isDirectory()) queue.push(rel);
+      if (ref.resource && fs10.statSync(real).isDirectory()) queue.push(rel);
       if (ref.patch !== void 0) patches.push({ file: rel, ...ref.patch ? { target: ref.patch } : {} });
     }
   }
@@ -49706,7 +49834,7 @@ function buildEntries(ctx, tool, entries) {
     prepared.map((p) => ({ args: p.args, cwd: ctx.scratch.dir })),
     { scratch: ctx.scratch, replace: ctx.replace }
   );
-  for (const p of prepared) fs9.unlinkSync(path19.join(p.wrap, "repo"));
+  for (const p of prepared) fs10.unlinkSync(path19.join(p.wrap, "repo"));
   let next = 0;
   return outcomes.map((o) => {
     if (!("wrap" in o)) return o;
@@ -49718,9 +49846,9 @@ function prepare(ctx, tool, entry2) {
   const pre = preflight2(ctx, entry2.k.dir);
   if (pre.refusal) return { ok: false, reason: pre.refusal.reason, ...pre.refusal.at ? { at: pre.refusal.at } : {} };
   const wrap = ctx.scratch.folder("kustomize");
-  fs9.symlinkSync(ctx.realDir, path19.join(wrap, "repo"), "dir");
+  fs10.symlinkSync(ctx.realDir, path19.join(wrap, "repo"), "dir");
   const target = entry2.k.dir === "" ? "repo" : `repo/${entry2.k.dir}`;
-  fs9.writeFileSync(path19.join(wrap, "kustomization.yaml"), `resources:
+  fs10.writeFileSync(path19.join(wrap, "kustomization.yaml"), `resources:
 - ${JSON.stringify(target)}
 buildMetadata: [originAnnotations]
 `);
@@ -50014,7 +50142,7 @@ function render(input) {
   try {
     let realDir;
     try {
-      realDir = fs10.realpathSync(input.dir);
+      realDir = fs11.realpathSync(input.dir);
     } catch {
       realDir = input.dir;
     }
@@ -50143,8 +50271,8 @@ function filesOnDisk(files, config, fn) {
       if (!f.content) continue;
       const abs = path20.resolve(dir, f.path);
       if (!isInside(dir, abs)) continue;
-      fs10.mkdirSync(path20.dirname(abs), { recursive: true });
-      fs10.writeFileSync(abs, f.content);
+      fs11.mkdirSync(path20.dirname(abs), { recursive: true });
+      fs11.writeFileSync(abs, f.content);
     }
     return fn(dir);
   } finally {
@@ -50248,28 +50376,36 @@ function repoIndex(files) {
   }
   return { hasDir: (d) => dirs.has(d), hasFile: (f) => paths.has(f) };
 }
-function parseAll(files, notifications, opts, cache) {
+function unreadable(file, e) {
+  const err = e;
+  return { id: "file-unreadable", level: "error", file: file.path, message: `Could not read ${file.path}: ${err.code ?? err.name}.` };
+}
+function parseAll(files, notifications, opts, concurrency, cache) {
+  const outcomes = files.map((file) => cache ? fromCache(file, cache) : void 0);
+  const todo = files.filter((_, i) => outcomes[i] === void 0);
+  const fresh = parseFiles(todo, opts, { concurrency, hashes: cache !== void 0 });
+  let k = 0;
   const parsed = [];
-  for (const file of files) {
-    try {
-      const p = cache ? parseCached(file, opts, cache) : parseFile(file, opts);
-      parsed.push(p);
-      if (p.notifications) notifications.push(...p.notifications);
-    } catch (e) {
-      const err = e;
-      notifications.push({ id: "file-unreadable", level: "error", file: file.path, message: `Could not read ${file.path}: ${err.code ?? err.name}.` });
+  files.forEach((file, i) => {
+    const outcome = outcomes[i] ?? fresh[k++];
+    if ("error" in outcome) {
+      notifications.push(unreadable(file, outcome.error));
+      return;
     }
-  }
+    if (cache && outcomes[i] === void 0 && outcome.hash !== void 0) cache.set(outcome.parsed, outcome.hash);
+    parsed.push(outcome.parsed);
+    if (outcome.parsed.notifications) notifications.push(...outcome.parsed.notifications);
+  });
   return parsed;
 }
-function parseCached(file, opts, cache) {
-  const buf = readSource(file);
-  const hash = ParseCache.hash(buf);
-  const hit = cache.get(file, hash, () => decode(buf).text);
-  if (hit) return hit;
-  const p = parseFile(file, opts, buf);
-  cache.set(p, hash);
-  return p;
+function fromCache(file, cache) {
+  try {
+    const buf = readSource(file);
+    const parsed = cache.get(file, ParseCache.hash(buf), () => decode(buf).text);
+    return parsed ? { parsed } : void 0;
+  } catch (error) {
+    return { error };
+  }
 }
 function optionsFor(meta, loaded) {
   const opts = {};
@@ -50318,12 +50454,12 @@ function reportFilter(only) {
   const dirs = (only.dirs ?? []).map(toPosix).map((d) => d === "" || d === "." ? "" : `${d}/`);
   return (file) => files.has(file) || dirs.some((d) => file.startsWith(d));
 }
-function modelOf(discovered, root, loaded, filesDir = root, cache) {
+function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
   const notifications = [...discovered.notifications];
   const { config } = loaded;
   const precheck2 = config.precheck !== false && !(config.customRules && config.customRules.length > 0);
   const parseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth, precheck: precheck2 };
-  const parsed = parseAll(discovered.files, notifications, parseOptions, cache);
+  const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? "auto", parsing.cache);
   const repo = repoIndex(discovered.files);
   const extracted = extract(parsed, repo);
   const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions });
@@ -50341,10 +50477,10 @@ function modelOf(discovered, root, loaded, filesDir = root, cache) {
     rendered
   });
 }
-function revisionModel(root, ref, loaded) {
+function revisionModel(root, ref, loaded, concurrency = "auto") {
   const { config } = loaded;
   const discovered = discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, maxTotalBytes: config.maxTotalBytes });
-  return filesOnDisk(discovered.files, config, (dir) => modelOf(discovered, root, loaded, dir ?? root));
+  return filesOnDisk(discovered.files, config, (dir) => modelOf(discovered, root, loaded, dir ?? root, { concurrency }));
 }
 function scan(req) {
   const rules = req.rules ?? allRules;
@@ -50359,10 +50495,10 @@ function scan(req) {
     maxTotalBytes: config.maxTotalBytes
   });
   const cache = req.cache !== void 0 ? new ParseCache(req.cache, JSON.stringify(config)) : void 0;
-  const model = modelOf(discovered, req.root, req.config, req.root, cache);
+  const model = modelOf(discovered, req.root, req.config, req.root, { ...cache ? { cache } : {}, ...req.concurrency !== void 0 ? { concurrency: req.concurrency } : {} });
   cache?.save();
   const notifications = model.notifications;
-  const base = req.baseRef !== void 0 ? revisionModel(req.root, req.baseRef, req.config) : void 0;
+  const base = req.baseRef !== void 0 ? revisionModel(req.root, req.baseRef, req.config, req.concurrency) : void 0;
   const { findings, ok } = runRules(model, rules, req.config, now, notifications, base);
   const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
   const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : void 0;
@@ -50902,7 +51038,7 @@ function usableCache(abs, shown, warn) {
 }
 function statOf(p) {
   try {
-    return fs11.statSync(p);
+    return fs12.statSync(p);
   } catch {
     return void 0;
   }
@@ -50926,6 +51062,13 @@ function parseNow(now) {
   if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(now)) throw new UsageError(`--now ${now}: expected an ISO date such as 2026-11-28 or 2026-11-28T12:00:00Z.`);
   return d;
 }
+var MAX_CONCURRENCY = 64;
+function parseConcurrency(value) {
+  if (value === void 0 || value === "auto") return "auto";
+  if (value === "off") return "off";
+  if (!/^\d+$/.test(value) || Number(value) > MAX_CONCURRENCY) throw new UsageError(`--concurrency ${value}: expected auto, off, or a number of worker threads from 0 to ${MAX_CONCURRENCY}.`);
+  return Number(value) === 0 ? "off" : Number(value);
+}
 var posix = (p) => p.split(path22.sep).join("/");
 function invokeScan(inv) {
   const paths = inv.paths.length > 0 ? inv.paths : ["."];
@@ -50940,6 +51083,7 @@ function invokeScan(inv) {
   const dirs = abs.filter((a) => statOf(a)?.isDirectory());
   const config = resolveConfig({ explicit: inv.config ? path22.resolve(inv.cwd, inv.config) : void 0, root });
   const now = parseNow(inv.now);
+  const concurrency = parseConcurrency(inv.concurrency);
   const reportOnly = files.length > 0 ? { files: files.map((f) => posix(path22.relative(root, f))), dirs: dirs.map((d) => posix(path22.relative(root, d))) } : void 0;
   const baseline = inv.baseline ? readBaseline(path22.resolve(inv.cwd, inv.baseline), inv.baseline) : void 0;
   const rules = [...allRules, ...customRules(config.config.customRules, config.file)];
@@ -50947,7 +51091,7 @@ function invokeScan(inv) {
   let result;
   try {
     const cache = inv.cache !== void 0 ? usableCache(cacheFile(path22.resolve(inv.cwd, inv.cache), inv.cache), inv.cache, inv.warn) : void 0;
-    result = scan({ root, dirs: reportOnly ? void 0 : dirs, config, now, reportOnly, rules, ...inv.baseRef ? { baseRef: inv.baseRef } : {}, ...cache !== void 0 ? { cache } : {} });
+    result = scan({ root, dirs: reportOnly ? void 0 : dirs, config, now, reportOnly, rules, ...inv.baseRef ? { baseRef: inv.baseRef } : {}, ...cache !== void 0 ? { cache } : {}, concurrency });
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(`--base ${inv.baseRef}: ${e.message.split("\n")[0] || "not a revision of this git repository"}`);
     throw e;
@@ -51391,8 +51535,8 @@ var FORMATS = {
 var FORMAT_NAMES = Object.keys(FORMATS);
 
 // src/action/runner.ts
-import crypto2 from "node:crypto";
-import fs12 from "node:fs";
+import crypto3 from "node:crypto";
+import fs13 from "node:fs";
 var InputError = class extends Error {
 };
 function getInput(env, name) {
@@ -51410,13 +51554,13 @@ function setOutputs(env, outputs) {
   if (!file) return;
   let text3 = "";
   for (const [name, value] of Object.entries(outputs)) {
-    const delimiter = `ghadelimiter_${crypto2.randomUUID()}`;
+    const delimiter = `ghadelimiter_${crypto3.randomUUID()}`;
     text3 += `${name}<<${delimiter}
 ${value}
 ${delimiter}
 `;
   }
-  fs12.appendFileSync(file, text3);
+  fs13.appendFileSync(file, text3);
 }
 var SUMMARY_LIMIT = 1024 * 1024;
 function appendSummary(env, markdown) {
@@ -51426,7 +51570,7 @@ function appendSummary(env, markdown) {
 
 \u2026 summary truncated at GitHub's 1 MiB limit.
 ` : markdown;
-  fs12.appendFileSync(file, text3);
+  fs13.appendFileSync(file, text3);
   return true;
 }
 
@@ -51463,8 +51607,8 @@ function run(env, io) {
     const { result } = invoked;
     const input = reportInput(invoked, result.results, true);
     const sarifPath = path24.resolve(cwd, sarifFile);
-    fs13.mkdirSync(path24.dirname(sarifPath), { recursive: true });
-    fs13.writeFileSync(sarifPath, formatSarif(input, { category: getInput(env, "category") || void 0 }));
+    fs14.mkdirSync(path24.dirname(sarifPath), { recursive: true });
+    fs14.writeFileSync(sarifPath, formatSarif(input, { category: getInput(env, "category") || void 0 }));
     io.stdout(FORMATS[format](input, { cwd, color: false }));
     const names = new Map(result.rules.map((m) => [m.id, m.name]));
     if (annotate) for (const line of annotationsFor(result.results, names)) io.stdout(`${line}

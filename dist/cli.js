@@ -65,6 +65,7 @@ var package_default = {
   files: [
     "dist/cli.js",
     "dist/main.js",
+    "dist/parse-worker.js",
     "schema/",
     "docs/",
     "README.md",

@@ -6950,14 +6950,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs14 = this.flowScalar(this.type);
+              const fs15 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs14, sep: [] });
+                map.items.push({ start, key: fs15, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs14);
+                this.stack.push(fs15);
               } else {
-                Object.assign(it, { key: fs14, sep: [] });
+                Object.assign(it, { key: fs15, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7085,13 +7085,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs14 = this.flowScalar(this.type);
+              const fs15 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs14, sep: [] });
+                fc.items.push({ start: [], key: fs15, sep: [] });
               else if (it.sep)
-                this.stack.push(fs14);
+                this.stack.push(fs15);
               else
-                Object.assign(it, { key: fs14, sep: [] });
+                Object.assign(it, { key: fs15, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -11014,8 +11014,8 @@ var require_utils3 = __commonJS({
     exports.array = array;
     var errno = require_errno();
     exports.errno = errno;
-    var fs14 = require_fs();
-    exports.fs = fs14;
+    var fs15 = require_fs();
+    exports.fs = fs15;
     var path26 = require_path();
     exports.path = path26;
     var pattern4 = require_pattern();
@@ -11199,12 +11199,12 @@ var require_fs2 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
-    var fs14 = __require("fs");
+    var fs15 = __require("fs");
     exports.FILE_SYSTEM_ADAPTER = {
-      lstat: fs14.lstat,
-      stat: fs14.stat,
-      lstatSync: fs14.lstatSync,
-      statSync: fs14.statSync
+      lstat: fs15.lstat,
+      stat: fs15.stat,
+      lstatSync: fs15.lstatSync,
+      statSync: fs15.statSync
     };
     function createFileSystemAdapter(fsMethods) {
       if (fsMethods === void 0) {
@@ -11221,12 +11221,12 @@ var require_settings = __commonJS({
   "node_modules/@nodelib/fs.stat/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var fs14 = require_fs2();
+    var fs15 = require_fs2();
     var Settings = class {
       constructor(_options = {}) {
         this._options = _options;
         this.followSymbolicLink = this._getValue(this._options.followSymbolicLink, true);
-        this.fs = fs14.createFileSystemAdapter(this._options.fs);
+        this.fs = fs15.createFileSystemAdapter(this._options.fs);
         this.markSymbolicLink = this._getValue(this._options.markSymbolicLink, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
       }
@@ -11381,8 +11381,8 @@ var require_utils4 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.fs = void 0;
-    var fs14 = require_fs3();
-    exports.fs = fs14;
+    var fs15 = require_fs3();
+    exports.fs = fs15;
   }
 });
 
@@ -11577,14 +11577,14 @@ var require_fs4 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
-    var fs14 = __require("fs");
+    var fs15 = __require("fs");
     exports.FILE_SYSTEM_ADAPTER = {
-      lstat: fs14.lstat,
-      stat: fs14.stat,
-      lstatSync: fs14.lstatSync,
-      statSync: fs14.statSync,
-      readdir: fs14.readdir,
-      readdirSync: fs14.readdirSync
+      lstat: fs15.lstat,
+      stat: fs15.stat,
+      lstatSync: fs15.lstatSync,
+      statSync: fs15.statSync,
+      readdir: fs15.readdir,
+      readdirSync: fs15.readdirSync
     };
     function createFileSystemAdapter(fsMethods) {
       if (fsMethods === void 0) {
@@ -11603,12 +11603,12 @@ var require_settings2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var path26 = __require("path");
     var fsStat = require_out();
-    var fs14 = require_fs4();
+    var fs15 = require_fs4();
     var Settings = class {
       constructor(_options = {}) {
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
-        this.fs = fs14.createFileSystemAdapter(this._options.fs);
+        this.fs = fs15.createFileSystemAdapter(this._options.fs);
         this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path26.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
@@ -12990,16 +12990,16 @@ var require_settings4 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.DEFAULT_FILE_SYSTEM_ADAPTER = void 0;
-    var fs14 = __require("fs");
+    var fs15 = __require("fs");
     var os2 = __require("os");
     var CPU_COUNT = Math.max(os2.cpus().length, 1);
     exports.DEFAULT_FILE_SYSTEM_ADAPTER = {
-      lstat: fs14.lstat,
-      lstatSync: fs14.lstatSync,
-      stat: fs14.stat,
-      statSync: fs14.statSync,
-      readdir: fs14.readdir,
-      readdirSync: fs14.readdirSync
+      lstat: fs15.lstat,
+      lstatSync: fs15.lstatSync,
+      stat: fs15.stat,
+      statSync: fs15.statSync,
+      readdir: fs15.readdir,
+      readdirSync: fs15.readdirSync
     };
     var Settings = class {
       constructor(_options = {}) {
@@ -20354,12 +20354,12 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats2(ajv2, list, fs14, exportName) {
+    function addFormats2(ajv2, list, fs15, exportName) {
       var _a2;
       var _b2;
       (_a2 = (_b2 = ajv2.opts.code).formats) !== null && _a2 !== void 0 ? _a2 : _b2.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
       for (const f of list)
-        ajv2.addFormat(f, fs14[f]);
+        ajv2.addFormat(f, fs15[f]);
     }
     module.exports = exports = formatsPlugin;
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -20368,7 +20368,7 @@ var require_dist2 = __commonJS({
 });
 
 // src/cli.ts
-import fs13 from "node:fs";
+import fs14 from "node:fs";
 import path25 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
@@ -25979,7 +25979,6 @@ function applyBaseline(results, baseline) {
 }
 
 // src/engine/cache.ts
-var import_yaml2 = __toESM(require_dist(), 1);
 import crypto from "node:crypto";
 import fs3 from "node:fs";
 import path2 from "node:path";
@@ -26047,6 +26046,7 @@ var package_default = {
   files: [
     "dist/cli.js",
     "dist/main.js",
+    "dist/parse-worker.js",
     "schema/",
     "docs/",
     "README.md",
@@ -26067,6 +26067,9 @@ var INFORMATION_URI = `${REPOSITORY_URL}#readme`;
 function ruleHelpUri(id) {
   return `${REPOSITORY_URL}/blob/main/docs/rules/${id}.md`;
 }
+
+// src/engine/parse-transport.ts
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/engine/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -26347,22 +26350,10 @@ function cleanMessage(msg) {
   return msg.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").trim();
 }
 
-// src/engine/cache.ts
-var DEFAULT_CACHE_FILE = ".dapr-policy-cache";
-var MAGIC = "DAPRPOLICY-CACHE-3\n";
+// src/engine/parse-transport.ts
 var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-function lineOf(file, hash, kind, entry2) {
-  return `${JSON.stringify(file)}	${hash}	${kind}	${JSON.stringify(entry2)}`;
-}
-function parseLine(text3) {
-  const a = text3.indexOf("	");
-  const b = text3.indexOf("	", a + 1);
-  const c = text3.indexOf("	", b + 1);
-  if (a === -1 || b === -1 || c === -1) throw new Uncacheable();
-  const file = JSON.parse(text3.slice(0, a));
-  if (typeof file !== "string") throw new Uncacheable();
-  return [file, { hash: text3.slice(a + 1, b), kind: text3.slice(b + 1, c), json: text3.slice(c + 1), text: text3 }];
-}
+var Unencodable = class extends Error {
+};
 var CODES = /* @__PURE__ */ new Map([
   [import_yaml2.Scalar.prototype, "S"],
   [import_yaml2.YAMLMap.prototype, "M"],
@@ -26370,8 +26361,6 @@ var CODES = /* @__PURE__ */ new Map([
   [import_yaml2.Pair.prototype, "P"],
   [import_yaml2.Alias.prototype, "A"]
 ]);
-var Uncacheable = class extends Error {
-};
 function jsonSafe(v) {
   if (v === null) return true;
   switch (typeof v) {
@@ -26384,7 +26373,7 @@ function jsonSafe(v) {
       return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x));
   }
 }
-var Encoder = class {
+var NodeEncoder = class {
   constructor(shapes) {
     this.shapes = shapes;
     shapes.forEach((s, i) => this.ids.set(s.join(","), i));
@@ -26404,7 +26393,7 @@ var Encoder = class {
   encode(node) {
     if (node === null) return null;
     const code = typeof node === "object" ? CODES.get(Object.getPrototypeOf(node)) : void 0;
-    if (!code) throw new Uncacheable();
+    if (!code) throw new Unencodable();
     const fields = Object.entries(node);
     const out = [this.shapeOf(code, fields.map(([k]) => k))];
     const record = node;
@@ -26413,26 +26402,33 @@ var Encoder = class {
       else if (code === "P") out.push(this.encode(v));
       else if (k === "source" && code === "S" && v === record.value) out.push(1);
       else if (jsonSafe(v)) out.push(v);
-      else throw new Uncacheable();
+      else throw new Unencodable();
     }
     return out;
   }
 };
-var Decoder = class {
+var NodeDecoder = class {
   constructor(shapes, schema) {
+    this.shapes = shapes;
     this.schema = schema;
-    this.shapes = shapes.map((s) => {
-      if (!Array.isArray(s) || !s.every((k) => typeof k === "string")) throw new Uncacheable();
-      return { code: s[0], keys: s, arg: s.indexOf(s[0] === "A" ? "source" : "value") };
-    });
+    if (!Array.isArray(shapes)) throw new Unencodable();
   }
-  schema;
   shapes;
+  schema;
+  cooked = [];
+  shape(n) {
+    if (typeof n !== "number") return void 0;
+    const cooked = this.cooked[n];
+    if (cooked) return cooked;
+    const s = this.shapes[n];
+    if (!Array.isArray(s) || !s.every((k) => typeof k === "string")) return void 0;
+    return this.cooked[n] = { code: s[0], keys: s, arg: s.indexOf(s[0] === "A" ? "source" : "value") };
+  }
   decode(enc) {
     if (enc === null) return null;
-    if (!Array.isArray(enc)) throw new Uncacheable();
-    const shape = this.shapes[enc[0]];
-    if (!shape || shape.keys.length !== enc.length) throw new Uncacheable();
+    if (!Array.isArray(enc)) throw new Unencodable();
+    const shape = this.shape(enc[0]);
+    if (!shape || shape.keys.length !== enc.length) throw new Unencodable();
     const node = this.create(shape.code, shape.arg === -1 ? null : enc[shape.arg]);
     const record = node;
     const pair = shape.code === "P";
@@ -26440,7 +26436,7 @@ var Decoder = class {
       const k = shape.keys[i];
       const v = enc[i];
       if (k === "items") {
-        if (!Array.isArray(v)) throw new Uncacheable();
+        if (!Array.isArray(v)) throw new Unencodable();
         record.items = v.map((x) => this.decode(x));
       } else if (pair) record[k] = this.decode(v);
       else if (k === "source" && v === 1) record.source = record.value;
@@ -26462,13 +26458,93 @@ var Decoder = class {
       case "A":
         return new import_yaml2.Alias(String(arg));
       default:
-        throw new Uncacheable();
+        throw new Unencodable();
     }
+  }
+};
+var EntryEncoder = class {
+  constructor(shapes = []) {
+    this.shapes = shapes;
+    this.nodes = new NodeEncoder(shapes);
+  }
+  shapes;
+  nodes;
+  /** Throws Unencodable for a parse a restored one would not equal: a %YAML directive changes the schema, warnings are not kept. */
+  encode(parsed) {
+    if (parsed.docs.some((d) => d.doc.directives.yaml.explicit || d.doc.warnings.length > 0)) throw new Unencodable();
+    const docs3 = parsed.docs.map((d) => ({
+      index: d.index,
+      startLine: d.startLine,
+      endLine: d.endLine,
+      range: d.doc.range,
+      commentBefore: d.doc.commentBefore ?? null,
+      comment: d.doc.comment ?? null,
+      docStart: d.doc.directives.docStart,
+      docEnd: d.doc.directives.docEnd,
+      contents: this.nodes.encode(d.doc.contents)
+    }));
+    const entry2 = { lineStarts: parsed.lineCounter.lineStarts, docs: docs3 };
+    if (parsed.syntax) entry2.syntax = parsed.syntax;
+    if (parsed.notifications) entry2.notifications = parsed.notifications;
+    if (parsed.skipped) entry2.skipped = true;
+    return entry2;
   }
 };
 function templateDocument() {
   const [doc] = [...new import_yaml2.Composer(COMPOSER_OPTIONS).compose(new import_yaml2.Parser().parse("a: 1\n"))];
   return doc;
+}
+var EntryDecoder = class {
+  template = templateDocument();
+  nodes;
+  constructor(shapes) {
+    this.nodes = new NodeDecoder(shapes, this.template.schema);
+  }
+  /** The parse of `file` (whose decoded text `text` gives) that `entry` holds; throws Unencodable when it holds none. */
+  restore(file, entry2, text3) {
+    if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Unencodable();
+    const lineCounter = new import_yaml2.LineCounter();
+    lineCounter.lineStarts = entry2.lineStarts;
+    const source = entry2.skipped ? "" : text3();
+    const template = this.template;
+    const docs3 = entry2.docs.map((d) => {
+      const doc = Object.create(import_yaml2.Document.prototype);
+      Object.defineProperty(doc, NODE_TYPE, { value: template[NODE_TYPE] });
+      Object.assign(doc, {
+        commentBefore: d.commentBefore,
+        comment: d.comment,
+        errors: [],
+        warnings: [],
+        options: template.options,
+        directives: Object.assign(template.directives.clone(), { docStart: d.docStart, docEnd: d.docEnd }),
+        schema: template.schema,
+        contents: this.nodes.decode(d.contents),
+        range: d.range
+      });
+      return { file, index: d.index, doc, text: source, lineCounter, startLine: d.startLine, endLine: d.endLine };
+    });
+    const out = { file, text: source, lineCounter, docs: docs3 };
+    if (entry2.syntax) out.syntax = entry2.syntax;
+    if (entry2.notifications) out.notifications = entry2.notifications;
+    if (entry2.skipped) out.skipped = true;
+    return out;
+  }
+};
+
+// src/engine/cache.ts
+var DEFAULT_CACHE_FILE = ".dapr-policy-cache";
+var MAGIC = "DAPRPOLICY-CACHE-3\n";
+function lineOf(file, hash, kind, entry2) {
+  return `${JSON.stringify(file)}	${hash}	${kind}	${JSON.stringify(entry2)}`;
+}
+function parseLine(text3) {
+  const a = text3.indexOf("	");
+  const b = text3.indexOf("	", a + 1);
+  const c = text3.indexOf("	", b + 1);
+  if (a === -1 || b === -1 || c === -1) throw new Unencodable();
+  const file = JSON.parse(text3.slice(0, a));
+  if (typeof file !== "string") throw new Unencodable();
+  return [file, { hash: text3.slice(a + 1, b), kind: text3.slice(b + 1, c), json: text3.slice(c + 1), text: text3 }];
 }
 var sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
 function programDigest() {
@@ -26491,7 +26567,6 @@ var ParseCache = class {
   shapes = [];
   encoder;
   decoder;
-  template;
   key;
   changed = false;
   static hash(buf) {
@@ -26526,66 +26601,22 @@ var ParseCache = class {
     const line = this.lines.get(file.path);
     if (!line || line.hash !== hash || line.kind !== file.kind) return void 0;
     try {
-      const parsed = this.restore(file, JSON.parse(line.json), text3);
+      const decoder = this.decoder ??= new EntryDecoder(this.shapes);
+      const parsed = decoder.restore(file, JSON.parse(line.json), text3);
       this.used.set(file.path, line.text);
       return parsed;
     } catch {
       return void 0;
     }
   }
-  restore(file, entry2, text3) {
-    if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Uncacheable();
-    const lineCounter = new import_yaml2.LineCounter();
-    lineCounter.lineStarts = entry2.lineStarts;
-    const source = entry2.skipped ? "" : text3();
-    const template = this.template ??= templateDocument();
-    const decoder = this.decoder ??= new Decoder(this.shapes, template.schema);
-    const docs3 = entry2.docs.map((d) => {
-      const doc = Object.create(import_yaml2.Document.prototype);
-      Object.defineProperty(doc, NODE_TYPE, { value: template[NODE_TYPE] });
-      Object.assign(doc, {
-        commentBefore: d.commentBefore,
-        comment: d.comment,
-        errors: [],
-        warnings: [],
-        options: template.options,
-        directives: Object.assign(template.directives.clone(), { docStart: d.docStart, docEnd: d.docEnd }),
-        schema: template.schema,
-        contents: decoder.decode(d.contents),
-        range: d.range
-      });
-      return { file, index: d.index, doc, text: source, lineCounter, startLine: d.startLine, endLine: d.endLine };
-    });
-    const out = { file, text: source, lineCounter, docs: docs3 };
-    if (entry2.syntax) out.syntax = entry2.syntax;
-    if (entry2.notifications) out.notifications = entry2.notifications;
-    if (entry2.skipped) out.skipped = true;
-    return out;
-  }
   /** Remembers a fresh parse for the next scan. */
   set(parsed, hash) {
     this.changed = true;
-    if (parsed.docs.some((d) => d.doc.directives.yaml.explicit || d.doc.warnings.length > 0)) return;
-    const encoder = this.encoder ??= new Encoder(this.shapes);
+    const encoder = this.encoder ??= new EntryEncoder(this.shapes);
     try {
-      const docs3 = parsed.docs.map((d) => ({
-        index: d.index,
-        startLine: d.startLine,
-        endLine: d.endLine,
-        range: d.doc.range,
-        commentBefore: d.doc.commentBefore ?? null,
-        comment: d.doc.comment ?? null,
-        docStart: d.doc.directives.docStart,
-        docEnd: d.doc.directives.docEnd,
-        contents: encoder.encode(d.doc.contents)
-      }));
-      const entry2 = { lineStarts: parsed.lineCounter.lineStarts, docs: docs3 };
-      if (parsed.syntax) entry2.syntax = parsed.syntax;
-      if (parsed.notifications) entry2.notifications = parsed.notifications;
-      if (parsed.skipped) entry2.skipped = true;
-      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, entry2));
+      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, encoder.encode(parsed)));
     } catch (e) {
-      if (!(e instanceof Uncacheable)) throw e;
+      if (!(e instanceof Unencodable)) throw e;
     }
   }
   /**
@@ -26615,9 +26646,108 @@ ${body}`);
   }
 };
 
+// src/engine/parse-pool.ts
+import crypto2 from "node:crypto";
+import fs4 from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+var AUTO_MIN_FILES = 200;
+var AUTO_MAX_WORKERS = 7;
+var NEXT = 0;
+var POSTED = 1;
+var DEFAULT_STALL_MS = 1e4;
+function workerCount(concurrency, files) {
+  if (concurrency === "off") return 0;
+  if (concurrency === "auto") return files < AUTO_MIN_FILES ? 0 : Math.min(AUTO_MAX_WORKERS, availableParallelism() - 1);
+  return Math.min(concurrency, files);
+}
+function defaultWorkerUrl() {
+  const url = new URL("./parse-worker.js", import.meta.url);
+  return fs4.existsSync(fileURLToPath3(url)) ? url : void 0;
+}
+var sha2562 = (buf) => crypto2.createHash("sha256").update(buf).digest("hex");
+function parseHere(file, opts, hashes) {
+  try {
+    const buf = readSource(file);
+    return { parsed: parseFile(file, opts, buf), ...hashes ? { hash: sha2562(buf) } : {} };
+  } catch (error) {
+    return { error };
+  }
+}
+function startWorkers(count, url, input) {
+  const helpers = [];
+  for (let k = 0; k < count; k++) {
+    try {
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(url, { workerData: { ...input, port: port2 }, transferList: [port2] });
+      worker.on("error", () => void 0);
+      worker.unref();
+      const shapes = [];
+      helpers.push({ worker, port: port1, shapes, decoder: new EntryDecoder(shapes) });
+    } catch {
+      break;
+    }
+  }
+  return helpers;
+}
+function parseFiles(files, opts, options) {
+  const hashes = options.hashes === true;
+  const results = new Array(files.length);
+  const count = workerCount(options.concurrency, files.length);
+  const url = count > 0 ? options.workerUrl ?? defaultWorkerUrl() : void 0;
+  if (!url) return files.map((f) => parseHere(f, opts, hashes));
+  const ctrl = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  const counters = new Int32Array(ctrl);
+  const helpers = startWorkers(count, url, { files, opts, ctrl, hashes });
+  let done = 0;
+  const settle = (i, result) => {
+    if (results[i] !== void 0) return;
+    results[i] = result();
+    done++;
+  };
+  const receive = (h, m) => {
+    settle(m.i, () => {
+      if ("again" in m) return parseHere(files[m.i], opts, hashes);
+      h.shapes.push(...m.shapes);
+      try {
+        const parsed = h.decoder.restore(files[m.i], JSON.parse(m.entry), () => m.text);
+        return { parsed, ...m.hash !== void 0 ? { hash: m.hash } : {} };
+      } catch {
+        return parseHere(files[m.i], opts, hashes);
+      }
+    });
+  };
+  const drain = () => {
+    for (const h of helpers) for (let got = receiveMessageOnPort(h.port); got; got = receiveMessageOnPort(h.port)) receive(h, got.message);
+  };
+  try {
+    for (let i = Atomics.add(counters, NEXT, 1); i < files.length; i = Atomics.add(counters, NEXT, 1)) {
+      settle(i, () => parseHere(files[i], opts, hashes));
+      drain();
+    }
+    let quietSince = performance.now();
+    const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+    while (done < files.length) {
+      const posted = Atomics.load(counters, POSTED);
+      const before = done;
+      drain();
+      if (done > before) quietSince = performance.now();
+      else if (performance.now() - quietSince > stallMs) break;
+      else if (done < files.length) Atomics.wait(counters, POSTED, posted, 100);
+    }
+  } finally {
+    for (const h of helpers) {
+      h.port.close();
+      void h.worker.terminate();
+    }
+  }
+  return results.map((r, i) => r ?? parseHere(files[i], opts, hashes));
+}
+
 // src/engine/config.ts
 var import_yaml4 = __toESM(require_dist(), 1);
-import fs4 from "node:fs";
+import fs5 from "node:fs";
 import path3 from "node:path";
 
 // src/generated/config-validator.js
@@ -38037,7 +38167,7 @@ function findUp(start, name, stop) {
   let dir = path3.resolve(start);
   for (; ; ) {
     const candidate = path3.join(dir, name);
-    if (fs4.existsSync(candidate)) return candidate;
+    if (fs5.existsSync(candidate)) return candidate;
     if (stop && path3.resolve(dir) === path3.resolve(stop)) return void 0;
     const parent = path3.dirname(dir);
     if (parent === dir) return void 0;
@@ -38060,14 +38190,14 @@ function loadConfigFile(file, root, found = false) {
   const shown = rel && !rel.startsWith("..") ? rel : file;
   let text3;
   try {
-    if (found && fs4.lstatSync(file).isSymbolicLink()) {
-      const real = fs4.realpathSync(file);
-      const top2 = fs4.realpathSync(gitRoot(root) ?? root);
+    if (found && fs5.lstatSync(file).isSymbolicLink()) {
+      const real = fs5.realpathSync(file);
+      const top2 = fs5.realpathSync(gitRoot(root) ?? root);
       const inside2 = path3.relative(top2, real);
       if (inside2.startsWith("..") || path3.isAbsolute(inside2)) throw new ConfigError(`${shown}: a symbolic link to a file outside the repository; not read. Name the file with --config if it is meant.`);
     }
-    if (fs4.statSync(file).size > MAX_CONFIG_BYTES) throw new ConfigError(`${shown}: larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; not read.`);
-    text3 = fs4.readFileSync(file, "utf8");
+    if (fs5.statSync(file).size > MAX_CONFIG_BYTES) throw new ConfigError(`${shown}: larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; not read.`);
+    text3 = fs5.readFileSync(file, "utf8");
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(`${shown}: cannot read the config file (${e.code ?? e.name}).`);
@@ -38143,7 +38273,7 @@ function locator(text3, file) {
 function resolveConfig(opts) {
   if (opts.explicit) {
     const file = path3.resolve(opts.explicit);
-    if (!fs4.existsSync(file)) throw new ConfigError(`${opts.explicit}: config file not found (--config).`);
+    if (!fs5.existsSync(file)) throw new ConfigError(`${opts.explicit}: config file not found (--config).`);
     return loadConfigFile(file, opts.root);
   }
   const found = findUp(opts.root, CONFIG_FILE_NAME, gitRoot(opts.root) ?? opts.root);
@@ -38161,7 +38291,7 @@ function escapeControl(s) {
 }
 
 // src/engine/fix.ts
-import fs5 from "node:fs";
+import fs6 from "node:fs";
 import path4 from "node:path";
 
 // src/engine/edits.ts
@@ -38310,8 +38440,8 @@ function readBack(root, parsed) {
   if (!inside(root, absPath)) return "the file is outside the scan root";
   let bytes;
   try {
-    if (!inside(fs5.realpathSync(root), fs5.realpathSync(absPath))) return "the file is outside the scan root";
-    bytes = fs5.readFileSync(absPath);
+    if (!inside(fs6.realpathSync(root), fs6.realpathSync(absPath))) return "the file is outside the scan root";
+    bytes = fs6.readFileSync(absPath);
   } catch (e) {
     return `the file cannot be read (${e.code ?? "error"})`;
   }
@@ -38401,7 +38531,7 @@ function writeFixes(plan) {
   for (const c of plan.changes) {
     let current;
     try {
-      current = fs5.readFileSync(c.absPath);
+      current = fs6.readFileSync(c.absPath);
     } catch {
       stale.push(c);
       continue;
@@ -38410,7 +38540,7 @@ function writeFixes(plan) {
       stale.push(c);
       continue;
     }
-    fs5.writeFileSync(c.absPath, c.after);
+    fs6.writeFileSync(c.absPath, c.after);
     written.push(c);
   }
   return { written, stale };
@@ -38530,7 +38660,7 @@ function planDiff(plan) {
 }
 
 // src/invoke.ts
-import fs12 from "node:fs";
+import fs13 from "node:fs";
 import path23 from "node:path";
 
 // src/engine/policy.ts
@@ -38699,7 +38829,7 @@ import path6 from "node:path";
 
 // src/engine/discover.ts
 var import_fast_glob = __toESM(require_out4(), 1);
-import fs6 from "node:fs";
+import fs7 from "node:fs";
 import path5 from "node:path";
 var DEFAULT_INCLUDE = ["**/*.{yaml,yml,json}", "**/*.{crt,pem,key}", "**/templates/**/*.tpl"];
 var ALWAYS_EXCLUDED = ["**/.git/**", "**/node_modules/**"];
@@ -38732,7 +38862,7 @@ var ChartDirs = class {
   isChart(dir) {
     let v = this.known.get(dir);
     if (v === void 0) {
-      v = this.root !== void 0 && fs6.existsSync(path5.join(this.root, dir, "Chart.yaml"));
+      v = this.root !== void 0 && fs7.existsSync(path5.join(this.root, dir, "Chart.yaml"));
       this.known.set(dir, v);
     }
     return v;
@@ -38750,7 +38880,7 @@ var ChartDirs = class {
 };
 function discover(opts) {
   const root = path5.resolve(opts.root);
-  const realRoot = fs6.realpathSync(root);
+  const realRoot = fs7.realpathSync(root);
   const accept = pathFilter(opts.include, opts.exclude);
   const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const notifications = [];
@@ -38837,7 +38967,7 @@ function pathFilter(include, exclude) {
 function resolveSymlink(abs, rel, realRoot, root, notifications) {
   let real;
   try {
-    real = fs6.realpathSync(abs);
+    real = fs7.realpathSync(abs);
   } catch (e) {
     const code = e.code;
     notifications.push({
@@ -38852,7 +38982,7 @@ function resolveSymlink(abs, rel, realRoot, root, notifications) {
     notifications.push({ id: "symlink-outside-root", level: "warning", file: rel, message: `Skipped ${rel}: symbolic link to a target outside the scanned repository.` });
     return void 0;
   }
-  const st = fs6.statSync(real);
+  const st = fs7.statSync(real);
   if (!st.isFile()) return void 0;
   const realRel = toPosix(path5.relative(realRoot, real));
   return { rel: realRel, abs: path5.join(root, realRel), size: st.size };
@@ -54453,12 +54583,12 @@ function computeMatrix(model) {
 }
 
 // src/engine/render/index.ts
-import fs11 from "node:fs";
+import fs12 from "node:fs";
 import path21 from "node:path";
 
 // src/engine/render/binaries.ts
 import { spawnSync } from "node:child_process";
-import fs7 from "node:fs";
+import fs8 from "node:fs";
 import os from "node:os";
 import path17 from "node:path";
 var RENDER_TIMEOUT_MS = 6e4;
@@ -54467,8 +54597,8 @@ var NO_PROXY_URL = "http://127.0.0.1:9";
 var SAFE_PATH = ["/usr/local/bin", "/usr/bin", "/bin"].join(path17.delimiter);
 function isExecutableFile(p) {
   try {
-    if (!fs7.statSync(p).isFile()) return false;
-    fs7.accessSync(p, fs7.constants.X_OK);
+    if (!fs8.statSync(p).isFile()) return false;
+    fs8.accessSync(p, fs8.constants.X_OK);
     return true;
   } catch {
     return false;
@@ -54486,7 +54616,7 @@ function outsideRepository(real, realRoot) {
 }
 function realRootOf(root) {
   try {
-    return fs7.realpathSync(root);
+    return fs8.realpathSync(root);
   } catch {
     return path17.resolve(root);
   }
@@ -54496,7 +54626,7 @@ function findBinary(configured, names, flavor, root, envPath = process.env.PATH)
   const check2 = (candidate) => {
     let real;
     try {
-      real = fs7.realpathSync(candidate);
+      real = fs8.realpathSync(candidate);
     } catch {
       return { ok: false, reason: `${candidate} does not exist` };
     }
@@ -54524,13 +54654,13 @@ var Scratch = class {
   dir;
   counter = 0;
   constructor() {
-    this.dir = fs7.mkdtempSync(path17.join(os.tmpdir(), "dapr-policy-render-"));
-    for (const sub of ["home", "tmp", "helm/cache", "helm/config", "helm/data", "helm/plugins", "kustomize-plugins"]) fs7.mkdirSync(path17.join(this.dir, sub), { recursive: true });
+    this.dir = fs8.mkdtempSync(path17.join(os.tmpdir(), "dapr-policy-render-"));
+    for (const sub of ["home", "tmp", "helm/cache", "helm/config", "helm/data", "helm/plugins", "kustomize-plugins"]) fs8.mkdirSync(path17.join(this.dir, sub), { recursive: true });
   }
   /** A new empty folder under the scratch directory. */
   folder(prefix) {
     const d = path17.join(this.dir, `${prefix}-${++this.counter}`);
-    fs7.mkdirSync(d);
+    fs8.mkdirSync(d);
     return d;
   }
   /** The environment a renderer runs with: nothing of the caller's but the locale, no network, no plugins. */
@@ -54572,7 +54702,7 @@ var Scratch = class {
     };
   }
   dispose() {
-    fs7.rmSync(this.dir, { recursive: true, force: true });
+    fs8.rmSync(this.dir, { recursive: true, force: true });
   }
 };
 function stderrHead(stderr, replace, lines = 3) {
@@ -54692,16 +54822,16 @@ function outcomeOf(tool, opts, r) {
 }
 
 // src/engine/render/context.ts
-import fs8 from "node:fs";
+import fs9 from "node:fs";
 import path18 from "node:path";
 function repoText(ctx, rel) {
   const p = ctx.parsed.get(rel);
   if (p) return p.text;
   const abs = path18.join(ctx.dir, rel);
   try {
-    const real = fs8.realpathSync(abs);
-    if (!isInside(ctx.realDir, real) || !fs8.statSync(real).isFile() || fs8.statSync(real).size > ctx.config.maxFileSize) return void 0;
-    return decode(fs8.readFileSync(real)).text;
+    const real = fs9.realpathSync(abs);
+    if (!isInside(ctx.realDir, real) || !fs9.statSync(real).isFile() || fs9.statSync(real).size > ctx.config.maxFileSize) return void 0;
+    return decode(fs9.readFileSync(real)).text;
   } catch {
     return void 0;
   }
@@ -54748,7 +54878,7 @@ function safely(fn) {
 
 // src/engine/render/helm.ts
 var import_yaml54 = __toESM(require_dist(), 1);
-import fs9 from "node:fs";
+import fs10 from "node:fs";
 import path19 from "node:path";
 
 // src/engine/render/source-map.ts
@@ -55182,7 +55312,7 @@ function preflight(ctx, variant) {
     const abs = path19.resolve(ctx.dir, v);
     if (!isInside(ctx.dir, abs)) return `values file "${v}" is outside the repository`;
     try {
-      if (!isInside(ctx.realDir, fs9.realpathSync(abs))) return `values file "${v}" links outside the repository`;
+      if (!isInside(ctx.realDir, fs10.realpathSync(abs))) return `values file "${v}" links outside the repository`;
     } catch {
       return `values file "${v}" does not exist`;
     }
@@ -55193,7 +55323,7 @@ function preflight(ctx, variant) {
     const dir = stack.pop();
     let entries;
     try {
-      entries = fs9.readdirSync(dir, { withFileTypes: true });
+      entries = fs10.readdirSync(dir, { withFileTypes: true });
     } catch {
       continue;
     }
@@ -55203,7 +55333,7 @@ function preflight(ctx, variant) {
       if (e.isSymbolicLink()) {
         let real;
         try {
-          real = fs9.realpathSync(abs);
+          real = fs10.realpathSync(abs);
         } catch {
           continue;
         }
@@ -55427,7 +55557,7 @@ function unquote2(v) {
 
 // src/engine/render/kustomize.ts
 var import_yaml56 = __toESM(require_dist(), 1);
-import fs10 from "node:fs";
+import fs11 from "node:fs";
 import path20 from "node:path";
 function entryVia(dir) {
   return dir === "" ? "kustomization.yaml" : `${dir}/kustomization.yaml`;
@@ -55515,13 +55645,13 @@ function preflight2(ctx, entryDir) {
       if (!isInside(ctx.dir, abs)) return { refusal: { reason: `"${ref.value}" (${at.file}:${at.region.startLine}) is outside the repository`, at }, patches };
       let real;
       try {
-        real = fs10.realpathSync(abs);
+        real = fs11.realpathSync(abs);
       } catch {
         continue;
       }
       if (!isInside(ctx.realDir, real)) return { refusal: { reason: `"${ref.value}" (${at.file}:${at.region.startLine}) links outside the repository`, at }, patches };
       const rel = path20.relative(ctx.dir, abs).split(path20.sep).join("/");
-      if (ref.resource && fs10.statSync(real).isDirectory()) queue.push(rel);
+      if (ref.resource && fs11.statSync(real).isDirectory()) queue.push(rel);
       if (ref.patch !== void 0) patches.push({ file: rel, ...ref.patch ? { target: ref.patch } : {} });
     }
   }
@@ -55535,7 +55665,7 @@ function buildEntries(ctx, tool, entries) {
     prepared.map((p) => ({ args: p.args, cwd: ctx.scratch.dir })),
     { scratch: ctx.scratch, replace: ctx.replace }
   );
-  for (const p of prepared) fs10.unlinkSync(path20.join(p.wrap, "repo"));
+  for (const p of prepared) fs11.unlinkSync(path20.join(p.wrap, "repo"));
   let next = 0;
   return outcomes.map((o) => {
     if (!("wrap" in o)) return o;
@@ -55547,9 +55677,9 @@ function prepare(ctx, tool, entry2) {
   const pre = preflight2(ctx, entry2.k.dir);
   if (pre.refusal) return { ok: false, reason: pre.refusal.reason, ...pre.refusal.at ? { at: pre.refusal.at } : {} };
   const wrap = ctx.scratch.folder("kustomize");
-  fs10.symlinkSync(ctx.realDir, path20.join(wrap, "repo"), "dir");
+  fs11.symlinkSync(ctx.realDir, path20.join(wrap, "repo"), "dir");
   const target = entry2.k.dir === "" ? "repo" : `repo/${entry2.k.dir}`;
-  fs10.writeFileSync(path20.join(wrap, "kustomization.yaml"), `resources:
+  fs11.writeFileSync(path20.join(wrap, "kustomization.yaml"), `resources:
 - ${JSON.stringify(target)}
 buildMetadata: [originAnnotations]
 `);
@@ -55843,7 +55973,7 @@ function render(input) {
   try {
     let realDir;
     try {
-      realDir = fs11.realpathSync(input.dir);
+      realDir = fs12.realpathSync(input.dir);
     } catch {
       realDir = input.dir;
     }
@@ -55972,8 +56102,8 @@ function filesOnDisk(files, config, fn) {
       if (!f.content) continue;
       const abs = path21.resolve(dir, f.path);
       if (!isInside(dir, abs)) continue;
-      fs11.mkdirSync(path21.dirname(abs), { recursive: true });
-      fs11.writeFileSync(abs, f.content);
+      fs12.mkdirSync(path21.dirname(abs), { recursive: true });
+      fs12.writeFileSync(abs, f.content);
     }
     return fn(dir);
   } finally {
@@ -56077,28 +56207,36 @@ function repoIndex(files) {
   }
   return { hasDir: (d) => dirs.has(d), hasFile: (f) => paths.has(f) };
 }
-function parseAll(files, notifications, opts, cache) {
+function unreadable(file, e) {
+  const err = e;
+  return { id: "file-unreadable", level: "error", file: file.path, message: `Could not read ${file.path}: ${err.code ?? err.name}.` };
+}
+function parseAll(files, notifications, opts, concurrency, cache) {
+  const outcomes = files.map((file) => cache ? fromCache(file, cache) : void 0);
+  const todo = files.filter((_, i) => outcomes[i] === void 0);
+  const fresh = parseFiles(todo, opts, { concurrency, hashes: cache !== void 0 });
+  let k = 0;
   const parsed = [];
-  for (const file of files) {
-    try {
-      const p = cache ? parseCached(file, opts, cache) : parseFile(file, opts);
-      parsed.push(p);
-      if (p.notifications) notifications.push(...p.notifications);
-    } catch (e) {
-      const err = e;
-      notifications.push({ id: "file-unreadable", level: "error", file: file.path, message: `Could not read ${file.path}: ${err.code ?? err.name}.` });
+  files.forEach((file, i) => {
+    const outcome = outcomes[i] ?? fresh[k++];
+    if ("error" in outcome) {
+      notifications.push(unreadable(file, outcome.error));
+      return;
     }
-  }
+    if (cache && outcomes[i] === void 0 && outcome.hash !== void 0) cache.set(outcome.parsed, outcome.hash);
+    parsed.push(outcome.parsed);
+    if (outcome.parsed.notifications) notifications.push(...outcome.parsed.notifications);
+  });
   return parsed;
 }
-function parseCached(file, opts, cache) {
-  const buf = readSource(file);
-  const hash = ParseCache.hash(buf);
-  const hit = cache.get(file, hash, () => decode(buf).text);
-  if (hit) return hit;
-  const p = parseFile(file, opts, buf);
-  cache.set(p, hash);
-  return p;
+function fromCache(file, cache) {
+  try {
+    const buf = readSource(file);
+    const parsed = cache.get(file, ParseCache.hash(buf), () => decode(buf).text);
+    return parsed ? { parsed } : void 0;
+  } catch (error) {
+    return { error };
+  }
 }
 function optionsFor(meta, loaded) {
   const opts = {};
@@ -56147,12 +56285,12 @@ function reportFilter(only) {
   const dirs = (only.dirs ?? []).map(toPosix).map((d) => d === "" || d === "." ? "" : `${d}/`);
   return (file) => files.has(file) || dirs.some((d) => file.startsWith(d));
 }
-function modelOf(discovered, root, loaded, filesDir = root, cache) {
+function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
   const notifications = [...discovered.notifications];
   const { config } = loaded;
   const precheck2 = config.precheck !== false && !(config.customRules && config.customRules.length > 0);
   const parseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth, precheck: precheck2 };
-  const parsed = parseAll(discovered.files, notifications, parseOptions, cache);
+  const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? "auto", parsing.cache);
   const repo = repoIndex(discovered.files);
   const extracted = extract(parsed, repo);
   const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions });
@@ -56170,10 +56308,10 @@ function modelOf(discovered, root, loaded, filesDir = root, cache) {
     rendered
   });
 }
-function revisionModel(root, ref, loaded) {
+function revisionModel(root, ref, loaded, concurrency = "auto") {
   const { config } = loaded;
   const discovered = discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, maxTotalBytes: config.maxTotalBytes });
-  return filesOnDisk(discovered.files, config, (dir) => modelOf(discovered, root, loaded, dir ?? root));
+  return filesOnDisk(discovered.files, config, (dir) => modelOf(discovered, root, loaded, dir ?? root, { concurrency }));
 }
 function scan(req) {
   const rules = req.rules ?? allRules;
@@ -56188,10 +56326,10 @@ function scan(req) {
     maxTotalBytes: config.maxTotalBytes
   });
   const cache = req.cache !== void 0 ? new ParseCache(req.cache, JSON.stringify(config)) : void 0;
-  const model = modelOf(discovered, req.root, req.config, req.root, cache);
+  const model = modelOf(discovered, req.root, req.config, req.root, { ...cache ? { cache } : {}, ...req.concurrency !== void 0 ? { concurrency: req.concurrency } : {} });
   cache?.save();
   const notifications = model.notifications;
-  const base = req.baseRef !== void 0 ? revisionModel(req.root, req.baseRef, req.config) : void 0;
+  const base = req.baseRef !== void 0 ? revisionModel(req.root, req.baseRef, req.config, req.concurrency) : void 0;
   const { findings, ok } = runRules(model, rules, req.config, now, notifications, base);
   const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
   const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : void 0;
@@ -56731,7 +56869,7 @@ function usableCache(abs, shown, warn) {
 }
 function statOf(p) {
   try {
-    return fs12.statSync(p);
+    return fs13.statSync(p);
   } catch {
     return void 0;
   }
@@ -56755,6 +56893,13 @@ function parseNow(now) {
   if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(now)) throw new UsageError(`--now ${now}: expected an ISO date such as 2026-11-28 or 2026-11-28T12:00:00Z.`);
   return d;
 }
+var MAX_CONCURRENCY = 64;
+function parseConcurrency(value) {
+  if (value === void 0 || value === "auto") return "auto";
+  if (value === "off") return "off";
+  if (!/^\d+$/.test(value) || Number(value) > MAX_CONCURRENCY) throw new UsageError(`--concurrency ${value}: expected auto, off, or a number of worker threads from 0 to ${MAX_CONCURRENCY}.`);
+  return Number(value) === 0 ? "off" : Number(value);
+}
 var posix = (p) => p.split(path23.sep).join("/");
 function invokeScan(inv) {
   const paths = inv.paths.length > 0 ? inv.paths : ["."];
@@ -56769,6 +56914,7 @@ function invokeScan(inv) {
   const dirs = abs.filter((a) => statOf(a)?.isDirectory());
   const config = resolveConfig({ explicit: inv.config ? path23.resolve(inv.cwd, inv.config) : void 0, root });
   const now = parseNow(inv.now);
+  const concurrency = parseConcurrency(inv.concurrency);
   const reportOnly = files.length > 0 ? { files: files.map((f) => posix(path23.relative(root, f))), dirs: dirs.map((d) => posix(path23.relative(root, d))) } : void 0;
   const baseline = inv.baseline ? readBaseline(path23.resolve(inv.cwd, inv.baseline), inv.baseline) : void 0;
   const rules = [...allRules, ...customRules(config.config.customRules, config.file)];
@@ -56776,7 +56922,7 @@ function invokeScan(inv) {
   let result;
   try {
     const cache = inv.cache !== void 0 ? usableCache(cacheFile(path23.resolve(inv.cwd, inv.cache), inv.cache), inv.cache, inv.warn) : void 0;
-    result = scan({ root, dirs: reportOnly ? void 0 : dirs, config, now, reportOnly, rules, ...inv.baseRef ? { baseRef: inv.baseRef } : {}, ...cache !== void 0 ? { cache } : {} });
+    result = scan({ root, dirs: reportOnly ? void 0 : dirs, config, now, reportOnly, rules, ...inv.baseRef ? { baseRef: inv.baseRef } : {}, ...cache !== void 0 ? { cache } : {}, concurrency });
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(`--base ${inv.baseRef}: ${e.message.split("\n")[0] || "not a revision of this git repository"}`);
     throw e;
@@ -57272,8 +57418,8 @@ var FORMAT_NAMES = Object.keys(FORMATS);
 // src/cli.ts
 function writeOutput(file, text3, io) {
   const abs = path25.resolve(io.cwd, file);
-  fs13.mkdirSync(path25.dirname(abs), { recursive: true });
-  fs13.writeFileSync(abs, text3);
+  fs14.mkdirSync(path25.dirname(abs), { recursive: true });
+  fs14.writeFileSync(abs, text3);
 }
 function runFixes(args, io, invocation, invoked) {
   const shown = args.quiet ? invoked.result.results.filter((r) => r.level === "error") : invoked.result.results;
@@ -57292,7 +57438,7 @@ function runFixes(args, io, invocation, invoked) {
   return { invoked: written.length > 0 ? invokeScan(invocation) : invoked, outcome };
 }
 function runScan(args, io) {
-  const invocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...args.base ? { baseRef: args.base } : {}, ...args.cache !== void 0 ? { cache: args.cache, warn: io.stderr } : {} };
+  const invocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...args.base ? { baseRef: args.base } : {}, ...args.cache !== void 0 ? { cache: args.cache, warn: io.stderr } : {}, ...args.concurrency !== void 0 ? { concurrency: args.concurrency } : {} };
   const fixing = args.fix || args.fixDryRun ? runFixes(args, io, invocation, invokeScan(invocation)) : void 0;
   const invoked = fixing?.invoked ?? invokeScan(invocation);
   const { result } = invoked;
@@ -57358,13 +57504,13 @@ function runRulesList(format3, io) {
 function runInit(dir, io) {
   const target = path25.resolve(io.cwd, dir, CONFIG_FILE_NAME);
   if (statOf(target)) throw new UsageError(`${path25.relative(io.cwd, target) || CONFIG_FILE_NAME} already exists; init never overwrites it.`);
-  fs13.writeFileSync(target, recommendedConfigText(allRules.map((r) => r.meta)));
+  fs14.writeFileSync(target, recommendedConfigText(allRules.map((r) => r.meta)));
   io.stdout(`Wrote ${path25.relative(io.cwd, target)} with every rule at its default level. Edit "environments" to match your namespaces.
 `);
   return 0;
 }
 function scanOptions(y) {
-  return y.positional("paths", { type: "string", array: true, default: [], describe: "Folders to scan, or files to report on (the model is then the whole repository)." }).option("format", { alias: "f", choices: FORMAT_NAMES, default: "stylish", describe: "Output format." }).option("output", { alias: "o", type: "string", describe: "Write the report to this file instead of stdout." }).option("config", { alias: "c", type: "string", describe: `Config file (default: ${CONFIG_FILE_NAME} in the scan root or a parent up to the git root).` }).option("root", { type: "string", describe: "Repository root: paths in the output are relative to it (default: nearest folder with rules.config.json or .git)." }).option("fail-on", { choices: FAIL_ON, default: "error", describe: "Exit 1 when a finding at or above this level remains." }).option("now", { type: "string", describe: "The clock for time-based rules, as an ISO date (reproducible runs)." }).option("quiet", { alias: "q", type: "boolean", default: false, describe: "Report errors only." }).option("include-suppressed", { type: "boolean", default: false, describe: "Keep suppressed findings in SARIF, with their justification." }).option("category", { type: "string", describe: "SARIF automationDetails.id category (for several scans per workflow)." }).option("absolute-paths", { type: "boolean", default: false, describe: "Name the scan root's absolute path in SARIF (%SRCROOT% uri) and JSON (root); by default reports hold repository-relative paths only." }).option("color", { type: "boolean", describe: "Force colours on or off (default: on for a terminal)." }).option("baseline", { type: "string", describe: "Report only findings that are not in this baseline file, and list its entries that are fixed." }).option("write-baseline", { type: "string", describe: "Record the current findings (by fingerprint, never by line) in this file." }).option("base", { type: "string", describe: "A git revision to compare with: every grant the change adds is reported (DAPR108). Read from git objects; nothing is checked out." }).option("fix", { type: "boolean", describe: "Apply the safe fixes to the files reported on (in place, only what each fix changes), then report what remains." }).option("fix-dry-run", { type: "boolean", describe: "Print the safe fixes as a unified diff on stdout (git apply in the scan root applies it); change nothing." }).option("cache", { type: "boolean", describe: `Keep each file's parse in ${DEFAULT_CACHE_FILE} and reuse it for files whose bytes did not change; results are identical.` }).option("cache-location", { type: "string", describe: `The cache file, or a folder to keep ${DEFAULT_CACHE_FILE} in (implies --cache; default ${DEFAULT_CACHE_FILE} in the current folder).` });
+  return y.positional("paths", { type: "string", array: true, default: [], describe: "Folders to scan, or files to report on (the model is then the whole repository)." }).option("format", { alias: "f", choices: FORMAT_NAMES, default: "stylish", describe: "Output format." }).option("output", { alias: "o", type: "string", describe: "Write the report to this file instead of stdout." }).option("config", { alias: "c", type: "string", describe: `Config file (default: ${CONFIG_FILE_NAME} in the scan root or a parent up to the git root).` }).option("root", { type: "string", describe: "Repository root: paths in the output are relative to it (default: nearest folder with rules.config.json or .git)." }).option("fail-on", { choices: FAIL_ON, default: "error", describe: "Exit 1 when a finding at or above this level remains." }).option("now", { type: "string", describe: "The clock for time-based rules, as an ISO date (reproducible runs)." }).option("quiet", { alias: "q", type: "boolean", default: false, describe: "Report errors only." }).option("include-suppressed", { type: "boolean", default: false, describe: "Keep suppressed findings in SARIF, with their justification." }).option("category", { type: "string", describe: "SARIF automationDetails.id category (for several scans per workflow)." }).option("absolute-paths", { type: "boolean", default: false, describe: "Name the scan root's absolute path in SARIF (%SRCROOT% uri) and JSON (root); by default reports hold repository-relative paths only." }).option("color", { type: "boolean", describe: "Force colours on or off (default: on for a terminal)." }).option("baseline", { type: "string", describe: "Report only findings that are not in this baseline file, and list its entries that are fixed." }).option("write-baseline", { type: "string", describe: "Record the current findings (by fingerprint, never by line) in this file." }).option("base", { type: "string", describe: "A git revision to compare with: every grant the change adds is reported (DAPR108). Read from git objects; nothing is checked out." }).option("fix", { type: "boolean", describe: "Apply the safe fixes to the files reported on (in place, only what each fix changes), then report what remains." }).option("fix-dry-run", { type: "boolean", describe: "Print the safe fixes as a unified diff on stdout (git apply in the scan root applies it); change nothing." }).option("cache", { type: "boolean", describe: `Keep each file's parse in ${DEFAULT_CACHE_FILE} and reuse it for files whose bytes did not change; results are identical.` }).option("cache-location", { type: "string", describe: `The cache file, or a folder to keep ${DEFAULT_CACHE_FILE} in (implies --cache; default ${DEFAULT_CACHE_FILE} in the current folder).` }).option("concurrency", { type: "string", describe: `Worker threads that parse files beside the main thread: a number (0 to ${MAX_CONCURRENCY}), off, or auto (one per core but one, from ${AUTO_MIN_FILES} files on). Results are identical.`, default: "auto" });
 }
 function safeLines(message6) {
   return message6.split("\n").map(escapeControl).join("\n");
@@ -57397,7 +57543,8 @@ async function main(argv, io) {
           base: a.base,
           fix: a.fix === true,
           fixDryRun: a["fix-dry-run"] === true,
-          ...a.cache === true || a["cache-location"] !== void 0 ? { cache: a["cache-location"] ?? DEFAULT_CACHE_FILE } : {}
+          ...a.cache === true || a["cache-location"] !== void 0 ? { cache: a["cache-location"] ?? DEFAULT_CACHE_FILE } : {},
+          concurrency: a.concurrency
         },
         io
       );

@@ -5,6 +5,8 @@
 //                   bare start never compiles the 2.6 MB program
 //   dist/main.js    the program (src/cli.ts)
 //   dist/action.js  the GitHub Action (src/action/index.ts)
+//   dist/parse-worker.js  a parse worker thread (src/engine/parse-worker.ts),
+//                   started by main.js and action.js from beside them
 // The output is deterministic; a test rebuilds and compares with dist/.
 import { build } from 'esbuild';
 
@@ -30,3 +32,4 @@ const programBeside = {
 await build({ ...common, entryPoints: ['src/bin.ts'], outfile: `${outdir}/cli.js`, plugins: [programBeside], banner: { js: '#!/usr/bin/env node' } });
 await build({ ...common, entryPoints: ['src/cli.ts'], outfile: `${outdir}/main.js` });
 await build({ ...common, entryPoints: ['src/action/index.ts'], outfile: `${outdir}/action.js` });
+await build({ ...common, entryPoints: ['src/engine/parse-worker.ts'], outfile: `${outdir}/parse-worker.js` });

@@ -7,10 +7,11 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BaselineError, baselineText } from './engine/baseline.js';
 import { DEFAULT_CACHE_FILE } from './engine/cache.js';
+import { AUTO_MIN_FILES } from './engine/parse-pool.js';
 import { CONFIG_FILE_NAME, ConfigError } from './engine/config.js';
 import { escapeControl } from './engine/escape.js';
 import { planDiff, writeFixes } from './engine/fix.js';
-import { exitStatus, FAIL_ON, type FailOn, fixPlan, invokeScan, type Invoked, reportInput, type ScanInvocation, statOf, UsageError } from './invoke.js';
+import { exitStatus, FAIL_ON, type FailOn, fixPlan, invokeScan, type Invoked, MAX_CONCURRENCY, reportInput, type ScanInvocation, statOf, UsageError } from './invoke.js';
 import { levelColumns, severityBand } from './meta/levels.js';
 import { TOOL_VERSION } from './meta/project.js';
 import { recommendedConfigText } from './meta/recommended-config.js';
@@ -45,6 +46,8 @@ export interface ScanArgs {
   fixDryRun?: boolean;
   /** `--cache` / `--cache-location`: where each file's parse is kept between scans. */
   cache?: string;
+  /** `--concurrency`: auto, off or a number of parse worker threads. */
+  concurrency?: string;
 }
 
 export interface Io {
@@ -83,7 +86,7 @@ function runFixes(args: ScanArgs, io: Io, invocation: ScanInvocation, invoked: I
 }
 
 export function runScan(args: ScanArgs, io: Io): number {
-  const invocation: ScanInvocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...(args.base ? { baseRef: args.base } : {}), ...(args.cache !== undefined ? { cache: args.cache, warn: io.stderr } : {}) };
+  const invocation: ScanInvocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...(args.base ? { baseRef: args.base } : {}), ...(args.cache !== undefined ? { cache: args.cache, warn: io.stderr } : {}), ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}) };
   const fixing = args.fix || args.fixDryRun ? runFixes(args, io, invocation, invokeScan(invocation)) : undefined;
   const invoked = fixing?.invoked ?? invokeScan(invocation);
   const { result } = invoked;
@@ -183,7 +186,8 @@ function scanOptions<T>(y: Argv<T>) {
     .option('fix', { type: 'boolean', describe: 'Apply the safe fixes to the files reported on (in place, only what each fix changes), then report what remains.' })
     .option('fix-dry-run', { type: 'boolean', describe: 'Print the safe fixes as a unified diff on stdout (git apply in the scan root applies it); change nothing.' })
     .option('cache', { type: 'boolean', describe: `Keep each file's parse in ${DEFAULT_CACHE_FILE} and reuse it for files whose bytes did not change; results are identical.` })
-    .option('cache-location', { type: 'string', describe: `The cache file, or a folder to keep ${DEFAULT_CACHE_FILE} in (implies --cache; default ${DEFAULT_CACHE_FILE} in the current folder).` });
+    .option('cache-location', { type: 'string', describe: `The cache file, or a folder to keep ${DEFAULT_CACHE_FILE} in (implies --cache; default ${DEFAULT_CACHE_FILE} in the current folder).` })
+    .option('concurrency', { type: 'string', describe: `Worker threads that parse files beside the main thread: a number (0 to ${MAX_CONCURRENCY}), off, or auto (one per core but one, from ${AUTO_MIN_FILES} files on). Results are identical.`, default: 'auto' });
 }
 
 /** Error messages quote the config and the arguments (keys, globs, paths): each line's control characters are written out (escape.ts). */
@@ -235,6 +239,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             fix: a.fix === true,
             fixDryRun: a['fix-dry-run'] === true,
             ...(a.cache === true || a['cache-location'] !== undefined ? { cache: (a['cache-location'] as string | undefined) ?? DEFAULT_CACHE_FILE } : {}),
+            concurrency: a.concurrency as string,
           },
           io,
         );

@@ -8,6 +8,7 @@ import { CONFIG_FILE_NAME, ConfigError, findUp, gitRoot, resolveConfig } from '.
 import { type FixPlan, planFixes } from './engine/fix.js';
 import { levelRank, type Result } from './engine/policy.js';
 import { DEFAULT_CACHE_FILE } from './engine/cache.js';
+import type { Concurrency } from './engine/parse-pool.js';
 import { GitError, isTrackedByGit } from './engine/git.js';
 import { grantDiff } from './engine/grant-diff.js';
 import { scan, type ScanResult } from './engine/run.js';
@@ -36,6 +37,8 @@ export interface ScanInvocation {
   baseRef?: string;
   /** `--cache`: the parse cache file, relative to cwd. */
   cache?: string;
+  /** `--concurrency`, as given: auto, off or a number of worker threads. */
+  concurrency?: string;
   /** Where warnings about the invocation go (stderr). */
   warn?: (message: string) => void;
 }
@@ -97,6 +100,16 @@ export function parseNow(now: string | undefined): Date {
   return d;
 }
 
+/** The most worker threads `--concurrency` takes: more would only queue for the same cores. */
+export const MAX_CONCURRENCY = 64;
+
+export function parseConcurrency(value: string | undefined): Concurrency {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (value === 'off') return 'off';
+  if (!/^\d+$/.test(value) || Number(value) > MAX_CONCURRENCY) throw new UsageError(`--concurrency ${value}: expected auto, off, or a number of worker threads from 0 to ${MAX_CONCURRENCY}.`);
+  return Number(value) === 0 ? 'off' : Number(value);
+}
+
 const posix = (p: string): string => p.split(path.sep).join('/');
 
 export function invokeScan(inv: ScanInvocation): Invoked {
@@ -112,6 +125,7 @@ export function invokeScan(inv: ScanInvocation): Invoked {
   const dirs = abs.filter((a) => statOf(a)?.isDirectory());
   const config = resolveConfig({ explicit: inv.config ? path.resolve(inv.cwd, inv.config) : undefined, root });
   const now = parseNow(inv.now);
+  const concurrency = parseConcurrency(inv.concurrency);
   // Given files (pre-commit), the model is the whole repository and only their findings are reported.
   const reportOnly = files.length > 0 ? { files: files.map((f) => posix(path.relative(root, f))), dirs: dirs.map((d) => posix(path.relative(root, d))) } : undefined;
   const baseline = inv.baseline ? readBaseline(path.resolve(inv.cwd, inv.baseline), inv.baseline) : undefined;
@@ -120,7 +134,7 @@ export function invokeScan(inv: ScanInvocation): Invoked {
   let result: ScanResult;
   try {
     const cache = inv.cache !== undefined ? usableCache(cacheFile(path.resolve(inv.cwd, inv.cache), inv.cache), inv.cache, inv.warn) : undefined;
-    result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly, rules, ...(inv.baseRef ? { baseRef: inv.baseRef } : {}), ...(cache !== undefined ? { cache } : {}) });
+    result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly, rules, ...(inv.baseRef ? { baseRef: inv.baseRef } : {}), ...(cache !== undefined ? { cache } : {}), concurrency });
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(`--base ${inv.baseRef}: ${e.message.split('\n')[0] || 'not a revision of this git repository'}`);
     throw e;

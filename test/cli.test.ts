@@ -33,6 +33,10 @@ describe('exit codes', () => {
     const now = await cli(['.', '--now', 'yesterday'], dir);
     expect(now.code).toBe(2);
     expect(now.stderr).toMatch(/--now yesterday: expected an ISO date/);
+    for (const bad of ['-1', 'many', '65', '1.5']) {
+      const threads = await cli(['.', '--concurrency', bad], dir);
+      expect(threads, bad).toMatchObject({ code: 2, stderr: `dapr-policy: --concurrency ${bad}: expected auto, off, or a number of worker threads from 0 to 64.\n` });
+    }
     fs.writeFileSync(path.join(dir, 'rules.config.json'), JSON.stringify({ rules: { DAPR101: 'loud' } }));
     const cfg = await cli(['.'], dir);
     expect(cfg.code).toBe(2);

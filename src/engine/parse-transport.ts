@@ -108,22 +108,28 @@ interface Shape {
 }
 
 class NodeDecoder {
-  private readonly shapes: Shape[];
+  private readonly cooked: Shape[] = [];
   constructor(
-    shapes: unknown,
+    /** The shapes table; it may grow between two decodes (a worker sends new shapes with its entries). */
+    private readonly shapes: unknown,
     private readonly schema: Schema,
   ) {
     if (!Array.isArray(shapes)) throw new Unencodable();
-    this.shapes = shapes.map((s: unknown) => {
-      if (!Array.isArray(s) || !s.every((k) => typeof k === 'string')) throw new Unencodable();
-      return { code: s[0] as Code, keys: s as string[], arg: s.indexOf(s[0] === 'A' ? 'source' : 'value') };
-    });
+  }
+
+  private shape(n: unknown): Shape | undefined {
+    if (typeof n !== 'number') return undefined;
+    const cooked = this.cooked[n];
+    if (cooked) return cooked;
+    const s = (this.shapes as unknown[])[n];
+    if (!Array.isArray(s) || !s.every((k) => typeof k === 'string')) return undefined;
+    return (this.cooked[n] = { code: s[0] as Code, keys: s as string[], arg: s.indexOf(s[0] === 'A' ? 'source' : 'value') });
   }
 
   decode(enc: unknown): unknown {
     if (enc === null) return null;
     if (!Array.isArray(enc)) throw new Unencodable();
-    const shape = this.shapes[enc[0] as number];
+    const shape = this.shape(enc[0]);
     if (!shape || shape.keys.length !== enc.length) throw new Unencodable();
     const node = this.create(shape.code, shape.arg === -1 ? null : enc[shape.arg]);
     const record = node as unknown as Record<string, unknown>;

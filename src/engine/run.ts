@@ -12,7 +12,8 @@ import { extract } from './extract/index.js';
 import type { RepoIndex } from './extract/multi-app-run.js';
 import { buildModel, type Model } from './model.js';
 import { ParseCache } from './cache.js';
-import { decode, type ParseOptions, parseFile, type ParsedFile, readSource } from './parse.js';
+import { decode, type ParseOptions, type ParsedFile, readSource } from './parse.js';
+import { type Concurrency, parseFiles, type PoolResult } from './parse-pool.js';
 import { applyPolicy, ruleEntry, type Result } from './policy.js';
 import { filesOnDisk, render } from './render/index.js';
 import { findSuppressions } from './suppressions.js';
@@ -33,6 +34,8 @@ export interface ScanRequest {
   baseRef?: string;
   /** `--cache`: the file that keeps each file's parse between scans (cache.ts). */
   cache?: string;
+  /** `--concurrency`: worker threads that parse beside the main thread (parse-pool.ts); default auto. */
+  concurrency?: Concurrency;
 }
 
 export interface ScanResult {
@@ -59,30 +62,42 @@ function repoIndex(files: SourceFile[]): RepoIndex {
   return { hasDir: (d) => dirs.has(d), hasFile: (f) => paths.has(f) };
 }
 
-function parseAll(files: SourceFile[], notifications: Notification[], opts: ParseOptions, cache?: ParseCache): ParsedFile[] {
+/** The notification for a file that could not be read. */
+function unreadable(file: SourceFile, e: unknown): Notification {
+  // The error code only: Node's messages carry the absolute path of the scanning machine.
+  const err = e as NodeJS.ErrnoException;
+  return { id: 'file-unreadable', level: 'error', file: file.path, message: `Could not read ${file.path}: ${err.code ?? err.name}.` };
+}
+
+/** Every file's parse, in discovery order: from the cache when its bytes did not change, else from the parse pool. */
+function parseAll(files: SourceFile[], notifications: Notification[], opts: ParseOptions, concurrency: Concurrency, cache?: ParseCache): ParsedFile[] {
+  const outcomes: Array<PoolResult | undefined> = files.map((file) => (cache ? fromCache(file, cache) : undefined));
+  const todo = files.filter((_, i) => outcomes[i] === undefined);
+  const fresh = parseFiles(todo, opts, { concurrency, hashes: cache !== undefined });
+  let k = 0;
   const parsed: ParsedFile[] = [];
-  for (const file of files) {
-    try {
-      const p = cache ? parseCached(file, opts, cache) : parseFile(file, opts);
-      parsed.push(p);
-      if (p.notifications) notifications.push(...p.notifications);
-    } catch (e) {
-      // The error code only: Node's messages carry the absolute path of the scanning machine.
-      const err = e as NodeJS.ErrnoException;
-      notifications.push({ id: 'file-unreadable', level: 'error', file: file.path, message: `Could not read ${file.path}: ${err.code ?? err.name}.` });
+  files.forEach((file, i) => {
+    const outcome = outcomes[i] ?? fresh[k++];
+    if ('error' in outcome) {
+      notifications.push(unreadable(file, outcome.error));
+      return;
     }
-  }
+    if (cache && outcomes[i] === undefined && outcome.hash !== undefined) cache.set(outcome.parsed, outcome.hash);
+    parsed.push(outcome.parsed);
+    if (outcome.parsed.notifications) notifications.push(...outcome.parsed.notifications);
+  });
   return parsed;
 }
 
-function parseCached(file: SourceFile, opts: ParseOptions, cache: ParseCache): ParsedFile {
-  const buf = readSource(file);
-  const hash = ParseCache.hash(buf);
-  const hit = cache.get(file, hash, () => decode(buf).text);
-  if (hit) return hit;
-  const p = parseFile(file, opts, buf);
-  cache.set(p, hash);
-  return p;
+/** A cache hit, a file that could not be read, or undefined: parse it. */
+function fromCache(file: SourceFile, cache: ParseCache): PoolResult | undefined {
+  try {
+    const buf = readSource(file);
+    const parsed = cache.get(file, ParseCache.hash(buf), () => decode(buf).text);
+    return parsed ? { parsed } : undefined;
+  } catch (error) {
+    return { error };
+  }
 }
 
 export function optionsFor(meta: RuleMeta, loaded: LoadedConfig): Record<string, unknown> {
@@ -137,13 +152,19 @@ function reportFilter(only: NonNullable<ScanRequest['reportOnly']>): (file: stri
 }
 
 /** discover's output → the model: parse, find suppressions, extract, render (helm, kustomize), join. */
-export function modelOf(discovered: DiscoverResult, root: string, loaded: LoadedConfigWithSource, filesDir: string = root, cache?: ParseCache): Model {
+/** How files are parsed: the cache to read and fill, and how many worker threads. */
+export interface Parsing {
+  cache?: ParseCache;
+  concurrency?: Concurrency;
+}
+
+export function modelOf(discovered: DiscoverResult, root: string, loaded: LoadedConfigWithSource, filesDir: string = root, parsing: Parsing = {}): Model {
   const notifications = [...discovered.notifications];
   const { config } = loaded;
   // Custom rules may read any document, so they turn the pre-check off.
   const precheck = config.precheck !== false && !(config.customRules && config.customRules.length > 0);
   const parseOptions: ParseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth, precheck };
-  const parsed = parseAll(discovered.files, notifications, parseOptions, cache);
+  const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? 'auto', parsing.cache);
   const repo = repoIndex(discovered.files);
   const extracted = extract(parsed, repo);
   // Charts and kustomizations as the cluster gets them; chart templates read statically when a chart could not be rendered.
@@ -164,11 +185,11 @@ export function modelOf(discovered: DiscoverResult, root: string, loaded: Loaded
 }
 
 /** The model of another revision (`--base`), read from git objects with the same configuration. */
-export function revisionModel(root: string, ref: string, loaded: LoadedConfigWithSource): Model {
+export function revisionModel(root: string, ref: string, loaded: LoadedConfigWithSource, concurrency: Concurrency = 'auto'): Model {
   const { config } = loaded;
   const discovered = discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, maxTotalBytes: config.maxTotalBytes });
   // helm and kustomize read files from disk: the revision's files are written to a temporary folder for them.
-  return filesOnDisk(discovered.files, config, (dir) => modelOf(discovered, root, loaded, dir ?? root));
+  return filesOnDisk(discovered.files, config, (dir) => modelOf(discovered, root, loaded, dir ?? root, { concurrency }));
 }
 
 export function scan(req: ScanRequest): ScanResult {
@@ -185,10 +206,10 @@ export function scan(req: ScanRequest): ScanResult {
   });
   // Keyed by the whole configuration: a changed config is a cold scan.
   const cache = req.cache !== undefined ? new ParseCache(req.cache, JSON.stringify(config)) : undefined;
-  const model = modelOf(discovered, req.root, req.config, req.root, cache);
+  const model = modelOf(discovered, req.root, req.config, req.root, { ...(cache ? { cache } : {}), ...(req.concurrency !== undefined ? { concurrency: req.concurrency } : {}) });
   cache?.save();
   const notifications = model.notifications;
-  const base = req.baseRef !== undefined ? revisionModel(req.root, req.baseRef, req.config) : undefined;
+  const base = req.baseRef !== undefined ? revisionModel(req.root, req.baseRef, req.config, req.concurrency) : undefined;
   const { findings, ok } = runRules(model, rules, req.config, now, notifications, base);
   const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
   const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : undefined;

@@ -12,31 +12,9 @@ import { parseFile, readSource, decode, type ParsedFile } from '../../src/engine
 import { scan } from '../../src/engine/run.js';
 import type { SourceFile } from '../../src/engine/types.js';
 import { CORPUS, FIXTURES, fixtureTrees, hasCorpus, NOW, tmpDir, writeTree } from '../helpers.js';
+import { parsedShape } from '../support/parse-shape.js';
 
-const NODE_TYPE = Symbol.for('yaml.node.type');
 const OPTS = { precheck: true };
-
-/** Every own field, the class, the node type and the schema of collections: what any reader of a node could see. */
-function shapeOf(node: unknown, depth = 0): unknown {
-  if (node === null || typeof node !== 'object') return node;
-  if (depth > 200) throw new Error('too deep');
-  const n = node as Record<string | symbol, unknown>;
-  const out: Record<string, unknown> = { class: Object.getPrototypeOf(node)?.constructor?.name, type: String(n[NODE_TYPE]) };
-  if ('schema' in n) out.schema = (n.schema as { name?: string } | undefined)?.name ?? typeof n.schema;
-  for (const [k, v] of Object.entries(n)) out[k] = Array.isArray(v) ? v.map((x) => shapeOf(x, depth + 1)) : shapeOf(v, depth + 1);
-  return out;
-}
-
-function parsedShape(p: ParsedFile): unknown {
-  return {
-    text: p.text,
-    lineStarts: p.lineCounter.lineStarts,
-    syntax: p.syntax,
-    notifications: p.notifications,
-    skipped: p.skipped,
-    docs: p.docs.map((d) => ({ index: d.index, startLine: d.startLine, endLine: d.endLine, range: d.doc.range, contents: shapeOf(d.doc.contents), js: d.doc.toJS({ maxAliasCount: -1 }), str: d.doc.toString() })),
-  };
-}
 
 /** Parses every file through a cache written to disk and read back by a new cache, as the next scan would. */
 function roundTrip(files: SourceFile[], cacheFile: string, settings = 'settings'): { fresh: ParsedFile[]; restored: Array<ParsedFile | undefined>; cache: ParseCache } {
