@@ -26265,6 +26265,7 @@ function parseText(file, text3, opts = {}) {
   }
   const { docs: parsed, tooDeep, firstUnread } = composeDocuments(toParse, lineCounter, maxDocuments, maxDepth);
   const out = { file, text: text3, lineCounter, docs: [] };
+  if (toParse !== text3) out.blanked = true;
   const notifications = [];
   const notify = (id, offset, message6) => {
     notifications.push({ id, level: "warning", file: file.path, region: regionAt(lineCounter, offset, offset + 1), message: message6 });
@@ -26487,6 +26488,7 @@ var EntryEncoder = class {
     if (parsed.syntax) entry2.syntax = parsed.syntax;
     if (parsed.notifications) entry2.notifications = parsed.notifications;
     if (parsed.skipped) entry2.skipped = true;
+    if (parsed.blanked) entry2.blanked = true;
     return entry2;
   }
 };
@@ -26527,13 +26529,14 @@ var EntryDecoder = class {
     if (entry2.syntax) out.syntax = entry2.syntax;
     if (entry2.notifications) out.notifications = entry2.notifications;
     if (entry2.skipped) out.skipped = true;
+    if (entry2.blanked) out.blanked = true;
     return out;
   }
 };
 
 // src/engine/cache.ts
 var DEFAULT_CACHE_FILE = ".dapr-policy-cache";
-var MAGIC = "DAPRPOLICY-CACHE-3\n";
+var MAGIC = "DAPRPOLICY-CACHE-4\n";
 function lineOf(file, hash, kind, entry2) {
   return `${JSON.stringify(file)}	${hash}	${kind}	${JSON.stringify(entry2)}`;
 }
@@ -54824,9 +54827,17 @@ function outcomeOf(tool, opts, r) {
 // src/engine/render/context.ts
 import fs9 from "node:fs";
 import path18 from "node:path";
+function sourceText(p) {
+  if (!p.skipped) return p.text;
+  try {
+    return decode(readSource(p.file)).text;
+  } catch {
+    return void 0;
+  }
+}
 function repoText(ctx, rel) {
   const p = ctx.parsed.get(rel);
-  if (p) return p.text;
+  if (p) return sourceText(p);
   const abs = path18.join(ctx.dir, rel);
   try {
     const real = fs9.realpathSync(abs);
@@ -54838,12 +54849,12 @@ function repoText(ctx, rel) {
 }
 function repoYaml(ctx, rel) {
   const known = ctx.parsed.get(rel);
-  if (known && known.file.kind === "yaml") return known;
-  if (known) return void 0;
-  const text3 = repoText(ctx, rel);
+  if (known && known.file.kind !== "yaml") return void 0;
+  if (known && !known.skipped && !known.blanked) return known;
+  const text3 = known ? sourceText(known) : repoText(ctx, rel);
   if (text3 === void 0) return void 0;
-  const file = { path: rel, absPath: path18.join(ctx.dir, rel), kind: "yaml", size: text3.length };
-  const parsed = parseText(file, text3, ctx.parseOptions);
+  const file = known?.file ?? { path: rel, absPath: path18.join(ctx.dir, rel), kind: "yaml", size: text3.length };
+  const parsed = parseText(file, text3, { ...ctx.parseOptions, precheck: false });
   ctx.parsed.set(rel, parsed);
   return parsed;
 }

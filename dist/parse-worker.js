@@ -7564,6 +7564,7 @@ function parseText(file, text, opts2 = {}) {
   }
   const { docs: parsed, tooDeep, firstUnread } = composeDocuments(toParse, lineCounter, maxDocuments, maxDepth);
   const out = { file, text, lineCounter, docs: [] };
+  if (toParse !== text) out.blanked = true;
   const notifications = [];
   const notify = (id, offset, message) => {
     notifications.push({ id, level: "warning", file: file.path, region: regionAt(lineCounter, offset, offset + 1), message });
@@ -7731,6 +7732,7 @@ var EntryEncoder = class {
     if (parsed.syntax) entry.syntax = parsed.syntax;
     if (parsed.notifications) entry.notifications = parsed.notifications;
     if (parsed.skipped) entry.skipped = true;
+    if (parsed.blanked) entry.blanked = true;
     return entry;
   }
 };

@@ -20,7 +20,7 @@ import { type Entry, EntryDecoder, EntryEncoder, Unencodable } from './parse-tra
 import type { SourceFile } from './types.js';
 
 export const DEFAULT_CACHE_FILE = '.dapr-policy-cache';
-const MAGIC = 'DAPRPOLICY-CACHE-3\n';
+const MAGIC = 'DAPRPOLICY-CACHE-4\n';
 
 /** The first line of the body. */
 interface Header {

@@ -37,6 +37,7 @@ export interface Entry {
   syntax?: ParsedFile['syntax'];
   notifications?: Notification[];
   skipped?: boolean;
+  blanked?: boolean;
 }
 
 /** A parse that this form cannot carry exactly (see `encode`), or an entry that is not one. */
@@ -191,6 +192,7 @@ export class EntryEncoder {
     if (parsed.syntax) entry.syntax = parsed.syntax;
     if (parsed.notifications) entry.notifications = parsed.notifications;
     if (parsed.skipped) entry.skipped = true;
+    if (parsed.blanked) entry.blanked = true;
     return entry;
   }
 }
@@ -236,6 +238,7 @@ export class EntryDecoder {
     if (entry.syntax) out.syntax = entry.syntax;
     if (entry.notifications) out.notifications = entry.notifications;
     if (entry.skipped) out.skipped = true;
+    if (entry.blanked) out.blanked = true;
     return out;
   }
 }

@@ -25,6 +25,8 @@ export interface ParsedFile {
   notifications?: Notification[];
   /** The pre-check found nothing any rule reads: the file was not parsed and its text not kept. */
   skipped?: boolean;
+  /** The pre-check blanked some of its documents: they are empty in `docs` (a renderer that needs them parses the file whole). */
+  blanked?: boolean;
 }
 
 /** Kubernetes reads YAML 1.1 (`yes` is a boolean) but keeps dates as strings. */
@@ -192,6 +194,7 @@ export function parseText(file: SourceFile, text: string, opts: ParseOptions = {
   }
   const { docs: parsed, tooDeep, firstUnread } = composeDocuments(toParse, lineCounter, maxDocuments, maxDepth);
   const out: ParsedFile = { file, text, lineCounter, docs: [] };
+  if (toParse !== text) out.blanked = true;
   const notifications: Notification[] = [];
   const notify = (id: string, offset: number, message: string): void => {
     notifications.push({ id, level: 'warning', file: file.path, region: regionAt(lineCounter, offset, offset + 1), message });

@@ -258,6 +258,31 @@ describe('Kustomize overlays', () => {
     expect(hits(helm.results, 'DAPR007')).toEqual([{ rule: 'DAPR007', file: 'app/kustomization.yaml', line: 1, column: 1 }]);
     expect(of(helm, 'DAPR007')[0].message).toContain('helmCharts');
   });
+
+  it('place findings on an overlay that adds Dapr to a plain base the pre-check skipped or partly blanked, as without the pre-check', () => {
+    const deployment = (name: string): string =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    matchLabels: {app: ${name}}\n  template:\n    metadata:\n      labels: {app: ${name}}\n    spec:\n      containers:\n        - name: ${name}\n          image: nginx\n`;
+    const patch = (name: string): string =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    metadata:\n      annotations:\n        dapr.io/enabled: "true"\n        dapr.io/app-id: ${name}\n        dapr.io/sidecar-listen-addresses: 0.0.0.0\n`;
+    const tree = {
+      // web.yaml has nothing the pre-check keeps; both.yaml keeps only its Component and blanks the Deployment.
+      'base/web.yaml': deployment('web'),
+      'base/both.yaml': `${deployment('api')}---\napiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: store\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nscopes: [api]\n`,
+      'base/kustomization.yaml': 'resources: [web.yaml, both.yaml]\n',
+      'prod/kustomization.yaml': 'namespace: shop-prod\nresources: [../base]\npatches:\n  - path: web.yaml\n  - path: api.yaml\n',
+      'prod/web.yaml': patch('web'),
+      'prod/api.yaml': patch('api'),
+    };
+    const on = scanFiles(tree, withBinaries());
+    const off = scanFiles(tree, withBinaries({ precheck: false }));
+    expect(on.model.renderFailures).toEqual([]);
+    expect(hits(on.results, 'DAPR301')).toEqual([
+      { rule: 'DAPR301', file: 'prod/api.yaml', line: 11, column: 43 },
+      { rule: 'DAPR301', file: 'prod/web.yaml', line: 11, column: 43 },
+    ]);
+    expect(hits(on.results)).toEqual(hits(off.results));
+    expect(on.results.map((r) => r.related)).toEqual(off.results.map((r) => r.related));
+  });
 });
 
 describe('rendering is safe and deterministic', () => {

@@ -23,6 +23,7 @@ export function parsedShape(p: ParsedFile): unknown {
     syntax: p.syntax,
     notifications: p.notifications,
     skipped: p.skipped,
+    blanked: p.blanked,
     docs: p.docs.map((d) => ({ index: d.index, startLine: d.startLine, endLine: d.endLine, range: d.doc.range, contents: shapeOf(d.doc.contents), js: d.doc.toJS({ maxAliasCount: -1 }), str: d.doc.toString() })),
   };
 }

@@ -9,7 +9,7 @@ import type { EnvironmentClassifier } from '../environment.js';
 import { DAPR_GROUP, daprResource } from '../extract/dapr.js';
 import { kubernetesResource, resourceBase } from '../extract/kubernetes.js';
 import type { Instance, NamespaceSource } from '../model.js';
-import { decode, parseText, type ParseOptions, type ParsedFile } from '../parse.js';
+import { decode, parseText, type ParseOptions, type ParsedFile, readSource } from '../parse.js';
 import type { Environment, Location, SourceFile } from '../types.js';
 import type { ParsedDoc } from '../yaml.js';
 import type { Scratch } from './binaries.js';
@@ -58,13 +58,23 @@ export interface RenderRecord {
   resources: number;
 }
 
+/** The bytes of a discovered file as text: a file the pre-check skipped kept none. */
+function sourceText(p: ParsedFile): string | undefined {
+  if (!p.skipped) return p.text;
+  try {
+    return decode(readSource(p.file)).text;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * A file of the repository as text: the parsed copy when discovery read it,
+ * A file of the repository as text: the discovered copy when discovery read it,
  * else the disk (only inside the repository, never through a link out of it).
  */
 export function repoText(ctx: RenderContext, rel: string): string | undefined {
   const p = ctx.parsed.get(rel);
-  if (p) return p.text;
+  if (p) return sourceText(p);
   const abs = path.join(ctx.dir, rel);
   try {
     const real = fs.realpathSync(abs);
@@ -75,15 +85,20 @@ export function repoText(ctx: RenderContext, rel: string): string | undefined {
   }
 }
 
-/** A YAML file of the repository, parsed: the discovered copy, else read from disk (and kept for the next caller). */
+/**
+ * A YAML file of the repository, parsed whole: the discovered copy, else read
+ * from disk (and kept for the next caller). A base resource that the pre-check
+ * skipped or partly blanked (a plain Deployment an overlay adds Dapr to) is
+ * parsed again without it, so rendered documents keep their place in it.
+ */
 export function repoYaml(ctx: RenderContext, rel: string): ParsedFile | undefined {
   const known = ctx.parsed.get(rel);
-  if (known && known.file.kind === 'yaml') return known;
-  if (known) return undefined;
-  const text = repoText(ctx, rel);
+  if (known && known.file.kind !== 'yaml') return undefined;
+  if (known && !known.skipped && !known.blanked) return known;
+  const text = known ? sourceText(known) : repoText(ctx, rel);
   if (text === undefined) return undefined;
-  const file: SourceFile = { path: rel, absPath: path.join(ctx.dir, rel), kind: 'yaml', size: text.length };
-  const parsed = parseText(file, text, ctx.parseOptions);
+  const file: SourceFile = known?.file ?? { path: rel, absPath: path.join(ctx.dir, rel), kind: 'yaml', size: text.length };
+  const parsed = parseText(file, text, { ...ctx.parseOptions, precheck: false });
   ctx.parsed.set(rel, parsed);
   return parsed;
 }
