@@ -26319,7 +26319,11 @@ function textOnly(file, text3) {
 }
 function parseFile(file, opts = {}, buf = readSource(file)) {
   if (file.kind === "pem" || file.kind === "helm-template") return textOnly(file, decode(buf).text);
-  if (file.path.endsWith(".json") && !isJsonManifest(buf)) return textOnly(file, decode(buf).text);
+  if (file.path.endsWith(".json") && !isJsonManifest(buf)) {
+    const { text: text3 } = decode(buf);
+    if (opts.precheck && !text3.includes("PRIVATE KEY")) return { file, text: "", lineCounter: new import_yaml.LineCounter(), docs: [], skipped: true };
+    return textOnly(file, text3);
+  }
   const decoded = decode(buf);
   const parsed = parseText(file, decoded.text, opts);
   if (decoded.problem) {

@@ -7618,7 +7618,11 @@ function textOnly(file, text) {
 }
 function parseFile(file, opts2 = {}, buf = readSource(file)) {
   if (file.kind === "pem" || file.kind === "helm-template") return textOnly(file, decode(buf).text);
-  if (file.path.endsWith(".json") && !isJsonManifest(buf)) return textOnly(file, decode(buf).text);
+  if (file.path.endsWith(".json") && !isJsonManifest(buf)) {
+    const { text } = decode(buf);
+    if (opts2.precheck && !text.includes("PRIVATE KEY")) return { file, text: "", lineCounter: new import_yaml.LineCounter(), docs: [], skipped: true };
+    return textOnly(file, text);
+  }
   const decoded = decode(buf);
   const parsed = parseText(file, decoded.text, opts2);
   if (decoded.problem) {

@@ -275,3 +275,22 @@ describe.skipIf(!hasCorpus)('DAPR207, DAPR403 and DAPR404 on the corpus', () => 
     expect(of(result, 'DAPR404')).toEqual([]);
   });
 });
+
+describe('DAPR207 in JSON files that are not manifests', () => {
+  it('finds a key pasted into one, escaped in a string or raw after it; a JSON file without one is not even kept', () => {
+    const pem = fs.readFileSync(path.join(FIXTURES, 'rules/DAPR207/fires/certs/server.pem'), 'utf8');
+    const dir = writeTree({
+      'settings/escaped.json': JSON.stringify({ name: 'x', key: pem }, null, 2),
+      'settings/raw.json': `{\n  "note": "pasted below"\n}\n${pem}`,
+      'dashboards/orders.json': JSON.stringify({ title: 'orders', panels: [{ expr: 'dapr_http_server_request_count' }] }),
+    });
+    const result = scanDir(dir);
+    const column = JSON.stringify({ name: 'x', key: pem }, null, 2).split('\n')[2].indexOf('-----BEGIN PRIVATE KEY') + 1;
+    expect(hits(result.results, ID)).toEqual([
+      { rule: ID, file: 'settings/escaped.json', line: 3, column },
+      { rule: ID, file: 'settings/raw.json', line: 4 + pem.slice(0, pem.indexOf('-----BEGIN PRIVATE KEY')).split('\n').length - 1, column: 1 },
+    ]);
+    const dashboard = result.model.parsed.find((p) => p.file.path === 'dashboards/orders.json');
+    expect(dashboard).toMatchObject({ text: '', skipped: true, docs: [] });
+  });
+});
