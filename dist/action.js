@@ -46,16 +46,16 @@ var require_identity = __commonJS({
     var PAIR = /* @__PURE__ */ Symbol.for("yaml.pair");
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
-    var NODE_TYPE2 = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === ALIAS;
-    var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === DOC;
-    var isMap16 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === MAP;
-    var isPair5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === PAIR;
-    var isScalar11 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === SCALAR;
-    var isSeq12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === SEQ;
+    var NODE_TYPE3 = /* @__PURE__ */ Symbol.for("yaml.node.type");
+    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === ALIAS;
+    var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === DOC;
+    var isMap17 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === MAP;
+    var isPair6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === PAIR;
+    var isScalar12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === SCALAR;
+    var isSeq13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
-        switch (node[NODE_TYPE2]) {
+        switch (node[NODE_TYPE3]) {
           case MAP:
           case SEQ:
             return true;
@@ -64,7 +64,7 @@ var require_identity = __commonJS({
     }
     function isNode(node) {
       if (node && typeof node === "object")
-        switch (node[NODE_TYPE2]) {
+        switch (node[NODE_TYPE3]) {
           case ALIAS:
           case MAP:
           case SCALAR:
@@ -73,11 +73,11 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar11(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar12(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
-    exports.NODE_TYPE = NODE_TYPE2;
+    exports.NODE_TYPE = NODE_TYPE3;
     exports.PAIR = PAIR;
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
@@ -85,11 +85,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap16;
+    exports.isMap = isMap17;
     exports.isNode = isNode;
-    exports.isPair = isPair5;
-    exports.isScalar = isScalar11;
-    exports.isSeq = isSeq12;
+    exports.isPair = isPair6;
+    exports.isScalar = isScalar12;
+    exports.isSeq = isSeq13;
   }
 });
 
@@ -739,7 +739,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar3 = class extends Node.NodeBase {
+    var Scalar4 = class extends Node.NodeBase {
       constructor(value) {
         super(identity.SCALAR);
         this.value = value;
@@ -751,12 +751,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar3.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar3.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar3.PLAIN = "PLAIN";
-    Scalar3.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar3.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar3;
+    Scalar4.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar4.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar4.PLAIN = "PLAIN";
+    Scalar4.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar4.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar4;
     exports.isScalarValue = isScalarValue;
   }
 });
@@ -767,7 +767,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias2 = require_Alias();
     var identity = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -812,7 +812,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar3.Scalar(value);
+          const node2 = new Scalar4.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -823,7 +823,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar3.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar4.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -1136,7 +1136,7 @@ ${indent}${text3.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -1279,7 +1279,7 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar3.Scalar.BLOCK_FOLDED ? false : type === Scalar3.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar4.Scalar.BLOCK_FOLDED ? false : type === Scalar4.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal2 ? "|\n" : ">\n";
       let chomp;
@@ -1334,7 +1334,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar3.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar4.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -1357,7 +1357,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar3.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar4.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -1382,20 +1382,20 @@ ${indent}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar4.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar3.Scalar.QUOTE_DOUBLE;
+          type = Scalar4.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar3.Scalar.BLOCK_FOLDED:
-          case Scalar3.Scalar.BLOCK_LITERAL:
+          case Scalar4.Scalar.BLOCK_FOLDED:
+          case Scalar4.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar3.Scalar.QUOTE_DOUBLE:
+          case Scalar4.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar3.Scalar.QUOTE_SINGLE:
+          case Scalar4.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar3.Scalar.PLAIN:
+          case Scalar4.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -1544,7 +1544,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
@@ -1559,7 +1559,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar3.Scalar.BLOCK_FOLDED || key2.type === Scalar3.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
+      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar4.Scalar.BLOCK_FOLDED || key2.type === Scalar4.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1699,19 +1699,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar4.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key2) => (merge.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar3.Scalar.PLAIN) && merge.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx, key2) => (merge.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar4.Scalar.PLAIN) && merge.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -2018,7 +2018,7 @@ var require_YAMLMap = __commonJS({
     var Collection = require_Collection();
     var identity = require_identity();
     var Pair2 = require_Pair();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     function findPair(items, key2) {
       const k = identity.isScalar(key2) ? key2.value : key2;
       for (const it of items) {
@@ -2085,7 +2085,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar3.isScalarValue(_pair.value))
+          if (identity.isScalar(prev.value) && Scalar4.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -2183,7 +2183,7 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq2 = class extends Collection.Collection {
       static get tagName() {
@@ -2240,7 +2240,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key2}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar3.isScalarValue(value))
+        if (identity.isScalar(prev) && Scalar4.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -2336,14 +2336,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar3.Scalar(null),
+      createNode: () => new Scalar4.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar3.Scalar(null),
+      resolve: () => new Scalar4.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
@@ -2354,13 +2354,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar3.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str2) => new Scalar4.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -2405,7 +2405,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -2433,7 +2433,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str2) {
-        const node = new Scalar3.Scalar(parseFloat(str2));
+        const node = new Scalar4.Scalar(parseFloat(str2));
         const dot = str2.indexOf(".");
         if (dot !== -1 && str2[str2.length - 1] === "0")
           node.minFractionDigits = str2.length - dot - 1;
@@ -2524,7 +2524,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var map = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -2541,7 +2541,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar3.Scalar(null),
+        createNode: () => new Scalar4.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -2592,7 +2592,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -2636,15 +2636,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar3.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar4.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar4.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str2.substr(o, lineWidth);
           }
-          str2 = lines.join(type === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar4.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -2659,7 +2659,7 @@ var require_pairs = __commonJS({
     "use strict";
     var identity = require_identity();
     var Pair2 = require_Pair();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var YAMLSeq2 = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity.isSeq(seq)) {
@@ -2670,7 +2670,7 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair2.Pair(new Scalar3.Scalar(null));
+            const pair = item.items[0] || new Pair2.Pair(new Scalar4.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -2813,7 +2813,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -2825,7 +2825,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar3.Scalar(true),
+      resolve: () => new Scalar4.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -2833,7 +2833,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar3.Scalar(false),
+      resolve: () => new Scalar4.Scalar(false),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -2845,7 +2845,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -2873,7 +2873,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str2) {
-        const node = new Scalar3.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const node = new Scalar4.Scalar(parseFloat(str2.replace(/_/g, "")));
         const dot = str2.indexOf(".");
         if (dot !== -1) {
           const f = str2.substring(dot + 1).replace(/_/g, "");
@@ -4197,9 +4197,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap16 = fc.start.source === "{";
-      const fcName = isMap16 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap16 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
+      const isMap17 = fc.start.source === "{";
+      const fcName = isMap17 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap17 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4235,7 +4235,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap16 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
+          if (!isMap17 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
               key2,
               // checked by containsNewline()
@@ -4275,7 +4275,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap16 && !sep && !props.found) {
+        if (!isMap17 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4298,7 +4298,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap16 && !props.found && ctx.options.strict) {
+            if (!isMap17 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4330,7 +4330,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair2.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap16) {
+          if (isMap17) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4346,7 +4346,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap16 ? "}" : "]";
+      const expectedEnd = isMap17 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4381,7 +4381,7 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var YAMLMap2 = require_YAMLMap();
     var YAMLSeq2 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
@@ -4430,7 +4430,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity.isNode(res) ? res : new Scalar3.Scalar(res);
+      const node = identity.isNode(res) ? res : new Scalar4.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -4445,13 +4445,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar4.Scalar.BLOCK_FOLDED : Scalar4.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -4513,7 +4513,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message6);
           indent = "";
         }
-        if (type === Scalar3.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar4.Scalar.BLOCK_LITERAL) {
           value += sep + indent.slice(trimIndent) + content;
           sep = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
@@ -4628,7 +4628,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
@@ -4637,15 +4637,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar3.Scalar.PLAIN;
+          _type = Scalar4.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar3.Scalar.QUOTE_SINGLE;
+          _type = Scalar4.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar3.Scalar.QUOTE_DOUBLE;
+          _type = Scalar4.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -4850,7 +4850,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -4868,11 +4868,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar3.Scalar(res);
+        scalar = identity.isScalar(res) ? res : new Scalar4.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar3.Scalar(value);
+        scalar = new Scalar4.Scalar(value);
       }
       scalar.range = range;
       scalar.source = value;
@@ -5633,7 +5633,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar11 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar12 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5717,7 +5717,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar11;
+    exports.isScalar = isScalar12;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -7325,7 +7325,7 @@ var require_dist = __commonJS({
     var Alias2 = require_Alias();
     var identity = require_identity();
     var Pair2 = require_Pair();
-    var Scalar3 = require_Scalar();
+    var Scalar4 = require_Scalar();
     var YAMLMap2 = require_YAMLMap();
     var YAMLSeq2 = require_YAMLSeq();
     var cst = require_cst();
@@ -7350,7 +7350,7 @@ var require_dist = __commonJS({
     exports.isScalar = identity.isScalar;
     exports.isSeq = identity.isSeq;
     exports.Pair = Pair2.Pair;
-    exports.Scalar = Scalar3.Scalar;
+    exports.Scalar = Scalar4.Scalar;
     exports.YAMLMap = YAMLMap2.YAMLMap;
     exports.YAMLSeq = YAMLSeq2.YAMLSeq;
     exports.CST = cst;
@@ -32109,12 +32109,72 @@ import fs12 from "node:fs";
 import path22 from "node:path";
 
 // src/engine/edits.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual } from "node:util";
 
 // src/engine/parse.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 import fs3 from "node:fs";
+
+// src/engine/lean-yaml.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
+var LeanScalar = class {
+  constructor(value, source, type, r0, r1, r2) {
+    this.value = value;
+    this.source = source;
+    this.type = type;
+    this.r0 = r0;
+    this.r1 = r1;
+    this.r2 = r2;
+  }
+  value;
+  source;
+  type;
+  r0;
+  r1;
+  r2;
+  get range() {
+    return [this.r0, this.r1, this.r2];
+  }
+  set range(r) {
+    [this.r0, this.r1, this.r2] = r;
+  }
+};
+Object.setPrototypeOf(LeanScalar.prototype, import_yaml5.Scalar.prototype);
+Object.defineProperty(LeanScalar.prototype, NODE_TYPE, { value: new import_yaml5.Scalar(null)[NODE_TYPE] });
+function isPlain(node) {
+  const keys = Object.keys(node);
+  return keys.length === 4 && keys[0] === "value" && keys[1] === "range" && keys[2] === "source" && keys[3] === "type";
+}
+var shared = /* @__PURE__ */ new Map();
+var SHARED_MAX_ENTRIES = 65536;
+var SHARED_MAX_LENGTH = 64;
+function share(v) {
+  if (typeof v !== "string" || v.length > SHARED_MAX_LENGTH) return v;
+  const known = shared.get(v);
+  if (known !== void 0) return known;
+  if (shared.size >= SHARED_MAX_ENTRIES) shared.clear();
+  shared.set(v, v);
+  return v;
+}
+function leanScalar(node) {
+  const range = node.range;
+  if (!range || !isPlain(node)) return node;
+  const value = share(node.value);
+  const source = node.source === node.value ? value : share(node.source);
+  return new LeanScalar(value, source, node.type, range[0], range[1], range[2]);
+}
+function leanNode(node) {
+  if ((0, import_yaml5.isScalar)(node)) return leanScalar(node);
+  if ((0, import_yaml5.isMap)(node) || (0, import_yaml5.isSeq)(node)) {
+    node.items = node.items.map(leanNode);
+  } else if ((0, import_yaml5.isPair)(node)) {
+    node.key = leanNode(node.key);
+    node.value = leanNode(node.value);
+  }
+  return node;
+}
 
 // src/engine/precheck.ts
 import path2 from "node:path";
@@ -32227,10 +32287,10 @@ function tooDeepAt(token, maxDepth) {
 }
 function firstAlias(doc) {
   let at;
-  (0, import_yaml5.visit)(doc, {
+  (0, import_yaml6.visit)(doc, {
     Alias(_key, node) {
       at = node.range?.[0] ?? 0;
-      return import_yaml5.visit.BREAK;
+      return import_yaml6.visit.BREAK;
     }
   });
   return at;
@@ -32246,8 +32306,8 @@ function aliasBomb(doc, maxAliasCount) {
   }
 }
 function composeDocuments(text3, lineCounter, maxDocuments, maxDepth) {
-  const parser = new import_yaml5.Parser(lineCounter.addNewLine);
-  const composer = new import_yaml5.Composer(COMPOSER_OPTIONS);
+  const parser = new import_yaml6.Parser(lineCounter.addNewLine);
+  const composer = new import_yaml6.Composer(COMPOSER_OPTIONS);
   const tooDeep = /* @__PURE__ */ new Map();
   function* tokens() {
     for (const token of parser.parse(text3)) {
@@ -32278,7 +32338,7 @@ function composeDocuments(text3, lineCounter, maxDocuments, maxDepth) {
   return { docs: docs3, tooDeep, ...firstUnread !== void 0 ? { firstUnread } : {} };
 }
 function parseText(file, text3, opts = {}) {
-  const lineCounter = new import_yaml5.LineCounter();
+  const lineCounter = new import_yaml6.LineCounter();
   const maxDocuments = opts.maxDocuments ?? DEFAULT_MAX_DOCUMENTS;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxAliasCount = opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
@@ -32325,6 +32385,7 @@ function parseText(file, text3, opts = {}) {
         continue;
       }
     }
+    doc.contents = leanNode(doc.contents);
     out.docs.push(pdoc);
   }
   if (firstUnread !== void 0) {
@@ -32337,7 +32398,7 @@ function isJsonManifest(buf) {
   return buf.includes('"apiVersion"') || buf.includes('"services"') || buf.includes('"apps"');
 }
 function textOnly(file, text3) {
-  const lineCounter = new import_yaml5.LineCounter();
+  const lineCounter = new import_yaml6.LineCounter();
   lineCounter.addNewLine(0);
   for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
   return { file, text: text3, lineCounter, docs: [] };
@@ -32346,7 +32407,7 @@ function parseFile(file, opts = {}, buf = readSource(file)) {
   if (file.kind === "pem" || file.kind === "helm-template") return textOnly(file, decode(buf).text);
   if (file.path.endsWith(".json") && !isJsonManifest(buf)) {
     const { text: text3 } = decode(buf);
-    if (opts.precheck && !text3.includes("PRIVATE KEY")) return { file, text: "", lineCounter: new import_yaml5.LineCounter(), docs: [], skipped: true };
+    if (opts.precheck && !text3.includes("PRIVATE KEY")) return { file, text: "", lineCounter: new import_yaml6.LineCounter(), docs: [], skipped: true };
     return textOnly(file, text3);
   }
   const decoded = decode(buf);
@@ -32409,8 +32470,8 @@ function restIsComment(text3, offset) {
   return /^[ \t]*(#.*)?\r?$/.test(text3.slice(offset, end === -1 ? text3.length : end));
 }
 function simpleScalar(node, text3) {
-  if (!(0, import_yaml6.isScalar)(node) || node.tag !== void 0) return void 0;
-  if (node.type !== import_yaml6.Scalar.PLAIN && node.type !== import_yaml6.Scalar.QUOTE_DOUBLE && node.type !== import_yaml6.Scalar.QUOTE_SINGLE) return void 0;
+  if (!(0, import_yaml7.isScalar)(node) || node.tag !== void 0) return void 0;
+  if (node.type !== import_yaml7.Scalar.PLAIN && node.type !== import_yaml7.Scalar.QUOTE_DOUBLE && node.type !== import_yaml7.Scalar.QUOTE_SINGLE) return void 0;
   const r = nodeRange(node);
   if (!r || r[1] <= r[0] || /[\r\n]/.test(text3.slice(r[0], r[1]))) return void 0;
   return node;
@@ -32419,29 +32480,29 @@ function doubleQuoted(value) {
   return JSON.stringify(value);
 }
 function inStyleOf(like, value) {
-  if (like.type === import_yaml6.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  if (like.type === import_yaml6.Scalar.QUOTE_DOUBLE) return doubleQuoted(value);
+  if (like.type === import_yaml7.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  if (like.type === import_yaml7.Scalar.QUOTE_DOUBLE) return doubleQuoted(value);
   return value;
 }
 function dataKey(key2) {
-  if (!(0, import_yaml6.isScalar)(key2)) return void 0;
+  if (!(0, import_yaml7.isScalar)(key2)) return void 0;
   const v = key2.value;
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : void 0;
 }
 function dataPath(pdoc, target) {
   const walk = (node, path25, depth) => {
     if (node === target) return path25;
-    if (depth > 64 || (0, import_yaml6.isAlias)(node)) return void 0;
-    if ((0, import_yaml6.isMap)(node)) {
+    if (depth > 64 || (0, import_yaml7.isAlias)(node)) return void 0;
+    if ((0, import_yaml7.isMap)(node)) {
       for (const item of node.items) {
-        if (!(0, import_yaml6.isPair)(item)) continue;
+        if (!(0, import_yaml7.isPair)(item)) continue;
         const key2 = dataKey(item.key);
         if (key2 === void 0 || key2 === "<<") continue;
         if (item.key === target) return [...path25, key2];
         const found = walk(item.value, [...path25, key2], depth + 1);
         if (found) return found;
       }
-    } else if ((0, import_yaml6.isSeq)(node)) {
+    } else if ((0, import_yaml7.isSeq)(node)) {
       for (const [i, item] of node.items.entries()) {
         const found = walk(item, [...path25, i], depth + 1);
         if (found) return found;
@@ -32602,16 +32663,17 @@ function ruleHelpUri(id) {
 }
 
 // src/engine/parse-transport.ts
-var import_yaml7 = __toESM(require_dist(), 1);
-var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
+var import_yaml8 = __toESM(require_dist(), 1);
+var NODE_TYPE2 = /* @__PURE__ */ Symbol.for("yaml.node.type");
 var Unencodable = class extends Error {
 };
 var CODES = /* @__PURE__ */ new Map([
-  [import_yaml7.Scalar.prototype, "S"],
-  [import_yaml7.YAMLMap.prototype, "M"],
-  [import_yaml7.YAMLSeq.prototype, "Q"],
-  [import_yaml7.Pair.prototype, "P"],
-  [import_yaml7.Alias.prototype, "A"]
+  [import_yaml8.Scalar.prototype, "S"],
+  [LeanScalar.prototype, "L"],
+  [import_yaml8.YAMLMap.prototype, "M"],
+  [import_yaml8.YAMLSeq.prototype, "Q"],
+  [import_yaml8.Pair.prototype, "P"],
+  [import_yaml8.Alias.prototype, "A"]
 ]);
 function jsonSafe(v) {
   if (v === null) return true;
@@ -32652,7 +32714,7 @@ var NodeEncoder = class {
     for (const [k, v] of fields) {
       if (k === "items") out.push(v.map((x) => this.encode(x)));
       else if (code === "P") out.push(this.encode(v));
-      else if (k === "source" && code === "S" && v === record.value) out.push(1);
+      else if (k === "source" && (code === "S" || code === "L") && v === record.value) out.push(1);
       else if (jsonSafe(v)) out.push(v);
       else throw new Unencodable();
     }
@@ -32700,15 +32762,17 @@ var NodeDecoder = class {
   create(code, arg) {
     switch (code) {
       case "S":
-        return new import_yaml7.Scalar(arg);
+        return new import_yaml8.Scalar(arg);
+      case "L":
+        return new LeanScalar(arg, void 0, void 0, 0, 0, 0);
       case "M":
-        return new import_yaml7.YAMLMap(this.schema);
+        return new import_yaml8.YAMLMap(this.schema);
       case "Q":
-        return new import_yaml7.YAMLSeq(this.schema);
+        return new import_yaml8.YAMLSeq(this.schema);
       case "P":
-        return new import_yaml7.Pair(null);
+        return new import_yaml8.Pair(null);
       case "A":
-        return new import_yaml7.Alias(String(arg));
+        return new import_yaml8.Alias(String(arg));
       default:
         throw new Unencodable();
     }
@@ -32744,7 +32808,7 @@ var EntryEncoder = class {
   }
 };
 function templateDocument() {
-  const [doc] = [...new import_yaml7.Composer(COMPOSER_OPTIONS).compose(new import_yaml7.Parser().parse("a: 1\n"))];
+  const [doc] = [...new import_yaml8.Composer(COMPOSER_OPTIONS).compose(new import_yaml8.Parser().parse("a: 1\n"))];
   return doc;
 }
 var EntryDecoder = class {
@@ -32756,13 +32820,13 @@ var EntryDecoder = class {
   /** The parse of `file` (whose decoded text `text` gives) that `entry` holds; throws Unencodable when it holds none. */
   restore(file, entry2, text3) {
     if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Unencodable();
-    const lineCounter = new import_yaml7.LineCounter();
+    const lineCounter = new import_yaml8.LineCounter();
     lineCounter.lineStarts = entry2.lineStarts;
     const source = entry2.skipped ? "" : text3();
     const template = this.template;
     const docs3 = entry2.docs.map((d) => {
-      const doc = Object.create(import_yaml7.Document.prototype);
-      Object.defineProperty(doc, NODE_TYPE, { value: template[NODE_TYPE] });
+      const doc = Object.create(import_yaml8.Document.prototype);
+      Object.defineProperty(doc, NODE_TYPE2, { value: template[NODE_TYPE2] });
       Object.assign(doc, {
         commentBefore: d.commentBefore,
         comment: d.comment,
@@ -39610,7 +39674,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
 }
 
 // src/engine/json-pointer.ts
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 function decodePointer(pointer) {
   if (pointer === "") return [];
   return pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
@@ -39640,11 +39704,11 @@ function locate(pdoc, root, segments) {
   let cur = { node: root };
   for (const seg of segments) {
     const n = deref(cur.node, pdoc);
-    if ((0, import_yaml8.isMap)(n)) {
+    if ((0, import_yaml9.isMap)(n)) {
       const pair = pairOf(n, seg, pdoc);
       if (!pair) return cur;
       cur = { node: deref(pair.value, pdoc), pair };
-    } else if ((0, import_yaml8.isSeq)(n)) {
+    } else if ((0, import_yaml9.isSeq)(n)) {
       const item = n.items[Number(seg)];
       if (!/^\d+$/.test(seg) || item === void 0) return cur;
       cur = { node: deref(item, pdoc) };
@@ -39653,7 +39717,7 @@ function locate(pdoc, root, segments) {
   return cur;
 }
 function valueAnchor(at) {
-  const s = (0, import_yaml8.isScalar)(at.node) ? at.node : void 0;
+  const s = (0, import_yaml9.isScalar)(at.node) ? at.node : void 0;
   if (at.pair && (at.node === null || at.node === void 0 || s && s.value === null && !s.source)) return at.pair.key;
   return at.node;
 }
@@ -40139,13 +40203,13 @@ var rule2 = {
 };
 
 // src/rules/DAPR003-annotation-not-string.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml13 = __toESM(require_dist(), 1);
 
 // src/rules/fix-helpers.ts
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml12 = __toESM(require_dist(), 1);
 function annotationsMap(pod) {
   const v = pod?.annotationsPair?.value;
-  return (0, import_yaml11.isMap)(v) ? v : void 0;
+  return (0, import_yaml12.isMap)(v) ? v : void 0;
 }
 function isOwnAnnotation(pod, ann) {
   return annotationsMap(pod)?.items.includes(ann.pair) ?? false;
@@ -40256,8 +40320,8 @@ var rule3 = {
   }
 };
 function describeValue3(node, text3) {
-  if ((0, import_yaml12.isMap)(node) || (0, import_yaml12.isSeq)(node)) return { shown: `a YAML ${(0, import_yaml12.isMap)(node) ? "map" : "list"}`, fix: "Write it as one quoted string." };
-  if ((0, import_yaml12.isScalar)(node) && node.value !== null && node.value !== void 0) return { shown: `the unquoted value ${text3}`, fix: `Quote it: "${text3}".` };
+  if ((0, import_yaml13.isMap)(node) || (0, import_yaml13.isSeq)(node)) return { shown: `a YAML ${(0, import_yaml13.isMap)(node) ? "map" : "list"}`, fix: "Write it as one quoted string." };
+  if ((0, import_yaml13.isScalar)(node) && node.value !== null && node.value !== void 0) return { shown: `the unquoted value ${text3}`, fix: `Quote it: "${text3}".` };
   return { shown: "no value (null)", fix: "Write a quoted value, or remove the key." };
 }
 function quoteFix(pod, ann) {
@@ -40370,7 +40434,7 @@ var ANNOTATION_MISTAKES = {
 };
 
 // src/rules/DAPR301-sidecar-listens-publicly.ts
-var import_yaml13 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 import net from "node:net";
 
 // src/engine/exposure.ts
@@ -40511,8 +40575,8 @@ function missingSelfHostedMessage(apps) {
 function valueMessage(apps, p, setting) {
   const first = apps[0];
   const fix = first.app.source === "kubernetes" ? `Use "127.0.0.1" (or remove the annotation: the injector's default "[::1],127.0.0.1" is loopback)` : 'Use "127.0.0.1"';
-  const shared = apps.length > 1 ? " (set under common, so for every app)" : "";
-  return `${setting.source} "${setting.value}"${shared} makes the Dapr API of ${describeApps(apps)} (${portsText(first)}) listen beyond loopback (${describeExposed(p)}): ${whoCanCall(first)}. ${fix}, and set an API token if other callers really need it.`;
+  const shared2 = apps.length > 1 ? " (set under common, so for every app)" : "";
+  return `${setting.source} "${setting.value}"${shared2} makes the Dapr API of ${describeApps(apps)} (${portsText(first)}) listen beyond loopback (${describeExposed(p)}): ${whoCanCall(first)}. ${fix}, and set an API token if other callers really need it.`;
 }
 var LOOPBACK_ADDRESS = "127.0.0.1";
 function valueFix(app, setting) {
@@ -40529,9 +40593,9 @@ function valueFix(app, setting) {
 function appEntry(app) {
   const { pdoc, node } = app.app.anchor;
   const apps = child(pdoc.doc.contents, "apps", pdoc);
-  if (!(0, import_yaml13.isSeq)(apps)) return void 0;
+  if (!(0, import_yaml14.isSeq)(apps)) return void 0;
   for (const item of apps.items) {
-    if (!(0, import_yaml13.isMap)(item)) continue;
+    if (!(0, import_yaml14.isMap)(item)) continue;
     const anchor = item.items.find((p) => p.value === node);
     if (anchor) return { map: item, anchor };
   }
@@ -41148,12 +41212,12 @@ var rule10 = {
 };
 
 // src/rules/DAPR103-misplaced-scopes.ts
-var import_yaml17 = __toESM(require_dist(), 1);
+var import_yaml18 = __toESM(require_dist(), 1);
 function stringItems(node) {
-  if (!(0, import_yaml17.isSeq)(node)) return void 0;
+  if (!(0, import_yaml18.isSeq)(node)) return void 0;
   const out = [];
   for (const item of node.items) {
-    if (!(0, import_yaml17.isScalar)(item) || typeof item.value !== "string") return void 0;
+    if (!(0, import_yaml18.isScalar)(item) || typeof item.value !== "string") return void 0;
     out.push(item.value);
   }
   return out;
@@ -41163,7 +41227,7 @@ function scopesFix(r, m, index) {
   const text3 = pdoc.text;
   if (root.flow || pdoc.doc.contents !== root) return void 0;
   const parent = root.items.find((p) => keyString(p) === m.where)?.value;
-  if (!(0, import_yaml17.isMap)(parent) || parent.flow || !parent.items.includes(m.pair) || parent.items.length < 2) return void 0;
+  if (!(0, import_yaml18.isMap)(parent) || parent.flow || !parent.items.includes(m.pair) || parent.items.length < 2) return void 0;
   const items = stringItems(m.pair.value);
   const key2 = nodeRange(m.pair.key);
   const value = nodeRange(m.pair.value);
@@ -42385,7 +42449,7 @@ function embeddedPathSuffix(value, kind, range, n) {
 }
 
 // src/engine/extract/kubernetes.ts
-var import_yaml20 = __toESM(require_dist(), 1);
+var import_yaml21 = __toESM(require_dist(), 1);
 function str(pdoc, node) {
   const value = stringValue(node, pdoc);
   return value === void 0 ? void 0 : { value, pdoc, node };
@@ -42510,7 +42574,7 @@ function servicePorts(pdoc, spec) {
   });
 }
 function stringMap(pdoc, node) {
-  if (!(0, import_yaml20.isMap)(node)) return void 0;
+  if (!(0, import_yaml21.isMap)(node)) return void 0;
   const m = /* @__PURE__ */ new Map();
   for (const { key: key2, value } of mapEntries(node, pdoc)) {
     const v = scalarText(value, pdoc);
@@ -43746,10 +43810,10 @@ var rule22 = {
 };
 
 // src/rules/pem-sources.ts
-var import_yaml31 = __toESM(require_dist(), 1);
+var import_yaml32 = __toESM(require_dist(), 1);
 
 // src/engine/extract/helm-values.ts
-var import_yaml29 = __toESM(require_dist(), 1);
+var import_yaml30 = __toESM(require_dist(), 1);
 import path7 from "node:path";
 function installValue(install, dotted) {
   const param = install.parameters.get(dotted);
@@ -43759,7 +43823,7 @@ function installValue(install, dotted) {
     if (!root) return void 0;
     const node = childPath(root, segs, install.pdoc);
     if (node === void 0 || node === null) return void 0;
-    const value = (0, import_yaml29.isScalar)(node) ? scalarText(node, install.pdoc) : void 0;
+    const value = (0, import_yaml30.isScalar)(node) ? scalarText(node, install.pdoc) : void 0;
     const at = install.opaqueValues ?? { pdoc: install.pdoc, node };
     return { ...at, path: prefix + dotted, value };
   };
@@ -43824,7 +43888,7 @@ function fluxRelease(base) {
   return install;
 }
 function parseEmbedded(pdoc, scalar) {
-  if (!(0, import_yaml29.isScalar)(scalar) || scalar.type !== "BLOCK_LITERAL" || !scalar.range) return void 0;
+  if (!(0, import_yaml30.isScalar)(scalar) || scalar.type !== "BLOCK_LITERAL" || !scalar.range) return void 0;
   const text3 = pdoc.text;
   const headerEnd = text3.indexOf("\n", scalar.range[0]);
   if (headerEnd === -1) return void 0;
@@ -43832,14 +43896,14 @@ function parseEmbedded(pdoc, scalar) {
   const end = scalar.range[1];
   const blank3 = (s) => s.replace(/[^\n\r]/g, " ");
   const padded = blank3(text3.slice(0, start)) + text3.slice(start, end) + blank3(text3.slice(end));
-  const doc = (0, import_yaml29.parseDocument)(padded, { version: "1.1", lineCounter: new import_yaml29.LineCounter() });
+  const doc = (0, import_yaml30.parseDocument)(padded, { version: "1.1", lineCounter: new import_yaml30.LineCounter() });
   if (doc.errors.length > 0) return void 0;
   return { ...pdoc, doc, text: padded, index: pdoc.index };
 }
 function argoApplication(base) {
   const { pdoc, root } = base;
   const spec = child(root, "spec", pdoc);
-  const sources = [child(spec, "source", pdoc), ...seqItems(child(spec, "sources", pdoc), pdoc)].filter((s) => (0, import_yaml29.isMap)(s));
+  const sources = [child(spec, "source", pdoc), ...seqItems(child(spec, "sources", pdoc), pdoc)].filter((s) => (0, import_yaml30.isMap)(s));
   const out = [];
   for (const source of sources) {
     if (stringValue(child(source, "chart", pdoc), pdoc) !== "dapr") continue;
@@ -43870,7 +43934,7 @@ function argoApplication(base) {
         install.prefix = "";
       } else {
         install.opaqueValues = { pdoc, node: valuesString };
-        const standalone = (0, import_yaml29.parseDocument)(scalarText(valuesString, pdoc) ?? "", { version: "1.1" });
+        const standalone = (0, import_yaml30.parseDocument)(scalarText(valuesString, pdoc) ?? "", { version: "1.1" });
         const map2 = standalone.errors.length === 0 ? asMap(standalone.contents) : void 0;
         if (map2) install.values = map2;
       }
@@ -44204,7 +44268,7 @@ function pathKey(key2, first) {
   return `[${key2}]`;
 }
 function pathItem(item, index) {
-  if ((0, import_yaml31.isMap)(item)) {
+  if ((0, import_yaml32.isMap)(item)) {
     const name = stringValue(child(item, "name"));
     if (name !== void 0) return `[${name}]`;
   }
@@ -44216,8 +44280,8 @@ function yamlPath2(ancestors, node) {
   for (let i = 0; i < chain.length - 1; i++) {
     const parent = chain[i];
     const next = chain[i + 1];
-    if ((0, import_yaml31.isSeq)(parent)) out += pathItem(next, parent.items.indexOf(next));
-    else if ((0, import_yaml31.isPair)(parent)) {
+    if ((0, import_yaml32.isSeq)(parent)) out += pathItem(next, parent.items.indexOf(next));
+    else if ((0, import_yaml32.isPair)(parent)) {
       const key2 = keyString(parent) ?? "?";
       out += next === parent.key ? pathKey(key2, out === "") + "(key)" : pathKey(key2, out === "");
     }
@@ -44256,7 +44320,7 @@ function yamlScalarValues(file, placements) {
     if (!mayHoldPem(range ? pdoc.text.slice(range[0], range[2]) : pdoc.text)) continue;
     const resource = placements.resourceOf(pdoc);
     const scopes = placements.of(pdoc);
-    (0, import_yaml31.visit)(pdoc.doc, {
+    (0, import_yaml32.visit)(pdoc.doc, {
       Scalar(_key, node, ancestors) {
         if (typeof node.value !== "string" || !node.range) return;
         const pem = pemTextOf(node.value);
@@ -44812,13 +44876,13 @@ var rule24 = {
     }
     for (const app of model.apps) {
       for (const e of publishedApiPorts(app)) {
-        const shared = e.port.service !== app.app.name;
+        const shared2 = e.port.service !== app.app.name;
         report({
           message: composeMessage(app, e),
           at: { pdoc: e.port.pdoc, node: e.port.node },
           on: app,
           path: `services.${e.port.service}.ports[${portText(e).replace(/"/g, "")}]`,
-          related: shared ? [{ at: app.app.anchor, label: `daprd ${describeApp(app)}, which shares this service's network` }] : []
+          related: shared2 ? [{ at: app.app.anchor, label: `daprd ${describeApp(app)}, which shares this service's network` }] : []
         });
       }
     }
@@ -45038,7 +45102,7 @@ var rule26 = {
 import path11 from "node:path";
 
 // src/engine/extract/compose.ts
-var import_yaml37 = __toESM(require_dist(), 1);
+var import_yaml38 = __toESM(require_dist(), 1);
 import path9 from "node:path";
 
 // src/engine/extract/kustomize.ts
@@ -45157,7 +45221,7 @@ var BOOL_FLAGS = /* @__PURE__ */ new Set(["enable-api-logging", "enable-profilin
 var RESOURCE_FLAGS = /* @__PURE__ */ new Set(["resources-path", "components-path"]);
 function isComposeFile(pdoc) {
   const root = asMap(pdoc.doc.contents, pdoc);
-  return !!root && (0, import_yaml37.isMap)(child(root, "services", pdoc)) && child(root, "apiVersion", pdoc) === void 0 && child(root, "kind", pdoc) === void 0;
+  return !!root && (0, import_yaml38.isMap)(child(root, "services", pdoc)) && child(root, "apiVersion", pdoc) === void 0 && child(root, "kind", pdoc) === void 0;
 }
 function composeBaseName(file) {
   const dir = path9.posix.dirname(file);
@@ -45168,7 +45232,7 @@ function isOverrideFile(file) {
   return /\.override\.ya?ml$/.test(path9.posix.basename(file));
 }
 function commandTokens(pdoc, node) {
-  if ((0, import_yaml37.isScalar)(node)) {
+  if ((0, import_yaml38.isScalar)(node)) {
     const value = scalarText(node, pdoc) ?? "";
     const out = [];
     const src = node.range ? pdoc.text.slice(node.range[0], node.range[1]) : "";
@@ -45194,8 +45258,8 @@ function commandTokens(pdoc, node) {
 function tokenRange(t, skip) {
   const n = t.node;
   if (t.offsets) return [t.offsets[0] + skip, t.offsets[1]];
-  if (skip && n.range && (0, import_yaml37.isScalar)(n) && n.type === "PLAIN") return [n.range[0] + skip, n.range[1]];
-  if (skip && n.range && (0, import_yaml37.isScalar)(n) && (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE")) return [n.range[0] + 1 + skip, n.range[1] - 1];
+  if (skip && n.range && (0, import_yaml38.isScalar)(n) && n.type === "PLAIN") return [n.range[0] + skip, n.range[1]];
+  if (skip && n.range && (0, import_yaml38.isScalar)(n) && (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE")) return [n.range[0] + 1 + skip, n.range[1] - 1];
   return void 0;
 }
 function parseFlags(tokens) {
@@ -45258,10 +45322,10 @@ function environment(frags) {
   const env = /* @__PURE__ */ new Map();
   for (const f of frags) {
     const node = child(f.map, "environment", f.pdoc);
-    if ((0, import_yaml37.isMap)(node)) {
+    if ((0, import_yaml38.isMap)(node)) {
       for (const { key: key2, pair, value } of mapEntries(node, f.pdoc)) {
         const text3 = scalarText(value, f.pdoc);
-        env.set(key2, { value: text3 ?? "", passThrough: value === null || value === void 0 || (0, import_yaml37.isScalar)(value) && value.value === null, pdoc: f.pdoc, node: pair.key, valueNode: value ?? void 0 });
+        env.set(key2, { value: text3 ?? "", passThrough: value === null || value === void 0 || (0, import_yaml38.isScalar)(value) && value.value === null, pdoc: f.pdoc, node: pair.key, valueNode: value ?? void 0 });
       }
     } else {
       for (const item of seqItems(node, f.pdoc)) {
@@ -45278,9 +45342,9 @@ function envFiles(frags) {
   const out = [];
   for (const f of frags) {
     const node = child(f.map, "env_file", f.pdoc);
-    const items = (0, import_yaml37.isScalar)(node) ? [node] : seqItems(node, f.pdoc);
+    const items = (0, import_yaml38.isScalar)(node) ? [node] : seqItems(node, f.pdoc);
     for (const item of items) {
-      const v = (0, import_yaml37.isMap)(item) ? scalarText(child(item, "path", f.pdoc), f.pdoc) : scalarText(item, f.pdoc);
+      const v = (0, import_yaml38.isMap)(item) ? scalarText(child(item, "path", f.pdoc), f.pdoc) : scalarText(item, f.pdoc);
       if (v) out.push({ value: v, pdoc: f.pdoc, node: item });
     }
   }
@@ -45290,7 +45354,7 @@ function publishedPorts(frags, service2) {
   const out = [];
   for (const f of frags) {
     for (const item of seqItems(child(f.map, "ports", f.pdoc), f.pdoc)) {
-      if ((0, import_yaml37.isMap)(item)) {
+      if ((0, import_yaml38.isMap)(item)) {
         const target = Number(scalarText(child(item, "target", f.pdoc), f.pdoc));
         if (!Number.isInteger(target)) continue;
         const p2 = { pdoc: f.pdoc, node: item, containerPort: target, service: service2 };
@@ -45319,7 +45383,7 @@ function hostPath(frags, containerPath, baseDir) {
     for (const v of seqItems(child(f.map, "volumes", f.pdoc), f.pdoc)) {
       let source;
       let target;
-      if ((0, import_yaml37.isMap)(v)) {
+      if ((0, import_yaml38.isMap)(v)) {
         source = scalarText(child(v, "source", f.pdoc), f.pdoc);
         target = scalarText(child(v, "target", f.pdoc), f.pdoc);
       } else {
@@ -45361,8 +45425,8 @@ function composeApps(files) {
     let ports = publishedPorts(frags, name);
     const netMode = lastDefined(frags, "network_mode");
     const netModeText = netMode ? scalarText(netMode.node, netMode.frag.pdoc) : void 0;
-    const shared = /^service:(.+)$/.exec(netModeText ?? "");
-    if (shared && byService.has(shared[1])) ports = ports.concat(publishedPorts(byService.get(shared[1]) ?? [], shared[1]));
+    const shared2 = /^service:(.+)$/.exec(netModeText ?? "");
+    if (shared2 && byService.has(shared2[1])) ports = ports.concat(publishedPorts(byService.get(shared2[1]) ?? [], shared2[1]));
     const app = {
       source: "compose",
       kind: "ComposeService",
@@ -45708,9 +45772,9 @@ var rule27 = {
     }
   },
   check({ model, report }) {
-    for (const shared of settingsByNode(model.apps, "enable-api-logging")) {
-      if (isTemplated2(shared.setting.value) || isTruthy(shared.setting.value)) continue;
-      for (const app of shared.apps) report(explicitOff(app, shared, loadedConfigurations(model, app)));
+    for (const shared2 of settingsByNode(model.apps, "enable-api-logging")) {
+      if (isTemplated2(shared2.setting.value) || isTruthy(shared2.setting.value)) continue;
+      for (const app of shared2.apps) report(explicitOff(app, shared2, loadedConfigurations(model, app)));
     }
     for (const app of enabledApps(model.apps)) {
       if (app.app.settings.has("enable-api-logging")) continue;
@@ -45730,10 +45794,10 @@ function exposure(app, name) {
   const port = (app.kubernetes ? void 0 : app.app.settings.get("profile-port")?.value) ?? "7777";
   return `daprd serves Go pprof without authentication on port ${port}: anyone who can reach it can read daprd's command line, goroutine stacks and memory profiles, and start CPU profiles and execution traces that slow the sidecar down`;
 }
-function finding(app, shared, name) {
+function finding(app, shared2, name) {
   return {
-    message: `${describeApps2(shared.apps)} ${sets(shared.apps)} ${showSetting(shared.setting)}: ${exposure(app, name)}. Remove the setting; turn it on only for a short debugging session, outside production.`,
-    at: shared.setting,
+    message: `${describeApps2(shared2.apps)} ${sets(shared2.apps)} ${showSetting(shared2.setting)}: ${exposure(app, name)}. Remove the setting; turn it on only for a short debugging session, outside production.`,
+    at: shared2.setting,
     on: app,
     path: settingPath(app.app, name)
   };
@@ -45779,9 +45843,9 @@ var rule28 = {
   },
   check({ model, report }) {
     for (const name of ["enable-debug", "enable-profiling"]) {
-      for (const shared of settingsByNode(model.apps, name)) {
-        if (isTemplated2(shared.setting.value) || !isTruthy(shared.setting.value)) continue;
-        for (const app of shared.apps) report(finding(app, shared, name));
+      for (const shared2 of settingsByNode(model.apps, name)) {
+        if (isTemplated2(shared2.setting.value) || !isTruthy(shared2.setting.value)) continue;
+        for (const app of shared2.apps) report(finding(app, shared2, name));
       }
     }
   }
@@ -46309,10 +46373,10 @@ var rule35 = {
     }
   },
   check({ model, report }) {
-    for (const shared of settingsByNode(model.apps, "app-channel-address")) {
-      const { setting } = shared;
+    for (const shared2 of settingsByNode(model.apps, "app-channel-address")) {
+      const { setting } = shared2;
       if (setting.value.trim() === "" || isTemplated2(setting.value) || classifyAddress(setting.value) !== "remote") continue;
-      for (const app of shared.apps) report({ message: message4(app, shared), at: setting, on: app, path: settingPath(app.app, "app-channel-address") });
+      for (const app of shared2.apps) report({ message: message4(app, shared2), at: setting, on: app, path: settingPath(app.app, "app-channel-address") });
     }
   }
 };
@@ -49061,12 +49125,12 @@ function safely(fn) {
 }
 
 // src/engine/render/helm.ts
-var import_yaml54 = __toESM(require_dist(), 1);
+var import_yaml55 = __toESM(require_dist(), 1);
 import fs9 from "node:fs";
 import path18 from "node:path";
 
 // src/engine/render/source-map.ts
-var import_yaml52 = __toESM(require_dist(), 1);
+var import_yaml53 = __toESM(require_dist(), 1);
 function nodePath(pdoc, target) {
   const root = pdoc.doc.contents;
   if (target === root) return { steps: [], isKey: false };
@@ -49076,9 +49140,9 @@ function nodePath(pdoc, target) {
     const n = deref(node, pdoc);
     if (!n || seen.has(n)) return void 0;
     seen.add(n);
-    if ((0, import_yaml52.isMap)(n)) {
+    if ((0, import_yaml53.isMap)(n)) {
       for (const item of n.items) {
-        if (!(0, import_yaml52.isPair)(item)) continue;
+        if (!(0, import_yaml53.isPair)(item)) continue;
         const key2 = keyString(item);
         if (key2 === void 0) continue;
         steps.push({ key: key2 });
@@ -49088,7 +49152,7 @@ function nodePath(pdoc, target) {
         if (found) return found;
         steps.pop();
       }
-    } else if ((0, import_yaml52.isSeq)(n)) {
+    } else if ((0, import_yaml53.isSeq)(n)) {
       for (let i = 0; i < n.items.length; i++) {
         const item = deref(n.items[i], pdoc);
         steps.push({ index: i, item });
@@ -49104,11 +49168,11 @@ function nodePath(pdoc, target) {
 }
 var MERGE_KEYS = ["name", "containerPort", "port", "mountPath", "devicePath", "key", "appId", "secretKey", "ip", "topologyKey"];
 function scalarOf(node) {
-  return (0, import_yaml52.isScalar)(node) ? scalarText(node) ?? "" : void 0;
+  return (0, import_yaml53.isScalar)(node) ? scalarText(node) ?? "" : void 0;
 }
 function matchItem(items, step, pdoc) {
   const rendered = step.item;
-  if ((0, import_yaml52.isMap)(rendered)) {
+  if ((0, import_yaml53.isMap)(rendered)) {
     for (const k of MERGE_KEYS) {
       const want = scalarOf(deref(pairOf(rendered, k)?.value, void 0));
       if (want === void 0) continue;
@@ -49116,14 +49180,14 @@ function matchItem(items, step, pdoc) {
       if (hit) return hit;
       return void 0;
     }
-  } else if ((0, import_yaml52.isScalar)(rendered)) {
+  } else if ((0, import_yaml53.isScalar)(rendered)) {
     const want = scalarOf(rendered);
     const hit = items.find((i) => scalarOf(i) === want);
     if (hit) return hit;
     return void 0;
   }
   const same = items[step.index];
-  return same !== void 0 && (0, import_yaml52.isMap)(same) === (0, import_yaml52.isMap)(rendered) && (0, import_yaml52.isSeq)(same) === (0, import_yaml52.isSeq)(rendered) ? same : void 0;
+  return same !== void 0 && (0, import_yaml53.isMap)(same) === (0, import_yaml53.isMap)(rendered) && (0, import_yaml53.isSeq)(same) === (0, import_yaml53.isSeq)(rendered) ? same : void 0;
 }
 function walkYaml(root, steps, pdoc) {
   let cur = deref(root, pdoc);
@@ -49145,7 +49209,7 @@ function walkYaml(root, steps, pdoc) {
   return { node: cur, keyNode, matched: steps.length, exact: true };
 }
 function sameScalar(a, b) {
-  return (0, import_yaml52.isScalar)(a) && (0, import_yaml52.isScalar)(b) && scalarOf(a) === scalarOf(b);
+  return (0, import_yaml53.isScalar)(a) && (0, import_yaml53.isScalar)(b) && scalarOf(a) === scalarOf(b);
 }
 var ACTION = /\{\{[\s\S]*?\}\}/g;
 function stripActions(line) {
@@ -49369,15 +49433,15 @@ var TemplateText = class {
       const l = this.lines[j];
       return l.valueCol === void 0 ? void 0 : unquote(l.text.slice(l.valueCol, l.valueEnd));
     };
-    if ((0, import_yaml52.isMap)(item)) {
-      const first = item.items.find((p) => (0, import_yaml52.isPair)(p) && keyString(p) !== void 0);
-      const key2 = first && (0, import_yaml52.isPair)(first) ? keyString(first) : void 0;
-      const value = first && (0, import_yaml52.isPair)(first) ? scalarOf(deref(first.value, void 0)) : void 0;
+    if ((0, import_yaml53.isMap)(item)) {
+      const first = item.items.find((p) => (0, import_yaml53.isPair)(p) && keyString(p) !== void 0);
+      const key2 = first && (0, import_yaml53.isPair)(first) ? keyString(first) : void 0;
+      const value = first && (0, import_yaml53.isPair)(first) ? scalarOf(deref(first.value, void 0)) : void 0;
       const sameKey = siblings.filter((j) => this.lines[j].key === key2);
       const exact = sameKey.find((j) => value !== void 0 && valueOf(j) === value);
       if (exact !== void 0) return exact;
       if (sameKey.length === 1) return sameKey[0];
-    } else if ((0, import_yaml52.isScalar)(item)) {
+    } else if ((0, import_yaml53.isScalar)(item)) {
       const want = scalarOf(item);
       const exact = siblings.find((j) => this.lines[j].key === void 0 && valueOf(j) === want);
       if (exact !== void 0) return exact;
@@ -49629,7 +49693,7 @@ var HelmLocator = class {
     const root = asMap(pdoc.doc.contents, pdoc);
     const doc = tpl.docFor(stringValue(child(root, "kind", pdoc), pdoc), stringValue(childPath(root, ["metadata", "name"], pdoc), pdoc));
     const walked = tpl.walk(np.steps, doc);
-    const wanted = (0, import_yaml54.isScalar)(node) && !np.isKey ? scalarString(node) : void 0;
+    const wanted = (0, import_yaml55.isScalar)(node) && !np.isKey ? scalarString(node) : void 0;
     if (walked.length === np.steps.length && walked.length > 0) {
       const line = walked[walked.length - 1].line;
       return this.at(tpl, line, np, pdoc, node, offsets);
@@ -49651,7 +49715,7 @@ var HelmLocator = class {
     const last = np.steps[np.steps.length - 1];
     let span;
     if (np.isKey) span = tpl.span(line, "key");
-    else if ((0, import_yaml54.isScalar)(node)) span = this.valueSpan(tpl, line, pdoc, node, offsets);
+    else if ((0, import_yaml55.isScalar)(node)) span = this.valueSpan(tpl, line, pdoc, node, offsets);
     else span = last && "index" in last ? tpl.span(line, "item") : tpl.span(line, "key");
     const related = this.valuesRelated(tpl, line);
     return { location: { file: tpl.file, region: spanRegion(span) }, ...related.length ? { related } : {} };
@@ -49728,7 +49792,7 @@ function leafKey(steps) {
   return void 0;
 }
 function scalarString(node) {
-  if (!(0, import_yaml54.isScalar)(node)) return void 0;
+  if (!(0, import_yaml55.isScalar)(node)) return void 0;
   const v = node.value;
   return v === null || v === void 0 ? "" : typeof v === "string" ? v : node.source ?? String(v);
 }
@@ -49740,7 +49804,7 @@ function unquote2(v) {
 }
 
 // src/engine/render/kustomize.ts
-var import_yaml56 = __toESM(require_dist(), 1);
+var import_yaml57 = __toESM(require_dist(), 1);
 import fs10 from "node:fs";
 import path19 from "node:path";
 function entryVia(dir) {
@@ -49776,7 +49840,7 @@ function preflight2(ctx, entryDir) {
     if (!pdoc) continue;
     const root = asMap(pdoc.doc.contents, pdoc);
     for (const key2 of ["helmCharts", "helmGlobals"]) {
-      const pair = root?.items.find((p) => (0, import_yaml56.isScalar)(p.key) && p.key.value === key2);
+      const pair = root?.items.find((p) => (0, import_yaml57.isScalar)(p.key) && p.key.value === key2);
       if (pair) return { refusal: { reason: `it uses ${key2}, which needs kustomize --enable-helm; dapr-policy renders charts with helm itself and never lets kustomize run it`, at: locationOf(pdoc, pair.key) }, patches };
     }
     const refs = [];
@@ -49908,7 +49972,7 @@ function takeOrigin(pdoc) {
   if (mapEntries(annotations, pdoc).length === 0) pdoc.doc.deleteIn(["metadata", "annotations"]);
   let origin;
   try {
-    origin = (0, import_yaml56.parse)(text3);
+    origin = (0, import_yaml57.parse)(text3);
   } catch {
     return void 0;
   }
@@ -49965,7 +50029,7 @@ var KustomizeLocator = class {
       if (!targetOk) continue;
       for (const pdoc of repoYaml(this.ctx, p.file)?.docs ?? []) {
         const contents = pdoc.doc.contents;
-        if ((0, import_yaml56.isSeq)(contents)) {
+        if ((0, import_yaml57.isSeq)(contents)) {
           if (p.target) out.push({ file: p.file, pdoc, json: true });
           continue;
         }
@@ -49989,7 +50053,7 @@ var KustomizeLocator = class {
     const base = walkYaml(src.base.root, np.steps, src.pdoc);
     const patched = this.applicable().map((p) => ({ p, walk: p.json ? jsonPatchWalk(p.pdoc, np.steps) : walkYaml(p.pdoc.doc.contents, np.steps, p.pdoc) }));
     const exactPatches = patched.filter((x) => x.walk.exact);
-    const value = (0, import_yaml56.isScalar)(node) && !np.isKey;
+    const value = (0, import_yaml57.isScalar)(node) && !np.isKey;
     let chosen;
     if (value) {
       const equal = [...exactPatches].reverse().find((x) => sameScalar(x.walk.node, node));
@@ -50046,7 +50110,7 @@ function jsonPatchWalk(pdoc, steps) {
     if (!prefix) continue;
     const valueNode = child(op, "value", pdoc);
     const w = walkYaml(valueNode, steps.slice(segs.length), pdoc);
-    if (w.exact) best = { ...w, keyNode: w.keyNode ?? ((0, import_yaml56.isMap)(op) ? child(op, "path", pdoc) : void 0) };
+    if (w.exact) best = { ...w, keyNode: w.keyNode ?? ((0, import_yaml57.isMap)(op) ? child(op, "path", pdoc) : void 0) };
   }
   return best;
 }
@@ -50296,7 +50360,7 @@ function filesOnDisk(files, config, fn) {
 }
 
 // src/engine/suppressions.ts
-var import_yaml60 = __toESM(require_dist(), 1);
+var import_yaml61 = __toESM(require_dist(), 1);
 var MARKER = "dapr-policy-disable";
 var DIRECTIVE = /^#\s*dapr-policy-(disable-next-line|disable)(?=\s|$)(.*)$/;
 function commentTokens(text3) {
@@ -50316,7 +50380,7 @@ function commentTokens(text3) {
     }
     for (const key2 of Object.keys(v)) walk(v[key2]);
   };
-  for (const token of new import_yaml60.Parser().parse(text3)) walk(token);
+  for (const token of new import_yaml61.Parser().parse(text3)) walk(token);
   return out.sort((a, b) => a.offset - b.offset);
 }
 function parseDirective(body) {
@@ -50895,7 +50959,7 @@ function safeRegExp(pattern) {
 var ajvRegExp = Object.assign((pattern, _flags) => safeRegExp(pattern), { code: "safeRegExp" });
 
 // src/rules/custom.ts
-var import_yaml61 = __toESM(require_dist(), 1);
+var import_yaml62 = __toESM(require_dist(), 1);
 var MAX_SCHEMA_DEPTH = 64;
 var MAX_SCHEMA_NODES = 5e4;
 function inspectSchema(schema) {
@@ -50981,7 +51045,7 @@ function relevantErrors(errors) {
   return errors.filter((e) => e.keyword !== "if" && !/\/(contains|anyOf|oneOf|not)\//.test(e.schemaPath));
 }
 function anchorOf(at) {
-  return at.pair && ((0, import_yaml61.isMap)(at.node) || (0, import_yaml61.isSeq)(at.node)) ? at.pair.key : valueAnchor(at);
+  return at.pair && ((0, import_yaml62.isMap)(at.node) || (0, import_yaml62.isSeq)(at.node)) ? at.pair.key : valueAnchor(at);
 }
 function ruleOf(def, validate) {
   const matches = matcherOf(def);

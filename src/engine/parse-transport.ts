@@ -3,6 +3,7 @@
 // thread in it (parse-pool.ts). A restored parse is the parse: every node has
 // the class, the own fields and the ranges the composer gave it.
 import { Alias, Composer, Document, LineCounter, Pair, Parser, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
+import { LeanScalar } from './lean-yaml.js';
 import { COMPOSER_OPTIONS, type ParsedFile } from './parse.js';
 import type { ParsedDoc } from './yaml.js';
 import type { Notification, SourceFile } from './types.js';
@@ -15,7 +16,7 @@ const NODE_TYPE = Symbol.for('yaml.node.type');
  * Children are encoded nodes; a scalar's `source` equal to its value is 1.
  */
 type Encoded = [number, ...unknown[]];
-type Code = 'S' | 'M' | 'Q' | 'P' | 'A';
+type Code = 'S' | 'L' | 'M' | 'Q' | 'P' | 'A';
 
 interface EncodedDoc {
   index: number;
@@ -46,6 +47,7 @@ export class Unencodable extends Error {}
 // Only the classes the composer makes for Kubernetes YAML; a file with anything else (!!set, !!omap) is parsed where it is needed.
 const CODES = new Map<object, Code>([
   [Scalar.prototype, 'S'],
+  [LeanScalar.prototype, 'L'],
   [YAMLMap.prototype, 'M'],
   [YAMLSeq.prototype, 'Q'],
   [Pair.prototype, 'P'],
@@ -93,7 +95,7 @@ class NodeEncoder {
     for (const [k, v] of fields) {
       if (k === 'items') out.push((v as unknown[]).map((x) => this.encode(x)));
       else if (code === 'P') out.push(this.encode(v));
-      else if (k === 'source' && code === 'S' && v === record.value) out.push(1);
+      else if (k === 'source' && (code === 'S' || code === 'L') && v === record.value) out.push(1);
       else if (jsonSafe(v)) out.push(v);
       else throw new Unencodable();
     }
@@ -153,6 +155,8 @@ class NodeDecoder {
     switch (code) {
       case 'S':
         return new Scalar(arg);
+      case 'L':
+        return new LeanScalar(arg, undefined, undefined, 0, 0, 0);
       case 'M':
         return new YAMLMap(this.schema);
       case 'Q':

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { Composer, type CST, type Document, LineCounter, Parser, type Tags, visit } from 'yaml';
 import { DEFAULT_CONFIG } from './config-types.js';
+import { leanNode } from './lean-yaml.js';
 import { alwaysRelevant, precheck } from './precheck.js';
 import type { ParsedDoc } from './yaml.js';
 import type { Notification, Region, SourceFile } from './types.js';
@@ -230,6 +231,7 @@ export function parseText(file: SourceFile, text: string, opts: ParseOptions = {
         continue;
       }
     }
+    doc.contents = leanNode(doc.contents);
     out.docs.push(pdoc);
   }
   if (firstUnread !== undefined) {

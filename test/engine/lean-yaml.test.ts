@@ -1,0 +1,89 @@
+// Lean documents: what the scan keeps must read exactly as what yaml composed.
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Document, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, Scalar, visit } from 'yaml';
+import { discover } from '../../src/engine/discover.js';
+import { LeanScalar, leanNode } from '../../src/engine/lean-yaml.js';
+import { COMPOSER_OPTIONS, parseFile } from '../../src/engine/parse.js';
+import type { SourceFile } from '../../src/engine/types.js';
+import { CORPUS, FIXTURES, hasCorpus } from '../helpers.js';
+
+/** A node through the public yaml API only: what any rule, extractor or yaml itself reads. */
+function view(node: unknown): unknown {
+  if (isScalar(node)) {
+    const { value, source, type, range, comment, commentBefore, spaceBefore, tag, anchor, format } = node;
+    return { scalar: true, value: typeof value === 'symbol' ? String(value) : value, source, type, range, comment, commentBefore, spaceBefore, tag, anchor, format };
+  }
+  if (isMap(node) || isSeq(node)) {
+    const { range, flow, tag, anchor, comment, commentBefore, spaceBefore } = node;
+    return { map: isMap(node), range, flow, tag, anchor, comment, commentBefore, spaceBefore, items: node.items.map(view) };
+  }
+  if (isPair(node)) return { key: view(node.key), value: view(node.value) };
+  return node;
+}
+
+function expectReadsAsComposed(files: SourceFile[]): number {
+  let scalars = 0;
+  for (const f of files) {
+    const parsed = parseFile(f, { precheck: false });
+    if (parsed.docs.length === 0) continue;
+    const composed = parseAllDocuments(parsed.text, COMPOSER_OPTIONS);
+    if (!Array.isArray(composed)) continue;
+    for (const pdoc of parsed.docs) {
+      const raw = composed[pdoc.index];
+      expect(view(pdoc.doc.contents), f.path).toEqual(view(raw.contents));
+      expect(pdoc.doc.toString(), f.path).toBe(raw.toString());
+      expect(pdoc.doc.toJS({ maxAliasCount: -1 }), f.path).toEqual(raw.toJS({ maxAliasCount: -1 }));
+      visit(pdoc.doc, {
+        Scalar(_k, node) {
+          if (node instanceof LeanScalar) scalars++;
+        },
+      });
+    }
+  }
+  return scalars;
+}
+
+describe('lean documents', () => {
+  it('read exactly as yaml composed them on every fixture file: values, sources, types, ranges, comments, toJS, toString', () => {
+    const files = discover({ root: FIXTURES, maxTotalBytes: 2 ** 40 }).files.filter((f) => f.kind === 'yaml');
+    expect(expectReadsAsComposed(files)).toBeGreaterThan(10_000);
+  });
+
+  it.skipIf(!hasCorpus)('read exactly as yaml composed them on every file of the shared corpus', () => {
+    const files = discover({ root: CORPUS, maxTotalBytes: 2 ** 40 }).files.filter((f) => f.kind === 'yaml');
+    expect(expectReadsAsComposed(files)).toBeGreaterThan(10_000);
+  });
+
+  it('keep a LeanScalar a Scalar to every reader, and scalars with more than a value plain yaml Scalars', () => {
+    const text = 'a: 1 # one\nb: "two"\nc: !tag x\nd: &anchor y\ne: 0x1F\n';
+    const doc = parseDocument(text, COMPOSER_OPTIONS);
+    doc.contents = leanNode(doc.contents);
+    const values = (doc.contents as unknown as { items: Array<{ key: Scalar; value: Scalar }> }).items.map((p) => p.value);
+    expect(values.map((v) => v instanceof LeanScalar)).toEqual([false, true, false, false, false]);
+    const lean = values[1];
+    expect(isScalar(lean) && lean instanceof Scalar).toBe(true);
+    expect(lean.range).toEqual([14, 19, 20]);
+    expect(lean.toJSON()).toBe('two');
+    expect(String(lean)).toBe('two');
+    const copy = lean.clone() as Scalar;
+    copy.range = [1, 2, 3];
+    expect([copy.range, lean.range]).toEqual([
+      [1, 2, 3],
+      [14, 19, 20],
+    ]);
+    expect(doc.toString()).toBe(parseDocument(text, COMPOSER_OPTIONS).toString());
+    // yaml's own editing API still works on a lean document.
+    doc.set('b', 'three');
+    expect(doc.toJS()).toMatchObject({ b: 'three' });
+    expect(new Document(doc.toJS()).toString()).toContain('b: three');
+  });
+
+  it('are what a scan keeps: parses hold lean scalars', () => {
+    const file = discover({ root: FIXTURES, maxTotalBytes: 2 ** 40 }).files.find((f) => f.path.endsWith('.yaml') && fs.readFileSync(f.absPath, 'utf8').includes('dapr.io/app-id'));
+    const parsed = parseFile(file as SourceFile, { precheck: true });
+    let lean = 0;
+    visit(parsed.docs[0].doc, { Scalar: (_k, n) => void (n instanceof LeanScalar && lean++) });
+    expect(lean).toBeGreaterThan(0);
+  });
+});
