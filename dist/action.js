@@ -31273,6 +31273,76 @@ function simulate(p, input, opts, scratch) {
   }
   return accepts(cur, curLen);
 }
+var HIDDEN_DOT = 128;
+var MAX_DFA_STATES = 4096;
+var LazyDfa = class {
+  constructor(p, dot) {
+    this.p = p;
+    this.dot = dot;
+    for (let s = 0; s < p.size; s++) if (p.kind[s] !== K_LIT && p.kind[s] !== K_SET && p.kind[s] !== K_SPLIT && p.kind[s] !== K_MATCH) throw new Error("LazyDfa: only for programs without assertions");
+    this.scratch = scratchFor(p.size);
+    this.start = this.state(this.closure([p.start]));
+  }
+  p;
+  dot;
+  byKey = /* @__PURE__ */ new Map();
+  start;
+  scratch;
+  matches(input) {
+    let d = this.start;
+    for (let i = 0; i < input.length; i++) {
+      const c = input.charCodeAt(i);
+      const sym = !this.dot && c === DOT && (i === 0 || input.charCodeAt(i - 1) === SLASH) ? HIDDEN_DOT : c;
+      let n = sym <= HIDDEN_DOT ? d.ascii[sym] : d.other.get(sym);
+      if (n === void 0) {
+        if (this.byKey.size >= MAX_DFA_STATES) return simulate(this.p, input, { dot: this.dot, search: false }, this.scratch);
+        n = this.step(d, sym);
+        if (sym <= HIDDEN_DOT) d.ascii[sym] = n;
+        else d.other.set(sym, n);
+      }
+      if (n === null) return false;
+      d = n;
+    }
+    return d.accepts;
+  }
+  /** The states reached from `from` through splits, sorted: the identity of a DFA state. */
+  closure(from) {
+    const seen = /* @__PURE__ */ new Set();
+    const stack = [...from];
+    while (stack.length > 0) {
+      const s = stack.pop();
+      if (s < 0 || seen.has(s)) continue;
+      seen.add(s);
+      if (this.p.kind[s] === K_SPLIT) stack.push(this.p.out2[s], this.p.out[s]);
+    }
+    return Int32Array.from([...seen].filter((s) => this.p.kind[s] !== K_SPLIT)).sort();
+  }
+  state(states) {
+    if (states.length === 0) return null;
+    const key2 = states.join(",");
+    let d = this.byKey.get(key2);
+    if (!d) {
+      d = { accepts: states.some((s) => this.p.kind[s] === K_MATCH), states, ascii: new Array(HIDDEN_DOT + 1).fill(void 0), other: /* @__PURE__ */ new Map() };
+      this.byKey.set(key2, d);
+    }
+    return d;
+  }
+  step(d, sym) {
+    const c = sym === HIDDEN_DOT ? DOT : sym;
+    const outs = [];
+    for (const s of d.states) {
+      const kind = this.p.kind[s];
+      let ok = false;
+      if (kind === K_LIT) ok = this.p.arg[s] === c;
+      else if (kind === K_SET) {
+        const set2 = this.p.sets[this.p.arg[s]];
+        ok = !(set2.noSlash && c === SLASH) && !(set2.hideDot && sym === HIDDEN_DOT) && inSet(set2, c);
+      }
+      if (ok) outs.push(this.p.out[s]);
+    }
+    return this.state(this.closure(outs));
+  }
+};
 
 // src/engine/glob.ts
 var GlobError = class extends PatternError {
@@ -31535,12 +31605,10 @@ function compileOne(pattern) {
 function compileGlob(patterns, opts = {}) {
   const list = typeof patterns === "string" ? [patterns] : patterns;
   const dot = opts.dot === true;
-  const compiled = list.map(compileOne);
-  const scratch = scratchFor(Math.max(1, ...compiled.map((c) => c.program.size)));
-  const sim2 = { dot, search: false };
+  const compiled = list.map(compileOne).map((c) => ({ ...c, dfa: c.literal === void 0 ? new LazyDfa(c.program, dot) : void 0 }));
   return (input) => {
     for (const c of compiled) {
-      const hit = c.literal !== void 0 ? c.literal === input : simulate(c.program, input, sim2, scratch);
+      const hit = c.dfa ? c.dfa.matches(input) : c.literal === input;
       if (hit !== c.negated) return true;
     }
     return false;

@@ -3,8 +3,10 @@
 // scanned repository, that is from an untrusted pull request. picomatch turns a
 // glob into a backtracking RegExp: `*a*a*a*a*b` against a 250-character file
 // name, or `(a+)+` against a 30-character namespace, runs for minutes. Here a
-// glob is compiled to a small automaton (NFA) and simulated over the input, so
-// a match costs at most O(input length × pattern length), whatever the glob.
+// glob is compiled to a small automaton (NFA) run as a DFA built while matching
+// (nfa.ts LazyDfa: one lookup per character once a state is known, the NFA
+// simulated when the DFA would grow too big), so a match costs at most
+// O(input length × pattern length), whatever the glob.
 //
 // The syntax is picomatch's, which is what the README documents: `*` (not `/`),
 // `**` (any number of path segments), `?`, `[a-z]` / `[!a-z]` / `[[:alpha:]]`,
@@ -15,7 +17,7 @@
 // automaton of this size can express. One difference: `[!a-c]` negates the
 // class, as in the shell; picomatch 4 reads that `!` as a member.
 
-import { compileProgram, literal, type Node, PatternError, type Program, scratchFor, simulate, TooLarge } from './nfa.js';
+import { compileProgram, LazyDfa, literal, type Node, PatternError, type Program, TooLarge } from './nfa.js';
 
 export interface GlobOptions {
   /** Wildcards may match a segment that starts with a dot (picomatch `dot`). */
@@ -315,12 +317,10 @@ export type Matcher = (input: string) => boolean;
 export function compileGlob(patterns: string | readonly string[], opts: GlobOptions = {}): Matcher {
   const list = typeof patterns === 'string' ? [patterns] : patterns;
   const dot = opts.dot === true;
-  const compiled = list.map(compileOne);
-  const scratch = scratchFor(Math.max(1, ...compiled.map((c) => c.program.size)));
-  const sim = { dot, search: false };
+  const compiled = list.map(compileOne).map((c) => ({ ...c, dfa: c.literal === undefined ? new LazyDfa(c.program, dot) : undefined }));
   return (input) => {
     for (const c of compiled) {
-      const hit = c.literal !== undefined ? c.literal === input : simulate(c.program, input, sim, scratch);
+      const hit = c.dfa ? c.dfa.matches(input) : c.literal === input;
       if (hit !== c.negated) return true;
     }
     return false;

@@ -208,3 +208,97 @@ export function simulate(p: Program, input: string, opts: SimulateOptions, scrat
   }
   return accepts(cur, curLen);
 }
+
+/** A state of a LazyDfa: the NFA states it stands for, and its transitions as far as they were needed. */
+interface DfaState {
+  accepts: boolean;
+  states: Int32Array;
+  /** By character code below 128, and HIDDEN_DOT (128) for a dot that starts a path segment (when `dot` is off). null: no match from there. */
+  ascii: Array<DfaState | null | undefined>;
+  /** Transitions on other characters. */
+  other: Map<number, DfaState | null>;
+}
+
+const HIDDEN_DOT = 128;
+/** Past this many states a LazyDfa stops growing and the NFA is simulated instead: memory stays bounded whatever the pattern. */
+const MAX_DFA_STATES = 4096;
+
+/**
+ * A glob program run as a DFA built while matching: each set of NFA states is
+ * computed once and its transitions remembered, so matching a repository's
+ * paths costs one map lookup per character instead of a walk over every live
+ * state. Only for anchored programs without zero-width assertions (globs);
+ * the answers are the NFA's (simulate), which it falls back to when too big.
+ */
+export class LazyDfa {
+  private readonly byKey = new Map<string, DfaState>();
+  private readonly start: DfaState;
+  private readonly scratch: Scratch;
+
+  constructor(
+    private readonly p: Program,
+    private readonly dot: boolean,
+  ) {
+    for (let s = 0; s < p.size; s++) if (p.kind[s] !== K_LIT && p.kind[s] !== K_SET && p.kind[s] !== K_SPLIT && p.kind[s] !== K_MATCH) throw new Error('LazyDfa: only for programs without assertions');
+    this.scratch = scratchFor(p.size);
+    this.start = this.state(this.closure([p.start])) as DfaState;
+  }
+
+  matches(input: string): boolean {
+    let d = this.start;
+    for (let i = 0; i < input.length; i++) {
+      const c = input.charCodeAt(i);
+      const sym = !this.dot && c === DOT && (i === 0 || input.charCodeAt(i - 1) === SLASH) ? HIDDEN_DOT : c;
+      let n = sym <= HIDDEN_DOT ? d.ascii[sym] : d.other.get(sym);
+      if (n === undefined) {
+        if (this.byKey.size >= MAX_DFA_STATES) return simulate(this.p, input, { dot: this.dot, search: false }, this.scratch);
+        n = this.step(d, sym);
+        if (sym <= HIDDEN_DOT) d.ascii[sym] = n;
+        else d.other.set(sym, n);
+      }
+      if (n === null) return false;
+      d = n;
+    }
+    return d.accepts;
+  }
+
+  /** The states reached from `from` through splits, sorted: the identity of a DFA state. */
+  private closure(from: number[]): Int32Array {
+    const seen = new Set<number>();
+    const stack = [...from];
+    while (stack.length > 0) {
+      const s = stack.pop() as number;
+      if (s < 0 || seen.has(s)) continue;
+      seen.add(s);
+      if (this.p.kind[s] === K_SPLIT) stack.push(this.p.out2[s], this.p.out[s]);
+    }
+    return Int32Array.from([...seen].filter((s) => this.p.kind[s] !== K_SPLIT)).sort();
+  }
+
+  private state(states: Int32Array): DfaState | null {
+    if (states.length === 0) return null;
+    const key = states.join(',');
+    let d = this.byKey.get(key);
+    if (!d) {
+      d = { accepts: states.some((s) => this.p.kind[s] === K_MATCH), states, ascii: new Array<DfaState | null | undefined>(HIDDEN_DOT + 1).fill(undefined), other: new Map() };
+      this.byKey.set(key, d);
+    }
+    return d;
+  }
+
+  private step(d: DfaState, sym: number): DfaState | null {
+    const c = sym === HIDDEN_DOT ? DOT : sym;
+    const outs: number[] = [];
+    for (const s of d.states) {
+      const kind = this.p.kind[s];
+      let ok = false;
+      if (kind === K_LIT) ok = this.p.arg[s] === c;
+      else if (kind === K_SET) {
+        const set = this.p.sets[this.p.arg[s]];
+        ok = !(set.noSlash && c === SLASH) && !(set.hideDot && sym === HIDDEN_DOT) && inSet(set, c);
+      }
+      if (ok) outs.push(this.p.out[s]);
+    }
+    return this.state(this.closure(outs));
+  }
+}

@@ -105,6 +105,18 @@ describe('glob: the same answers as picomatch', () => {
     fc.assert(fc.property(file, (p) => ours(p) === theirs(p)), { numRuns: 500, seed: 4242 });
   });
 
+  it('on random inputs, also once the automaton has more states than it keeps (it then simulates the NFA)', () => {
+    // `*a` then n characters: the matcher must remember the last n+1 characters, 2^n states; 13 is past the cap of 4,096.
+    for (const pattern of ['*a???', '*a?????????????', '**/x*/{a,b}*.yaml']) {
+      const ours = compileGlob(pattern);
+      const theirs = picomatch(pattern);
+      // Relative paths: no empty, `.` or `..` segments.
+      const segment = fc.stringMatching(/^[abx.]{1,16}$/).filter((x) => x !== '.' && x !== '..');
+      const input = fc.tuple(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.boolean()).map(([parts, yaml]) => parts.join('/') + (yaml ? '.yaml' : ''));
+      fc.assert(fc.property(input, (p) => ours(p) === theirs(p)), { numRuns: 3000, seed: 7 });
+    }
+  });
+
   it('[!a-c] negates the class, as in the shell (picomatch 4 reads the ! as a member)', () => {
     const m = compileGlob('[!a-c]*');
     expect([m('dd'), m('b1')]).toEqual([true, false]);
