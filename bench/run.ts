@@ -34,9 +34,11 @@ const DIST_CLI = path.join(ROOT, 'dist', 'cli.js');
  * round must measure the same bytes.
  */
 const CLI = path.join(TMP, 'cli.js');
-/** The program dist/cli.js imports (scripts/build.mjs): copied beside it. */
+/** The program dist/cli.js imports and the parse worker it starts (scripts/build.mjs): copied beside it. */
 const DIST_MAIN = path.join(ROOT, 'dist', 'main.js');
 const MAIN = path.join(TMP, 'main.js');
+const DIST_WORKER = path.join(ROOT, 'dist', 'parse-worker.js');
+const WORKER = path.join(TMP, 'parse-worker.js');
 /** A config that lifts the scan's byte caps, so that it reads the whole tree like the floor. */
 const UNCAPPED = { maxTotalBytes: 2 ** 40 };
 const SPECTRAL = path.join(ROOT, 'node_modules', '@stoplight', 'spectral-cli', 'dist', 'index.js');
@@ -536,7 +538,7 @@ function machine(): Machine {
     daprPolicy: version([CLI, '--version']),
     spectral: fs.existsSync(SPECTRAL) ? version([SPECTRAL, '--version']) : 'not installed',
     revision: revision(),
-    cliDigest: crypto.createHash('sha256').update(fs.readFileSync(CLI)).update(fs.existsSync(MAIN) ? fs.readFileSync(MAIN) : '').digest('hex').slice(0, 12),
+    cliDigest: crypto.createHash('sha256').update(fs.readFileSync(CLI)).update(fs.existsSync(MAIN) ? fs.readFileSync(MAIN) : '').update(fs.existsSync(WORKER) ? fs.readFileSync(WORKER) : '').digest('hex').slice(0, 12),
     renderers: ['kustomize', 'kubectl', 'helm'].map((b) => `${b} ${onPath(b) ? 'found' : 'absent'}`).join(', '),
   };
 }
@@ -640,7 +642,7 @@ function reportMarkdown(m: Machine, o: Options, cold: ReturnType<typeof coldStar
     '',
     `Run ${m.date}: \`npm run bench -- --sizes ${o.sizes.join(',')}\`${o.seed !== 42 ? ` --seed ${o.seed}` : ''}.`,
     '',
-    `Machine: ${m.cores} cores, ${m.cpu}, ${m.memGb} GiB; ${m.os}; Node ${m.node}. dapr-policy ${m.daprPolicy} (revision ${m.revision}; a copy of dist/cli.js and dist/main.js taken at the start of the run, sha256 ${m.cliDigest}…; renderers on PATH: ${m.renderers}), Spectral ${m.spectral}. Peak RSS by ${m.rssMethod}. Load average when the run started: ${m.load}; at its end: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')} (other work on the machine shows up as noise).`,
+    `Machine: ${m.cores} cores, ${m.cpu}, ${m.memGb} GiB; ${m.os}; Node ${m.node}. dapr-policy ${m.daprPolicy} (revision ${m.revision}; a copy of dist/cli.js, dist/main.js and dist/parse-worker.js taken at the start of the run, sha256 ${m.cliDigest}…; renderers on PATH: ${m.renderers}), Spectral ${m.spectral}. Peak RSS by ${m.rssMethod}. Load average when the run started: ${m.load}; at its end: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')} (other work on the machine shows up as noise).`,
     '',
     mismatches.length > 0 ? `> ❌ **FINDING COUNT MISMATCH**: ${mismatches.join('; ')}.\n` : '> ✅ The scan found at least every planted violation, in every size.\n',
     '### Targets of the issue',
@@ -692,6 +694,7 @@ async function main(): Promise<void> {
   await buildChildren();
   fs.copyFileSync(DIST_CLI, CLI);
   if (fs.existsSync(DIST_MAIN)) fs.copyFileSync(DIST_MAIN, MAIN);
+  if (fs.existsSync(DIST_WORKER)) fs.copyFileSync(DIST_WORKER, WORKER);
   const m = machine();
   log(`${m.cores} cores, ${m.cpu}, Node ${m.node}; sizes ${o.sizes.join(', ')}`);
   log(`cold start: ${o.coldRuns} runs each …`);
