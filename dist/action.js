@@ -33014,18 +33014,31 @@ var ParseCache = class {
   save() {
     if (!this.changed && this.used.size === this.lines.size) return true;
     const tmp = `${this.file}.${process.pid}.tmp`;
+    let fd;
     try {
       const header = { tool: TOOL_VERSION, key: this.key, shapes: this.shapes };
-      const lines = [...this.used.keys()].sort().map((p) => this.used.get(p));
-      const body = `${JSON.stringify(header)}
-${lines.join("\n")}
-`;
       fs4.mkdirSync(path3.dirname(this.file), { recursive: true });
-      fs4.writeFileSync(tmp, `${MAGIC}${sha256(body)}
-${body}`);
+      fd = fs4.openSync(tmp, "w");
+      const digest = crypto.createHash("sha256");
+      let at = Buffer.byteLength(MAGIC) + 65;
+      const write = (text3) => {
+        const buf = Buffer.from(text3);
+        digest.update(buf);
+        fs4.writeSync(fd, buf, 0, buf.length, at);
+        at += buf.length;
+      };
+      write(`${JSON.stringify(header)}
+`);
+      for (const p of [...this.used.keys()].sort()) write(`${this.used.get(p)}
+`);
+      fs4.writeSync(fd, `${MAGIC}${digest.digest("hex")}
+`, 0);
+      fs4.closeSync(fd);
+      fd = void 0;
       fs4.renameSync(tmp, this.file);
       return true;
     } catch {
+      if (fd !== void 0) fs4.closeSync(fd);
       fs4.rmSync(tmp, { force: true });
       return false;
     }

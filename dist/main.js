@@ -26699,18 +26699,31 @@ var ParseCache = class {
   save() {
     if (!this.changed && this.used.size === this.lines.size) return true;
     const tmp = `${this.file}.${process.pid}.tmp`;
+    let fd;
     try {
       const header = { tool: TOOL_VERSION, key: this.key, shapes: this.shapes };
-      const lines = [...this.used.keys()].sort().map((p) => this.used.get(p));
-      const body = `${JSON.stringify(header)}
-${lines.join("\n")}
-`;
       fs3.mkdirSync(path2.dirname(this.file), { recursive: true });
-      fs3.writeFileSync(tmp, `${MAGIC}${sha256(body)}
-${body}`);
+      fd = fs3.openSync(tmp, "w");
+      const digest = crypto.createHash("sha256");
+      let at = Buffer.byteLength(MAGIC) + 65;
+      const write = (text3) => {
+        const buf = Buffer.from(text3);
+        digest.update(buf);
+        fs3.writeSync(fd, buf, 0, buf.length, at);
+        at += buf.length;
+      };
+      write(`${JSON.stringify(header)}
+`);
+      for (const p of [...this.used.keys()].sort()) write(`${this.used.get(p)}
+`);
+      fs3.writeSync(fd, `${MAGIC}${digest.digest("hex")}
+`, 0);
+      fs3.closeSync(fd);
+      fd = void 0;
       fs3.renameSync(tmp, this.file);
       return true;
     } catch {
+      if (fd !== void 0) fs3.closeSync(fd);
       fs3.rmSync(tmp, { force: true });
       return false;
     }

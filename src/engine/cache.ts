@@ -153,15 +153,29 @@ export class ParseCache {
   save(): boolean {
     if (!this.changed && this.used.size === this.lines.size) return true;
     const tmp = `${this.file}.${process.pid}.tmp`;
+    let fd: number | undefined;
     try {
       const header: Header = { tool: TOOL_VERSION, key: this.key, shapes: this.shapes };
-      const lines = [...this.used.keys()].sort().map((p) => this.used.get(p) as string);
-      const body = `${JSON.stringify(header)}\n${lines.join('\n')}\n`;
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(tmp, `${MAGIC}${sha256(body)}\n${body}`);
+      fd = fs.openSync(tmp, 'w');
+      // Line by line, the checksum written last over a placeholder: the body (100 MB for 20,000 files) is never one string.
+      const digest = crypto.createHash('sha256');
+      let at = Buffer.byteLength(MAGIC) + 65;
+      const write = (text: string): void => {
+        const buf = Buffer.from(text);
+        digest.update(buf);
+        fs.writeSync(fd as number, buf, 0, buf.length, at);
+        at += buf.length;
+      };
+      write(`${JSON.stringify(header)}\n`);
+      for (const p of [...this.used.keys()].sort()) write(`${this.used.get(p) as string}\n`);
+      fs.writeSync(fd, `${MAGIC}${digest.digest('hex')}\n`, 0);
+      fs.closeSync(fd);
+      fd = undefined;
       fs.renameSync(tmp, this.file);
       return true;
     } catch {
+      if (fd !== undefined) fs.closeSync(fd);
       fs.rmSync(tmp, { force: true });
       return false;
     }
