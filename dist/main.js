@@ -26608,14 +26608,14 @@ var MAGIC = "DAPRPOLICY-CACHE-4\n";
 function lineOf(file, hash, kind, entry2) {
   return `${JSON.stringify(file)}	${hash}	${kind}	${JSON.stringify(entry2)}`;
 }
-function parseLine(text3) {
-  const a = text3.indexOf("	");
-  const b = text3.indexOf("	", a + 1);
-  const c = text3.indexOf("	", b + 1);
-  if (a === -1 || b === -1 || c === -1) throw new Unencodable();
-  const file = JSON.parse(text3.slice(0, a));
+function parseLine(buf, start, end) {
+  const a = buf.indexOf(9, start);
+  const b = a === -1 ? -1 : buf.indexOf(9, a + 1);
+  const c = b === -1 ? -1 : buf.indexOf(9, b + 1);
+  if (a === -1 || b === -1 || c === -1 || c >= end) throw new Unencodable();
+  const file = JSON.parse(buf.toString("utf8", start, a));
   if (typeof file !== "string") throw new Unencodable();
-  return [file, { hash: text3.slice(a + 1, b), kind: text3.slice(b + 1, c), json: text3.slice(c + 1), text: text3 }];
+  return [file, { hash: buf.toString("latin1", a + 1, b), kind: buf.toString("latin1", b + 1, c), start, entry: c + 1, end }];
 }
 var sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
 function programDigest() {
@@ -26633,8 +26633,10 @@ var ParseCache = class {
   }
   file;
   lines = /* @__PURE__ */ new Map();
-  /** The lines of the next cache: files of this scan, read back or parsed afresh. */
+  /** The lines of the next cache: files of this scan, read back (a line of the old file) or parsed afresh (its text). */
   used = /* @__PURE__ */ new Map();
+  /** The cache file read at the start, open until the next one is written: lines are read from it by offset. */
+  fd;
   shapes = [];
   encoder;
   decoder;
@@ -26644,28 +26646,52 @@ var ParseCache = class {
     return sha256(buf);
   }
   load() {
-    let text3;
+    let fd;
     try {
-      text3 = fs3.readFileSync(this.file, "utf8");
+      fd = fs3.openSync(this.file, "r");
     } catch {
       return;
     }
     try {
-      const nl = text3.indexOf("\n", MAGIC.length);
-      if (!text3.startsWith(MAGIC) || nl === -1) return;
-      const body = text3.slice(nl + 1);
-      if (sha256(body) !== text3.slice(MAGIC.length, nl)) return;
-      const [head, ...rest] = body.split("\n");
-      const header = JSON.parse(head);
-      if (header?.tool !== TOOL_VERSION || header.key !== this.key || !Array.isArray(header.shapes)) return;
+      const buf = fs3.readFileSync(fd);
+      const nl = MAGIC.length + 64;
+      if (buf.toString("latin1", 0, MAGIC.length) !== MAGIC || buf[nl] !== 10) throw new Unencodable();
+      const body = buf.subarray(nl + 1);
+      if (sha256(body) !== buf.toString("latin1", MAGIC.length, nl)) throw new Unencodable();
+      const headEnd = buf.indexOf(10, nl + 1);
+      if (headEnd === -1) throw new Unencodable();
+      const header = JSON.parse(buf.toString("utf8", nl + 1, headEnd));
+      if (header?.tool !== TOOL_VERSION || header.key !== this.key || !Array.isArray(header.shapes)) throw new Unencodable();
       const lines = /* @__PURE__ */ new Map();
-      for (const line of rest) if (line !== "") lines.set(...parseLine(line));
+      for (let at = headEnd + 1; at < buf.length; ) {
+        const end = buf.indexOf(10, at);
+        if (end === -1) throw new Unencodable();
+        if (end > at) lines.set(...parseLine(buf, at, end));
+        at = end + 1;
+      }
       this.shapes = header.shapes;
       this.lines = lines;
+      this.fd = fd;
     } catch {
       this.lines.clear();
       this.shapes = [];
+      fs3.closeSync(fd);
     }
+  }
+  /** The bytes of the old cache file from `start` to `end`. */
+  read(start, end) {
+    const out = Buffer.alloc(end - start);
+    let got = 0;
+    while (got < out.length) {
+      const n = fs3.readSync(this.fd, out, got, out.length - got, start + got);
+      if (n === 0) throw new Unencodable();
+      got += n;
+    }
+    return out;
+  }
+  close() {
+    if (this.fd !== void 0) fs3.closeSync(this.fd);
+    this.fd = void 0;
   }
   /** The parse of `file` as it was when its bytes hashed to `hash`, or undefined. */
   get(file, hash, text3) {
@@ -26673,8 +26699,8 @@ var ParseCache = class {
     if (!line || line.hash !== hash || line.kind !== file.kind) return void 0;
     try {
       const decoder = this.decoder ??= new EntryDecoder(this.shapes);
-      const parsed = decoder.restore(file, JSON.parse(line.json), text3);
-      this.used.set(file.path, line.text);
+      const parsed = decoder.restore(file, JSON.parse(this.read(line.entry, line.end).toString("utf8")), text3);
+      this.used.set(file.path, line);
       return parsed;
     } catch {
       return void 0;
@@ -26697,7 +26723,10 @@ var ParseCache = class {
    * costs the next scan time, never a result.
    */
   save() {
-    if (!this.changed && this.used.size === this.lines.size) return true;
+    if (!this.changed && this.used.size === this.lines.size) {
+      this.close();
+      return true;
+    }
     const tmp = `${this.file}.${process.pid}.tmp`;
     let fd;
     try {
@@ -26706,24 +26735,29 @@ var ParseCache = class {
       fd = fs3.openSync(tmp, "w");
       const digest = crypto.createHash("sha256");
       let at = Buffer.byteLength(MAGIC) + 65;
-      const write = (text3) => {
-        const buf = Buffer.from(text3);
+      const write = (data) => {
+        const buf = typeof data === "string" ? Buffer.from(data) : data;
         digest.update(buf);
         fs3.writeSync(fd, buf, 0, buf.length, at);
         at += buf.length;
       };
       write(`${JSON.stringify(header)}
 `);
-      for (const p of [...this.used.keys()].sort()) write(`${this.used.get(p)}
-`);
+      for (const p of [...this.used.keys()].sort()) {
+        const line = this.used.get(p);
+        write(typeof line === "string" ? `${line}
+` : this.read(line.start, line.end + 1));
+      }
       fs3.writeSync(fd, `${MAGIC}${digest.digest("hex")}
 `, 0);
       fs3.closeSync(fd);
       fd = void 0;
+      this.close();
       fs3.renameSync(tmp, this.file);
       return true;
     } catch {
       if (fd !== void 0) fs3.closeSync(fd);
+      this.close();
       fs3.rmSync(tmp, { force: true });
       return false;
     }

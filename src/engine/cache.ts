@@ -32,28 +32,33 @@ interface Header {
 /**
  * One line of the body per file: `<path as JSON>\t<sha256 of its bytes>\t<kind>\t<Entry as JSON>`.
  * Discovery decides the kind (a Helm template only beside a Chart.yaml): a
- * changed kind is a changed file. The entry is parsed only when its file is
- * asked for, and an unchanged line is written back as it was read.
+ * changed kind is a changed file. The cache file is not kept in memory: a line
+ * is known by its byte offsets, its entry read from the file only when its
+ * file is asked for, and an unchanged line is copied into the next cache as
+ * it was.
  */
 interface Line {
   hash: string;
   kind: string;
-  json: string;
-  text: string;
+  /** Byte offsets in the cache file: the line, and where its entry starts. */
+  start: number;
+  entry: number;
+  end: number;
 }
 
 function lineOf(file: string, hash: string, kind: string, entry: Entry): string {
   return `${JSON.stringify(file)}\t${hash}\t${kind}\t${JSON.stringify(entry)}`;
 }
 
-function parseLine(text: string): [string, Line] {
-  const a = text.indexOf('\t');
-  const b = text.indexOf('\t', a + 1);
-  const c = text.indexOf('\t', b + 1);
-  if (a === -1 || b === -1 || c === -1) throw new Unencodable();
-  const file = JSON.parse(text.slice(0, a)) as unknown;
+/** The line of `buf` from `start` to `end` (a newline or the end), indexed; throws Unencodable when it is not one. */
+function parseLine(buf: Buffer, start: number, end: number): [string, Line] {
+  const a = buf.indexOf(0x09, start);
+  const b = a === -1 ? -1 : buf.indexOf(0x09, a + 1);
+  const c = b === -1 ? -1 : buf.indexOf(0x09, b + 1);
+  if (a === -1 || b === -1 || c === -1 || c >= end) throw new Unencodable();
+  const file = JSON.parse(buf.toString('utf8', start, a)) as unknown;
   if (typeof file !== 'string') throw new Unencodable();
-  return [file, { hash: text.slice(a + 1, b), kind: text.slice(b + 1, c), json: text.slice(c + 1), text }];
+  return [file, { hash: buf.toString('latin1', a + 1, b), kind: buf.toString('latin1', b + 1, c), start, entry: c + 1, end }];
 }
 
 const sha256 = (data: string | Buffer): string => crypto.createHash('sha256').update(data).digest('hex');
@@ -73,8 +78,10 @@ function programDigest(): string {
 
 export class ParseCache {
   private lines = new Map<string, Line>();
-  /** The lines of the next cache: files of this scan, read back or parsed afresh. */
-  private readonly used = new Map<string, string>();
+  /** The lines of the next cache: files of this scan, read back (a line of the old file) or parsed afresh (its text). */
+  private readonly used = new Map<string, string | Line>();
+  /** The cache file read at the start, open until the next one is written: lines are read from it by offset. */
+  private fd: number | undefined;
   private shapes: string[][] = [];
   private encoder: EntryEncoder | undefined;
   private decoder: EntryDecoder | undefined;
@@ -95,28 +102,56 @@ export class ParseCache {
   }
 
   private load(): void {
-    let text: string;
+    let fd: number;
     try {
-      text = fs.readFileSync(this.file, 'utf8');
+      fd = fs.openSync(this.file, 'r');
     } catch {
       return; // no cache yet
     }
     try {
-      const nl = text.indexOf('\n', MAGIC.length);
-      if (!text.startsWith(MAGIC) || nl === -1) return;
-      const body = text.slice(nl + 1);
-      if (sha256(body) !== text.slice(MAGIC.length, nl)) return;
-      const [head, ...rest] = body.split('\n');
-      const header = JSON.parse(head) as Partial<Header> | null;
-      if (header?.tool !== TOOL_VERSION || header.key !== this.key || !Array.isArray(header.shapes)) return;
+      // Read once to check and index it, through the same descriptor that later reads lines: another scan may replace the file meanwhile.
+      const buf = fs.readFileSync(fd);
+      const nl = MAGIC.length + 64;
+      if (buf.toString('latin1', 0, MAGIC.length) !== MAGIC || buf[nl] !== 0x0a) throw new Unencodable();
+      const body = buf.subarray(nl + 1);
+      if (sha256(body) !== buf.toString('latin1', MAGIC.length, nl)) throw new Unencodable();
+      const headEnd = buf.indexOf(0x0a, nl + 1);
+      if (headEnd === -1) throw new Unencodable();
+      const header = JSON.parse(buf.toString('utf8', nl + 1, headEnd)) as Partial<Header> | null;
+      if (header?.tool !== TOOL_VERSION || header.key !== this.key || !Array.isArray(header.shapes)) throw new Unencodable();
       const lines = new Map<string, Line>();
-      for (const line of rest) if (line !== '') lines.set(...parseLine(line));
+      for (let at = headEnd + 1; at < buf.length; ) {
+        const end = buf.indexOf(0x0a, at);
+        if (end === -1) throw new Unencodable(); // the writer ends every line
+        if (end > at) lines.set(...parseLine(buf, at, end));
+        at = end + 1;
+      }
       this.shapes = header.shapes;
       this.lines = lines;
+      this.fd = fd;
     } catch {
-      this.lines.clear(); // unreadable: rebuilt by this scan
+      // Unreadable, another version, another configuration: rebuilt by this scan.
+      this.lines.clear();
       this.shapes = [];
+      fs.closeSync(fd);
     }
+  }
+
+  /** The bytes of the old cache file from `start` to `end`. */
+  private read(start: number, end: number): Buffer {
+    const out = Buffer.alloc(end - start);
+    let got = 0;
+    while (got < out.length) {
+      const n = fs.readSync(this.fd as number, out, got, out.length - got, start + got);
+      if (n === 0) throw new Unencodable();
+      got += n;
+    }
+    return out;
+  }
+
+  private close(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
   }
 
   /** The parse of `file` as it was when its bytes hashed to `hash`, or undefined. */
@@ -125,8 +160,8 @@ export class ParseCache {
     if (!line || line.hash !== hash || line.kind !== file.kind) return undefined;
     try {
       const decoder = (this.decoder ??= new EntryDecoder(this.shapes));
-      const parsed = decoder.restore(file, JSON.parse(line.json) as Entry, text);
-      this.used.set(file.path, line.text);
+      const parsed = decoder.restore(file, JSON.parse(this.read(line.entry, line.end).toString('utf8')) as Entry, text);
+      this.used.set(file.path, line);
       return parsed;
     } catch {
       return undefined;
@@ -151,7 +186,10 @@ export class ParseCache {
    * costs the next scan time, never a result.
    */
   save(): boolean {
-    if (!this.changed && this.used.size === this.lines.size) return true;
+    if (!this.changed && this.used.size === this.lines.size) {
+      this.close();
+      return true;
+    }
     const tmp = `${this.file}.${process.pid}.tmp`;
     let fd: number | undefined;
     try {
@@ -161,21 +199,28 @@ export class ParseCache {
       // Line by line, the checksum written last over a placeholder: the body (100 MB for 20,000 files) is never one string.
       const digest = crypto.createHash('sha256');
       let at = Buffer.byteLength(MAGIC) + 65;
-      const write = (text: string): void => {
-        const buf = Buffer.from(text);
+      const write = (data: string | Buffer): void => {
+        const buf = typeof data === 'string' ? Buffer.from(data) : data;
         digest.update(buf);
         fs.writeSync(fd as number, buf, 0, buf.length, at);
         at += buf.length;
       };
       write(`${JSON.stringify(header)}\n`);
-      for (const p of [...this.used.keys()].sort()) write(`${this.used.get(p) as string}\n`);
+      for (const p of [...this.used.keys()].sort()) {
+        const line = this.used.get(p) as string | Line;
+        // An old line is copied with its newline (load made sure every line has one).
+        write(typeof line === 'string' ? `${line}\n` : this.read(line.start, line.end + 1));
+      }
       fs.writeSync(fd, `${MAGIC}${digest.digest('hex')}\n`, 0);
       fs.closeSync(fd);
       fd = undefined;
+      // The old file is closed before the new one takes its name (Windows refuses to replace an open file).
+      this.close();
       fs.renameSync(tmp, this.file);
       return true;
     } catch {
       if (fd !== undefined) fs.closeSync(fd);
+      this.close();
       fs.rmSync(tmp, { force: true });
       return false;
     }

@@ -109,6 +109,31 @@ describe('parse cache', () => {
     expect(cache.get({ ...a, kind: 'helm-template' }, ParseCache.hash(buf), () => '')).toBeUndefined();
   });
 
+  it('copies the lines of unchanged files into the next cache as they were, so they hit again after it is rewritten', () => {
+    const files = yamlFilesUnder(path.join(FIXTURES, 'rules', 'DAPR101'));
+    expect(files.length).toBeGreaterThan(3);
+    const cacheFile = path.join(tmpDir(), 'c');
+    roundTrip(files, cacheFile);
+    const before = fs.readFileSync(cacheFile, 'utf8').split('\n');
+    // The next scan: every file but the first read back, the first parsed afresh, and the cache rewritten.
+    const second = new ParseCache(cacheFile, 'settings');
+    for (const [i, f] of files.entries()) {
+      const buf = readSource(f);
+      if (i === 0) second.set(parseFile(f, OPTS, buf), ParseCache.hash(Buffer.concat([buf, Buffer.from('#')])));
+      else expect(second.get(f, ParseCache.hash(buf), () => decode(buf).text), f.path).toBeDefined();
+    }
+    expect(second.save()).toBe(true);
+    const after = fs.readFileSync(cacheFile, 'utf8').split('\n');
+    // Besides the checksum (line 2), only the changed file's line is new.
+    expect(after.filter((l, i) => i !== 1 && !before.includes(l))).toEqual([expect.stringMatching(/^"[^"]+"\t[0-9a-f]{64}\tyaml\t/)]);
+    const third = new ParseCache(cacheFile, 'settings');
+    for (const f of files.slice(1)) {
+      const buf = readSource(f);
+      const restored = third.get(f, ParseCache.hash(buf), () => decode(buf).text);
+      expect(restored && parsedShape(restored), f.path).toEqual(parsedShape(parseFile(f, OPTS, buf)));
+    }
+  });
+
   it('is invalidated by another configuration, and ignores another tool version, a bad checksum and garbage', () => {
     const dir = writeTree({ 'a.yaml': 'apiVersion: dapr.io/v1alpha1\nkind: Component\n' });
     const files = yamlFilesUnder(dir);
