@@ -26120,15 +26120,22 @@ function leanScalar(node) {
   const source = node.source === node.value ? value : share(node.source);
   return new LeanScalar(value, source, node.type, range[0], range[1], range[2]);
 }
-function leanNode(node) {
-  if ((0, import_yaml.isScalar)(node)) return leanScalar(node);
-  if ((0, import_yaml.isMap)(node) || (0, import_yaml.isSeq)(node)) {
-    node.items = node.items.map(leanNode);
-  } else if ((0, import_yaml.isPair)(node)) {
-    node.key = leanNode(node.key);
-    node.value = leanNode(node.value);
+function leanNode(root) {
+  const lean = (x) => (0, import_yaml.isScalar)(x) ? leanScalar(x) : x;
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if ((0, import_yaml.isMap)(node) || (0, import_yaml.isSeq)(node)) {
+      const items = node.items.map(lean);
+      node.items = items;
+      for (const x of items) stack.push(x);
+    } else if ((0, import_yaml.isPair)(node)) {
+      node.key = lean(node.key);
+      node.value = lean(node.value);
+      stack.push(node.key, node.value);
+    }
   }
-  return node;
+  return lean(root);
 }
 
 // src/engine/parse.ts

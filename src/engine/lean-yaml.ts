@@ -65,15 +65,26 @@ function leanScalar(node: Scalar): Scalar {
   return new LeanScalar(value, source, node.type, range[0], range[1], range[2]) as unknown as Scalar;
 }
 
-/** The node, made lean: a new node for a plain scalar, the same node with its children made lean otherwise. */
-export function leanNode<T>(node: T): T {
-  if (isScalar(node)) return leanScalar(node) as T;
-  if (isMap(node) || isSeq(node)) {
-    // map() allocates exactly the items there are; the composer's pushes leave room for more.
-    (node as { items: unknown[] }).items = (node.items as unknown[]).map(leanNode);
-  } else if (isPair(node)) {
-    node.key = leanNode(node.key);
-    node.value = leanNode(node.value);
+/**
+ * The node, made lean: a new node for a plain scalar, the same node with its
+ * children made lean otherwise. With an explicit stack: documents may nest
+ * hundreds of levels (up to config maxDepth).
+ */
+export function leanNode<T>(root: T): T {
+  const lean = (x: unknown): unknown => (isScalar(x) ? leanScalar(x) : x);
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node) || isSeq(node)) {
+      // map() allocates exactly the items there are; the composer's pushes leave room for more.
+      const items = (node.items as unknown[]).map(lean);
+      (node as { items: unknown[] }).items = items;
+      for (const x of items) stack.push(x); // not push(...items): a list of 100,000 entries would overflow the arguments
+    } else if (isPair(node)) {
+      node.key = lean(node.key);
+      node.value = lean(node.value);
+      stack.push(node.key, node.value);
+    }
   }
-  return node;
+  return lean(root) as T;
 }

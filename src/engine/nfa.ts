@@ -226,7 +226,7 @@ const MAX_DFA_STATES = 4096;
 /**
  * A glob program run as a DFA built while matching: each set of NFA states is
  * computed once and its transitions remembered, so matching a repository's
- * paths costs one map lookup per character instead of a walk over every live
+ * paths costs one array lookup per character instead of a walk over every live
  * state. Only for anchored programs without zero-width assertions (globs);
  * the answers are the NFA's (simulate), which it falls back to when too big.
  */

@@ -151,13 +151,13 @@ function reportFilter(only: NonNullable<ScanRequest['reportOnly']>): (file: stri
   return (file) => files.has(file) || dirs.some((d) => file.startsWith(d));
 }
 
-/** discover's output → the model: parse, find suppressions, extract, render (helm, kustomize), join. */
 /** How files are parsed: the cache to read and fill, and how many worker threads. */
 export interface Parsing {
   cache?: ParseCache;
   concurrency?: Concurrency;
 }
 
+/** discover's output → the model: parse, find suppressions, extract, render (helm, kustomize), join. */
 export function modelOf(discovered: DiscoverResult, root: string, loaded: LoadedConfigWithSource, filesDir: string = root, parsing: Parsing = {}): Model {
   const notifications = [...discovered.notifications];
   const { config } = loaded;

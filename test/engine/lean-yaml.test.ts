@@ -87,3 +87,15 @@ describe('lean documents', () => {
     expect(lean).toBeGreaterThan(0);
   });
 });
+
+describe('lean documents, big and deep', () => {
+  it('handle a list of 200,000 entries and a document nested 400 levels', () => {
+    const big = parseDocument(`items:\n${'  - a\n'.repeat(200_000)}`, COMPOSER_OPTIONS);
+    big.contents = leanNode(big.contents);
+    expect((big.toJS() as { items: string[] }).items).toHaveLength(200_000);
+    const deep = parseDocument(`${'['.repeat(400)}x${']'.repeat(400)}`, COMPOSER_OPTIONS);
+    const before = JSON.stringify(deep.toJS());
+    deep.contents = leanNode(deep.contents);
+    expect(JSON.stringify(deep.toJS())).toBe(before);
+  });
+});
