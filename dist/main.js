@@ -26447,6 +26447,23 @@ function jsonSafe(v) {
       return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x));
   }
 }
+var COMMON_SHAPES = [
+  ["M", "items", "range"],
+  ["P", "key", "value"],
+  ["L", "value", "source", "type", "r0", "r1", "r2"],
+  ["Q", "items", "range"],
+  ["M", "items", "flow", "range"],
+  ["Q", "items", "flow", "range"],
+  ["S", "value", "range", "source", "type", "commentBefore"],
+  ["S", "value", "range", "source", "type", "spaceBefore"],
+  ["S", "value", "range", "source", "type", "comment"]
+];
+function newShapesTable() {
+  return COMMON_SHAPES.map((s) => [...s]);
+}
+function startsWithCommonShapes(shapes) {
+  return Array.isArray(shapes) && COMMON_SHAPES.every((c, i) => Array.isArray(shapes[i]) && shapes[i].join(",") === c.join(","));
+}
 var NodeEncoder = class {
   constructor(shapes) {
     this.shapes = shapes;
@@ -26454,6 +26471,8 @@ var NodeEncoder = class {
   }
   shapes;
   ids = /* @__PURE__ */ new Map();
+  /** The highest shape index the last entry used. */
+  maxUsed = -1;
   shapeOf(code, keys) {
     const id = `${code},${keys.join(",")}`;
     let n = this.ids.get(id);
@@ -26462,6 +26481,7 @@ var NodeEncoder = class {
       this.shapes.push([code, ...keys]);
       this.ids.set(id, n);
     }
+    if (n > this.maxUsed) this.maxUsed = n;
     return n;
   }
   encode(node) {
@@ -26539,15 +26559,20 @@ var NodeDecoder = class {
   }
 };
 var EntryEncoder = class {
-  constructor(shapes = []) {
+  constructor(shapes = newShapesTable()) {
     this.shapes = shapes;
     this.nodes = new NodeEncoder(shapes);
   }
   shapes;
   nodes;
+  /** The last entry encoded uses only the common shapes (and so reads the same in any table that starts with them). */
+  get lastWasCommon() {
+    return this.nodes.maxUsed < COMMON_SHAPES.length;
+  }
   /** Throws Unencodable for a parse a restored one would not equal: a %YAML directive changes the schema, warnings are not kept. */
   encode(parsed) {
     if (parsed.docs.some((d) => d.doc.directives.yaml.explicit || d.doc.warnings.length > 0)) throw new Unencodable();
+    this.nodes.maxUsed = -1;
     const docs3 = parsed.docs.map((d) => ({
       index: d.index,
       startLine: d.startLine,
@@ -26612,8 +26637,8 @@ var EntryDecoder = class {
 // src/engine/cache.ts
 var DEFAULT_CACHE_FILE = ".dapr-policy-cache";
 var MAGIC = "DAPRPOLICY-CACHE-4\n";
-function lineOf(file, hash, kind, entry2) {
-  return `${JSON.stringify(file)}	${hash}	${kind}	${JSON.stringify(entry2)}`;
+function lineOf(file, hash, kind, entryJson) {
+  return `${JSON.stringify(file)}	${hash}	${kind}	${entryJson}`;
 }
 function parseLine(buf, start, end) {
   const a = buf.indexOf(9, start);
@@ -26637,6 +26662,7 @@ var ParseCache = class {
     this.file = file;
     this.key = sha256(`${settings}\0${programDigest()}`);
     this.load();
+    this.commonFirst = startsWithCommonShapes(this.shapes);
   }
   file;
   lines = /* @__PURE__ */ new Map();
@@ -26644,11 +26670,13 @@ var ParseCache = class {
   used = /* @__PURE__ */ new Map();
   /** The cache file read at the start, open until the next one is written: lines are read from it by offset. */
   fd;
-  shapes = [];
+  shapes = newShapesTable();
   encoder;
   decoder;
   key;
   changed = false;
+  /** The shapes table starts with the common shapes (set once loaded: the table only grows at its end). */
+  commonFirst;
   static hash(buf) {
     return sha256(buf);
   }
@@ -26681,7 +26709,7 @@ var ParseCache = class {
       this.fd = fd;
     } catch {
       this.lines.clear();
-      this.shapes = [];
+      this.shapes = newShapesTable();
       fs3.closeSync(fd);
     }
   }
@@ -26718,10 +26746,21 @@ var ParseCache = class {
     this.changed = true;
     const encoder = this.encoder ??= new EntryEncoder(this.shapes);
     try {
-      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, encoder.encode(parsed)));
+      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, JSON.stringify(encoder.encode(parsed))));
     } catch (e) {
       if (!(e instanceof Unencodable)) throw e;
     }
+  }
+  /**
+   * Remembers a fresh parse that a parse worker already encoded (in the common
+   * shapes only): kept as it was sent when this cache's table starts with
+   * them, as any table this build wrote does. False: call set() instead.
+   */
+  setEncoded(file, hash, entry2) {
+    if (!this.commonFirst) return false;
+    this.changed = true;
+    this.used.set(file.path, lineOf(file.path, hash, file.kind, entry2));
+    return true;
   }
   /**
    * Writes the parses of this scan (files no longer scanned are dropped),
@@ -26808,7 +26847,7 @@ function startWorkers(count, url, input) {
       const worker = new Worker(url, { workerData: { ...input, port: port2 }, transferList: [port2] });
       worker.on("error", () => void 0);
       worker.unref();
-      const shapes = [];
+      const shapes = newShapesTable();
       helpers.push({ worker, port: port1, shapes, decoder: new EntryDecoder(shapes) });
     } catch {
       break;
@@ -26837,7 +26876,7 @@ function parseFiles(files, opts, options) {
       h.shapes.push(...m.shapes);
       try {
         const parsed = h.decoder.restore(files[m.i], JSON.parse(m.entry), () => m.text);
-        return { parsed, ...m.hash !== void 0 ? { hash: m.hash } : {} };
+        return { parsed, ...m.hash !== void 0 ? { hash: m.hash } : {}, ...m.common ? { entry: m.entry } : {} };
       } catch {
         return parseHere(files[m.i], opts, hashes);
       }
@@ -56424,7 +56463,9 @@ function parseAll(files, notifications, opts, concurrency, cache) {
       notifications.push(unreadable(file, outcome.error));
       return;
     }
-    if (cache && outcomes[i] === void 0 && outcome.hash !== void 0) cache.set(outcome.parsed, outcome.hash);
+    if (cache && outcomes[i] === void 0 && outcome.hash !== void 0) {
+      if (outcome.entry === void 0 || !cache.setEncoded(outcome.parsed.file, outcome.hash, outcome.entry)) cache.set(outcome.parsed, outcome.hash);
+    }
     parsed.push(outcome.parsed);
     if (outcome.parsed.notifications) notifications.push(...outcome.parsed.notifications);
   });

@@ -7746,6 +7746,20 @@ function jsonSafe(v) {
       return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x));
   }
 }
+var COMMON_SHAPES = [
+  ["M", "items", "range"],
+  ["P", "key", "value"],
+  ["L", "value", "source", "type", "r0", "r1", "r2"],
+  ["Q", "items", "range"],
+  ["M", "items", "flow", "range"],
+  ["Q", "items", "flow", "range"],
+  ["S", "value", "range", "source", "type", "commentBefore"],
+  ["S", "value", "range", "source", "type", "spaceBefore"],
+  ["S", "value", "range", "source", "type", "comment"]
+];
+function newShapesTable() {
+  return COMMON_SHAPES.map((s) => [...s]);
+}
 var NodeEncoder = class {
   constructor(shapes) {
     this.shapes = shapes;
@@ -7753,6 +7767,8 @@ var NodeEncoder = class {
   }
   shapes;
   ids = /* @__PURE__ */ new Map();
+  /** The highest shape index the last entry used. */
+  maxUsed = -1;
   shapeOf(code, keys) {
     const id = `${code},${keys.join(",")}`;
     let n = this.ids.get(id);
@@ -7761,6 +7777,7 @@ var NodeEncoder = class {
       this.shapes.push([code, ...keys]);
       this.ids.set(id, n);
     }
+    if (n > this.maxUsed) this.maxUsed = n;
     return n;
   }
   encode(node) {
@@ -7781,15 +7798,20 @@ var NodeEncoder = class {
   }
 };
 var EntryEncoder = class {
-  constructor(shapes = []) {
+  constructor(shapes = newShapesTable()) {
     this.shapes = shapes;
     this.nodes = new NodeEncoder(shapes);
   }
   shapes;
   nodes;
+  /** The last entry encoded uses only the common shapes (and so reads the same in any table that starts with them). */
+  get lastWasCommon() {
+    return this.nodes.maxUsed < COMMON_SHAPES.length;
+  }
   /** Throws Unencodable for a parse a restored one would not equal: a %YAML directive changes the schema, warnings are not kept. */
   encode(parsed) {
     if (parsed.docs.some((d) => d.doc.directives.yaml.explicit || d.doc.warnings.length > 0)) throw new Unencodable();
+    this.nodes.maxUsed = -1;
     const docs = parsed.docs.map((d) => ({
       index: d.index,
       startLine: d.startLine,
@@ -7819,7 +7841,7 @@ var { files: sent, opts, ctrl, port, hashes } = workerData;
 var files = sent.map((f) => f.content ? { ...f, content: Buffer.from(f.content.buffer, f.content.byteOffset, f.content.byteLength) } : f);
 var counters = new Int32Array(ctrl);
 var encoder = new EntryEncoder();
-var shapesSent = 0;
+var shapesSent = COMMON_SHAPES.length;
 function work(i, file, options) {
   try {
     const buf = readSource(file);
@@ -7827,7 +7849,7 @@ function work(i, file, options) {
     const entry = JSON.stringify(encoder.encode(parsed));
     const shapes = encoder.shapes.slice(shapesSent);
     shapesSent = encoder.shapes.length;
-    return { i, entry, shapes, text: parsed.text, ...hashes ? { hash: crypto.createHash("sha256").update(buf).digest("hex") } : {} };
+    return { i, entry, shapes, common: encoder.lastWasCommon, text: parsed.text, ...hashes ? { hash: crypto.createHash("sha256").update(buf).digest("hex") } : {} };
   } catch {
     return { i, again: true };
   }

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TOOL_VERSION } from '../meta/project.js';
 import type { ParsedFile } from './parse.js';
-import { type Entry, EntryDecoder, EntryEncoder, Unencodable } from './parse-transport.js';
+import { type Entry, EntryDecoder, EntryEncoder, newShapesTable, startsWithCommonShapes, Unencodable } from './parse-transport.js';
 import type { SourceFile } from './types.js';
 
 export const DEFAULT_CACHE_FILE = '.dapr-policy-cache';
@@ -46,8 +46,8 @@ interface Line {
   end: number;
 }
 
-function lineOf(file: string, hash: string, kind: string, entry: Entry): string {
-  return `${JSON.stringify(file)}\t${hash}\t${kind}\t${JSON.stringify(entry)}`;
+function lineOf(file: string, hash: string, kind: string, entryJson: string): string {
+  return `${JSON.stringify(file)}\t${hash}\t${kind}\t${entryJson}`;
 }
 
 /** The line of `buf` from `start` to `end` (a newline or the end), indexed; throws Unencodable when it is not one. */
@@ -82,11 +82,13 @@ export class ParseCache {
   private readonly used = new Map<string, string | Line>();
   /** The cache file read at the start, open until the next one is written: lines are read from it by offset. */
   private fd: number | undefined;
-  private shapes: string[][] = [];
+  private shapes: string[][] = newShapesTable();
   private encoder: EntryEncoder | undefined;
   private decoder: EntryDecoder | undefined;
   private readonly key: string;
   private changed = false;
+  /** The shapes table starts with the common shapes (set once loaded: the table only grows at its end). */
+  private readonly commonFirst: boolean;
 
   constructor(
     readonly file: string,
@@ -95,6 +97,7 @@ export class ParseCache {
   ) {
     this.key = sha256(`${settings}\0${programDigest()}`);
     this.load();
+    this.commonFirst = startsWithCommonShapes(this.shapes);
   }
 
   static hash(buf: Buffer): string {
@@ -132,7 +135,7 @@ export class ParseCache {
     } catch {
       // Unreadable, another version, another configuration: rebuilt by this scan.
       this.lines.clear();
-      this.shapes = [];
+      this.shapes = newShapesTable();
       fs.closeSync(fd);
     }
   }
@@ -173,10 +176,22 @@ export class ParseCache {
     this.changed = true;
     const encoder = (this.encoder ??= new EntryEncoder(this.shapes));
     try {
-      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, encoder.encode(parsed)));
+      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, JSON.stringify(encoder.encode(parsed))));
     } catch (e) {
       if (!(e instanceof Unencodable)) throw e;
     }
+  }
+
+  /**
+   * Remembers a fresh parse that a parse worker already encoded (in the common
+   * shapes only): kept as it was sent when this cache's table starts with
+   * them, as any table this build wrote does. False: call set() instead.
+   */
+  setEncoded(file: SourceFile, hash: string, entry: string): boolean {
+    if (!this.commonFirst) return false;
+    this.changed = true;
+    this.used.set(file.path, lineOf(file.path, hash, file.kind, entry));
+    return true;
   }
 
   /**

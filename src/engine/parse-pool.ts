@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { parseFile, type ParsedFile, type ParseOptions, readSource } from './parse.js';
-import { type Entry, EntryDecoder } from './parse-transport.js';
+import { type Entry, EntryDecoder, newShapesTable } from './parse-transport.js';
 import type { SourceFile } from './types.js';
 
 /** `--concurrency`: worker threads beside the main thread; auto is one per core but one, when there are enough files. */
@@ -40,10 +40,14 @@ export interface WorkerInput {
 }
 
 /** A parse in JSON form with the shapes the worker added since its last message, or a file the main thread must parse. */
-export type WorkerMessage = { i: number; entry: string; shapes: string[][]; text: string; hash?: string } | { i: number; again: true };
+export type WorkerMessage = { i: number; entry: string; shapes: string[][]; common: boolean; text: string; hash?: string } | { i: number; again: true };
 
-/** What became of one file: its parse (and the hash of the bytes parsed), or what reading it threw. */
-export type PoolResult = { parsed: ParsedFile; hash?: string } | { error: unknown };
+/**
+ * What became of one file: its parse (with the hash of the bytes parsed, and
+ * its entry as JSON when a worker sent one in the common shapes only, which
+ * the cache can keep as it is), or what reading it threw.
+ */
+export type PoolResult = { parsed: ParsedFile; hash?: string; entry?: string } | { error: unknown };
 
 export interface PoolOptions {
   concurrency: Concurrency;
@@ -95,7 +99,8 @@ function startWorkers(count: number, url: URL, input: Omit<WorkerInput, 'port'>)
       // A worker that fails only loses its files to the main thread; an unheard 'error' event would end the process.
       worker.on('error', () => undefined);
       worker.unref();
-      const shapes: string[][] = [];
+      // The worker's table: the common shapes its encoder starts with, then those it sends.
+      const shapes = newShapesTable();
       helpers.push({ worker, port: port1, shapes, decoder: new EntryDecoder(shapes) });
     } catch {
       break; // the main thread and the workers started so far do the work
@@ -127,7 +132,7 @@ export function parseFiles(files: SourceFile[], opts: ParseOptions, options: Poo
       h.shapes.push(...m.shapes);
       try {
         const parsed = h.decoder.restore(files[m.i], JSON.parse(m.entry) as Entry, () => m.text);
-        return { parsed, ...(m.hash !== undefined ? { hash: m.hash } : {}) };
+        return { parsed, ...(m.hash !== undefined ? { hash: m.hash } : {}), ...(m.common ? { entry: m.entry } : {}) };
       } catch {
         return parseHere(files[m.i], opts, hashes);
       }

@@ -68,8 +68,37 @@ function jsonSafe(v: unknown): boolean {
   }
 }
 
+/**
+ * The shapes of nearly every node of Kubernetes YAML, first in every shapes
+ * table: an entry that uses only these reads the same in every table, so a
+ * worker's entry goes into the cache as it was sent (parse-pool.ts).
+ */
+export const COMMON_SHAPES: readonly (readonly string[])[] = [
+  ['M', 'items', 'range'],
+  ['P', 'key', 'value'],
+  ['L', 'value', 'source', 'type', 'r0', 'r1', 'r2'],
+  ['Q', 'items', 'range'],
+  ['M', 'items', 'flow', 'range'],
+  ['Q', 'items', 'flow', 'range'],
+  ['S', 'value', 'range', 'source', 'type', 'commentBefore'],
+  ['S', 'value', 'range', 'source', 'type', 'spaceBefore'],
+  ['S', 'value', 'range', 'source', 'type', 'comment'],
+];
+
+/** A new shapes table: the common shapes, to which encoders add others as they meet them. */
+export function newShapesTable(): string[][] {
+  return COMMON_SHAPES.map((s) => [...s]);
+}
+
+/** Whether a shapes table starts with the common shapes (a cache written by another build may not). */
+export function startsWithCommonShapes(shapes: unknown): boolean {
+  return Array.isArray(shapes) && COMMON_SHAPES.every((c, i) => Array.isArray(shapes[i]) && shapes[i].join(',') === c.join(','));
+}
+
 class NodeEncoder {
   private readonly ids = new Map<string, number>();
+  /** The highest shape index the last entry used. */
+  maxUsed = -1;
   constructor(readonly shapes: string[][]) {
     shapes.forEach((s, i) => this.ids.set(s.join(','), i));
   }
@@ -82,6 +111,7 @@ class NodeEncoder {
       this.shapes.push([code, ...keys]);
       this.ids.set(id, n);
     }
+    if (n > this.maxUsed) this.maxUsed = n;
     return n;
   }
 
@@ -174,13 +204,19 @@ class NodeDecoder {
 /** Encodes parses into entries; the shapes table grows with them and goes wherever the entries go. */
 export class EntryEncoder {
   private readonly nodes: NodeEncoder;
-  constructor(readonly shapes: string[][] = []) {
+  constructor(readonly shapes: string[][] = newShapesTable()) {
     this.nodes = new NodeEncoder(shapes);
+  }
+
+  /** The last entry encoded uses only the common shapes (and so reads the same in any table that starts with them). */
+  get lastWasCommon(): boolean {
+    return this.nodes.maxUsed < COMMON_SHAPES.length;
   }
 
   /** Throws Unencodable for a parse a restored one would not equal: a %YAML directive changes the schema, warnings are not kept. */
   encode(parsed: ParsedFile): Entry {
     if (parsed.docs.some((d) => d.doc.directives.yaml.explicit || d.doc.warnings.length > 0)) throw new Unencodable();
+    this.nodes.maxUsed = -1;
     const docs: EncodedDoc[] = parsed.docs.map((d) => ({
       index: d.index,
       startLine: d.startLine,

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { parseFile, type ParseOptions, readSource } from './parse.js';
-import { EntryEncoder } from './parse-transport.js';
+import { COMMON_SHAPES, EntryEncoder } from './parse-transport.js';
 import { NEXT, POSTED, type WorkerInput, type WorkerMessage } from './parse-pool.js';
 import type { SourceFile } from './types.js';
 
@@ -14,7 +14,8 @@ const { files: sent, opts, ctrl, port, hashes } = workerData as WorkerInput;
 const files = sent.map((f) => (f.content ? { ...f, content: Buffer.from(f.content.buffer, f.content.byteOffset, f.content.byteLength) } : f));
 const counters = new Int32Array(ctrl);
 const encoder = new EntryEncoder();
-let shapesSent = 0;
+// The main thread knows the common shapes every table starts with: only the others are sent.
+let shapesSent = COMMON_SHAPES.length;
 
 function work(i: number, file: SourceFile, options: ParseOptions): WorkerMessage {
   try {
@@ -23,7 +24,7 @@ function work(i: number, file: SourceFile, options: ParseOptions): WorkerMessage
     const entry = JSON.stringify(encoder.encode(parsed));
     const shapes = encoder.shapes.slice(shapesSent);
     shapesSent = encoder.shapes.length;
-    return { i, entry, shapes, text: parsed.text, ...(hashes ? { hash: crypto.createHash('sha256').update(buf).digest('hex') } : {}) };
+    return { i, entry, shapes, common: encoder.lastWasCommon, text: parsed.text, ...(hashes ? { hash: crypto.createHash('sha256').update(buf).digest('hex') } : {}) };
   } catch {
     // An unreadable file, or a parse the JSON form cannot carry (Unencodable): the main thread parses it again and reports what it finds.
     return { i, again: true };

@@ -82,7 +82,10 @@ function parseAll(files: SourceFile[], notifications: Notification[], opts: Pars
       notifications.push(unreadable(file, outcome.error));
       return;
     }
-    if (cache && outcomes[i] === undefined && outcome.hash !== undefined) cache.set(outcome.parsed, outcome.hash);
+    if (cache && outcomes[i] === undefined && outcome.hash !== undefined) {
+      // A worker's entry in the common shapes goes in as it is; anything else is encoded here.
+      if (outcome.entry === undefined || !cache.setEncoded(outcome.parsed.file, outcome.hash, outcome.entry)) cache.set(outcome.parsed, outcome.hash);
+    }
     parsed.push(outcome.parsed);
     if (outcome.parsed.notifications) notifications.push(...outcome.parsed.notifications);
   });

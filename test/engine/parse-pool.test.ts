@@ -127,6 +127,20 @@ describe('--concurrency', () => {
     }
   }, 60_000);
 
+  it('writes the same cache with workers as without (entries from workers go in as sent), and a warm scan from it reports the same', () => {
+    const root = path.join(FIXTURES, 'rules');
+    const dir = tmpDir('pool-cache-');
+    const run = (concurrency: string, cache: string): Buffer =>
+      execFileSync(process.execPath, ['dist/cli.js', root, '--format', 'sarif', '--fail-on', 'none', '--now', '2026-11-28T12:00:00Z', '--concurrency', concurrency, '--cache-location', path.join(dir, cache)], { maxBuffer: 256 * 1024 * 1024 });
+    const alone = run('off', 'alone');
+    const pooled = run('3', 'pooled');
+    expect(pooled.equals(alone)).toBe(true);
+    const written = fs.readFileSync(path.join(dir, 'pooled'));
+    expect(written.length).toBeGreaterThan(100_000);
+    expect(written.equals(fs.readFileSync(path.join(dir, 'alone')))).toBe(true);
+    expect(run('3', 'pooled').equals(alone)).toBe(true);
+  }, 60_000);
+
   it.skipIf(!hasCorpus)('gives byte-identical SARIF with workers and without, on the shared corpus', () => {
     expect(scanWith(CORPUS, '2').equals(scanWith(CORPUS, '0'))).toBe(true);
   }, 60_000);
