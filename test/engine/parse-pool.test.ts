@@ -116,8 +116,8 @@ describe('parse pool', () => {
 
 describe('--concurrency', () => {
   // The built program, as npx and the Action run it: from sources there is no worker script and so no workers.
-  const scanWith = (root: string, concurrency: string): Buffer =>
-    execFileSync(process.execPath, ['dist/cli.js', root, '--format', 'sarif', '--fail-on', 'none', '--now', '2026-11-28T12:00:00Z', '--concurrency', concurrency], { maxBuffer: 256 * 1024 * 1024 });
+  const scanWith = (root: string, concurrency: string, ...more: string[]): Buffer =>
+    execFileSync(process.execPath, ['dist/cli.js', root, '--format', 'sarif', '--fail-on', 'none', '--now', '2026-11-28T12:00:00Z', '--concurrency', concurrency, ...more], { maxBuffer: 256 * 1024 * 1024 });
 
   it('gives byte-identical SARIF with workers and without, on the fixtures and the example', () => {
     for (const root of [path.join(FIXTURES, 'rules'), 'examples/task-api']) {
@@ -130,8 +130,7 @@ describe('--concurrency', () => {
   it('writes the same cache with workers as without (entries from workers go in as sent), and a warm scan from it reports the same', () => {
     const root = path.join(FIXTURES, 'rules');
     const dir = tmpDir('pool-cache-');
-    const run = (concurrency: string, cache: string): Buffer =>
-      execFileSync(process.execPath, ['dist/cli.js', root, '--format', 'sarif', '--fail-on', 'none', '--now', '2026-11-28T12:00:00Z', '--concurrency', concurrency, '--cache-location', path.join(dir, cache)], { maxBuffer: 256 * 1024 * 1024 });
+    const run = (concurrency: string, cache: string): Buffer => scanWith(root, concurrency, '--cache-location', path.join(dir, cache));
     const alone = run('off', 'alone');
     const pooled = run('3', 'pooled');
     expect(pooled.equals(alone)).toBe(true);
