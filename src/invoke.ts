@@ -43,16 +43,16 @@ export interface ScanInvocation {
   warn?: (message: string) => void;
 }
 
-/**
- * A cache file that git tracks came with the repository, so whoever wrote the
- * change could have written it: its parses could hide findings. Such a file is
- * neither read nor written.
- */
 /** A folder given as the cache location holds the default file name, as ESLint does. */
 function cacheFile(abs: string, shown: string): string {
   return shown.endsWith('/') || shown.endsWith(path.sep) || statOf(abs)?.isDirectory() ? path.join(abs, DEFAULT_CACHE_FILE) : abs;
 }
 
+/**
+ * A cache file that git tracks came with the repository, so whoever wrote the
+ * change could have written it: its parses could hide findings. Such a file is
+ * neither read nor written.
+ */
 function usableCache(abs: string, shown: string, warn: ((message: string) => void) | undefined): string | undefined {
   if (!isTrackedByGit(abs)) return abs;
   warn?.(`dapr-policy: the cache ${shown} is tracked by git, so it was neither read nor written (a committed cache could hide findings). Remove it from git and add it to .gitignore.\n`);

@@ -191,7 +191,6 @@ function renderKustomizations(ctx: RenderContext, kustomizations: Kustomization[
   }
 }
 
-
 /**
  * Runs `fn` with the files written to a temporary folder when something in
  * them can be rendered (a revision read from git objects has no folder of
