@@ -33043,6 +33043,10 @@ var ParseCache = class {
     if (this.fd !== void 0) fs4.closeSync(this.fd);
     this.fd = void 0;
   }
+  /** Whether the cache holds a parse of `file` at all: if not, there is no need to read and hash it to ask. */
+  has(file) {
+    return this.lines.get(file.path)?.kind === file.kind;
+  }
   /** The parse of `file` as it was when its bytes hashed to `hash`, or undefined. */
   get(file, hash, text3) {
     const line = this.lines.get(file.path);
@@ -50641,6 +50645,7 @@ function parseAll(files, notifications, opts, concurrency, cache) {
   return parsed;
 }
 function fromCache(file, cache) {
+  if (!cache.has(file)) return void 0;
   try {
     const buf = readSource(file);
     const parsed = cache.get(file, ParseCache.hash(buf), () => decode(buf).text);

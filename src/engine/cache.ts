@@ -157,6 +157,11 @@ export class ParseCache {
     this.fd = undefined;
   }
 
+  /** Whether the cache holds a parse of `file` at all: if not, there is no need to read and hash it to ask. */
+  has(file: SourceFile): boolean {
+    return this.lines.get(file.path)?.kind === file.kind;
+  }
+
   /** The parse of `file` as it was when its bytes hashed to `hash`, or undefined. */
   get(file: SourceFile, hash: string, text: () => string): ParsedFile | undefined {
     const line = this.lines.get(file.path);

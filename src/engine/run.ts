@@ -92,8 +92,9 @@ function parseAll(files: SourceFile[], notifications: Notification[], opts: Pars
   return parsed;
 }
 
-/** A cache hit, a file that could not be read, or undefined: parse it. */
+/** A cache hit, a file that could not be read, or undefined: parse it (the parse pool reads and hashes it then). */
 function fromCache(file: SourceFile, cache: ParseCache): PoolResult | undefined {
+  if (!cache.has(file)) return undefined;
   try {
     const buf = readSource(file);
     const parsed = cache.get(file, ParseCache.hash(buf), () => decode(buf).text);

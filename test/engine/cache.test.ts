@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMap, isScalar, isSeq, Scalar } from 'yaml';
 import { ParseCache } from '../../src/engine/cache.js';
+import { EntryEncoder } from '../../src/engine/parse-transport.js';
 import { resolveConfig } from '../../src/engine/config.js';
 import { discover } from '../../src/engine/discover.js';
 import { parseFile, readSource, decode, type ParsedFile } from '../../src/engine/parse.js';
@@ -107,6 +108,40 @@ describe('parse cache', () => {
     const a = files[0];
     const buf = readSource(a);
     expect(cache.get({ ...a, kind: 'helm-template' }, ParseCache.hash(buf), () => '')).toBeUndefined();
+  });
+
+  it('says which files it holds a parse of, so a scan reads and hashes only those before asking', () => {
+    const dir = writeTree({ 'a.yaml': 'apiVersion: dapr.io/v1alpha1\nkind: Component\n' });
+    const [a] = yamlFilesUnder(dir);
+    const cacheFile = path.join(dir, '.cache');
+    expect(new ParseCache(cacheFile, 'settings').has(a)).toBe(false);
+    roundTrip([a], cacheFile);
+    const cache = new ParseCache(cacheFile, 'settings');
+    expect([cache.has(a), cache.has({ ...a, kind: 'helm-template' }), cache.has({ ...a, path: 'b.yaml' })]).toEqual([true, false, false]);
+  });
+
+  it('keeps an entry a parse worker encoded (common shapes only) as it was sent, and restores it on the next scan', () => {
+    const files = yamlFilesUnder(path.join(FIXTURES, 'rules', 'DAPR101'));
+    const cacheFile = path.join(tmpDir(), 'c');
+    const first = new ParseCache(cacheFile, 'settings');
+    let kept = 0;
+    for (const f of files) {
+      const buf = readSource(f);
+      const parsed = parseFile(f, OPTS, buf);
+      // What a worker does: its own encoder, starting from the common shapes.
+      const encoder = new EntryEncoder();
+      const entry = JSON.stringify(encoder.encode(parsed));
+      if (encoder.lastWasCommon && first.setEncoded(f, ParseCache.hash(buf), entry)) kept++;
+      else first.set(parsed, ParseCache.hash(buf));
+    }
+    expect(kept).toBeGreaterThan(3);
+    expect(first.save()).toBe(true);
+    const next = new ParseCache(cacheFile, 'settings');
+    for (const f of files) {
+      const buf = readSource(f);
+      const restored = next.get(f, ParseCache.hash(buf), () => decode(buf).text);
+      expect(restored && parsedShape(restored), f.path).toEqual(parsedShape(parseFile(f, OPTS, buf)));
+    }
   });
 
   it('copies the lines of unchanged files into the next cache as they were, so they hit again after it is rewritten', () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/engine/discover.js';
 import { parseFile, type ParsedFile, readSource } from '../../src/engine/parse.js';
 import { AUTO_MIN_FILES, parseFiles, type PoolResult, workerCount } from '../../src/engine/parse-pool.js';
+import { EntryEncoder } from '../../src/engine/parse-transport.js';
 import type { SourceFile } from '../../src/engine/types.js';
 import { CORPUS, FIXTURES, hasCorpus, tmpDir } from '../helpers.js';
 import { parsedShape } from '../support/parse-shape.js';
@@ -68,6 +69,15 @@ describe('parse pool', () => {
     const alone = parseFiles(files, OPTS, { concurrency: 'off', hashes: true });
     expect(pooled.map((r) => ('hash' in r ? r.hash : undefined))).toEqual(alone.map((r) => ('hash' in r ? r.hash : undefined)));
     expect(pooled.every((r) => 'hash' in r && /^[0-9a-f]{64}$/.test(r.hash ?? ''))).toBe(true);
+  });
+
+  it('hands the cache the JSON a worker sent when it uses only the common shapes, exactly what the cache would write', () => {
+    // Every fixture file: enough for the workers to take some before the main thread has done them all.
+    const files = filesUnder(FIXTURES);
+    const results = parseFiles(files, OPTS, { concurrency: 2, workerUrl: WORKER, hashes: true });
+    const sent = results.filter((r): r is { parsed: ParsedFile; entry: string } => 'entry' in r && r.entry !== undefined);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const r of sent) expect(r.entry, r.parsed.file.path).toBe(JSON.stringify(new EntryEncoder().encode(r.parsed)));
   });
 
   it('reports a file that cannot be read as the main thread would, and parses bytes given in memory (a git revision)', () => {
