@@ -1829,9 +1829,9 @@ var require_Pair = __commonJS({
     function createPair(key, value, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
-      return new Pair2(k, v);
+      return new Pair3(k, v);
     }
-    var Pair2 = class _Pair {
+    var Pair3 = class _Pair {
       constructor(key, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
@@ -1853,7 +1853,7 @@ var require_Pair = __commonJS({
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
-    exports.Pair = Pair2;
+    exports.Pair = Pair3;
     exports.createPair = createPair;
   }
 });
@@ -2017,7 +2017,7 @@ var require_YAMLMap = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
     var identity = require_identity();
-    var Pair2 = require_Pair();
+    var Pair3 = require_Pair();
     var Scalar3 = require_Scalar();
     function findPair(items, key) {
       const k = identity.isScalar(key) ? key.value : key;
@@ -2031,7 +2031,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap2 = class extends Collection.Collection {
+    var YAMLMap3 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -2052,7 +2052,7 @@ var require_YAMLMap = __commonJS({
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
-            map.items.push(Pair2.createPair(key, value, ctx));
+            map.items.push(Pair3.createPair(key, value, ctx));
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
@@ -2077,9 +2077,9 @@ var require_YAMLMap = __commonJS({
         if (identity.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair2.Pair(pair, pair?.value);
+          _pair = new Pair3.Pair(pair, pair?.value);
         } else
-          _pair = new Pair2.Pair(pair.key, pair.value);
+          _pair = new Pair3.Pair(pair.key, pair.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
@@ -2115,7 +2115,7 @@ var require_YAMLMap = __commonJS({
         return !!findPair(this.items, key);
       }
       set(key, value) {
-        this.add(new Pair2.Pair(key, value), true);
+        this.add(new Pair3.Pair(key, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -2148,7 +2148,7 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports.YAMLMap = YAMLMap2;
+    exports.YAMLMap = YAMLMap3;
     exports.findPair = findPair;
   }
 });
@@ -2158,18 +2158,18 @@ var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var YAMLMap2 = require_YAMLMap();
+    var YAMLMap3 = require_YAMLMap();
     var map = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap2.YAMLMap,
+      nodeClass: YAMLMap3.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
         if (!identity.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap2.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLMap3.YAMLMap.from(schema, obj, ctx)
     };
     exports.map = map;
   }
@@ -2185,7 +2185,7 @@ var require_YAMLSeq = __commonJS({
     var identity = require_identity();
     var Scalar3 = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq2 = class extends Collection.Collection {
+    var YAMLSeq3 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -2287,7 +2287,7 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports.YAMLSeq = YAMLSeq2;
+    exports.YAMLSeq = YAMLSeq3;
   }
 });
 
@@ -2296,18 +2296,18 @@ var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLSeq3 = require_YAMLSeq();
     var seq = {
       collection: "seq",
       default: true,
-      nodeClass: YAMLSeq2.YAMLSeq,
+      nodeClass: YAMLSeq3.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
         if (!identity.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq2.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLSeq3.YAMLSeq.from(schema, obj, ctx)
     };
     exports.seq = seq;
   }
@@ -2658,9 +2658,9 @@ var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair2 = require_Pair();
+    var Pair3 = require_Pair();
     var Scalar3 = require_Scalar();
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLSeq3 = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
@@ -2670,7 +2670,7 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair2.Pair(new Scalar3.Scalar(null));
+            const pair = item.items[0] || new Pair3.Pair(new Scalar3.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -2681,7 +2681,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair2.Pair(item);
+          seq.items[i] = identity.isPair(item) ? item : new Pair3.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -2689,7 +2689,7 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq2.YAMLSeq(schema);
+      const pairs2 = new YAMLSeq3.YAMLSeq(schema);
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -2714,7 +2714,7 @@ ${cn.comment}` : item.comment;
           } else {
             key = it;
           }
-          pairs2.items.push(Pair2.createPair(key, value, ctx));
+          pairs2.items.push(Pair3.createPair(key, value, ctx));
         }
       return pairs2;
     }
@@ -2737,17 +2737,17 @@ var require_omap = __commonJS({
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSeq3 = require_YAMLSeq();
     var pairs = require_pairs();
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq2.YAMLSeq {
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq3.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap2.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap2.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap2.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap2.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap2.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap3.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap3.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap3.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap3.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap3.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -2974,9 +2974,9 @@ var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair2 = require_Pair();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap2.YAMLMap {
+    var Pair3 = require_Pair();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap3.YAMLMap {
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -2986,10 +2986,10 @@ var require_set = __commonJS({
         if (identity.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair2.Pair(key.key, null);
+          pair = new Pair3.Pair(key.key, null);
         else
-          pair = new Pair2.Pair(key, null);
-        const prev = YAMLMap2.findPair(this.items, pair.key);
+          pair = new Pair3.Pair(key, null);
+        const prev = YAMLMap3.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
       }
@@ -2998,17 +2998,17 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair = YAMLMap2.findPair(this.items, key);
+        const pair = YAMLMap3.findPair(this.items, key);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap2.findPair(this.items, key);
+        const prev = YAMLMap3.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair2.Pair(key));
+          this.items.push(new Pair3.Pair(key));
         }
       }
       toJSON(_, ctx) {
@@ -3029,7 +3029,7 @@ var require_set = __commonJS({
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set2.items.push(Pair2.createPair(value, null, ctx));
+            set2.items.push(Pair3.createPair(value, null, ctx));
           }
         return set2;
       }
@@ -3403,7 +3403,7 @@ var require_Document = __commonJS({
     var Alias2 = require_Alias();
     var Collection = require_Collection();
     var identity = require_identity();
-    var Pair2 = require_Pair();
+    var Pair3 = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
     var stringifyDocument = require_stringifyDocument();
@@ -3538,7 +3538,7 @@ var require_Document = __commonJS({
       createPair(key, value, options = {}) {
         const k = this.createNode(key, null, options);
         const v = this.createNode(value, null, options);
-        return new Pair2.Pair(k, v);
+        return new Pair3.Pair(k, v);
       }
       /**
        * Removes a value from the document.
@@ -3984,15 +3984,15 @@ var require_util_map_includes = __commonJS({
 var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
-    var Pair2 = require_Pair();
-    var YAMLMap2 = require_YAMLMap();
+    var Pair3 = require_Pair();
+    var YAMLMap3 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap2.YAMLMap;
+      const NodeClass = tag?.nodeClass ?? YAMLMap3.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -4060,7 +4060,7 @@ var require_resolve_block_map = __commonJS({
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair2.Pair(keyNode, valueNode);
+          const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map.items.push(pair);
@@ -4073,7 +4073,7 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair2.Pair(keyNode);
+          const pair = new Pair3.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map.items.push(pair);
@@ -4092,11 +4092,11 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLSeq3 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLSeq2.YAMLSeq;
+      const NodeClass = tag?.nodeClass ?? YAMLSeq3.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -4187,9 +4187,9 @@ var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair2 = require_Pair();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSeq2 = require_YAMLSeq();
+    var Pair3 = require_Pair();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSeq3 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -4199,7 +4199,7 @@ var require_resolve_flow_collection = __commonJS({
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
       const isMap2 = fc.start.source === "{";
       const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap3.YAMLMap : YAMLSeq3.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4327,7 +4327,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair2.Pair(keyNode, valueNode);
+          const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           if (isMap2) {
@@ -4336,7 +4336,7 @@ var require_resolve_flow_collection = __commonJS({
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map.items.push(pair);
           } else {
-            const map = new YAMLMap2.YAMLMap(ctx.schema);
+            const map = new YAMLMap3.YAMLMap(ctx.schema);
             map.flow = true;
             map.items.push(pair);
             const endRange = (valueNode ?? keyNode).range;
@@ -4382,8 +4382,8 @@ var require_compose_collection = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar3 = require_Scalar();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSeq3 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
@@ -4410,7 +4410,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap3.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq3.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
@@ -7324,10 +7324,10 @@ var require_dist = __commonJS({
     var errors = require_errors();
     var Alias2 = require_Alias();
     var identity = require_identity();
-    var Pair2 = require_Pair();
+    var Pair3 = require_Pair();
     var Scalar3 = require_Scalar();
-    var YAMLMap2 = require_YAMLMap();
-    var YAMLSeq2 = require_YAMLSeq();
+    var YAMLMap3 = require_YAMLMap();
+    var YAMLSeq3 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
@@ -7349,10 +7349,10 @@ var require_dist = __commonJS({
     exports.isPair = identity.isPair;
     exports.isScalar = identity.isScalar;
     exports.isSeq = identity.isSeq;
-    exports.Pair = Pair2.Pair;
+    exports.Pair = Pair3.Pair;
     exports.Scalar = Scalar3.Scalar;
-    exports.YAMLMap = YAMLMap2.YAMLMap;
-    exports.YAMLSeq = YAMLSeq2.YAMLSeq;
+    exports.YAMLMap = YAMLMap3.YAMLMap;
+    exports.YAMLSeq = YAMLSeq3.YAMLSeq;
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
     exports.LineCounter = lineCounter.LineCounter;
@@ -7393,6 +7393,19 @@ var DEFAULT_CONFIG = {
 // src/engine/lean-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
 var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
+function standIn(cls, base, sample) {
+  Object.setPrototypeOf(cls.prototype, base.prototype);
+  Object.defineProperty(cls.prototype, NODE_TYPE, { value: sample[NODE_TYPE] });
+  Object.defineProperty(cls.prototype, "range", {
+    get() {
+      return [this.r0, this.r1, this.r2];
+    },
+    set(r) {
+      [this.r0, this.r1, this.r2] = r;
+    },
+    configurable: true
+  });
+}
 var LeanScalar = class {
   constructor(value, source, type, r0, r1, r2) {
     this.value = value;
@@ -7408,15 +7421,37 @@ var LeanScalar = class {
   r0;
   r1;
   r2;
-  get range() {
-    return [this.r0, this.r1, this.r2];
-  }
-  set range(r) {
-    [this.r0, this.r1, this.r2] = r;
-  }
 };
-Object.setPrototypeOf(LeanScalar.prototype, import_yaml.Scalar.prototype);
-Object.defineProperty(LeanScalar.prototype, NODE_TYPE, { value: new import_yaml.Scalar(null)[NODE_TYPE] });
+standIn(LeanScalar, import_yaml.Scalar, new import_yaml.Scalar(null));
+var LeanCollection = class {
+  constructor(schema, items, r0, r1, r2) {
+    this.items = items;
+    this.r0 = r0;
+    this.r1 = r1;
+    this.r2 = r2;
+    Object.defineProperty(this, "schema", { value: schema, configurable: true, enumerable: false, writable: true });
+  }
+  items;
+  r0;
+  r1;
+  r2;
+};
+var LeanMap = class extends LeanCollection {
+};
+standIn(LeanMap, import_yaml.YAMLMap, new import_yaml.YAMLMap());
+var LeanSeq = class extends LeanCollection {
+};
+standIn(LeanSeq, import_yaml.YAMLSeq, new import_yaml.YAMLSeq());
+var LeanPair = class {
+  constructor(key, value) {
+    this.key = key;
+    this.value = value;
+  }
+  key;
+  value;
+};
+Object.setPrototypeOf(LeanPair.prototype, import_yaml.Pair.prototype);
+Object.defineProperty(LeanPair.prototype, NODE_TYPE, { value: new import_yaml.Pair(null)[NODE_TYPE] });
 function isPlain(node) {
   const keys = Object.keys(node);
   return keys.length === 4 && keys[0] === "value" && keys[1] === "range" && keys[2] === "source" && keys[3] === "type";
@@ -7425,7 +7460,11 @@ var shared = /* @__PURE__ */ new Map();
 var SHARED_MAX_ENTRIES = 65536;
 var SHARED_MAX_LENGTH = 64;
 function share(v) {
-  if (typeof v !== "string" || v.length > SHARED_MAX_LENGTH) return v;
+  if (typeof v !== "string") return v;
+  if (v.length > SHARED_MAX_LENGTH) {
+    v.charCodeAt(0);
+    return v;
+  }
   const known = shared.get(v);
   if (known !== void 0) return known;
   if (shared.size >= SHARED_MAX_ENTRIES) shared.clear();
@@ -7439,22 +7478,36 @@ function leanScalar(node) {
   const source = node.source === node.value ? value : share(node.source);
   return new LeanScalar(value, source, node.type, range[0], range[1], range[2]);
 }
+function isPlainCollection(node) {
+  const keys = Object.keys(node);
+  return keys.length === 2 && keys[0] === "items" && keys[1] === "range" && Reflect.ownKeys(node).length === 4 && Array.isArray(node.range);
+}
+function leanShallow(x) {
+  if ((0, import_yaml.isScalar)(x)) return leanScalar(x);
+  if (((0, import_yaml.isMap)(x) || (0, import_yaml.isSeq)(x)) && isPlainCollection(x)) {
+    const [r0, r1, r2] = x.range;
+    const Lean = (0, import_yaml.isMap)(x) ? LeanMap : LeanSeq;
+    return new Lean(x.schema, x.items, r0, r1, r2);
+  }
+  if ((0, import_yaml.isPair)(x) && Reflect.ownKeys(x).length === 3) return new LeanPair(x.key, x.value);
+  return x;
+}
 function leanNode(root) {
-  const lean = (x) => (0, import_yaml.isScalar)(x) ? leanScalar(x) : x;
-  const stack = [root];
+  const top = leanShallow(root);
+  const stack = [top];
   while (stack.length > 0) {
     const node = stack.pop();
     if ((0, import_yaml.isMap)(node) || (0, import_yaml.isSeq)(node)) {
-      const items = node.items.map(lean);
+      const items = node.items.map(leanShallow);
       node.items = items;
       for (const x of items) stack.push(x);
     } else if ((0, import_yaml.isPair)(node)) {
-      node.key = lean(node.key);
-      node.value = lean(node.value);
+      node.key = leanShallow(node.key);
+      node.value = leanShallow(node.value);
       stack.push(node.key, node.value);
     }
   }
-  return lean(root);
+  return top;
 }
 
 // src/engine/precheck.ts
@@ -7730,8 +7783,11 @@ var CODES = /* @__PURE__ */ new Map([
   [import_yaml3.Scalar.prototype, "S"],
   [LeanScalar.prototype, "L"],
   [import_yaml3.YAMLMap.prototype, "M"],
+  [LeanMap.prototype, "m"],
   [import_yaml3.YAMLSeq.prototype, "Q"],
+  [LeanSeq.prototype, "q"],
   [import_yaml3.Pair.prototype, "P"],
+  [LeanPair.prototype, "p"],
   [import_yaml3.Alias.prototype, "A"]
 ]);
 function jsonSafe(v) {
@@ -7747,10 +7803,10 @@ function jsonSafe(v) {
   }
 }
 var COMMON_SHAPES = [
-  ["M", "items", "range"],
-  ["P", "key", "value"],
+  ["m", "items", "r0", "r1", "r2"],
+  ["p", "key", "value"],
   ["L", "value", "source", "type", "r0", "r1", "r2"],
-  ["Q", "items", "range"],
+  ["q", "items", "r0", "r1", "r2"],
   ["M", "items", "flow", "range"],
   ["Q", "items", "flow", "range"],
   ["S", "value", "range", "source", "type", "commentBefore"],
@@ -7789,7 +7845,7 @@ var NodeEncoder = class {
     const record = node;
     for (const [k, v] of fields) {
       if (k === "items") out.push(v.map((x) => this.encode(x)));
-      else if (code === "P") out.push(this.encode(v));
+      else if (code === "P" || code === "p") out.push(this.encode(v));
       else if (k === "source" && (code === "S" || code === "L") && v === record.value) out.push(1);
       else if (jsonSafe(v)) out.push(v);
       else throw new Unencodable();

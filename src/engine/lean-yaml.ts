@@ -1,21 +1,48 @@
 // lean-yaml: a scan keeps the documents of the whole repository at once (the
 // model is cross-file), so the size of a yaml node is the size of a scan.
 // After composing, each document is made smaller without changing what any
-// reader sees: the common scalar becomes a LeanScalar, collections' item
-// arrays lose their spare capacity, and short strings are shared.
-import { isMap, isPair, isScalar, isSeq, Scalar } from 'yaml';
+// reader sees: the common scalar, map, list and pair become lean ones,
+// collections' item arrays lose their spare capacity, and strings are shared
+// (short ones) or flattened (long ones).
+import { isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
 const NODE_TYPE = Symbol.for('yaml.node.type');
 
+interface Ranged {
+  r0: number;
+  r1: number;
+  r2: number;
+}
+
+/**
+ * Makes `cls` a lean stand-in for yaml's `base` class: its prototype chains
+ * to base's, carries yaml's node type (which yaml sets on every instance),
+ * and hands out the range kept in r0, r1, r2 as a new array.
+ */
+function standIn(cls: { prototype: object }, base: { prototype: object }, sample: object): void {
+  Object.setPrototypeOf(cls.prototype, base.prototype);
+  Object.defineProperty(cls.prototype, NODE_TYPE, { value: (sample as Record<symbol, unknown>)[NODE_TYPE] });
+  Object.defineProperty(cls.prototype, 'range', {
+    get(this: Ranged): [number, number, number] {
+      return [this.r0, this.r1, this.r2];
+    },
+    set(this: Ranged, r: [number, number, number]) {
+      [this.r0, this.r1, this.r2] = r;
+    },
+    configurable: true,
+  });
+}
+
 /**
  * A yaml Scalar as the composer makes most of them: a value, its source, its
- * type and a range, nothing else. The range is kept as three numbers and
- * handed out as a new array, and the node type sits on the prototype, so a
- * LeanScalar takes about half the memory of a Scalar with its range array.
- * It is a Scalar to every reader: `isScalar`, `instanceof Scalar`, the
- * Scalar methods, `toJS` and `toString` all work on it.
+ * type and a range, nothing else. The range is kept as three numbers and the
+ * node type sits on the prototype, so a LeanScalar takes about half the
+ * memory of a Scalar with its range array. It is a Scalar to every reader:
+ * `isScalar`, `instanceof Scalar`, the Scalar methods, `toJS` and `toString`
+ * all work on it.
  */
 export class LeanScalar {
+  declare range: [number, number, number];
   constructor(
     public value: unknown,
     public source: string | undefined,
@@ -24,17 +51,42 @@ export class LeanScalar {
     public r1: number,
     public r2: number,
   ) {}
+}
+standIn(LeanScalar, Scalar, new Scalar(null));
 
-  get range(): [number, number, number] {
-    return [this.r0, this.r1, this.r2];
-  }
-
-  set range(r: [number, number, number]) {
-    [this.r0, this.r1, this.r2] = r;
+/** A block map or list as the composer makes most of them: its items, its range and the document's schema. */
+class LeanCollection {
+  declare schema: unknown;
+  declare range: [number, number, number];
+  constructor(
+    schema: unknown,
+    public items: unknown[],
+    public r0: number,
+    public r1: number,
+    public r2: number,
+  ) {
+    // Not enumerable, as on the composer's collections.
+    Object.defineProperty(this, 'schema', { value: schema, configurable: true, enumerable: false, writable: true });
   }
 }
-Object.setPrototypeOf(LeanScalar.prototype, Scalar.prototype);
-Object.defineProperty(LeanScalar.prototype, NODE_TYPE, { value: (new Scalar(null) as unknown as Record<symbol, unknown>)[NODE_TYPE] });
+
+/** A lean YAMLMap: `isMap`, `instanceof YAMLMap` and every YAMLMap method work on it. */
+export class LeanMap extends LeanCollection {}
+standIn(LeanMap, YAMLMap, new YAMLMap());
+
+/** A lean YAMLSeq; see LeanMap. */
+export class LeanSeq extends LeanCollection {}
+standIn(LeanSeq, YAMLSeq, new YAMLSeq());
+
+/** A pair with its node type on the prototype instead of on itself (it has no range). */
+export class LeanPair {
+  constructor(
+    public key: unknown,
+    public value: unknown,
+  ) {}
+}
+Object.setPrototypeOf(LeanPair.prototype, Pair.prototype);
+Object.defineProperty(LeanPair.prototype, NODE_TYPE, { value: (new Pair(null) as unknown as Record<symbol, unknown>)[NODE_TYPE] });
 
 /** Whether a composed scalar has exactly the own fields a LeanScalar stands for, in the composer's order (no comment, tag, anchor, format…). */
 function isPlain(node: Scalar): boolean {
@@ -48,7 +100,13 @@ const SHARED_MAX_ENTRIES = 65_536;
 const SHARED_MAX_LENGTH = 64;
 
 function share<T>(v: T): T {
-  if (typeof v !== 'string' || v.length > SHARED_MAX_LENGTH) return v;
+  if (typeof v !== 'string') return v;
+  if (v.length > SHARED_MAX_LENGTH) {
+    // A block scalar's value is built line by line (`value += line`): a rope of one small string per
+    // line, twice the size of its text. Reading a character makes V8 flatten the rope in place.
+    v.charCodeAt(0);
+    return v;
+  }
   const known = shared.get(v);
   if (known !== undefined) return known as T;
   if (shared.size >= SHARED_MAX_ENTRIES) shared.clear();
@@ -65,26 +123,43 @@ function leanScalar(node: Scalar): Scalar {
   return new LeanScalar(value, source, node.type, range[0], range[1], range[2]) as unknown as Scalar;
 }
 
+/** Whether a composed collection has exactly the own fields a lean one stands for: items and range (besides its schema and node type). */
+function isPlainCollection(node: YAMLMap | YAMLSeq): boolean {
+  const keys = Object.keys(node);
+  return keys.length === 2 && keys[0] === 'items' && keys[1] === 'range' && Reflect.ownKeys(node).length === 4 && Array.isArray(node.range);
+}
+
+/** The node made lean, children aside: a new node when it is a plain one, the node itself otherwise. */
+function leanShallow(x: unknown): unknown {
+  if (isScalar(x)) return leanScalar(x);
+  if ((isMap(x) || isSeq(x)) && isPlainCollection(x)) {
+    const [r0, r1, r2] = x.range as [number, number, number];
+    const Lean = isMap(x) ? LeanMap : LeanSeq;
+    return new Lean(x.schema, x.items as unknown[], r0, r1, r2);
+  }
+  if (isPair(x) && Reflect.ownKeys(x).length === 3) return new LeanPair(x.key, x.value);
+  return x;
+}
+
 /**
- * The node, made lean: a new node for a plain scalar, the same node with its
- * children made lean otherwise. With an explicit stack: documents may nest
- * hundreds of levels (up to config maxDepth).
+ * The node, made lean, with all its children. With an explicit stack:
+ * documents may nest hundreds of levels (up to config maxDepth).
  */
 export function leanNode<T>(root: T): T {
-  const lean = (x: unknown): unknown => (isScalar(x) ? leanScalar(x) : x);
-  const stack: unknown[] = [root];
+  const top = leanShallow(root);
+  const stack: unknown[] = [top];
   while (stack.length > 0) {
     const node = stack.pop();
     if (isMap(node) || isSeq(node)) {
       // map() allocates exactly the items there are; the composer's pushes leave room for more.
-      const items = (node.items as unknown[]).map(lean);
+      const items = (node.items as unknown[]).map(leanShallow);
       (node as { items: unknown[] }).items = items;
       for (const x of items) stack.push(x); // not push(...items): a list of 100,000 entries would overflow the arguments
     } else if (isPair(node)) {
-      node.key = lean(node.key);
-      node.value = lean(node.value);
+      node.key = leanShallow(node.key);
+      node.value = leanShallow(node.value);
       stack.push(node.key, node.value);
     }
   }
-  return lean(root) as T;
+  return top as T;
 }

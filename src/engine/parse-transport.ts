@@ -3,7 +3,7 @@
 // thread in it (parse-pool.ts). A restored parse is the parse: every node has
 // the class, the own fields and the ranges the composer gave it.
 import { Alias, Composer, Document, LineCounter, Pair, Parser, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
-import { LeanScalar } from './lean-yaml.js';
+import { LeanMap, LeanPair, LeanScalar, LeanSeq } from './lean-yaml.js';
 import { COMPOSER_OPTIONS, type ParsedFile } from './parse.js';
 import type { ParsedDoc } from './yaml.js';
 import type { Notification, SourceFile } from './types.js';
@@ -16,7 +16,7 @@ const NODE_TYPE = Symbol.for('yaml.node.type');
  * Children are encoded nodes; a scalar's `source` equal to its value is 1.
  */
 type Encoded = [number, ...unknown[]];
-type Code = 'S' | 'L' | 'M' | 'Q' | 'P' | 'A';
+type Code = 'S' | 'L' | 'M' | 'm' | 'Q' | 'q' | 'P' | 'p' | 'A';
 
 interface EncodedDoc {
   index: number;
@@ -49,8 +49,11 @@ const CODES = new Map<object, Code>([
   [Scalar.prototype, 'S'],
   [LeanScalar.prototype, 'L'],
   [YAMLMap.prototype, 'M'],
+  [LeanMap.prototype, 'm'],
   [YAMLSeq.prototype, 'Q'],
+  [LeanSeq.prototype, 'q'],
   [Pair.prototype, 'P'],
+  [LeanPair.prototype, 'p'],
   [Alias.prototype, 'A'],
 ]);
 
@@ -74,10 +77,10 @@ function jsonSafe(v: unknown): boolean {
  * worker's entry goes into the cache as it was sent (parse-pool.ts).
  */
 export const COMMON_SHAPES: readonly (readonly string[])[] = [
-  ['M', 'items', 'range'],
-  ['P', 'key', 'value'],
+  ['m', 'items', 'r0', 'r1', 'r2'],
+  ['p', 'key', 'value'],
   ['L', 'value', 'source', 'type', 'r0', 'r1', 'r2'],
-  ['Q', 'items', 'range'],
+  ['q', 'items', 'r0', 'r1', 'r2'],
   ['M', 'items', 'flow', 'range'],
   ['Q', 'items', 'flow', 'range'],
   ['S', 'value', 'range', 'source', 'type', 'commentBefore'],
@@ -124,7 +127,7 @@ class NodeEncoder {
     const record = node as Record<string, unknown>;
     for (const [k, v] of fields) {
       if (k === 'items') out.push((v as unknown[]).map((x) => this.encode(x)));
-      else if (code === 'P') out.push(this.encode(v));
+      else if (code === 'P' || code === 'p') out.push(this.encode(v));
       else if (k === 'source' && (code === 'S' || code === 'L') && v === record.value) out.push(1);
       else if (jsonSafe(v)) out.push(v);
       else throw new Unencodable();
@@ -166,7 +169,7 @@ class NodeDecoder {
     if (!shape || shape.keys.length !== enc.length) throw new Unencodable();
     const node = this.create(shape.code, shape.arg === -1 ? null : enc[shape.arg]);
     const record = node as unknown as Record<string, unknown>;
-    const pair = shape.code === 'P';
+    const pair = shape.code === 'P' || shape.code === 'p';
     for (let i = 1; i < enc.length; i++) {
       const k = shape.keys[i];
       const v = enc[i];
@@ -189,10 +192,16 @@ class NodeDecoder {
         return new LeanScalar(arg, undefined, undefined, 0, 0, 0);
       case 'M':
         return new YAMLMap(this.schema);
+      case 'm':
+        return new LeanMap(this.schema, [], 0, 0, 0);
       case 'Q':
         return new YAMLSeq(this.schema);
+      case 'q':
+        return new LeanSeq(this.schema, [], 0, 0, 0);
       case 'P':
         return new Pair(null);
+      case 'p':
+        return new LeanPair(null, null);
       case 'A':
         return new Alias(String(arg));
       default:

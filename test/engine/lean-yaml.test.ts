@@ -1,9 +1,9 @@
 // Lean documents: what the scan keeps must read exactly as what yaml composed.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Document, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, Scalar, visit } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, Pair, parseAllDocuments, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
 import { discover } from '../../src/engine/discover.js';
-import { LeanScalar, leanNode } from '../../src/engine/lean-yaml.js';
+import { LeanMap, LeanPair, LeanScalar, LeanSeq, leanNode } from '../../src/engine/lean-yaml.js';
 import { COMPOSER_OPTIONS, parseFile } from '../../src/engine/parse.js';
 import type { SourceFile } from '../../src/engine/types.js';
 import { CORPUS, FIXTURES, hasCorpus } from '../helpers.js';
@@ -79,12 +79,44 @@ describe('lean documents', () => {
     expect(new Document(doc.toJS()).toString()).toContain('b: three');
   });
 
+  it('keep lean maps, lists and pairs what yaml made them to every reader, and collections with more than items plain yaml ones', () => {
+    const text = 'm:\n  a: 1\n  b: [x, z]\nl:\n  - 1\n  - {c: 2}\nt: !!map\n  d: 3\n';
+    const doc = parseDocument(text, COMPOSER_OPTIONS);
+    const raw = parseDocument(text, COMPOSER_OPTIONS);
+    doc.contents = leanNode(doc.contents);
+    const root = doc.contents as unknown as YAMLMap<Scalar, unknown>;
+    const [m, l, t] = root.items.map((p) => p.value) as [YAMLMap, YAMLSeq, YAMLMap];
+    expect([root instanceof LeanMap, m instanceof LeanMap, l instanceof LeanSeq, t instanceof LeanMap, root.items[0] instanceof LeanPair]).toEqual([true, true, true, false, true]);
+    // A flow collection keeps its `flow` field, so it stays yaml's.
+    expect([(m.items[1] as Pair).value instanceof LeanSeq, (l.items[1] as YAMLMap) instanceof LeanMap]).toEqual([false, false]);
+    expect([isMap(m), m instanceof YAMLMap, isSeq(l), l instanceof YAMLSeq, isPair(root.items[0]), root.items[0] instanceof Pair]).toEqual([true, true, true, true, true, true]);
+    expect([m.range, l.range]).toEqual([(raw.get('m') as YAMLMap).range, (raw.get('l') as YAMLSeq).range]);
+    expect(Object.keys(m)).toEqual(['items', 'r0', 'r1', 'r2']);
+    expect([m.schema?.name, Object.getOwnPropertyDescriptor(m, 'schema')?.enumerable]).toEqual([(raw.get('m') as YAMLMap).schema?.name, false]);
+    expect(m.get('a')).toBe(1);
+    const copy = m.clone() as YAMLMap;
+    copy.range = [1, 2, 3];
+    expect([copy.range, m.range, copy instanceof LeanMap, copy.toJSON()]).toEqual([[1, 2, 3], (raw.get('m') as YAMLMap).range, true, { a: 1, b: ['x', 'z'] }]);
+    expect(doc.toString()).toBe(raw.toString());
+    // yaml's own editing API works on lean collections.
+    doc.setIn(['m', 'e'], 5);
+    doc.addIn(['l'], 'z');
+    expect(doc.toJS()).toMatchObject({ m: { a: 1, e: 5 }, l: [1, { c: 2 }, 'z'] });
+    expect(doc.toString()).toContain('  e: 5\n');
+  });
+
   it('are what a scan keeps: parses hold lean scalars', () => {
     const file = discover({ root: FIXTURES, maxTotalBytes: 2 ** 40 }).files.find((f) => f.path.endsWith('.yaml') && fs.readFileSync(f.absPath, 'utf8').includes('dapr.io/app-id'));
     const parsed = parseFile(file as SourceFile, { precheck: true });
     let lean = 0;
-    visit(parsed.docs[0].doc, { Scalar: (_k, n) => void (n instanceof LeanScalar && lean++) });
-    expect(lean).toBeGreaterThan(0);
+    let maps = 0;
+    let pairs = 0;
+    visit(parsed.docs[0].doc, {
+      Scalar: (_k, n) => void (n instanceof LeanScalar && lean++),
+      Map: (_k, n) => void (n instanceof LeanMap && maps++),
+      Pair: (_k, n) => void (n instanceof LeanPair && pairs++),
+    });
+    expect([lean, maps, pairs].every((n) => n > 0)).toBe(true);
   });
 });
 
