@@ -49016,7 +49016,7 @@ function parseFiles(files, opts, options) {
       h.shapes.push(...m.shapes);
       try {
         const parsed = h.decoder.restore(files[m.i], JSON.parse(m.entry), () => m.text);
-        return { parsed, ...m.hash !== void 0 ? { hash: m.hash } : {}, ...m.common ? { entry: m.entry } : {} };
+        return { parsed, ...m.hash !== void 0 ? { hash: m.hash } : {}, ...m.common && hashes ? { entry: m.entry } : {} };
       } catch {
         return parseHere(files[m.i], opts, hashes);
       }

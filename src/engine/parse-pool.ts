@@ -132,7 +132,7 @@ export function parseFiles(files: SourceFile[], opts: ParseOptions, options: Poo
       h.shapes.push(...m.shapes);
       try {
         const parsed = h.decoder.restore(files[m.i], JSON.parse(m.entry) as Entry, () => m.text);
-        return { parsed, ...(m.hash !== undefined ? { hash: m.hash } : {}), ...(m.common ? { entry: m.entry } : {}) };
+        return { parsed, ...(m.hash !== undefined ? { hash: m.hash } : {}), ...(m.common && hashes ? { entry: m.entry } : {}) };
       } catch {
         return parseHere(files[m.i], opts, hashes);
       }
