@@ -48995,6 +48995,22 @@ function startWorkers(count, url, input) {
   }
   return helpers;
 }
+function fileOfMessage(m, files) {
+  if (typeof m !== "object" || m === null) return void 0;
+  const i = m.i;
+  return typeof i === "number" && Number.isInteger(i) && i >= 0 && i < files ? i : void 0;
+}
+function resultOfMessage(m, file, opts, hashes, table) {
+  if ("again" in m) return parseHere(file, opts, hashes);
+  try {
+    if (!Array.isArray(m.shapes) || typeof m.entry !== "string" || typeof m.text !== "string") throw new TypeError("not a parse");
+    table.shapes.push(...m.shapes);
+    const parsed = table.decoder.restore(file, JSON.parse(m.entry), () => m.text);
+    return { parsed, ...m.hash !== void 0 ? { hash: m.hash } : {}, ...m.common && hashes ? { entry: m.entry } : {} };
+  } catch {
+    return parseHere(file, opts, hashes);
+  }
+}
 function parseFiles(files, opts, options) {
   const hashes = options.hashes === true;
   const results = new Array(files.length);
@@ -49011,16 +49027,8 @@ function parseFiles(files, opts, options) {
     done++;
   };
   const receive = (h, m) => {
-    settle(m.i, () => {
-      if ("again" in m) return parseHere(files[m.i], opts, hashes);
-      h.shapes.push(...m.shapes);
-      try {
-        const parsed = h.decoder.restore(files[m.i], JSON.parse(m.entry), () => m.text);
-        return { parsed, ...m.hash !== void 0 ? { hash: m.hash } : {}, ...m.common && hashes ? { entry: m.entry } : {} };
-      } catch {
-        return parseHere(files[m.i], opts, hashes);
-      }
-    });
+    const i = fileOfMessage(m, files.length);
+    if (i !== void 0) settle(i, () => resultOfMessage(m, files[i], opts, hashes, h));
   };
   const drain = () => {
     for (const h of helpers) for (let got = receiveMessageOnPort(h.port); got; got = receiveMessageOnPort(h.port)) receive(h, got.message);

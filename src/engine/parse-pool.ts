@@ -109,6 +109,30 @@ function startWorkers(count: number, url: URL, input: Omit<WorkerInput, 'port'>)
   return helpers;
 }
 
+/** The file a worker's message is about; undefined when it names none (nothing a worker sends is trusted). */
+export function fileOfMessage(m: unknown, files: number): number | undefined {
+  if (typeof m !== 'object' || m === null) return undefined;
+  const i = (m as { i?: unknown }).i;
+  return typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < files ? i : undefined;
+}
+
+/**
+ * What a worker's message gives for its file: the parse it sent, restored
+ * with the worker's table of shapes; or, for a file handed back and for
+ * anything that is not a parse, the main thread's own parse.
+ */
+export function resultOfMessage(m: WorkerMessage, file: SourceFile, opts: ParseOptions, hashes: boolean, table: { shapes: string[][]; decoder: EntryDecoder }): PoolResult {
+  if ('again' in m) return parseHere(file, opts, hashes);
+  try {
+    if (!Array.isArray(m.shapes) || typeof m.entry !== 'string' || typeof m.text !== 'string') throw new TypeError('not a parse');
+    table.shapes.push(...m.shapes);
+    const parsed = table.decoder.restore(file, JSON.parse(m.entry) as Entry, () => m.text);
+    return { parsed, ...(m.hash !== undefined ? { hash: m.hash } : {}), ...(m.common && hashes ? { entry: m.entry } : {}) };
+  } catch {
+    return parseHere(file, opts, hashes);
+  }
+}
+
 /** Parses `files` (in the order given), on worker threads when `concurrency` says so. Never throws for a file. */
 export function parseFiles(files: SourceFile[], opts: ParseOptions, options: PoolOptions): PoolResult[] {
   const hashes = options.hashes === true;
@@ -126,20 +150,12 @@ export function parseFiles(files: SourceFile[], opts: ParseOptions, options: Poo
     results[i] = result();
     done++;
   };
-  const receive = (h: Helper, m: WorkerMessage): void => {
-    settle(m.i, () => {
-      if ('again' in m) return parseHere(files[m.i], opts, hashes);
-      h.shapes.push(...m.shapes);
-      try {
-        const parsed = h.decoder.restore(files[m.i], JSON.parse(m.entry) as Entry, () => m.text);
-        return { parsed, ...(m.hash !== undefined ? { hash: m.hash } : {}), ...(m.common && hashes ? { entry: m.entry } : {}) };
-      } catch {
-        return parseHere(files[m.i], opts, hashes);
-      }
-    });
+  const receive = (h: Helper, m: unknown): void => {
+    const i = fileOfMessage(m, files.length);
+    if (i !== undefined) settle(i, () => resultOfMessage(m as WorkerMessage, files[i], opts, hashes, h));
   };
   const drain = (): void => {
-    for (const h of helpers) for (let got = receiveMessageOnPort(h.port); got; got = receiveMessageOnPort(h.port)) receive(h, got.message as WorkerMessage);
+    for (const h of helpers) for (let got = receiveMessageOnPort(h.port); got; got = receiveMessageOnPort(h.port)) receive(h, got.message);
   };
 
   try {

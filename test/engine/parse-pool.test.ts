@@ -8,8 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/engine/discover.js';
 import { parseFile, type ParsedFile, readSource } from '../../src/engine/parse.js';
-import { AUTO_MIN_FILES, parseFiles, type PoolResult, workerCount } from '../../src/engine/parse-pool.js';
-import { EntryEncoder } from '../../src/engine/parse-transport.js';
+import { AUTO_MIN_FILES, fileOfMessage, parseFiles, type PoolResult, resultOfMessage, type WorkerMessage, workerCount } from '../../src/engine/parse-pool.js';
+import { EntryDecoder, EntryEncoder, newShapesTable } from '../../src/engine/parse-transport.js';
 import type { SourceFile } from '../../src/engine/types.js';
 import { CORPUS, FIXTURES, hasCorpus, tmpDir } from '../helpers.js';
 import { parsedShape } from '../support/parse-shape.js';
@@ -115,6 +115,26 @@ describe('parse pool', () => {
     // Sends garbage: never trusted, parsed again.
     const garbage = queueWorker(`{ i, entry: '{"lineStarts":[0],"docs":[{"contents":[7]}]}', shapes: [], text: 'x' }`);
     expectSameAsAlone(files, parseFiles(files, OPTS, { concurrency: 1, workerUrl: garbage, stallMs: 5000 }));
+  });
+
+  it('trusts no message: one about no file is dropped, and one that is not a parse is parsed on the main thread instead', () => {
+    expect([null, 7, {}, { i: '0' }, { i: -1 }, { i: 1.5 }, { i: 3 }, { i: 2 }].map((m) => fileOfMessage(m, 3))).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined, 2]);
+    const file = filesUnder(path.join(FIXTURES, 'rules', 'DAPR101')).find((f) => f.kind === 'yaml') as SourceFile;
+    const alone = parsedShape(parseFile(file, OPTS));
+    const table = (): { shapes: string[][]; decoder: EntryDecoder } => {
+      const shapes = newShapesTable();
+      return { shapes, decoder: new EntryDecoder(shapes) };
+    };
+    const sent = new EntryEncoder();
+    const entry = JSON.stringify(sent.encode(parseFile(file, OPTS)));
+    const text = parseFile(file, OPTS).text;
+    const good = { i: 0, entry, shapes: sent.shapes.slice(newShapesTable().length), common: sent.lastWasCommon, text, hash: 'h' };
+    const restored = resultOfMessage(good, file, OPTS, true, table());
+    expect([parsedShape(parsedOf(restored)), 'hash' in restored && restored.hash]).toEqual([alone, 'h']);
+    // The JSON is handed on only for a cache (hashes asked for).
+    expect(['entry' in resultOfMessage(good, file, OPTS, false, table()), 'entry' in restored]).toEqual([false, sent.lastWasCommon]);
+    const bad: unknown[] = [{ ...good, shapes: 5 }, { ...good, entry: undefined }, { ...good, entry: '{"lineStarts":[0],"docs":[{"contents":[7]}]}' }, { ...good, text: null }, { i: 0, again: true }];
+    for (const m of bad) expect(parsedShape(parsedOf(resultOfMessage(m as WorkerMessage, file, OPTS, false, table()))), JSON.stringify(m)?.slice(0, 80)).toEqual(alone);
   });
 
   it('starts workers only when asked to, or on auto with enough files and more than one core', () => {
