@@ -50803,7 +50803,7 @@ var rule23 = {
       notes: [
         "Test fixtures are reported too: a committed key is public whatever it was meant for. The message says when the file is under a test folder (`test/`, `tests/`, `testdata/`, `fixtures/`, `e2e/`); suppress the finding with a reason when the key is a known throwaway.",
         "A key in YAML is reported at the scalar that holds it (so that a `dapr-policy-disable-next-line` comment above its key can suppress it); a key in a `.pem`/`.crt` file, a comment or a document that does not parse, at its `-----BEGIN` line. Several keys in one value are reported separately.",
-        "Only files that discovery reads are searched: YAML, JSON manifests and `.crt`/`.pem` files. Files such as `*.key`, non-manifest JSON (a cloud service-account key file) and Helm templates are not read.",
+        "Every file that discovery reads is searched (`include` in the config, by default `*.yaml`, `*.yml`, `*.json`, `*.crt`, `*.pem`, `*.key` and chart templates): YAML values, JSON that is not a manifest (a cloud service-account key file) and Helm templates as text, at the `-----BEGIN` line. Files that discovery does not read (`.env`, `.p12`, `.txt`) are not searched.",
         "PUBLIC KEY blocks and certificates are not secrets and are not reported. A body with fewer than 64 base64 characters, or with `...`, `{{ }}`, `${VAR}` or `<placeholder>` in it, is a placeholder, not a key."
       ]
     }
@@ -56186,6 +56186,9 @@ var ACTION2 = /\{\{[\s\S]*?\}\}/g;
 function blank2(s) {
   return s.replace(/[^\r\n]/g, " ");
 }
+function withoutActions(text3) {
+  return text3.replace(ACTION2, blank2);
+}
 function quoted(segment) {
   const n = segment.length;
   const inner = (s) => s.replace(/["\\]/g, (c) => c === '"' ? "'" : "/");
@@ -56430,7 +56433,8 @@ var import_yaml61 = __toESM(require_dist(), 1);
 var MARKER = "dapr-policy-disable";
 var DIRECTIVE = /^#\s*dapr-policy-(disable-next-line|disable)(?=\s|$)(.*)$/;
 function commentTokens(text3) {
-  const out = [];
+  const comments = [];
+  const docStarts = [];
   const seen = /* @__PURE__ */ new Set();
   const walk = (v) => {
     if (!v || typeof v !== "object" || seen.has(v)) return;
@@ -56441,13 +56445,14 @@ function commentTokens(text3) {
     }
     const t = v;
     if (t.type === "comment" && typeof t.offset === "number" && typeof t.source === "string") {
-      out.push({ offset: t.offset, source: t.source });
+      comments.push({ offset: t.offset, source: t.source });
       return;
     }
+    if (t.type === "doc-start" && typeof t.offset === "number") docStarts.push(t.offset);
     for (const key2 of Object.keys(v)) walk(v[key2]);
   };
   for (const token of new import_yaml61.Parser().parse(text3)) walk(token);
-  return out.sort((a, b) => a.offset - b.offset);
+  return { comments: comments.sort((a, b) => a.offset - b.offset), docStarts: docStarts.sort((a, b) => a - b) };
 }
 function parseDirective(body) {
   const problems = [];
@@ -56482,10 +56487,31 @@ function isBlankOrComment(line) {
   return t === "" || t.startsWith("#");
 }
 function findSuppressions(file) {
-  if (file.file.kind !== "yaml" || !file.text.includes(MARKER)) return [];
-  const lines = file.text.split(/\r?\n|\r/);
+  if (!file.text.includes(MARKER)) return [];
+  if (file.file.kind === "yaml") {
+    const { comments } = commentTokens(file.text);
+    return fromComments(file, file.text, comments, (line) => {
+      const doc = file.docs.find((d) => d.startLine <= line && line <= d.endLine);
+      return doc ? [doc.startLine, doc.endLine] : [line, line];
+    });
+  }
+  if (file.file.kind === "helm-template") {
+    const yaml = withoutActions(file.text);
+    const { comments, docStarts } = commentTokens(yaml);
+    const lastLine = file.lineCounter.lineStarts.length;
+    const startLines = docStarts.map((o) => file.lineCounter.linePos(o).line);
+    return fromComments(file, yaml, comments, (line) => {
+      const from = startLines.filter((l) => l <= line).pop() ?? 1;
+      const next = startLines.find((l) => l > line);
+      return [from, next === void 0 ? lastLine : next - 1];
+    });
+  }
+  return [];
+}
+function fromComments(file, text3, comments, documentLines) {
+  const lines = text3.split(/\r?\n|\r/);
   const out = [];
-  for (const tok of commentTokens(file.text)) {
+  for (const tok of comments) {
     const m = DIRECTIVE.exec(tok.source);
     if (!m) continue;
     const pos = file.lineCounter.linePos(tok.offset);
@@ -56499,9 +56525,7 @@ function findSuppressions(file) {
       while (next <= lines.length && isBlankOrComment(lines[next - 1])) next++;
       fromLine = toLine = next;
     } else {
-      const doc = file.docs.find((d) => d.startLine <= pos.line && pos.line <= d.endLine);
-      fromLine = doc ? doc.startLine : pos.line;
-      toLine = doc ? doc.endLine : pos.line;
+      [fromLine, toLine] = documentLines(pos.line);
     }
     out.push({ file: file.file.path, region, scope, fromLine, toLine, ...parseDirective(m[2]) });
   }

@@ -2,9 +2,12 @@
 //   # dapr-policy-disable-next-line DAPR101[,DAPR301] [until=YYYY-MM-DD] -- reason
 //   # dapr-policy-disable DAPR101 [until=YYYY-MM-DD] -- reason   (whole document)
 // Comments are found with the YAML parser's concrete syntax tree, so text in a
-// block scalar that merely looks like a comment is never taken for one.
+// block scalar that merely looks like a comment is never taken for one. In a
+// Helm template, the `{{ }}` actions are blanked first: what is left reads as
+// YAML, and findings on what the chart renders point at template lines.
 import { Parser } from 'yaml';
 import type { ParsedFile } from './parse.js';
+import { withoutActions } from './render/template-static.js';
 import type { Region } from './types.js';
 
 export type SuppressionScope = 'next-line' | 'document';
@@ -36,9 +39,10 @@ interface CommentToken {
   source: string;
 }
 
-/** Collects every comment token of the CST, wherever it hangs. */
-function commentTokens(text: string): CommentToken[] {
-  const out: CommentToken[] = [];
+/** Every comment token of the CST, wherever it hangs, and where each `---` starts a document. */
+function commentTokens(text: string): { comments: CommentToken[]; docStarts: number[] } {
+  const comments: CommentToken[] = [];
+  const docStarts: number[] = [];
   const seen = new Set<unknown>();
   const walk = (v: unknown): void => {
     if (!v || typeof v !== 'object' || seen.has(v)) return;
@@ -49,13 +53,14 @@ function commentTokens(text: string): CommentToken[] {
     }
     const t = v as { type?: unknown; offset?: unknown; source?: unknown };
     if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
-      out.push({ offset: t.offset, source: t.source });
+      comments.push({ offset: t.offset, source: t.source });
       return;
     }
+    if (t.type === 'doc-start' && typeof t.offset === 'number') docStarts.push(t.offset);
     for (const key of Object.keys(v)) walk((v as Record<string, unknown>)[key]);
   };
   for (const token of new Parser().parse(text)) walk(token);
-  return out.sort((a, b) => a.offset - b.offset);
+  return { comments: comments.sort((a, b) => a.offset - b.offset), docStarts: docStarts.sort((a, b) => a - b) };
 }
 
 function parseDirective(body: string): Pick<SuppressionComment, 'rules' | 'reason' | 'until' | 'untilInvalid' | 'problems'> {
@@ -93,11 +98,38 @@ function isBlankOrComment(line: string | undefined): boolean {
   return t === '' || t.startsWith('#');
 }
 
+/** The lines of the document a line is in: from its `---` (or the file's start) to the line before the next `---` (or the file's end). */
+type DocumentLines = (line: number) => [number, number];
+
 export function findSuppressions(file: ParsedFile): SuppressionComment[] {
-  if (file.file.kind !== 'yaml' || !file.text.includes(MARKER)) return [];
-  const lines = file.text.split(/\r?\n|\r/);
+  if (!file.text.includes(MARKER)) return [];
+  if (file.file.kind === 'yaml') {
+    const { comments } = commentTokens(file.text);
+    return fromComments(file, file.text, comments, (line) => {
+      const doc = file.docs.find((d) => d.startLine <= line && line <= d.endLine);
+      return doc ? [doc.startLine, doc.endLine] : [line, line];
+    });
+  }
+  if (file.file.kind === 'helm-template') {
+    // A line of actions only (`{{- if … }}`) is blank here, so next-line skips it as it skips blank lines.
+    const yaml = withoutActions(file.text);
+    const { comments, docStarts } = commentTokens(yaml);
+    const lastLine = file.lineCounter.lineStarts.length;
+    const startLines = docStarts.map((o) => file.lineCounter.linePos(o).line);
+    return fromComments(file, yaml, comments, (line) => {
+      const from = startLines.filter((l) => l <= line).pop() ?? 1;
+      const next = startLines.find((l) => l > line);
+      return [from, next === undefined ? lastLine : next - 1];
+    });
+  }
+  return [];
+}
+
+/** Suppressions from the comments of `text` (the file's text, or a template's with its actions blanked: same offsets). */
+function fromComments(file: ParsedFile, text: string, comments: CommentToken[], documentLines: DocumentLines): SuppressionComment[] {
+  const lines = text.split(/\r?\n|\r/);
   const out: SuppressionComment[] = [];
-  for (const tok of commentTokens(file.text)) {
+  for (const tok of comments) {
     const m = DIRECTIVE.exec(tok.source);
     if (!m) continue;
     const pos = file.lineCounter.linePos(tok.offset);
@@ -111,9 +143,7 @@ export function findSuppressions(file: ParsedFile): SuppressionComment[] {
       while (next <= lines.length && isBlankOrComment(lines[next - 1])) next++;
       fromLine = toLine = next;
     } else {
-      const doc = file.docs.find((d) => d.startLine <= pos.line && pos.line <= d.endLine);
-      fromLine = doc ? doc.startLine : pos.line;
-      toLine = doc ? doc.endLine : pos.line;
+      [fromLine, toLine] = documentLines(pos.line);
     }
     out.push({ file: file.file.path, region, scope, fromLine, toLine, ...parseDirective(m[2]) });
   }

@@ -162,6 +162,29 @@ describe('Helm charts', () => {
     expect(off.model.rendered).toEqual([]);
     expect(hits(off.results, 'DAPR301')).toEqual([{ rule: 'DAPR301', file: 'api/templates/api.yaml', line: 17, column: 43 }]);
   });
+
+  it('read suppression comments in templates: next-line past lines of actions only, a whole document, never text in a block scalar', () => {
+    const component = (name: string, type: string, meta = ''): string => `apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n${meta}  name: ${name}\nspec:\n  type: ${type}\n  version: v1\n  metadata:\n    - name: redisHost\n      value: {{ .Values.redisHost | quote }}\n`;
+    const root = writeTree({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 0.1.0\n',
+      'chart/values.yaml': 'redisHost: redis:6379\n',
+      'chart/templates/components.yaml': [
+        component('statestore', 'state.redis', '  # dapr-policy-disable-next-line DAPR101 -- every app of the chart needs it\n  {{- /* one store for the whole chart */}}\n'),
+        `# dapr-policy-disable DAPR101 -- the whole document\n${component('pubsub', 'pubsub.redis')}`,
+        component('cache', 'state.redis', '  annotations:\n    note: |\n      # dapr-policy-disable DAPR101 -- text in a block scalar, not a comment\n'),
+      ].join('---\n'),
+    });
+    for (const extra of [withBinaries(), withBinaries({ render: 'off' })]) {
+      const r = scanWith(root, extra);
+      const unscoped = r.results.filter((x) => x.ruleId === 'DAPR101').map((x) => [x.location.file, x.location.region.startLine, x.location.region.startColumn, x.suppression?.justification ?? null]);
+      expect(unscoped, String(extra.render)).toEqual([
+        ['chart/templates/components.yaml', 6, 9, 'every app of the chart needs it'],
+        ['chart/templates/components.yaml', 18, 9, 'the whole document'],
+        ['chart/templates/components.yaml', 32, 9, null],
+      ]);
+      expect(of(r, 'DAPR006')).toEqual([]);
+    }
+  });
 });
 
 describe('Kustomize overlays', () => {

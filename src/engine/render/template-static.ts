@@ -25,6 +25,11 @@ function blank(s: string): string {
   return s.replace(/[^\r\n]/g, ' ');
 }
 
+/** The template with every `{{ }}` action blanked (same length, line breaks kept): its comments are where YAML would find them. */
+export function withoutActions(text: string): string {
+  return text.replace(ACTION, blank);
+}
+
 /** A same-length double-quoted YAML string that still reads as a template (`{{…}}`). */
 function quoted(segment: string): string {
   const n = segment.length;
