@@ -96,7 +96,7 @@ export const rule: Rule = {
       notes: [
         'Test fixtures are reported too: a committed key is public whatever it was meant for. The message says when the file is under a test folder (`test/`, `tests/`, `testdata/`, `fixtures/`, `e2e/`); suppress the finding with a reason when the key is a known throwaway.',
         'A key in YAML is reported at the scalar that holds it (so that a `dapr-policy-disable-next-line` comment above its key can suppress it); a key in a `.pem`/`.crt` file, a comment or a document that does not parse, at its `-----BEGIN` line. Several keys in one value are reported separately.',
-        'Only files that discovery reads are searched: YAML, JSON manifests and `.crt`/`.pem` files. Files such as `*.key`, non-manifest JSON (a cloud service-account key file) and Helm templates are not read.',
+        'Every file that discovery reads is searched (`include` in the config, by default `*.yaml`, `*.yml`, `*.json`, `*.crt`, `*.pem`, `*.key` and chart templates): YAML values, JSON that is not a manifest (a cloud service-account key file) and Helm templates as text, at the `-----BEGIN` line. Files that discovery does not read (`.env`, `.p12`, `.txt`) are not searched.',
         'PUBLIC KEY blocks and certificates are not secrets and are not reported. A body with fewer than 64 base64 characters, or with `...`, `{{ }}`, `${VAR}` or `<placeholder>` in it, is a placeholder, not a key.',
       ],
     },

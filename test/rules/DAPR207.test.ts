@@ -293,4 +293,21 @@ describe('DAPR207 in JSON files that are not manifests', () => {
     const dashboard = result.model.parsed.find((p) => p.file.path === 'dashboards/orders.json');
     expect(dashboard).toMatchObject({ text: '', skipped: true, docs: [] });
   });
+
+  it('finds a key in a .key file and in a Helm template (read as text), not in a file discovery does not read', () => {
+    const pem = fs.readFileSync(path.join(FIXTURES, 'rules/DAPR207/fires/certs/server.pem'), 'utf8');
+    const template = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}-tls\nstringData:\n  tls.key: |\n${pem.replace(/^/gm, '    ').trimEnd()}\n`;
+    const dir = writeTree({
+      'certs/server.key': pem,
+      'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 0.1.0\n',
+      'chart/templates/secret.yaml': template,
+      'env/server.env': `KEY="${pem}"`,
+    });
+    const result = scanDir(dir);
+    const line = (text: string): number => text.slice(0, text.indexOf('-----BEGIN PRIVATE KEY')).split('\n').length;
+    expect(hits(result.results, ID)).toEqual([
+      { rule: ID, file: 'certs/server.key', line: line(pem), column: 1 },
+      { rule: ID, file: 'chart/templates/secret.yaml', line: line(template), column: 5 },
+    ]);
+  });
 });
