@@ -40020,6 +40020,9 @@ function component(name, type, opts = {}) {
     ""
   ].join("\n");
 }
+function configuration(name, namespace, spec) {
+  return ["apiVersion: dapr.io/v1alpha1", "kind: Configuration", "metadata:", `  name: ${name}`, ...namespace ? [`  namespace: ${namespace}`] : [], ...spec.length ? ["spec:", ...spec] : ["spec: {}"], ""].join("\n");
+}
 function redisMetadata() {
   return ["- name: redisHost", "  value: redis-master:6379", "- name: redisPassword", "  secretKeyRef: { name: redis, key: redis-password }"];
 }
@@ -44781,6 +44784,29 @@ var SENTRY_ISSUER_KEY_EXAMPLE = [
   "-----END PRIVATE KEY-----",
   ""
 ].join("\n");
+function daprHelmRelease(certs) {
+  const block = (pem) => pem.trimEnd().split("\n").map((l) => `            ${l}`);
+  const values = certs ? ["  values:", "    dapr_sentry:", "      tls:", "        root:", "          certPEM: |", ...block(certs.root), "        issuer:", "          certPEM: |", ...block(certs.issuer)] : [];
+  return [
+    "apiVersion: helm.toolkit.fluxcd.io/v2",
+    "kind: HelmRelease",
+    "metadata:",
+    "  name: dapr",
+    "  namespace: dapr-system",
+    "spec:",
+    "  chart:",
+    "    spec:",
+    "      chart: dapr",
+    "      version: 1.16.x",
+    "  valuesFrom:",
+    "    - kind: Secret",
+    "      name: sentry-issuer",
+    "      valuesKey: issuer.key",
+    "      targetPath: dapr_sentry.tls.issuer.keyPEM",
+    ...values,
+    ""
+  ].join("\n");
+}
 
 // src/rules/DAPR207-committed-private-key.ts
 var TEST_FOLDER = /^(tests?|testdata|testing|fixtures?|e2e|__tests__)$/i;
@@ -44841,24 +44867,7 @@ var rule23 = {
         {
           title: "The issuer key comes from a Secret that the repository does not hold (created by External Secrets)",
           files: {
-            "platform/dapr.yaml": [
-              "apiVersion: helm.toolkit.fluxcd.io/v2",
-              "kind: HelmRelease",
-              "metadata:",
-              "  name: dapr",
-              "  namespace: dapr-system",
-              "spec:",
-              "  chart:",
-              "    spec:",
-              "      chart: dapr",
-              "      version: 1.16.x",
-              "  valuesFrom:",
-              "    - kind: Secret",
-              "      name: sentry-issuer",
-              "      valuesKey: issuer.key",
-              "      targetPath: dapr_sentry.tls.issuer.keyPEM",
-              ""
-            ].join("\n")
+            "platform/dapr.yaml": daprHelmRelease()
           }
         }
       ],
@@ -45953,17 +45962,10 @@ var rule27 = {
         {
           files: {
             "production/task-api.yaml": deployment("task-api", daprAnnotations("task-api", ["dapr.io/config: appconfig"]), { namespace: "production" }),
-            "production/appconfig.yaml": [
-              "apiVersion: dapr.io/v1alpha1",
-              "kind: Configuration",
-              "metadata:",
-              "  name: appconfig",
-              "  namespace: production",
-              "spec:",
+            "production/appconfig.yaml": configuration("appconfig", "production", [
               "  tracing:",
-              '    samplingRate: "1"',
-              ""
-            ].join("\n")
+              '    samplingRate: "1"'
+            ])
           }
         }
       ],
@@ -45972,19 +45974,12 @@ var rule27 = {
           files: {
             "production/task-api.yaml": docs(
               deployment("task-api", daprAnnotations("task-api", ["dapr.io/config: appconfig"]), { namespace: "production" }),
-              [
-                "apiVersion: dapr.io/v1alpha1",
-                "kind: Configuration",
-                "metadata:",
-                "  name: appconfig",
-                "  namespace: production",
-                "spec:",
+              configuration("appconfig", "production", [
                 "  logging:",
                 "    apiLogging:",
                 "      enabled: true",
-                "      obfuscateURLs: true",
-                ""
-              ].join("\n")
+                "      obfuscateURLs: true"
+              ])
             )
           }
         }
@@ -46396,7 +46391,7 @@ var rule32 = {
           files: {
             "deploy/shop/task-api.yaml": docs(
               deployment("task-api", daprAnnotations("task-api", ["dapr.io/config: app-config"]), { namespace: "shop" }),
-              ["apiVersion: dapr.io/v1alpha1", "kind: Configuration", "metadata:", "  name: appconfig", "  namespace: shop", "spec: {}", ""].join("\n")
+              configuration("appconfig", "shop", [])
             )
           }
         }
@@ -46406,7 +46401,7 @@ var rule32 = {
           files: {
             "deploy/shop/task-api.yaml": docs(
               deployment("task-api", daprAnnotations("task-api", ["dapr.io/config: appconfig"]), { namespace: "shop" }),
-              ["apiVersion: dapr.io/v1alpha1", "kind: Configuration", "metadata:", "  name: appconfig", "  namespace: shop", "spec: {}", ""].join("\n")
+              configuration("appconfig", "shop", [])
             )
           }
         }
@@ -46708,17 +46703,8 @@ function selfHostedAppMtlsOn(app, configFile) {
 var IGNORED_LEVELS = { default: "warning" };
 var SELF_HOSTED_LEVELS = { default: "note" };
 var PATH = "spec.mtls.enabled";
-function configuration(name, namespace, mtls) {
-  return [
-    "apiVersion: dapr.io/v1alpha1",
-    "kind: Configuration",
-    "metadata:",
-    `  name: ${name}`,
-    ...namespace ? [`  namespace: ${namespace}`] : [],
-    "spec:",
-    ...mtls.length ? ["  mtls:", ...mtls.map((l) => `    ${l}`)] : ["  tracing:", '    samplingRate: "1"'],
-    ""
-  ].join("\n");
+function mtlsConfiguration(name, namespace, mtls) {
+  return configuration(name, namespace, mtls.length ? ["  mtls:", ...mtls.map((l) => `    ${l}`)] : ["  tracing:", '    samplingRate: "1"']);
 }
 var ARGO_APP = [
   "apiVersion: argoproj.io/v1alpha1",
@@ -46807,19 +46793,19 @@ var rule36 = {
       incorrect: [
         {
           title: "The control-plane Configuration turns mTLS off",
-          files: { "production/dapr-system/daprsystem.yaml": configuration(SYSTEM_CONFIG_NAME, "dapr-system", ["enabled: false", "workloadCertTTL: 24h", "allowedClockSkew: 15m"]) }
+          files: { "production/dapr-system/daprsystem.yaml": mtlsConfiguration(SYSTEM_CONFIG_NAME, "dapr-system", ["enabled: false", "workloadCertTTL: 24h", "allowedClockSkew: 15m"]) }
         },
         { title: "Helm values of the Dapr chart, in an Argo CD Application", files: { "clusters/prod/dapr.yaml": ARGO_APP } },
         {
           title: "An app Configuration: Dapr ignores spec.mtls here (warning)",
-          files: { "apps/appconfig.yaml": configuration("appconfig", "shop", ["enabled: false"]) }
+          files: { "apps/appconfig.yaml": mtlsConfiguration("appconfig", "shop", ["enabled: false"]) }
         }
       ],
       correct: [
         {
           files: {
-            "production/dapr-system/daprsystem.yaml": configuration(SYSTEM_CONFIG_NAME, "dapr-system", ["enabled: true", "workloadCertTTL: 24h", "allowedClockSkew: 15m"]),
-            "apps/appconfig.yaml": configuration("appconfig", "shop", [])
+            "production/dapr-system/daprsystem.yaml": mtlsConfiguration(SYSTEM_CONFIG_NAME, "dapr-system", ["enabled: true", "workloadCertTTL: 24h", "allowedClockSkew: 15m"]),
+            "apps/appconfig.yaml": mtlsConfiguration("appconfig", "shop", [])
           }
         }
       ],
@@ -46978,19 +46964,12 @@ var rule37 = {
       incorrect: [
         {
           files: {
-            "production/dapr-system/daprsystem.yaml": [
-              "apiVersion: dapr.io/v1alpha1",
-              "kind: Configuration",
-              "metadata:",
-              "  name: daprsystem",
-              "  namespace: dapr-system",
-              "spec:",
+            "production/dapr-system/daprsystem.yaml": configuration("daprsystem", "dapr-system", [
               "  mtls:",
               "    enabled: true",
               "    workloadCertTTL: 720h",
-              "    allowedClockSkew: 1 hour",
-              ""
-            ].join("\n")
+              "    allowedClockSkew: 1 hour"
+            ])
           }
         }
       ],
@@ -47201,36 +47180,6 @@ function checkBundle(report, bundle) {
   checkChain(report, issuer, parsedOnly(intermediates), parsedOnly(certificatesOf(bundle.root)));
   checkKey(report, issuer, bundle.key);
 }
-function helmRelease(root, issuer) {
-  const block = (pem) => pem.trimEnd().split("\n").map((l) => `            ${l}`);
-  return [
-    "apiVersion: helm.toolkit.fluxcd.io/v2",
-    "kind: HelmRelease",
-    "metadata:",
-    "  name: dapr",
-    "  namespace: dapr-system",
-    "spec:",
-    "  chart:",
-    "    spec:",
-    "      chart: dapr",
-    "      version: 1.16.x",
-    "  valuesFrom:",
-    "    - kind: Secret",
-    "      name: sentry-issuer",
-    "      valuesKey: issuer.key",
-    "      targetPath: dapr_sentry.tls.issuer.keyPEM",
-    "  values:",
-    "    dapr_sentry:",
-    "      tls:",
-    "        root:",
-    "          certPEM: |",
-    ...block(root),
-    "        issuer:",
-    "          certPEM: |",
-    ...block(issuer),
-    ""
-  ].join("\n");
-}
 var rule39 = {
   meta: {
     id: "DAPR404",
@@ -47247,13 +47196,13 @@ var rule39 = {
       incorrect: [
         {
           title: "The issuer was signed by another root with the same name",
-          files: { "dapr-system/dapr.yaml": helmRelease(ROOT_EXAMPLE, FOREIGN_ISSUER_EXAMPLE) }
+          files: { "dapr-system/dapr.yaml": daprHelmRelease({ root: ROOT_EXAMPLE, issuer: FOREIGN_ISSUER_EXAMPLE }) }
         }
       ],
       correct: [
         {
           title: "Root and issuer of one chain inline; the issuer key from a Secret that the repository does not hold",
-          files: { "dapr-system/dapr.yaml": helmRelease(ROOT_EXAMPLE, ISSUER_EXAMPLE) }
+          files: { "dapr-system/dapr.yaml": daprHelmRelease({ root: ROOT_EXAMPLE, issuer: ISSUER_EXAMPLE }) }
         }
       ],
       notes: [
@@ -47310,25 +47259,9 @@ function describeDefault(d) {
 }
 
 // src/rules/DAPR405-acl-without-mtls.ts
-var SYSTEM_OFF = [
-  "apiVersion: dapr.io/v1alpha1",
-  "kind: Configuration",
-  "metadata:",
-  "  name: daprsystem",
-  "  namespace: dapr-system",
-  "spec:",
-  "  mtls:",
-  "    enabled: false",
-  ""
-].join("\n");
+var SYSTEM_OFF = configuration("daprsystem", "dapr-system", ["  mtls:", "    enabled: false"]);
 function appConfig() {
-  return [
-    "apiVersion: dapr.io/v1alpha1",
-    "kind: Configuration",
-    "metadata:",
-    "  name: orders-config",
-    "  namespace: shop",
-    "spec:",
+  return configuration("orders-config", "shop", [
     "  accessControl:",
     "    defaultAction: deny",
     "    trustDomain: public",
@@ -47336,9 +47269,8 @@ function appConfig() {
     "      - appId: checkout",
     "        defaultAction: allow",
     "        namespace: shop",
-    "        trustDomain: public",
-    ""
-  ].join("\n");
+    "        trustDomain: public"
+  ]);
 }
 function clusterReason(inst, sources) {
   const applicable = sources.filter((s) => appliesTo(s, inst));
@@ -47406,21 +47338,8 @@ var rule40 = {
 // src/rules/DAPR406-invalid-acl-policy.ts
 var REQUIRED2 = ["appId", "namespace", "trustDomain"];
 var UNKNOWN_ACTION_LEVELS = { default: "warning" };
-function configuration2(policy) {
-  return [
-    "apiVersion: dapr.io/v1alpha1",
-    "kind: Configuration",
-    "metadata:",
-    "  name: orders-config",
-    "  namespace: shop",
-    "spec:",
-    "  accessControl:",
-    "    defaultAction: deny",
-    "    trustDomain: public",
-    "    policies:",
-    ...policy.map((l) => `      ${l}`),
-    ""
-  ].join("\n");
+function aclConfiguration(policy) {
+  return configuration("orders-config", "shop", ["  accessControl:", "    defaultAction: deny", "    trustDomain: public", "    policies:", ...policy.map((l) => `      ${l}`)]);
 }
 function policyLabel(p) {
   return `access-control policy ${p.index + 1}${p.appId ? ` ("${p.appId}")` : ""}`;
@@ -47510,8 +47429,8 @@ var rule41 = {
     docs: {
       why: 'A single incomplete policy makes `acl.ParseAccessControlSpec` return an error, and daprd exits at start-up: every app that uses the Configuration goes down on the next rollout. An action such as `allowed` or `permit` is not rejected, but daprd grants access only for the exact word allow (any case), so the author\'s "allow" silently denies.',
       fix: "Give every policy `appId` (the caller), `namespace` (the caller's namespace) and `trustDomain` (the caller's, `public` by default). Write actions as `allow` or `deny`.",
-      incorrect: [{ files: { "production/orders-config.yaml": configuration2(["- appId: checkout", "  defaultAction: allow", "  namespace: shop"]) } }],
-      correct: [{ files: { "production/orders-config.yaml": configuration2(["- appId: checkout", "  defaultAction: allow", "  namespace: shop", "  trustDomain: public"]) } }],
+      incorrect: [{ files: { "production/orders-config.yaml": aclConfiguration(["- appId: checkout", "  defaultAction: allow", "  namespace: shop"]) } }],
+      correct: [{ files: { "production/orders-config.yaml": aclConfiguration(["- appId: checkout", "  defaultAction: allow", "  namespace: shop", "  trustDomain: public"]) } }],
       notes: [
         'The catalog says an action that is neither allow nor deny makes daprd reject the ACL. dapr/dapr pkg/acl/acl.go does not validate actions: `isActionAllowed` is `strings.EqualFold(action, "allow")`, so any other value denies. Such values are therefore reported as a variant at warning in every environment (security-severity 3.0), with a message that says they deny, not that the ACL is rejected.',
         "A missing `appId` also stops daprd (acl.go sets `invalidAppName`), as the catalog says. A missing operation `action` or `name` is left to DAPR002 (the CRD requires both).",
@@ -47526,19 +47445,8 @@ var rule41 = {
 
 // src/rules/DAPR407-api-allowlist-protocol.ts
 var LISTS = ["allowed", "denied"];
-function configuration3(entries) {
-  return [
-    "apiVersion: dapr.io/v1alpha1",
-    "kind: Configuration",
-    "metadata:",
-    "  name: orders-config",
-    "  namespace: shop",
-    "spec:",
-    "  api:",
-    "    allowed:",
-    ...entries.map((e) => `      ${e}`),
-    ""
-  ].join("\n");
+function allowlistConfiguration(entries) {
+  return configuration("orders-config", "shop", ["  api:", "    allowed:", ...entries.map((e) => `      ${e}`)]);
 }
 function protocolOf(value) {
   if (value.toLowerCase() === "http") return "http";
@@ -47610,11 +47518,11 @@ var rule42 = {
     docs: {
       why: "The API allowlist is how an app limits which Dapr building blocks its sidecar exposes (for instance: state, but not secrets). daprd splits the lists by protocol and drops entries without one, so an allowlist written without `protocol`, or only for HTTP, leaves the gRPC API on port 50001 serving every building block, which any process that can reach the pod can call.",
       fix: "Give every entry `protocol: http` or `protocol: grpc`, and list each allowed API once per protocol (HTTP versions look like `v1.0`, gRPC ones like `v1`).",
-      incorrect: [{ files: { "production/orders-config.yaml": configuration3(["- name: state", "  version: v1.0", "  protocol: http", "- name: publish", "  version: v1.0"]) } }],
+      incorrect: [{ files: { "production/orders-config.yaml": allowlistConfiguration(["- name: state", "  version: v1.0", "  protocol: http", "- name: publish", "  version: v1.0"]) } }],
       correct: [
         {
           files: {
-            "production/orders-config.yaml": configuration3(["- name: state", "  version: v1.0", "  protocol: http", "- name: state", "  version: v1", "  protocol: grpc"])
+            "production/orders-config.yaml": allowlistConfiguration(["- name: state", "  version: v1.0", "  protocol: http", "- name: state", "  version: v1", "  protocol: grpc"])
           }
         }
       ],
@@ -47631,17 +47539,8 @@ var rule42 = {
 
 // src/rules/DAPR408-invocation-default-allow.ts
 var MAX_RELATED = 10;
-function configuration4(accessControl) {
-  return [
-    "apiVersion: dapr.io/v1alpha1",
-    "kind: Configuration",
-    "metadata:",
-    "  name: orders-config",
-    "  namespace: production",
-    "spec:",
-    ...accessControl.length ? ["  accessControl:", ...accessControl.map((l) => `    ${l}`)] : ["  tracing:", '    samplingRate: "1"'],
-    ""
-  ].join("\n");
+function aclConfiguration2(accessControl) {
+  return configuration("orders-config", "production", accessControl.length ? ["  accessControl:", ...accessControl.map((l) => `    ${l}`)] : ["  tracing:", '    samplingRate: "1"']);
 }
 var ORDERS = deployment("orders", daprAnnotations("orders", ['dapr.io/config: "orders-config"']), { namespace: "production" });
 function usersByConfiguration(model) {
@@ -47688,11 +47587,11 @@ var rule43 = {
     docs: {
       why: "Without an access-control list, any app in the mesh that can reach these sidecars may invoke every method of every app that uses the Configuration. Deny by default, with one policy per legitimate caller, limits what a compromised neighbour can do.",
       fix: "Add `spec.accessControl` with `defaultAction: deny`, `trustDomain`, and a policy per caller (`appId`, `namespace`, `trustDomain`, and the operations it may call).",
-      incorrect: [{ files: { "production/orders-config.yaml": configuration4([]), "production/orders.yaml": ORDERS } }],
+      incorrect: [{ files: { "production/orders-config.yaml": aclConfiguration2([]), "production/orders.yaml": ORDERS } }],
       correct: [
         {
           files: {
-            "production/orders-config.yaml": configuration4([
+            "production/orders-config.yaml": aclConfiguration2([
               "defaultAction: deny",
               "trustDomain: public",
               "policies:",
@@ -47812,22 +47711,15 @@ var rule44 = {
           files: {
             "production/orders.yaml": deployment("orders", daprAnnotations("orders", ['dapr.io/config: "orders-config"']), { namespace: "production" }),
             "production/config.yaml": docs(
-              [
-                "apiVersion: dapr.io/v1alpha1",
-                "kind: Configuration",
-                "metadata:",
-                "  name: orders-config",
-                "  namespace: production",
-                "spec:",
+              configuration("orders-config", "production", [
                 "  secrets:",
                 "    scopes:",
                 "      - storeName: kubernetes",
                 "        defaultAccess: deny",
                 '        allowedSecrets: ["orders-db"]',
                 "      - storeName: vault",
-                "        defaultAccess: deny",
-                ""
-              ].join("\n"),
+                "        defaultAccess: deny"
+              ]),
               component("vault", "secretstores.hashicorp.vault", { namespace: "production", metadata: ["- name: vaultAddr", "  value: https://vault:8200"], tail: ["scopes:", "  - orders"] })
             )
           }

@@ -21335,7 +21335,7 @@ var YargsParser = class {
     const args = tokenizeArgString(argsInput);
     const inputIsString = typeof argsInput === "string";
     const aliases = combineAliases(Object.assign(/* @__PURE__ */ Object.create(null), opts.alias));
-    const configuration5 = Object.assign({
+    const configuration2 = Object.assign({
       "boolean-negation": true,
       "camel-case-expansion": true,
       "combine-arrays": false,
@@ -21358,7 +21358,7 @@ var YargsParser = class {
     const defaults = Object.assign(/* @__PURE__ */ Object.create(null), opts.default);
     const configObjects = opts.configObjects || [];
     const envPrefix = opts.envPrefix;
-    const notFlagsOption = configuration5["populate--"];
+    const notFlagsOption = configuration2["populate--"];
     const notFlagsArgv = notFlagsOption ? "--" : "_";
     const newAliases = /* @__PURE__ */ Object.create(null);
     const defaulted = /* @__PURE__ */ Object.create(null);
@@ -21377,7 +21377,7 @@ var YargsParser = class {
       keys: []
     };
     const negative = /^-([0-9]+(\.[0-9]+)?|\.[0-9]+)$/;
-    const negatedBoolean = new RegExp("^--" + configuration5["negation-prefix"] + "(.+)");
+    const negatedBoolean = new RegExp("^--" + configuration2["negation-prefix"] + "(.+)");
     [].concat(opts.array || []).filter(Boolean).forEach(function(opt) {
       const key2 = typeof opt === "object" ? opt.key : opt;
       const assignment = Object.keys(opt).map(function(key3) {
@@ -21469,7 +21469,7 @@ var YargsParser = class {
       } else if (truncatedArg.match(/^---+(=|$)/)) {
         pushPositional(arg);
         continue;
-      } else if (arg.match(/^--.+=/) || !configuration5["short-option-groups"] && arg.match(/^-.+=/)) {
+      } else if (arg.match(/^--.+=/) || !configuration2["short-option-groups"] && arg.match(/^-.+=/)) {
         m = arg.match(/^--?([^=]+)=([\s\S]*)$/);
         if (m !== null && Array.isArray(m) && m.length >= 3) {
           if (checkAllAliases(m[1], flags.arrays)) {
@@ -21480,13 +21480,13 @@ var YargsParser = class {
             setArg(m[1], m[2], true);
           }
         }
-      } else if (arg.match(negatedBoolean) && configuration5["boolean-negation"]) {
+      } else if (arg.match(negatedBoolean) && configuration2["boolean-negation"]) {
         m = arg.match(negatedBoolean);
         if (m !== null && Array.isArray(m) && m.length >= 2) {
           key2 = m[1];
           setArg(key2, checkAllAliases(key2, flags.arrays) ? [false] : false);
         }
-      } else if (arg.match(/^--.+/) || !configuration5["short-option-groups"] && arg.match(/^-[^-]+/)) {
+      } else if (arg.match(/^--.+/) || !configuration2["short-option-groups"] && arg.match(/^-[^-]+/)) {
         m = arg.match(/^--?(.+)/);
         if (m !== null && Array.isArray(m) && m.length >= 2) {
           key2 = m[1];
@@ -21584,7 +21584,7 @@ var YargsParser = class {
       } else if (arg === "--") {
         notFlags = args.slice(i + 1);
         break;
-      } else if (configuration5["halt-at-non-option"]) {
+      } else if (configuration2["halt-at-non-option"]) {
         notFlags = args.slice(i);
         break;
       } else {
@@ -21597,7 +21597,7 @@ var YargsParser = class {
     setConfigObjects();
     applyDefaultsAndAliases(argv, flags.aliases, defaults, true);
     applyCoercions(argv);
-    if (configuration5["set-placeholder-key"])
+    if (configuration2["set-placeholder-key"])
       setPlaceholderKeys(argv);
     Object.keys(flags.counts).forEach(function(key2) {
       if (!hasKey(argv, key2.split(".")))
@@ -21608,15 +21608,15 @@ var YargsParser = class {
     notFlags.forEach(function(key2) {
       argv[notFlagsArgv].push(key2);
     });
-    if (configuration5["camel-case-expansion"] && configuration5["strip-dashed"]) {
+    if (configuration2["camel-case-expansion"] && configuration2["strip-dashed"]) {
       Object.keys(argv).filter((key2) => key2 !== "--" && key2.includes("-")).forEach((key2) => {
         delete argv[key2];
       });
     }
-    if (configuration5["strip-aliased"]) {
+    if (configuration2["strip-aliased"]) {
       ;
       [].concat(...Object.keys(aliases).map((k) => aliases[k])).forEach((alias) => {
-        if (configuration5["camel-case-expansion"] && alias.includes("-")) {
+        if (configuration2["camel-case-expansion"] && alias.includes("-")) {
           delete argv[alias.split(".").map((prop) => camelCase(prop)).join(".")];
         }
         delete argv[alias];
@@ -21640,7 +21640,7 @@ var YargsParser = class {
         return i;
       }
       let available = isUndefined(argAfterEqualSign) ? 0 : 1;
-      if (configuration5["nargs-eats-options"]) {
+      if (configuration2["nargs-eats-options"]) {
         if (args2.length - (i + 1) + available < toEat) {
           error = Error(__("Not enough arguments following: %s", key2));
         }
@@ -21681,7 +21681,7 @@ var YargsParser = class {
           argsToSet.push(processValue(key2, argAfterEqualSign, true));
         }
         for (let ii = i + 1; ii < args2.length; ii++) {
-          if (!configuration5["greedy-arrays"] && argsToSet.length > 0 || nargsCount && typeof nargsCount === "number" && argsToSet.length >= nargsCount)
+          if (!configuration2["greedy-arrays"] && argsToSet.length > 0 || nargsCount && typeof nargsCount === "number" && argsToSet.length >= nargsCount)
             break;
           next = args2[ii];
           if (/^-/.test(next) && !negative.test(next) && !isUnknownOptionAsArg(next))
@@ -21697,7 +21697,7 @@ var YargsParser = class {
       return i;
     }
     function setArg(key2, val, shouldStripQuotes = inputIsString) {
-      if (/-/.test(key2) && configuration5["camel-case-expansion"]) {
+      if (/-/.test(key2) && configuration2["camel-case-expansion"]) {
         const alias = key2.split(".").map(function(prop) {
           return camelCase(prop);
         }).join(".");
@@ -21712,7 +21712,7 @@ var YargsParser = class {
           setKey(argv, keyProperties, value);
         });
       }
-      if (splitKey.length > 1 && configuration5["dot-notation"]) {
+      if (splitKey.length > 1 && configuration2["dot-notation"]) {
         ;
         (flags.aliases[splitKey[0]] || []).forEach(function(x) {
           let keyProperties = x.split(".");
@@ -21773,10 +21773,10 @@ var YargsParser = class {
       return value;
     }
     function maybeCoerceNumber(key2, value) {
-      if (!configuration5["parse-positional-numbers"] && key2 === "_")
+      if (!configuration2["parse-positional-numbers"] && key2 === "_")
         return value;
       if (!checkAllAliases(key2, flags.strings) && !checkAllAliases(key2, flags.bools) && !Array.isArray(value)) {
-        const shouldCoerceNumber = looksLikeNumber(value) && configuration5["parse-numbers"] && Number.isSafeInteger(Math.floor(parseFloat(`${value}`)));
+        const shouldCoerceNumber = looksLikeNumber(value) && configuration2["parse-numbers"] && Number.isSafeInteger(Math.floor(parseFloat(`${value}`)));
         if (shouldCoerceNumber || !isUndefined(value) && checkAllAliases(key2, flags.numbers)) {
           value = Number(value);
         }
@@ -21820,10 +21820,10 @@ var YargsParser = class {
       Object.keys(config).forEach(function(key2) {
         const value = config[key2];
         const fullKey = prev ? prev + "." + key2 : key2;
-        if (typeof value === "object" && value !== null && !Array.isArray(value) && configuration5["dot-notation"]) {
+        if (typeof value === "object" && value !== null && !Array.isArray(value) && configuration2["dot-notation"]) {
           setConfigObject(value, fullKey);
         } else {
-          if (!hasKey(argv, fullKey.split(".")) || checkAllAliases(fullKey, flags.arrays) && configuration5["combine-arrays"]) {
+          if (!hasKey(argv, fullKey.split(".")) || checkAllAliases(fullKey, flags.arrays) && configuration2["combine-arrays"]) {
             setArg(fullKey, value);
           }
         }
@@ -21900,7 +21900,7 @@ var YargsParser = class {
     }
     function hasKey(obj, keys) {
       let o = obj;
-      if (!configuration5["dot-notation"])
+      if (!configuration2["dot-notation"])
         keys = [keys.join(".")];
       keys.slice(0, -1).forEach(function(key3) {
         o = o[key3] || {};
@@ -21913,7 +21913,7 @@ var YargsParser = class {
     }
     function setKey(obj, keys, value) {
       let o = obj;
-      if (!configuration5["dot-notation"])
+      if (!configuration2["dot-notation"])
         keys = [keys.join(".")];
       keys.slice(0, -1).forEach(function(key3) {
         key3 = sanitizeKey(key3);
@@ -21934,7 +21934,7 @@ var YargsParser = class {
       const key2 = sanitizeKey(keys[keys.length - 1]);
       const isTypeArray = checkAllAliases(keys.join("."), flags.arrays);
       const isValueArray = Array.isArray(value);
-      let duplicate = configuration5["duplicate-arguments-array"];
+      let duplicate = configuration2["duplicate-arguments-array"];
       if (!duplicate && checkAllAliases(key2, flags.nargs)) {
         duplicate = true;
         if (!isUndefined(o[key2]) && flags.nargs[key2] === 1 || Array.isArray(o[key2]) && o[key2].length === flags.nargs[key2]) {
@@ -21945,7 +21945,7 @@ var YargsParser = class {
         o[key2] = increment(o[key2]);
       } else if (Array.isArray(o[key2])) {
         if (duplicate && isTypeArray && isValueArray) {
-          o[key2] = configuration5["flatten-duplicate-arrays"] ? o[key2].concat(value) : (Array.isArray(o[key2][0]) ? o[key2] : [o[key2]]).concat([value]);
+          o[key2] = configuration2["flatten-duplicate-arrays"] ? o[key2].concat(value) : (Array.isArray(o[key2][0]) ? o[key2] : [o[key2]]).concat([value]);
         } else if (!duplicate && Boolean(isTypeArray) === Boolean(isValueArray)) {
           o[key2] = value;
         } else {
@@ -21966,7 +21966,7 @@ var YargsParser = class {
             return;
           flags.aliases[key2] = [].concat(aliases[key2] || []);
           flags.aliases[key2].concat(key2).forEach(function(x) {
-            if (/-/.test(x) && configuration5["camel-case-expansion"]) {
+            if (/-/.test(x) && configuration2["camel-case-expansion"]) {
               const c = camelCase(x);
               if (c !== key2 && flags.aliases[key2].indexOf(c) === -1) {
                 flags.aliases[key2].push(c);
@@ -21975,7 +21975,7 @@ var YargsParser = class {
             }
           });
           flags.aliases[key2].concat(key2).forEach(function(x) {
-            if (x.length > 1 && /[A-Z]/.test(x) && configuration5["camel-case-expansion"]) {
+            if (x.length > 1 && /[A-Z]/.test(x) && configuration2["camel-case-expansion"]) {
               const c = decamelize(x, "-");
               if (c !== key2 && flags.aliases[key2].indexOf(c) === -1) {
                 flags.aliases[key2].push(c);
@@ -22031,7 +22031,7 @@ var YargsParser = class {
       return hasAllFlags;
     }
     function isUnknownOptionAsArg(arg) {
-      return configuration5["unknown-options-as-args"] && isUnknownOption(arg);
+      return configuration2["unknown-options-as-args"] && isUnknownOption(arg);
     }
     function isUnknownOption(arg) {
       arg = arg.replace(/^-{3,}/, "--");
@@ -22094,7 +22094,7 @@ var YargsParser = class {
     return {
       aliases: Object.assign({}, flags.aliases),
       argv: Object.assign(argvReturn, argv),
-      configuration: configuration5,
+      configuration: configuration2,
       defaulted: Object.assign({}, defaulted),
       error,
       newAliases: Object.assign({}, newAliases)
@@ -45958,6 +45958,9 @@ function component(name, type, opts = {}) {
     ""
   ].join("\n");
 }
+function configuration(name, namespace, spec) {
+  return ["apiVersion: dapr.io/v1alpha1", "kind: Configuration", "metadata:", `  name: ${name}`, ...namespace ? [`  namespace: ${namespace}`] : [], ...spec.length ? ["spec:", ...spec] : ["spec: {}"], ""].join("\n");
+}
 function redisMetadata() {
   return ["- name: redisHost", "  value: redis-master:6379", "- name: redisPassword", "  secretKeyRef: { name: redis, key: redis-password }"];
 }
@@ -50719,6 +50722,29 @@ var SENTRY_ISSUER_KEY_EXAMPLE = [
   "-----END PRIVATE KEY-----",
   ""
 ].join("\n");
+function daprHelmRelease(certs) {
+  const block = (pem) => pem.trimEnd().split("\n").map((l) => `            ${l}`);
+  const values = certs ? ["  values:", "    dapr_sentry:", "      tls:", "        root:", "          certPEM: |", ...block(certs.root), "        issuer:", "          certPEM: |", ...block(certs.issuer)] : [];
+  return [
+    "apiVersion: helm.toolkit.fluxcd.io/v2",
+    "kind: HelmRelease",
+    "metadata:",
+    "  name: dapr",
+    "  namespace: dapr-system",
+    "spec:",
+    "  chart:",
+    "    spec:",
+    "      chart: dapr",
+    "      version: 1.16.x",
+    "  valuesFrom:",
+    "    - kind: Secret",
+    "      name: sentry-issuer",
+    "      valuesKey: issuer.key",
+    "      targetPath: dapr_sentry.tls.issuer.keyPEM",
+    ...values,
+    ""
+  ].join("\n");
+}
 
 // src/rules/DAPR207-committed-private-key.ts
 var TEST_FOLDER = /^(tests?|testdata|testing|fixtures?|e2e|__tests__)$/i;
@@ -50779,24 +50805,7 @@ var rule23 = {
         {
           title: "The issuer key comes from a Secret that the repository does not hold (created by External Secrets)",
           files: {
-            "platform/dapr.yaml": [
-              "apiVersion: helm.toolkit.fluxcd.io/v2",
-              "kind: HelmRelease",
-              "metadata:",
-              "  name: dapr",
-              "  namespace: dapr-system",
-              "spec:",
-              "  chart:",
-              "    spec:",
-              "      chart: dapr",
-              "      version: 1.16.x",
-              "  valuesFrom:",
-              "    - kind: Secret",
-              "      name: sentry-issuer",
-              "      valuesKey: issuer.key",
-              "      targetPath: dapr_sentry.tls.issuer.keyPEM",
-              ""
-            ].join("\n")
+            "platform/dapr.yaml": daprHelmRelease()
           }
         }
       ],
@@ -51891,17 +51900,10 @@ var rule27 = {
         {
           files: {
             "production/task-api.yaml": deployment("task-api", daprAnnotations("task-api", ["dapr.io/config: appconfig"]), { namespace: "production" }),
-            "production/appconfig.yaml": [
-              "apiVersion: dapr.io/v1alpha1",
-              "kind: Configuration",
-              "metadata:",
-              "  name: appconfig",
-              "  namespace: production",
-              "spec:",
+            "production/appconfig.yaml": configuration("appconfig", "production", [
               "  tracing:",
-              '    samplingRate: "1"',
-              ""
-            ].join("\n")
+              '    samplingRate: "1"'
+            ])
           }
         }
       ],
@@ -51910,19 +51912,12 @@ var rule27 = {
           files: {
             "production/task-api.yaml": docs(
               deployment("task-api", daprAnnotations("task-api", ["dapr.io/config: appconfig"]), { namespace: "production" }),
-              [
-                "apiVersion: dapr.io/v1alpha1",
-                "kind: Configuration",
-                "metadata:",
-                "  name: appconfig",
-                "  namespace: production",
-                "spec:",
+              configuration("appconfig", "production", [
                 "  logging:",
                 "    apiLogging:",
                 "      enabled: true",
-                "      obfuscateURLs: true",
-                ""
-              ].join("\n")
+                "      obfuscateURLs: true"
+              ])
             )
           }
         }
@@ -52334,7 +52329,7 @@ var rule32 = {
           files: {
             "deploy/shop/task-api.yaml": docs(
               deployment("task-api", daprAnnotations("task-api", ["dapr.io/config: app-config"]), { namespace: "shop" }),
-              ["apiVersion: dapr.io/v1alpha1", "kind: Configuration", "metadata:", "  name: appconfig", "  namespace: shop", "spec: {}", ""].join("\n")
+              configuration("appconfig", "shop", [])
             )
           }
         }
@@ -52344,7 +52339,7 @@ var rule32 = {
           files: {
             "deploy/shop/task-api.yaml": docs(
               deployment("task-api", daprAnnotations("task-api", ["dapr.io/config: appconfig"]), { namespace: "shop" }),
-              ["apiVersion: dapr.io/v1alpha1", "kind: Configuration", "metadata:", "  name: appconfig", "  namespace: shop", "spec: {}", ""].join("\n")
+              configuration("appconfig", "shop", [])
             )
           }
         }
@@ -52646,17 +52641,8 @@ function selfHostedAppMtlsOn(app, configFile) {
 var IGNORED_LEVELS = { default: "warning" };
 var SELF_HOSTED_LEVELS = { default: "note" };
 var PATH = "spec.mtls.enabled";
-function configuration(name, namespace, mtls) {
-  return [
-    "apiVersion: dapr.io/v1alpha1",
-    "kind: Configuration",
-    "metadata:",
-    `  name: ${name}`,
-    ...namespace ? [`  namespace: ${namespace}`] : [],
-    "spec:",
-    ...mtls.length ? ["  mtls:", ...mtls.map((l) => `    ${l}`)] : ["  tracing:", '    samplingRate: "1"'],
-    ""
-  ].join("\n");
+function mtlsConfiguration(name, namespace, mtls) {
+  return configuration(name, namespace, mtls.length ? ["  mtls:", ...mtls.map((l) => `    ${l}`)] : ["  tracing:", '    samplingRate: "1"']);
 }
 var ARGO_APP = [
   "apiVersion: argoproj.io/v1alpha1",
@@ -52745,19 +52731,19 @@ var rule36 = {
       incorrect: [
         {
           title: "The control-plane Configuration turns mTLS off",
-          files: { "production/dapr-system/daprsystem.yaml": configuration(SYSTEM_CONFIG_NAME, "dapr-system", ["enabled: false", "workloadCertTTL: 24h", "allowedClockSkew: 15m"]) }
+          files: { "production/dapr-system/daprsystem.yaml": mtlsConfiguration(SYSTEM_CONFIG_NAME, "dapr-system", ["enabled: false", "workloadCertTTL: 24h", "allowedClockSkew: 15m"]) }
         },
         { title: "Helm values of the Dapr chart, in an Argo CD Application", files: { "clusters/prod/dapr.yaml": ARGO_APP } },
         {
           title: "An app Configuration: Dapr ignores spec.mtls here (warning)",
-          files: { "apps/appconfig.yaml": configuration("appconfig", "shop", ["enabled: false"]) }
+          files: { "apps/appconfig.yaml": mtlsConfiguration("appconfig", "shop", ["enabled: false"]) }
         }
       ],
       correct: [
         {
           files: {
-            "production/dapr-system/daprsystem.yaml": configuration(SYSTEM_CONFIG_NAME, "dapr-system", ["enabled: true", "workloadCertTTL: 24h", "allowedClockSkew: 15m"]),
-            "apps/appconfig.yaml": configuration("appconfig", "shop", [])
+            "production/dapr-system/daprsystem.yaml": mtlsConfiguration(SYSTEM_CONFIG_NAME, "dapr-system", ["enabled: true", "workloadCertTTL: 24h", "allowedClockSkew: 15m"]),
+            "apps/appconfig.yaml": mtlsConfiguration("appconfig", "shop", [])
           }
         }
       ],
@@ -52916,19 +52902,12 @@ var rule37 = {
       incorrect: [
         {
           files: {
-            "production/dapr-system/daprsystem.yaml": [
-              "apiVersion: dapr.io/v1alpha1",
-              "kind: Configuration",
-              "metadata:",
-              "  name: daprsystem",
-              "  namespace: dapr-system",
-              "spec:",
+            "production/dapr-system/daprsystem.yaml": configuration("daprsystem", "dapr-system", [
               "  mtls:",
               "    enabled: true",
               "    workloadCertTTL: 720h",
-              "    allowedClockSkew: 1 hour",
-              ""
-            ].join("\n")
+              "    allowedClockSkew: 1 hour"
+            ])
           }
         }
       ],
@@ -53139,36 +53118,6 @@ function checkBundle(report, bundle) {
   checkChain(report, issuer, parsedOnly(intermediates), parsedOnly(certificatesOf(bundle.root)));
   checkKey(report, issuer, bundle.key);
 }
-function helmRelease(root, issuer) {
-  const block = (pem) => pem.trimEnd().split("\n").map((l) => `            ${l}`);
-  return [
-    "apiVersion: helm.toolkit.fluxcd.io/v2",
-    "kind: HelmRelease",
-    "metadata:",
-    "  name: dapr",
-    "  namespace: dapr-system",
-    "spec:",
-    "  chart:",
-    "    spec:",
-    "      chart: dapr",
-    "      version: 1.16.x",
-    "  valuesFrom:",
-    "    - kind: Secret",
-    "      name: sentry-issuer",
-    "      valuesKey: issuer.key",
-    "      targetPath: dapr_sentry.tls.issuer.keyPEM",
-    "  values:",
-    "    dapr_sentry:",
-    "      tls:",
-    "        root:",
-    "          certPEM: |",
-    ...block(root),
-    "        issuer:",
-    "          certPEM: |",
-    ...block(issuer),
-    ""
-  ].join("\n");
-}
 var rule39 = {
   meta: {
     id: "DAPR404",
@@ -53185,13 +53134,13 @@ var rule39 = {
       incorrect: [
         {
           title: "The issuer was signed by another root with the same name",
-          files: { "dapr-system/dapr.yaml": helmRelease(ROOT_EXAMPLE, FOREIGN_ISSUER_EXAMPLE) }
+          files: { "dapr-system/dapr.yaml": daprHelmRelease({ root: ROOT_EXAMPLE, issuer: FOREIGN_ISSUER_EXAMPLE }) }
         }
       ],
       correct: [
         {
           title: "Root and issuer of one chain inline; the issuer key from a Secret that the repository does not hold",
-          files: { "dapr-system/dapr.yaml": helmRelease(ROOT_EXAMPLE, ISSUER_EXAMPLE) }
+          files: { "dapr-system/dapr.yaml": daprHelmRelease({ root: ROOT_EXAMPLE, issuer: ISSUER_EXAMPLE }) }
         }
       ],
       notes: [
@@ -53248,25 +53197,9 @@ function describeDefault(d) {
 }
 
 // src/rules/DAPR405-acl-without-mtls.ts
-var SYSTEM_OFF = [
-  "apiVersion: dapr.io/v1alpha1",
-  "kind: Configuration",
-  "metadata:",
-  "  name: daprsystem",
-  "  namespace: dapr-system",
-  "spec:",
-  "  mtls:",
-  "    enabled: false",
-  ""
-].join("\n");
+var SYSTEM_OFF = configuration("daprsystem", "dapr-system", ["  mtls:", "    enabled: false"]);
 function appConfig() {
-  return [
-    "apiVersion: dapr.io/v1alpha1",
-    "kind: Configuration",
-    "metadata:",
-    "  name: orders-config",
-    "  namespace: shop",
-    "spec:",
+  return configuration("orders-config", "shop", [
     "  accessControl:",
     "    defaultAction: deny",
     "    trustDomain: public",
@@ -53274,9 +53207,8 @@ function appConfig() {
     "      - appId: checkout",
     "        defaultAction: allow",
     "        namespace: shop",
-    "        trustDomain: public",
-    ""
-  ].join("\n");
+    "        trustDomain: public"
+  ]);
 }
 function clusterReason(inst, sources) {
   const applicable = sources.filter((s) => appliesTo(s, inst));
@@ -53344,21 +53276,8 @@ var rule40 = {
 // src/rules/DAPR406-invalid-acl-policy.ts
 var REQUIRED2 = ["appId", "namespace", "trustDomain"];
 var UNKNOWN_ACTION_LEVELS = { default: "warning" };
-function configuration2(policy) {
-  return [
-    "apiVersion: dapr.io/v1alpha1",
-    "kind: Configuration",
-    "metadata:",
-    "  name: orders-config",
-    "  namespace: shop",
-    "spec:",
-    "  accessControl:",
-    "    defaultAction: deny",
-    "    trustDomain: public",
-    "    policies:",
-    ...policy.map((l) => `      ${l}`),
-    ""
-  ].join("\n");
+function aclConfiguration(policy) {
+  return configuration("orders-config", "shop", ["  accessControl:", "    defaultAction: deny", "    trustDomain: public", "    policies:", ...policy.map((l) => `      ${l}`)]);
 }
 function policyLabel(p) {
   return `access-control policy ${p.index + 1}${p.appId ? ` ("${p.appId}")` : ""}`;
@@ -53448,8 +53367,8 @@ var rule41 = {
     docs: {
       why: 'A single incomplete policy makes `acl.ParseAccessControlSpec` return an error, and daprd exits at start-up: every app that uses the Configuration goes down on the next rollout. An action such as `allowed` or `permit` is not rejected, but daprd grants access only for the exact word allow (any case), so the author\'s "allow" silently denies.',
       fix: "Give every policy `appId` (the caller), `namespace` (the caller's namespace) and `trustDomain` (the caller's, `public` by default). Write actions as `allow` or `deny`.",
-      incorrect: [{ files: { "production/orders-config.yaml": configuration2(["- appId: checkout", "  defaultAction: allow", "  namespace: shop"]) } }],
-      correct: [{ files: { "production/orders-config.yaml": configuration2(["- appId: checkout", "  defaultAction: allow", "  namespace: shop", "  trustDomain: public"]) } }],
+      incorrect: [{ files: { "production/orders-config.yaml": aclConfiguration(["- appId: checkout", "  defaultAction: allow", "  namespace: shop"]) } }],
+      correct: [{ files: { "production/orders-config.yaml": aclConfiguration(["- appId: checkout", "  defaultAction: allow", "  namespace: shop", "  trustDomain: public"]) } }],
       notes: [
         'The catalog says an action that is neither allow nor deny makes daprd reject the ACL. dapr/dapr pkg/acl/acl.go does not validate actions: `isActionAllowed` is `strings.EqualFold(action, "allow")`, so any other value denies. Such values are therefore reported as a variant at warning in every environment (security-severity 3.0), with a message that says they deny, not that the ACL is rejected.',
         "A missing `appId` also stops daprd (acl.go sets `invalidAppName`), as the catalog says. A missing operation `action` or `name` is left to DAPR002 (the CRD requires both).",
@@ -53464,19 +53383,8 @@ var rule41 = {
 
 // src/rules/DAPR407-api-allowlist-protocol.ts
 var LISTS = ["allowed", "denied"];
-function configuration3(entries) {
-  return [
-    "apiVersion: dapr.io/v1alpha1",
-    "kind: Configuration",
-    "metadata:",
-    "  name: orders-config",
-    "  namespace: shop",
-    "spec:",
-    "  api:",
-    "    allowed:",
-    ...entries.map((e) => `      ${e}`),
-    ""
-  ].join("\n");
+function allowlistConfiguration(entries) {
+  return configuration("orders-config", "shop", ["  api:", "    allowed:", ...entries.map((e) => `      ${e}`)]);
 }
 function protocolOf(value) {
   if (value.toLowerCase() === "http") return "http";
@@ -53548,11 +53456,11 @@ var rule42 = {
     docs: {
       why: "The API allowlist is how an app limits which Dapr building blocks its sidecar exposes (for instance: state, but not secrets). daprd splits the lists by protocol and drops entries without one, so an allowlist written without `protocol`, or only for HTTP, leaves the gRPC API on port 50001 serving every building block, which any process that can reach the pod can call.",
       fix: "Give every entry `protocol: http` or `protocol: grpc`, and list each allowed API once per protocol (HTTP versions look like `v1.0`, gRPC ones like `v1`).",
-      incorrect: [{ files: { "production/orders-config.yaml": configuration3(["- name: state", "  version: v1.0", "  protocol: http", "- name: publish", "  version: v1.0"]) } }],
+      incorrect: [{ files: { "production/orders-config.yaml": allowlistConfiguration(["- name: state", "  version: v1.0", "  protocol: http", "- name: publish", "  version: v1.0"]) } }],
       correct: [
         {
           files: {
-            "production/orders-config.yaml": configuration3(["- name: state", "  version: v1.0", "  protocol: http", "- name: state", "  version: v1", "  protocol: grpc"])
+            "production/orders-config.yaml": allowlistConfiguration(["- name: state", "  version: v1.0", "  protocol: http", "- name: state", "  version: v1", "  protocol: grpc"])
           }
         }
       ],
@@ -53569,17 +53477,8 @@ var rule42 = {
 
 // src/rules/DAPR408-invocation-default-allow.ts
 var MAX_RELATED = 10;
-function configuration4(accessControl) {
-  return [
-    "apiVersion: dapr.io/v1alpha1",
-    "kind: Configuration",
-    "metadata:",
-    "  name: orders-config",
-    "  namespace: production",
-    "spec:",
-    ...accessControl.length ? ["  accessControl:", ...accessControl.map((l) => `    ${l}`)] : ["  tracing:", '    samplingRate: "1"'],
-    ""
-  ].join("\n");
+function aclConfiguration2(accessControl) {
+  return configuration("orders-config", "production", accessControl.length ? ["  accessControl:", ...accessControl.map((l) => `    ${l}`)] : ["  tracing:", '    samplingRate: "1"']);
 }
 var ORDERS = deployment("orders", daprAnnotations("orders", ['dapr.io/config: "orders-config"']), { namespace: "production" });
 function usersByConfiguration(model) {
@@ -53626,11 +53525,11 @@ var rule43 = {
     docs: {
       why: "Without an access-control list, any app in the mesh that can reach these sidecars may invoke every method of every app that uses the Configuration. Deny by default, with one policy per legitimate caller, limits what a compromised neighbour can do.",
       fix: "Add `spec.accessControl` with `defaultAction: deny`, `trustDomain`, and a policy per caller (`appId`, `namespace`, `trustDomain`, and the operations it may call).",
-      incorrect: [{ files: { "production/orders-config.yaml": configuration4([]), "production/orders.yaml": ORDERS } }],
+      incorrect: [{ files: { "production/orders-config.yaml": aclConfiguration2([]), "production/orders.yaml": ORDERS } }],
       correct: [
         {
           files: {
-            "production/orders-config.yaml": configuration4([
+            "production/orders-config.yaml": aclConfiguration2([
               "defaultAction: deny",
               "trustDomain: public",
               "policies:",
@@ -53750,22 +53649,15 @@ var rule44 = {
           files: {
             "production/orders.yaml": deployment("orders", daprAnnotations("orders", ['dapr.io/config: "orders-config"']), { namespace: "production" }),
             "production/config.yaml": docs(
-              [
-                "apiVersion: dapr.io/v1alpha1",
-                "kind: Configuration",
-                "metadata:",
-                "  name: orders-config",
-                "  namespace: production",
-                "spec:",
+              configuration("orders-config", "production", [
                 "  secrets:",
                 "    scopes:",
                 "      - storeName: kubernetes",
                 "        defaultAccess: deny",
                 '        allowedSecrets: ["orders-db"]',
                 "      - storeName: vault",
-                "        defaultAccess: deny",
-                ""
-              ].join("\n"),
+                "        defaultAccess: deny"
+              ]),
               component("vault", "secretstores.hashicorp.vault", { namespace: "production", metadata: ["- name: vaultAddr", "  value: https://vault:8200"], tail: ["scopes:", "  - orders"] })
             )
           }

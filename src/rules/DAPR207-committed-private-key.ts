@@ -1,7 +1,7 @@
 // DAPR207 committed-private-key: a PEM private key anywhere in a scanned file.
 import type { PemBlock } from '../knowledge/pem.js';
 import { everyPemValue, isCommittedKeyBlock, occurrences, type PemOccurrence, reportInScopes } from './pem-sources.js';
-import { SENTRY_ISSUER_KEY_EXAMPLE } from './pem-examples.js';
+import { daprHelmRelease, SENTRY_ISSUER_KEY_EXAMPLE } from './pem-examples.js';
 import type { Rule } from './types.js';
 
 /** Folder names under which a key is likely a test fixture: said in the message, still reported. */
@@ -72,24 +72,7 @@ export const rule: Rule = {
         {
           title: 'The issuer key comes from a Secret that the repository does not hold (created by External Secrets)',
           files: {
-            'platform/dapr.yaml': [
-              'apiVersion: helm.toolkit.fluxcd.io/v2',
-              'kind: HelmRelease',
-              'metadata:',
-              '  name: dapr',
-              '  namespace: dapr-system',
-              'spec:',
-              '  chart:',
-              '    spec:',
-              '      chart: dapr',
-              '      version: 1.16.x',
-              '  valuesFrom:',
-              '    - kind: Secret',
-              '      name: sentry-issuer',
-              '      valuesKey: issuer.key',
-              '      targetPath: dapr_sentry.tls.issuer.keyPEM',
-              '',
-            ].join('\n'),
+            'platform/dapr.yaml': daprHelmRelease(),
           },
         },
       ],

@@ -5,7 +5,7 @@ import type { NodeRef, ResourceOf } from '../engine/resources.js';
 import { childPath, keyString, scalarText } from '../engine/yaml.js';
 import { isTruthy } from '../knowledge/annotations.js';
 import { renameTarget } from './DAPR004-unknown-dapr-annotation.js';
-import { daprAnnotations, deployment, docs } from './examples.js';
+import { configuration, daprAnnotations, deployment, docs } from './examples.js';
 import { addToMapFix, annotationsMap, lineAfterPair } from './fix-helpers.js';
 import { describeApp, missingAnnotationAnchor, resourceAnchor } from './helpers.js';
 import { describeApps, enabledApps, isTemplated, sets, settingName, settingPath, settingsByNode, type SharedSetting, showSetting, writeSetting } from './sidecar-setting-helpers.js';
@@ -146,17 +146,10 @@ export const rule: Rule = {
         {
           files: {
             'production/task-api.yaml': deployment('task-api', daprAnnotations('task-api', ['dapr.io/config: appconfig']), { namespace: 'production' }),
-            'production/appconfig.yaml': [
-              'apiVersion: dapr.io/v1alpha1',
-              'kind: Configuration',
-              'metadata:',
-              '  name: appconfig',
-              '  namespace: production',
-              'spec:',
+            'production/appconfig.yaml': configuration('appconfig', 'production', [
               '  tracing:',
               '    samplingRate: "1"',
-              '',
-            ].join('\n'),
+            ]),
           },
         },
       ],
@@ -165,19 +158,12 @@ export const rule: Rule = {
           files: {
             'production/task-api.yaml': docs(
               deployment('task-api', daprAnnotations('task-api', ['dapr.io/config: appconfig']), { namespace: 'production' }),
-              [
-                'apiVersion: dapr.io/v1alpha1',
-                'kind: Configuration',
-                'metadata:',
-                '  name: appconfig',
-                '  namespace: production',
-                'spec:',
+              configuration('appconfig', 'production', [
                 '  logging:',
                 '    apiLogging:',
                 '      enabled: true',
                 '      obfuscateURLs: true',
-                '',
-              ].join('\n'),
+              ]),
             ),
           },
         },

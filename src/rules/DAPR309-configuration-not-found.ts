@@ -6,7 +6,7 @@ import { resolveLocal } from '../engine/extract/kustomize.js';
 import type { AppInstance, Model } from '../engine/model.js';
 import type { Setting } from '../engine/resources.js';
 import { asMap, child, childPath, scalarText, seqItems } from '../engine/yaml.js';
-import { daprAnnotations, deployment, docs } from './examples.js';
+import { configuration, daprAnnotations, deployment, docs } from './examples.js';
 import { describeApp, describeNamespace, nearest, quoteList, resourceAnchor } from './helpers.js';
 import { enabledApps, isTemplated, settingPath, showSetting } from './sidecar-setting-helpers.js';
 import type { ReportInput, Rule } from './types.js';
@@ -163,7 +163,7 @@ export const rule: Rule = {
           files: {
             'deploy/shop/task-api.yaml': docs(
               deployment('task-api', daprAnnotations('task-api', ['dapr.io/config: app-config']), { namespace: 'shop' }),
-              ['apiVersion: dapr.io/v1alpha1', 'kind: Configuration', 'metadata:', '  name: appconfig', '  namespace: shop', 'spec: {}', ''].join('\n'),
+              configuration('appconfig', 'shop', []),
             ),
           },
         },
@@ -173,7 +173,7 @@ export const rule: Rule = {
           files: {
             'deploy/shop/task-api.yaml': docs(
               deployment('task-api', daprAnnotations('task-api', ['dapr.io/config: appconfig']), { namespace: 'shop' }),
-              ['apiVersion: dapr.io/v1alpha1', 'kind: Configuration', 'metadata:', '  name: appconfig', '  namespace: shop', 'spec: {}', ''].join('\n'),
+              configuration('appconfig', 'shop', []),
             ),
           },
         },

@@ -7,6 +7,7 @@ import type { Model } from '../engine/model.js';
 import type { NodeRef } from '../engine/resources.js';
 import { asScalar } from '../engine/yaml.js';
 import { describeApp, resourceAnchor } from './helpers.js';
+import { configuration } from './examples.js';
 import {
   clusterMtlsDisabled,
   CONTROL_PLANE_OPTION,
@@ -31,17 +32,8 @@ export const SELF_HOSTED_LEVELS: LevelTable = { default: 'note' };
 
 const PATH = 'spec.mtls.enabled';
 
-function configuration(name: string, namespace: string | undefined, mtls: string[]): string {
-  return [
-    'apiVersion: dapr.io/v1alpha1',
-    'kind: Configuration',
-    'metadata:',
-    `  name: ${name}`,
-    ...(namespace ? [`  namespace: ${namespace}`] : []),
-    'spec:',
-    ...(mtls.length ? ['  mtls:', ...mtls.map((l) => `    ${l}`)] : ['  tracing:', '    samplingRate: "1"']),
-    '',
-  ].join('\n');
+function mtlsConfiguration(name: string, namespace: string | undefined, mtls: string[]): string {
+  return configuration(name, namespace, mtls.length ? ['  mtls:', ...mtls.map((l) => `    ${l}`)] : ['  tracing:', '    samplingRate: "1"']);
 }
 
 const ARGO_APP = [
@@ -142,19 +134,19 @@ export const rule: Rule = {
       incorrect: [
         {
           title: 'The control-plane Configuration turns mTLS off',
-          files: { 'production/dapr-system/daprsystem.yaml': configuration(SYSTEM_CONFIG_NAME, 'dapr-system', ['enabled: false', 'workloadCertTTL: 24h', 'allowedClockSkew: 15m']) },
+          files: { 'production/dapr-system/daprsystem.yaml': mtlsConfiguration(SYSTEM_CONFIG_NAME, 'dapr-system', ['enabled: false', 'workloadCertTTL: 24h', 'allowedClockSkew: 15m']) },
         },
         { title: 'Helm values of the Dapr chart, in an Argo CD Application', files: { 'clusters/prod/dapr.yaml': ARGO_APP } },
         {
           title: 'An app Configuration: Dapr ignores spec.mtls here (warning)',
-          files: { 'apps/appconfig.yaml': configuration('appconfig', 'shop', ['enabled: false']) },
+          files: { 'apps/appconfig.yaml': mtlsConfiguration('appconfig', 'shop', ['enabled: false']) },
         },
       ],
       correct: [
         {
           files: {
-            'production/dapr-system/daprsystem.yaml': configuration(SYSTEM_CONFIG_NAME, 'dapr-system', ['enabled: true', 'workloadCertTTL: 24h', 'allowedClockSkew: 15m']),
-            'apps/appconfig.yaml': configuration('appconfig', 'shop', []),
+            'production/dapr-system/daprsystem.yaml': mtlsConfiguration(SYSTEM_CONFIG_NAME, 'dapr-system', ['enabled: true', 'workloadCertTTL: 24h', 'allowedClockSkew: 15m']),
+            'apps/appconfig.yaml': mtlsConfiguration('appconfig', 'shop', []),
           },
         },
       ],

@@ -4,6 +4,7 @@ import { installValue } from '../engine/extract/helm-values.js';
 import type { NodeRef } from '../engine/resources.js';
 import { scalarText } from '../engine/yaml.js';
 import { isTemplated } from './app-references.js';
+import { configuration } from './examples.js';
 import { describeNanos, NANOS_PER_HOUR, NANOS_PER_MINUTE, parseGoDuration } from './go-duration.js';
 import { configurationRole, controlPlaneNamespaces, helmMtlsReachesCluster, installReportBase, mtlsField, type PlacedInstall, SYSTEM_CONFIG_NAME } from './mtls-state.js';
 import type { ReportInput, Rule } from './types.js';
@@ -74,19 +75,12 @@ export const rule: Rule = {
       incorrect: [
         {
           files: {
-            'production/dapr-system/daprsystem.yaml': [
-              'apiVersion: dapr.io/v1alpha1',
-              'kind: Configuration',
-              'metadata:',
-              '  name: daprsystem',
-              '  namespace: dapr-system',
-              'spec:',
+            'production/dapr-system/daprsystem.yaml': configuration('daprsystem', 'dapr-system', [
               '  mtls:',
               '    enabled: true',
               '    workloadCertTTL: 720h',
               '    allowedClockSkew: 1 hour',
-              '',
-            ].join('\n'),
+            ]),
           },
         },
       ],

@@ -5,7 +5,7 @@
 // first two checks itself at start-up and refuses the bundle
 // (dapr/dapr pkg/sentry/server/ca/validate.go, verifyX509Bundle).
 import { type CertificateSummary, checkIssuedBy, isPrivateKeyLabel, keyMatchesCertificate, MS_PER_DAY, parseCertificate } from '../knowledge/pem.js';
-import { FOREIGN_ISSUER_EXAMPLE, ISSUER_EXAMPLE, ROOT_EXAMPLE } from './pem-examples.js';
+import { daprHelmRelease, FOREIGN_ISSUER_EXAMPLE, ISSUER_EXAMPLE, ROOT_EXAMPLE } from './pem-examples.js';
 import { distinguishedName, isCertificateBlock, occurrences, type PemOccurrence, type PemValue, reportInScopes, trustBundles, type TrustBundleSource } from './pem-sources.js';
 import type { ReportInput, Rule } from './types.js';
 
@@ -127,38 +127,6 @@ function checkBundle(report: Report, bundle: TrustBundleSource): void {
   checkKey(report, issuer, bundle.key);
 }
 
-/** A Flux HelmRelease of the Dapr chart with the root and issuer inline and the key from a Secret, for the docs examples. */
-function helmRelease(root: string, issuer: string): string {
-  const block = (pem: string): string[] => pem.trimEnd().split('\n').map((l) => `            ${l}`);
-  return [
-    'apiVersion: helm.toolkit.fluxcd.io/v2',
-    'kind: HelmRelease',
-    'metadata:',
-    '  name: dapr',
-    '  namespace: dapr-system',
-    'spec:',
-    '  chart:',
-    '    spec:',
-    '      chart: dapr',
-    '      version: 1.16.x',
-    '  valuesFrom:',
-    '    - kind: Secret',
-    '      name: sentry-issuer',
-    '      valuesKey: issuer.key',
-    '      targetPath: dapr_sentry.tls.issuer.keyPEM',
-    '  values:',
-    '    dapr_sentry:',
-    '      tls:',
-    '        root:',
-    '          certPEM: |',
-    ...block(root),
-    '        issuer:',
-    '          certPEM: |',
-    ...block(issuer),
-    '',
-  ].join('\n');
-}
-
 export const rule: Rule = {
   meta: {
     id: 'DAPR404',
@@ -176,13 +144,13 @@ export const rule: Rule = {
       incorrect: [
         {
           title: 'The issuer was signed by another root with the same name',
-          files: { 'dapr-system/dapr.yaml': helmRelease(ROOT_EXAMPLE, FOREIGN_ISSUER_EXAMPLE) },
+          files: { 'dapr-system/dapr.yaml': daprHelmRelease({ root: ROOT_EXAMPLE, issuer: FOREIGN_ISSUER_EXAMPLE }) },
         },
       ],
       correct: [
         {
           title: 'Root and issuer of one chain inline; the issuer key from a Secret that the repository does not hold',
-          files: { 'dapr-system/dapr.yaml': helmRelease(ROOT_EXAMPLE, ISSUER_EXAMPLE) },
+          files: { 'dapr-system/dapr.yaml': daprHelmRelease({ root: ROOT_EXAMPLE, issuer: ISSUER_EXAMPLE }) },
         },
       ],
       notes: [

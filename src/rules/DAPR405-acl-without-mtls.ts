@@ -4,31 +4,16 @@
 import type { Model } from '../engine/model.js';
 import type { NodeRef } from '../engine/resources.js';
 import { accessControlKey, accessControlOf, describeDefault, effectiveDefault } from './access-control.js';
+import { configuration } from './examples.js';
 import { describe, describeApp } from './helpers.js';
 import { appliesTo, clusterMtlsDisabled, type ConfigurationInstance, type MtlsOffSource, selfHostedAppMtlsOn, selfHostedUsers } from './mtls-state.js';
 import type { Rule } from './types.js';
 
-const SYSTEM_OFF = [
-  'apiVersion: dapr.io/v1alpha1',
-  'kind: Configuration',
-  'metadata:',
-  '  name: daprsystem',
-  '  namespace: dapr-system',
-  'spec:',
-  '  mtls:',
-  '    enabled: false',
-  '',
-].join('\n');
+const SYSTEM_OFF = configuration('daprsystem', 'dapr-system', ['  mtls:', '    enabled: false']);
 
 /** An app Configuration with one per-app policy. */
 function appConfig(): string {
-  return [
-    'apiVersion: dapr.io/v1alpha1',
-    'kind: Configuration',
-    'metadata:',
-    '  name: orders-config',
-    '  namespace: shop',
-    'spec:',
+  return configuration('orders-config', 'shop', [
     '  accessControl:',
     '    defaultAction: deny',
     '    trustDomain: public',
@@ -37,8 +22,7 @@ function appConfig(): string {
     '        defaultAction: allow',
     '        namespace: shop',
     '        trustDomain: public',
-    '',
-  ].join('\n');
+  ]);
 }
 
 interface Reason {

@@ -5,6 +5,7 @@ import type { NodeRef } from '../engine/resources.js';
 import { asMap, child, type ParsedDoc, scalarText, seqItems, type YNode } from '../engine/yaml.js';
 import { accessControlOf } from './access-control.js';
 import { isTemplated } from './app-references.js';
+import { configuration } from './examples.js';
 import { describe } from './helpers.js';
 import type { ConfigurationInstance } from './mtls-state.js';
 import type { LevelTable, ReportInput, Rule } from './types.js';
@@ -16,21 +17,8 @@ export const UNKNOWN_ACTION_LEVELS: LevelTable = { default: 'warning' };
 
 type Report = (r: ReportInput) => void;
 
-function configuration(policy: string[]): string {
-  return [
-    'apiVersion: dapr.io/v1alpha1',
-    'kind: Configuration',
-    'metadata:',
-    '  name: orders-config',
-    '  namespace: shop',
-    'spec:',
-    '  accessControl:',
-    '    defaultAction: deny',
-    '    trustDomain: public',
-    '    policies:',
-    ...policy.map((l) => `      ${l}`),
-    '',
-  ].join('\n');
+function aclConfiguration(policy: string[]): string {
+  return configuration('orders-config', 'shop', ['  accessControl:', '    defaultAction: deny', '    trustDomain: public', '    policies:', ...policy.map((l) => `      ${l}`)]);
 }
 
 interface PolicyContext {
@@ -141,8 +129,8 @@ export const rule: Rule = {
     docs: {
       why: 'A single incomplete policy makes `acl.ParseAccessControlSpec` return an error, and daprd exits at start-up: every app that uses the Configuration goes down on the next rollout. An action such as `allowed` or `permit` is not rejected, but daprd grants access only for the exact word allow (any case), so the author\'s "allow" silently denies.',
       fix: 'Give every policy `appId` (the caller), `namespace` (the caller\'s namespace) and `trustDomain` (the caller\'s, `public` by default). Write actions as `allow` or `deny`.',
-      incorrect: [{ files: { 'production/orders-config.yaml': configuration(['- appId: checkout', '  defaultAction: allow', '  namespace: shop']) } }],
-      correct: [{ files: { 'production/orders-config.yaml': configuration(['- appId: checkout', '  defaultAction: allow', '  namespace: shop', '  trustDomain: public']) } }],
+      incorrect: [{ files: { 'production/orders-config.yaml': aclConfiguration(['- appId: checkout', '  defaultAction: allow', '  namespace: shop']) } }],
+      correct: [{ files: { 'production/orders-config.yaml': aclConfiguration(['- appId: checkout', '  defaultAction: allow', '  namespace: shop', '  trustDomain: public']) } }],
       notes: [
         'The catalog says an action that is neither allow nor deny makes daprd reject the ACL. dapr/dapr pkg/acl/acl.go does not validate actions: `isActionAllowed` is `strings.EqualFold(action, "allow")`, so any other value denies. Such values are therefore reported as a variant at warning in every environment (security-severity 3.0), with a message that says they deny, not that the ACL is rejected.',
         'A missing `appId` also stops daprd (acl.go sets `invalidAppName`), as the catalog says. A missing operation `action` or `name` is left to DAPR002 (the CRD requires both).',

@@ -3,6 +3,7 @@
 // the two APIs every sidecar serves (HTTP on 3500, gRPC on 50001).
 import type { Pair, Scalar } from 'yaml';
 import { asMap, child, pairOf, type ParsedDoc, scalarText, seqItems, type YNode } from '../engine/yaml.js';
+import { configuration } from './examples.js';
 import { describe } from './helpers.js';
 import type { ConfigurationInstance } from './mtls-state.js';
 import type { ReportInput, Rule } from './types.js';
@@ -11,19 +12,8 @@ type Report = (r: ReportInput) => void;
 type Protocol = 'http' | 'grpc';
 const LISTS = ['allowed', 'denied'] as const;
 
-function configuration(entries: string[]): string {
-  return [
-    'apiVersion: dapr.io/v1alpha1',
-    'kind: Configuration',
-    'metadata:',
-    '  name: orders-config',
-    '  namespace: shop',
-    'spec:',
-    '  api:',
-    '    allowed:',
-    ...entries.map((e) => `      ${e}`),
-    '',
-  ].join('\n');
+function allowlistConfiguration(entries: string[]): string {
+  return configuration('orders-config', 'shop', ['  api:', '    allowed:', ...entries.map((e) => `      ${e}`)]);
 }
 
 /**
@@ -108,11 +98,11 @@ export const rule: Rule = {
     docs: {
       why: 'The API allowlist is how an app limits which Dapr building blocks its sidecar exposes (for instance: state, but not secrets). daprd splits the lists by protocol and drops entries without one, so an allowlist written without `protocol`, or only for HTTP, leaves the gRPC API on port 50001 serving every building block, which any process that can reach the pod can call.',
       fix: 'Give every entry `protocol: http` or `protocol: grpc`, and list each allowed API once per protocol (HTTP versions look like `v1.0`, gRPC ones like `v1`).',
-      incorrect: [{ files: { 'production/orders-config.yaml': configuration(['- name: state', '  version: v1.0', '  protocol: http', '- name: publish', '  version: v1.0']) } }],
+      incorrect: [{ files: { 'production/orders-config.yaml': allowlistConfiguration(['- name: state', '  version: v1.0', '  protocol: http', '- name: publish', '  version: v1.0']) } }],
       correct: [
         {
           files: {
-            'production/orders-config.yaml': configuration(['- name: state', '  version: v1.0', '  protocol: http', '- name: state', '  version: v1', '  protocol: grpc']),
+            'production/orders-config.yaml': allowlistConfiguration(['- name: state', '  version: v1.0', '  protocol: http', '- name: state', '  version: v1', '  protocol: grpc']),
           },
         },
       ],

@@ -4,7 +4,7 @@ import type { AppInstance, Model } from '../engine/model.js';
 import type { NodeRef } from '../engine/resources.js';
 import { scalarText } from '../engine/yaml.js';
 import { accessControlKey, accessControlOf, type EffectiveDefault, effectiveDefault } from './access-control.js';
-import { daprAnnotations, deployment } from './examples.js';
+import { configuration, daprAnnotations, deployment } from './examples.js';
 import { describe, describeApp, resourceAnchor } from './helpers.js';
 import type { ConfigurationInstance } from './mtls-state.js';
 import type { Rule } from './types.js';
@@ -12,17 +12,8 @@ import type { Rule } from './types.js';
 /** Related locations beyond this many users add noise, not information. */
 const MAX_RELATED = 10;
 
-function configuration(accessControl: string[]): string {
-  return [
-    'apiVersion: dapr.io/v1alpha1',
-    'kind: Configuration',
-    'metadata:',
-    '  name: orders-config',
-    '  namespace: production',
-    'spec:',
-    ...(accessControl.length ? ['  accessControl:', ...accessControl.map((l) => `    ${l}`)] : ['  tracing:', '    samplingRate: "1"']),
-    '',
-  ].join('\n');
+function aclConfiguration(accessControl: string[]): string {
+  return configuration('orders-config', 'production', accessControl.length ? ['  accessControl:', ...accessControl.map((l) => `    ${l}`)] : ['  tracing:', '    samplingRate: "1"']);
 }
 
 const ORDERS = deployment('orders', daprAnnotations('orders', ['dapr.io/config: "orders-config"']), { namespace: 'production' });
@@ -85,11 +76,11 @@ export const rule: Rule = {
     docs: {
       why: 'Without an access-control list, any app in the mesh that can reach these sidecars may invoke every method of every app that uses the Configuration. Deny by default, with one policy per legitimate caller, limits what a compromised neighbour can do.',
       fix: 'Add `spec.accessControl` with `defaultAction: deny`, `trustDomain`, and a policy per caller (`appId`, `namespace`, `trustDomain`, and the operations it may call).',
-      incorrect: [{ files: { 'production/orders-config.yaml': configuration([]), 'production/orders.yaml': ORDERS } }],
+      incorrect: [{ files: { 'production/orders-config.yaml': aclConfiguration([]), 'production/orders.yaml': ORDERS } }],
       correct: [
         {
           files: {
-            'production/orders-config.yaml': configuration([
+            'production/orders-config.yaml': aclConfiguration([
               'defaultAction: deny',
               'trustDomain: public',
               'policies:',

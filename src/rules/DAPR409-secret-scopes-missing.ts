@@ -6,7 +6,7 @@ import { child, childPath, scalarText, seqItems } from '../engine/yaml.js';
 import { isTruthy } from '../knowledge/annotations.js';
 import { isSecretStoreType } from '../knowledge/component-types.js';
 import { isTemplated } from './app-references.js';
-import { component, daprAnnotations, deployment, docs } from './examples.js';
+import { component, configuration, daprAnnotations, deployment, docs } from './examples.js';
 import { describe, describeApp, missingAnnotationAnchor, quoteList, resourceAnchor } from './helpers.js';
 import type { ConfigurationInstance } from './mtls-state.js';
 import type { Rule } from './types.js';
@@ -123,13 +123,7 @@ export const rule: Rule = {
           files: {
             'production/orders.yaml': deployment('orders', daprAnnotations('orders', ['dapr.io/config: "orders-config"']), { namespace: 'production' }),
             'production/config.yaml': docs(
-              [
-                'apiVersion: dapr.io/v1alpha1',
-                'kind: Configuration',
-                'metadata:',
-                '  name: orders-config',
-                '  namespace: production',
-                'spec:',
+              configuration('orders-config', 'production', [
                 '  secrets:',
                 '    scopes:',
                 '      - storeName: kubernetes',
@@ -137,8 +131,7 @@ export const rule: Rule = {
                 '        allowedSecrets: ["orders-db"]',
                 '      - storeName: vault',
                 '        defaultAccess: deny',
-                '',
-              ].join('\n'),
+              ]),
               component('vault', 'secretstores.hashicorp.vault', { namespace: 'production', metadata: ['- name: vaultAddr', '  value: https://vault:8200'], tail: ['scopes:', '  - orders'] }),
             ),
           },

@@ -48,6 +48,11 @@ export function component(name: string, type: string, opts: { namespace?: string
   ].join('\n');
 }
 
+/** A Configuration whose spec is `spec` (lines indented under `spec:`; none writes `spec: {}`). */
+export function configuration(name: string, namespace: string | undefined, spec: string[]): string {
+  return ['apiVersion: dapr.io/v1alpha1', 'kind: Configuration', 'metadata:', `  name: ${name}`, ...(namespace ? [`  namespace: ${namespace}`] : []), ...(spec.length ? ['spec:', ...spec] : ['spec: {}']), ''].join('\n');
+}
+
 export function redisMetadata(): string[] {
   return ['- name: redisHost', '  value: redis-master:6379', '- name: redisPassword', '  secretKeyRef: { name: redis, key: redis-password }'];
 }

@@ -77,3 +77,32 @@ export const SENTRY_ISSUER_KEY_EXAMPLE = [
   '-----END PRIVATE KEY-----',
   '',
 ].join('\n');
+
+/**
+ * A Flux HelmRelease of the Dapr chart whose Sentry issuer key comes from a
+ * Secret the repository does not hold, with the root and issuer certificates
+ * inline when given, for the docs examples.
+ */
+export function daprHelmRelease(certs?: { root: string; issuer: string }): string {
+  const block = (pem: string): string[] => pem.trimEnd().split('\n').map((l) => `            ${l}`);
+  const values = certs ? ['  values:', '    dapr_sentry:', '      tls:', '        root:', '          certPEM: |', ...block(certs.root), '        issuer:', '          certPEM: |', ...block(certs.issuer)] : [];
+  return [
+    'apiVersion: helm.toolkit.fluxcd.io/v2',
+    'kind: HelmRelease',
+    'metadata:',
+    '  name: dapr',
+    '  namespace: dapr-system',
+    'spec:',
+    '  chart:',
+    '    spec:',
+    '      chart: dapr',
+    '      version: 1.16.x',
+    '  valuesFrom:',
+    '    - kind: Secret',
+    '      name: sentry-issuer',
+    '      valuesKey: issuer.key',
+    '      targetPath: dapr_sentry.tls.issuer.keyPEM',
+    ...values,
+    '',
+  ].join('\n');
+}
