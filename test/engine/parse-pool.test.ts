@@ -112,7 +112,8 @@ describe('parse pool', () => {
     // Takes every file and hands each back: the main thread parses them all.
     const handsBack = queueWorker('{ i, again: true }');
     expectSameAsAlone(files, parseFiles(files, OPTS, { concurrency: 1, workerUrl: handsBack, stallMs: 5000 }));
-    // Sends garbage: never trusted, parsed again.
+    // Sends garbage: never trusted, parsed again. (The main thread may have parsed every file before a message
+    // arrives; 'trusts no message' below checks each kind of bad message directly.)
     const garbage = queueWorker(`{ i, entry: '{"lineStarts":[0],"docs":[{"contents":[7]}]}', shapes: [], text: 'x' }`);
     expectSameAsAlone(files, parseFiles(files, OPTS, { concurrency: 1, workerUrl: garbage, stallMs: 5000 }));
   });
