@@ -6,6 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEFAULT_INCLUDE } from '../src/engine/discover.js';
 import { git, tmpDir } from './helpers.js';
 
 function preCommitVersion(): string | undefined {
@@ -44,6 +46,19 @@ function hookRepo(): string {
 const BAD = 'apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\n  namespace: prod\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\n';
 const APP = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\n  namespace: prod\nspec:\n  template:\n    metadata:\n      annotations:\n        dapr.io/enabled: "true"\n        dapr.io/app-id: "orders"\n    spec:\n      containers: [{ name: orders, image: ghcr.io/example/orders:1 }]\n';
 
+describe('pre-commit hook definition', () => {
+  it('passes every kind of file that discovery reads by default, so none escapes the hook', () => {
+    const [hook] = parse(fs.readFileSync('.pre-commit-hooks.yaml', 'utf8')) as Array<{ files: string }>;
+    // One file name per extension of each default include pattern (`**/*.{crt,pem,key}` → a.crt, a.pem, a.key).
+    const names = DEFAULT_INCLUDE.flatMap((glob) => {
+      const ext = /\*\.(?:\{([^}]+)\}|(\w+))$/.exec(glob);
+      return (ext?.[1] ?? ext?.[2] ?? '').split(',').map((e) => `templates/a.${e}`);
+    });
+    expect(names.length).toBeGreaterThanOrEqual(7);
+    expect(names.filter((n) => !new RegExp(hook.files).test(n))).toEqual([]);
+  });
+});
+
 describe.skipIf(!version)(`pre-commit hook (${version ?? 'pre-commit not installed'})`, () => {
   it('fails the commit on a bad staged manifest and passes once it is fixed', { timeout: 600_000 }, () => {
     const hooks = hookRepo();
@@ -64,5 +79,13 @@ describe.skipIf(!version)(`pre-commit hook (${version ?? 'pre-commit not install
     git(work, 'add', '-A');
     const good = spawnSync('pre-commit', ['try-repo', hooks, 'dapr-policy', '--verbose'], { cwd: work, env, encoding: 'utf8' });
     expect(good.status, good.stdout + good.stderr).toBe(0);
+
+    // A private key staged in a .key file reaches the hook (DAPR207).
+    fs.mkdirSync(path.join(work, 'certs'));
+    fs.copyFileSync(path.resolve('test/fixtures/rules/DAPR207/fires/certs/server.pem'), path.join(work, 'certs/server.key'));
+    git(work, 'add', '-A');
+    const key = spawnSync('pre-commit', ['try-repo', hooks, 'dapr-policy', '--verbose'], { cwd: work, env, encoding: 'utf8' });
+    expect(key.status, key.stdout + key.stderr).toBe(1);
+    expect(key.stdout + key.stderr).toContain('DAPR207');
   });
 });
