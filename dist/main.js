@@ -26372,20 +26372,24 @@ function composeDocuments(text3, lineCounter, maxDocuments, maxDepth) {
   }
   return { docs: docs3, tooDeep, ...firstUnread !== void 0 ? { firstUnread } : {} };
 }
+function lineBreaksAsLf(text3) {
+  return text3.includes("\r") ? text3.replace(/\r(?!\n)/g, "\n") : text3;
+}
 function parseText(file, text3, opts = {}) {
   const lineCounter = new import_yaml2.LineCounter();
   const maxDocuments = opts.maxDocuments ?? DEFAULT_MAX_DOCUMENTS;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxAliasCount = opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
-  let toParse = text3;
+  const lf = lineBreaksAsLf(text3);
+  let toParse = lf;
   if (opts.precheck && !alwaysRelevant(file.path)) {
-    const pre = precheck(text3);
+    const pre = precheck(lf);
     if (pre.empty) return { file, text: "", lineCounter, docs: [], skipped: true };
     toParse = pre.text;
   }
   const { docs: parsed, tooDeep, firstUnread } = composeDocuments(toParse, lineCounter, maxDocuments, maxDepth);
   const out = { file, text: text3, lineCounter, docs: [] };
-  if (toParse !== text3) out.blanked = true;
+  if (toParse !== lf) out.blanked = true;
   const notifications = [];
   const notify = (id, offset, message6) => {
     notifications.push({ id, level: "warning", file: file.path, region: regionAt(lineCounter, offset, offset + 1), message: message6 });
@@ -26435,7 +26439,8 @@ function isJsonManifest(buf) {
 function textOnly(file, text3) {
   const lineCounter = new import_yaml2.LineCounter();
   lineCounter.addNewLine(0);
-  for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+  const lf = lineBreaksAsLf(text3);
+  for (let i = lf.indexOf("\n"); i !== -1; i = lf.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
   return { file, text: text3, lineCounter, docs: [] };
 }
 function parseFile(file, opts = {}, buf = readSource(file)) {
@@ -56381,14 +56386,14 @@ function isBlankOrComment(line) {
 function findSuppressions(file) {
   if (!file.text.includes(MARKER)) return [];
   if (file.file.kind === "yaml") {
-    const { comments } = commentTokens(file.text);
+    const { comments } = commentTokens(lineBreaksAsLf(file.text));
     return fromComments(file, file.text, comments, (line) => {
       const doc = file.docs.find((d) => d.startLine <= line && line <= d.endLine);
       return doc ? [doc.startLine, doc.endLine] : [line, line];
     });
   }
   if (file.file.kind === "helm-template") {
-    const yaml = withoutActions(file.text);
+    const yaml = withoutActions(lineBreaksAsLf(file.text));
     const { comments, docStarts } = commentTokens(yaml);
     const lastLine = file.lineCounter.lineStarts.length;
     const startLines = docStarts.map((o) => file.lineCounter.linePos(o).line);

@@ -7671,20 +7671,24 @@ function composeDocuments(text, lineCounter, maxDocuments, maxDepth) {
   }
   return { docs, tooDeep, ...firstUnread !== void 0 ? { firstUnread } : {} };
 }
+function lineBreaksAsLf(text) {
+  return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
+}
 function parseText(file, text, opts2 = {}) {
   const lineCounter = new import_yaml2.LineCounter();
   const maxDocuments = opts2.maxDocuments ?? DEFAULT_MAX_DOCUMENTS;
   const maxDepth = opts2.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxAliasCount = opts2.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
-  let toParse = text;
+  const lf = lineBreaksAsLf(text);
+  let toParse = lf;
   if (opts2.precheck && !alwaysRelevant(file.path)) {
-    const pre = precheck(text);
+    const pre = precheck(lf);
     if (pre.empty) return { file, text: "", lineCounter, docs: [], skipped: true };
     toParse = pre.text;
   }
   const { docs: parsed, tooDeep, firstUnread } = composeDocuments(toParse, lineCounter, maxDocuments, maxDepth);
   const out = { file, text, lineCounter, docs: [] };
-  if (toParse !== text) out.blanked = true;
+  if (toParse !== lf) out.blanked = true;
   const notifications = [];
   const notify = (id, offset, message) => {
     notifications.push({ id, level: "warning", file: file.path, region: regionAt(lineCounter, offset, offset + 1), message });
@@ -7734,7 +7738,8 @@ function isJsonManifest(buf) {
 function textOnly(file, text) {
   const lineCounter = new import_yaml2.LineCounter();
   lineCounter.addNewLine(0);
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+  const lf = lineBreaksAsLf(text);
+  for (let i = lf.indexOf("\n"); i !== -1; i = lf.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
   return { file, text, lineCounter, docs: [] };
 }
 function parseFile(file, opts2 = {}, buf = readSource(file)) {

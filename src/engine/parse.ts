@@ -181,21 +181,31 @@ function composeDocuments(text: string, lineCounter: LineCounter, maxDocuments: 
   return { docs, tooDeep, ...(firstUnread !== undefined ? { firstUnread } : {}) };
 }
 
+/**
+ * The text with every lone CR as LF: YAML breaks lines at CR, LF and CRLF
+ * (as Kubernetes' parser does), the yaml package only at LF and CRLF. The
+ * length stays, so every offset does; a scan keeps the text as written.
+ */
+export function lineBreaksAsLf(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 export function parseText(file: SourceFile, text: string, opts: ParseOptions = {}): ParsedFile {
   const lineCounter = new LineCounter();
   const maxDocuments = opts.maxDocuments ?? DEFAULT_MAX_DOCUMENTS;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxAliasCount = opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
-  let toParse = text;
+  const lf = lineBreaksAsLf(text);
+  let toParse = lf;
   if (opts.precheck && !alwaysRelevant(file.path)) {
-    const pre = precheck(text);
+    const pre = precheck(lf);
     // Nothing any rule reads: the text is not even kept, which is most of the memory of a big repository.
     if (pre.empty) return { file, text: '', lineCounter, docs: [], skipped: true };
     toParse = pre.text;
   }
   const { docs: parsed, tooDeep, firstUnread } = composeDocuments(toParse, lineCounter, maxDocuments, maxDepth);
   const out: ParsedFile = { file, text, lineCounter, docs: [] };
-  if (toParse !== text) out.blanked = true;
+  if (toParse !== lf) out.blanked = true;
   const notifications: Notification[] = [];
   const notify = (id: string, offset: number, message: string): void => {
     notifications.push({ id, level: 'warning', file: file.path, region: regionAt(lineCounter, offset, offset + 1), message });
@@ -250,7 +260,8 @@ function isJsonManifest(buf: Buffer): boolean {
 export function textOnly(file: SourceFile, text: string): ParsedFile {
   const lineCounter = new LineCounter();
   lineCounter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  const lf = lineBreaksAsLf(text);
+  for (let i = lf.indexOf('\n'); i !== -1; i = lf.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
   return { file, text, lineCounter, docs: [] };
 }
 

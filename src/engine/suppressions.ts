@@ -6,7 +6,7 @@
 // Helm template, the `{{ }}` actions are blanked first: what is left reads as
 // YAML, and findings on what the chart renders point at template lines.
 import { Parser } from 'yaml';
-import type { ParsedFile } from './parse.js';
+import { lineBreaksAsLf, type ParsedFile } from './parse.js';
 import { withoutActions } from './render/template-static.js';
 import type { Region } from './types.js';
 
@@ -104,7 +104,7 @@ type DocumentLines = (line: number) => [number, number];
 export function findSuppressions(file: ParsedFile): SuppressionComment[] {
   if (!file.text.includes(MARKER)) return [];
   if (file.file.kind === 'yaml') {
-    const { comments } = commentTokens(file.text);
+    const { comments } = commentTokens(lineBreaksAsLf(file.text));
     return fromComments(file, file.text, comments, (line) => {
       const doc = file.docs.find((d) => d.startLine <= line && line <= d.endLine);
       return doc ? [doc.startLine, doc.endLine] : [line, line];
@@ -112,7 +112,7 @@ export function findSuppressions(file: ParsedFile): SuppressionComment[] {
   }
   if (file.file.kind === 'helm-template') {
     // A line of actions only (`{{- if … }}`) is blank here, so next-line skips it as it skips blank lines.
-    const yaml = withoutActions(file.text);
+    const yaml = withoutActions(lineBreaksAsLf(file.text));
     const { comments, docStarts } = commentTokens(yaml);
     const lastLine = file.lineCounter.lineStarts.length;
     const startLines = docStarts.map((o) => file.lineCounter.linePos(o).line);

@@ -1,7 +1,9 @@
 // discover and parse: what is read, what is skipped, and exact positions.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/engine/discover.js';
-import { hits, scanFiles, writeTree } from '../helpers.js';
+import { FIXTURES, hits, scanFiles, writeTree } from '../helpers.js';
 
 const COMP = 'apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: c\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\n';
 
@@ -76,6 +78,22 @@ describe('parse', () => {
     expect(hits(crlf.results)).toEqual([{ rule: 'DAPR101', file: 'crlf.yaml', line: 4, column: 9 }]);
     const bom = scanFiles({ 'bom.yaml': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(COMP)]) });
     expect(hits(bom.results)).toEqual([{ rule: 'DAPR101', file: 'bom.yaml', line: 4, column: 9 }]);
+  });
+
+  it('breaks lines at a lone CR as YAML (and Kubernetes) do: no syntax error, the same places, suppressions and all', () => {
+    const cr = (s: string): string => s.replace(/\n/g, '\r');
+    const pem = fs.readFileSync(path.join(FIXTURES, 'rules/DAPR207/fires/certs/server.pem'), 'utf8');
+    const named = (name: string): string => COMP.replace('  name: c\n', `  name: ${name}\n`);
+    const suppressed = COMP.replace('  name: c\n', '  # dapr-policy-disable-next-line DAPR101 -- one app only\n  name: d\n');
+    const result = scanFiles({ 'cr.yaml': cr(named('a')), 'mixed.yaml': `${cr(named('b'))}---\r\n${COMP}`, 'quiet.yaml': cr(suppressed), 'certs/cr.pem': cr(pem) });
+    expect(hits(result.results)).toEqual([
+      { rule: 'DAPR207', file: 'certs/cr.pem', line: pem.slice(0, pem.indexOf('-----BEGIN PRIVATE KEY')).split('\n').length, column: 1 },
+      { rule: 'DAPR101', file: 'cr.yaml', line: 4, column: 9 },
+      { rule: 'DAPR101', file: 'mixed.yaml', line: 4, column: 9 },
+      { rule: 'DAPR101', file: 'mixed.yaml', line: 13, column: 9 },
+      { rule: 'DAPR101', file: 'quiet.yaml', line: 5, column: 9 },
+    ]);
+    expect(result.results.find((r) => r.location.file === 'quiet.yaml')?.suppression?.justification).toBe('one app only');
   });
 
   it('reads YAML 1.1 booleans as Kubernetes does, and does not parse chart templates', () => {
