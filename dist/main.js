@@ -26372,8 +26372,10 @@ function composeDocuments(text3, lineCounter, maxDocuments, maxDepth) {
   }
   return { docs: docs3, tooDeep, ...firstUnread !== void 0 ? { firstUnread } : {} };
 }
+var LONE_CR = /\r(?!\n)/;
+var LONE_CR_ALL = /\r(?!\n)/g;
 function lineBreaksAsLf(text3) {
-  return text3.includes("\r") ? text3.replace(/\r(?!\n)/g, "\n") : text3;
+  return text3.includes("\r") && LONE_CR.test(text3) ? text3.replace(LONE_CR_ALL, "\n") : text3;
 }
 function parseText(file, text3, opts = {}) {
   const lineCounter = new import_yaml2.LineCounter();

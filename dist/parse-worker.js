@@ -7671,8 +7671,10 @@ function composeDocuments(text, lineCounter, maxDocuments, maxDepth) {
   }
   return { docs, tooDeep, ...firstUnread !== void 0 ? { firstUnread } : {} };
 }
+var LONE_CR = /\r(?!\n)/;
+var LONE_CR_ALL = /\r(?!\n)/g;
 function lineBreaksAsLf(text) {
-  return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
+  return text.includes("\r") && LONE_CR.test(text) ? text.replace(LONE_CR_ALL, "\n") : text;
 }
 function parseText(file, text, opts2 = {}) {
   const lineCounter = new import_yaml2.LineCounter();

@@ -181,13 +181,17 @@ function composeDocuments(text: string, lineCounter: LineCounter, maxDocuments: 
   return { docs, tooDeep, ...(firstUnread !== undefined ? { firstUnread } : {}) };
 }
 
+const LONE_CR = /\r(?!\n)/;
+const LONE_CR_ALL = /\r(?!\n)/g;
+
 /**
  * The text with every lone CR as LF: YAML breaks lines at CR, LF and CRLF
  * (as Kubernetes' parser does), the yaml package only at LF and CRLF. The
  * length stays, so every offset does; a scan keeps the text as written.
  */
 export function lineBreaksAsLf(text: string): string {
-  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  // Tested first: replace() copies even a text it leaves alone (a CRLF file), and the copy would stay alive in every node's string.
+  return text.includes('\r') && LONE_CR.test(text) ? text.replace(LONE_CR_ALL, '\n') : text;
 }
 
 export function parseText(file: SourceFile, text: string, opts: ParseOptions = {}): ParsedFile {
