@@ -98,7 +98,7 @@ export function configSchema(rules: readonly RuleMeta[]): Schema {
     additionalProperties: false,
     properties: {
       $schema: { type: 'string' },
-      include: globList('Globs of files to scan, relative to the repository root (default: YAML, JSON, .crt/.pem and chart .tpl files).'),
+      include: globList('Globs of files to scan, relative to the repository root (default: YAML, JSON, .crt/.pem/.key and chart .tpl files).'),
       exclude: globList('Globs of files not to scan (default: vendor/, third_party/, bower_components/, .terraform/). .git and node_modules are never scanned.'),
       defaultNamespace: { type: 'string', minLength: 1, description: 'Namespace of resources that have none and that no kustomization sets.', default: 'default' },
       environments: {
