@@ -310,11 +310,11 @@ function reportOf(result: ScanResult, root: string): ReportInput {
   return { results: result.results, notifications: result.notifications, rules: result.rules, filesScanned: result.model.files.length, executionSuccessful: result.executionSuccessful, root };
 }
 
-/** The lines of a file as SARIF counts them: after the BOM, split at LF (a CR before it ends the line too). */
+/** The lines of a file as our SARIF says it counts them (run.newlineSequences: CRLF, LF, CR), after the BOM. */
 function linesOf(abs: string): string[] {
   let text = fs.readFileSync(abs).toString('utf8');
   if (text.startsWith('\uFEFF')) text = text.slice(1);
-  return text.split('\n').map((l) => l.replace(/\r$/, ''));
+  return text.split(/\r\n|\n|\r/);
 }
 
 /** Why a location is not inside the scanned tree, or undefined when it is. */

@@ -46,6 +46,7 @@ describe('what GitHub code scanning reads', () => {
     expect(log.runs).toHaveLength(1);
     expect(run.tool.driver.name).toBe('dapr-policy');
     expect(run.columnKind).toBe('utf16CodeUnits');
+    expect(run.newlineSequences).toEqual(['\r\n', '\n', '\r']);
     expect(run.tool.driver.rules?.map((r) => r.id)).toEqual(allRules.map((r) => r.meta.id));
     for (const rule of run.tool.driver.rules ?? []) {
       expect(rule.shortDescription?.text.length).toBeGreaterThan(0);

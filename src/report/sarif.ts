@@ -145,6 +145,8 @@ export function buildSarif(input: ReportInput, options: FormatOptions): Sarif.Lo
     invocations: [{ executionSuccessful: input.executionSuccessful, toolExecutionNotifications: notifications }],
     originalUriBaseIds: { [SRCROOT]: srcRoot(input, options) },
     columnKind: 'utf16CodeUnits',
+    // YAML breaks lines at a lone CR too (parse.ts lineBreaksAsLf); SARIF's default is CRLF and LF only.
+    newlineSequences: ['\r\n', '\n', '\r'],
     results,
   };
   if (options.category) run.automationDetails = { id: options.category.endsWith('/') ? options.category : `${options.category}/` };
