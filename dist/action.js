@@ -49245,7 +49245,7 @@ function renderedInstance(ctx, pdoc, p) {
 }
 function lineLocation(ctx, file, line = 1) {
   const text3 = repoText(ctx, file) ?? "";
-  const lines = text3.split("\n");
+  const lines = lineBreaksAsLf(text3).split("\n");
   const l = (lines[line - 1] ?? "").replace(/\r$/, "");
   const start = l.length - l.trimStart().length;
   return { file, region: { startLine: line, startColumn: start + 1, endLine: line, endColumn: Math.max(start + 2, l.trimEnd().length + 1) } };
@@ -49416,7 +49416,7 @@ var TemplateText = class {
     this.text = text3;
     this.lines = [];
     let start = 0;
-    for (const raw of text3.split("\n")) {
+    for (const raw of lineBreaksAsLf(text3).split("\n")) {
       this.lines.push(parseLine2(raw.endsWith("\r") ? raw.slice(0, -1) : raw, start));
       start += raw.length + 1;
     }
@@ -50286,7 +50286,8 @@ function unreadRanges(actions) {
   }
   return out;
 }
-function sanitizeTemplate(text3) {
+function sanitizeTemplate(template) {
+  const text3 = lineBreaksAsLf(template);
   const actions = [...text3.matchAll(ACTION2)].map((m) => ({ start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, text: m[0] }));
   const chars = text3.split("");
   const put = (start, s) => {

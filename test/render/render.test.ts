@@ -163,6 +163,16 @@ describe('Helm charts', () => {
     expect(hits(off.results, 'DAPR301')).toEqual([{ rule: 'DAPR301', file: 'api/templates/api.yaml', line: 17, column: 43 }]);
   });
 
+  it('read a template whose lines end in a lone CR line for line, rendered and read statically', () => {
+    const template = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: api', 'spec:', '  template:', '    metadata:', '      annotations:', '        dapr.io/enabled: "true"', '        dapr.io/app-id: {{ .Values.appId | quote }}', '        dapr.io/sidecar-listen-addresses: "0.0.0.0"', '    spec:', '      containers:', '        - name: api', '          image: ghcr.io/example/api:1', ''].join('\r');
+    const root = writeTree({ 'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 0.1.0\n', 'chart/values.yaml': 'appId: api\n', 'chart/templates/api.yaml': template });
+    for (const extra of [withBinaries(), withBinaries({ render: 'off' })]) {
+      const r = scanWith(root, extra);
+      expect(hits(r.results, 'DAPR301'), String(extra.render)).toEqual([{ rule: 'DAPR301', file: 'chart/templates/api.yaml', line: 11, column: 43 }]);
+      expect(of(r, 'DAPR001')).toEqual([]);
+    }
+  });
+
   it('read suppression comments in templates: next-line past lines of actions only, a whole document, never text in a block scalar', () => {
     const component = (name: string, type: string, meta = ''): string => `apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n${meta}  name: ${name}\nspec:\n  type: ${type}\n  version: v1\n  metadata:\n    - name: redisHost\n      value: {{ .Values.redisHost | quote }}\n`;
     const root = writeTree({

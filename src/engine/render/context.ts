@@ -9,7 +9,7 @@ import type { EnvironmentClassifier } from '../environment.js';
 import { DAPR_GROUP, daprResource } from '../extract/dapr.js';
 import { kubernetesResource, resourceBase } from '../extract/kubernetes.js';
 import type { Instance, NamespaceSource } from '../model.js';
-import { decode, parseText, type ParseOptions, type ParsedFile, readSource } from '../parse.js';
+import { decode, lineBreaksAsLf, parseText, type ParseOptions, type ParsedFile, readSource } from '../parse.js';
 import type { Environment, Location, SourceFile } from '../types.js';
 import type { ParsedDoc } from '../yaml.js';
 import type { Scratch } from './binaries.js';
@@ -145,7 +145,7 @@ export function renderedInstance(ctx: RenderContext, pdoc: ParsedDoc, p: Placeme
 /** Location of a whole line of a file (1-based), for findings about a file as such. */
 export function lineLocation(ctx: RenderContext, file: string, line = 1): Location {
   const text = repoText(ctx, file) ?? '';
-  const lines = text.split('\n');
+  const lines = lineBreaksAsLf(text).split('\n');
   const l = (lines[line - 1] ?? '').replace(/\r$/, '');
   const start = l.length - l.trimStart().length;
   return { file, region: { startLine: line, startColumn: start + 1, endLine: line, endColumn: Math.max(start + 2, l.trimEnd().length + 1) } };

@@ -6,6 +6,7 @@
 // YAML, so the walk follows keys and indentation line by line, and follows
 // `include`s into the partials that define them).
 import { isMap, isPair, isScalar, isSeq, type Scalar } from 'yaml';
+import { lineBreaksAsLf } from '../parse.js';
 import type { Location, Region } from '../types.js';
 import { asMap, deref, keyString, pairOf, type ParsedDoc, scalarText, seqItems, type YNode } from '../yaml.js';
 
@@ -243,7 +244,8 @@ export class TemplateText {
   ) {
     this.lines = [];
     let start = 0;
-    for (const raw of text.split('\n')) {
+    // Lines as the scan counts them everywhere: a lone CR breaks one too (same offsets).
+    for (const raw of lineBreaksAsLf(text).split('\n')) {
       this.lines.push(parseLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw, start));
       start += raw.length + 1;
     }

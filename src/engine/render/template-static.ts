@@ -15,7 +15,7 @@
 // in the template.
 import { DAPR_GROUP, daprResource } from '../extract/dapr.js';
 import { kubernetesResource, resourceBase } from '../extract/kubernetes.js';
-import { parseText, type ParseOptions, type ParsedFile } from '../parse.js';
+import { lineBreaksAsLf, parseText, type ParseOptions, type ParsedFile } from '../parse.js';
 import type { Resource } from '../resources.js';
 import { regionOf, regionOfOffsets } from '../yaml.js';
 
@@ -75,7 +75,9 @@ function unreadRanges(actions: Action[]): Array<[number, number]> {
 }
 
 /** The template as YAML of the same length, as described above. */
-export function sanitizeTemplate(text: string): string {
+export function sanitizeTemplate(template: string): string {
+  // A lone CR ends a line here too, as everywhere in a scan (same offsets).
+  const text = lineBreaksAsLf(template);
   const actions: Action[] = [...text.matchAll(ACTION)].map((m) => ({ start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, text: m[0] }));
   const chars = text.split('');
   const put = (start: number, s: string): void => {
