@@ -26069,7 +26069,7 @@ function ruleHelpUri(id) {
 }
 
 // src/engine/parse-transport.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 
 // src/engine/lean-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -26192,7 +26192,7 @@ function leanNode(root) {
 }
 
 // src/engine/parse.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 import fs2 from "node:fs";
 
 // src/engine/config-types.ts
@@ -26273,6 +26273,188 @@ function precheck(text3) {
   return { text: changed ? parts.join("") : text3, empty: false };
 }
 
+// src/engine/yaml.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var LONE_CR = /\r(?!\n)/;
+var LONE_CR_ALL = /\r(?!\n)/g;
+function lineBreaksAsLf(text3) {
+  return text3.includes("\r") && LONE_CR.test(text3) ? text3.replace(LONE_CR_ALL, "\n") : text3;
+}
+function deref(node, pdoc) {
+  if ((0, import_yaml2.isAlias)(node)) return pdoc ? node.resolve(pdoc.doc) : void 0;
+  return node;
+}
+function asMap(node, pdoc) {
+  const n = deref(node, pdoc);
+  return (0, import_yaml2.isMap)(n) ? n : void 0;
+}
+function asSeq(node, pdoc) {
+  const n = deref(node, pdoc);
+  return (0, import_yaml2.isSeq)(n) ? n : void 0;
+}
+function asScalar(node, pdoc) {
+  const n = deref(node, pdoc);
+  return (0, import_yaml2.isScalar)(n) ? n : void 0;
+}
+function isMergePair(item) {
+  if (!(0, import_yaml2.isPair)(item) || !(0, import_yaml2.isScalar)(item.key)) return false;
+  const v = item.key.value;
+  return v === "<<" || typeof v === "symbol" && v.description === "<<";
+}
+function keyString(pair) {
+  const k = pair.key;
+  if (!(0, import_yaml2.isScalar)(k) || k.value === null || k.value === void 0 || typeof k.value === "symbol") return void 0;
+  return String(k.value);
+}
+var MAX_MERGE_DEPTH = 8;
+function mergeSources(pair, pdoc) {
+  const v = deref(pair.value, pdoc);
+  if ((0, import_yaml2.isMap)(v)) return [v];
+  if ((0, import_yaml2.isSeq)(v)) return v.items.map((i) => deref(i, pdoc)).filter((m) => (0, import_yaml2.isMap)(m));
+  return [];
+}
+function pairOf(map, key2, pdoc, depth = 0) {
+  if (!map) return void 0;
+  let merges;
+  for (const item of map.items) {
+    if (!(0, import_yaml2.isPair)(item)) continue;
+    if (keyString(item) === key2) return item;
+    if (pdoc && isMergePair(item)) (merges ??= []).push(item);
+  }
+  if (!merges || !pdoc || depth >= MAX_MERGE_DEPTH) return void 0;
+  for (const m of merges) {
+    for (const source of mergeSources(m, pdoc)) {
+      const found = pairOf(source, key2, pdoc, depth + 1);
+      if (found) return found;
+    }
+  }
+  return void 0;
+}
+function child(node, key2, pdoc) {
+  const pair = pairOf(asMap(node, pdoc), key2, pdoc);
+  return pair ? deref(pair.value, pdoc) : void 0;
+}
+function childPath(node, path26, pdoc) {
+  let cur = deref(node, pdoc);
+  for (const key2 of path26) {
+    cur = child(cur, key2, pdoc);
+    if (cur === void 0 || cur === null) return void 0;
+  }
+  return cur;
+}
+function stringValue(node, pdoc) {
+  const s = asScalar(node, pdoc);
+  return s && typeof s.value === "string" ? s.value : void 0;
+}
+function scalarText(node, pdoc) {
+  const s = asScalar(node, pdoc);
+  if (!s) return void 0;
+  if (typeof s.value === "string") return s.value;
+  if (s.source !== void 0) return s.source;
+  if (s.value === null || s.value === void 0) return "";
+  return String(s.value);
+}
+function seqItems(node, pdoc) {
+  const seq = asSeq(node, pdoc);
+  return seq ? seq.items.map((i) => deref(i, pdoc)) : [];
+}
+function mapEntries(node, pdoc, depth = 0) {
+  const map = asMap(node, pdoc);
+  if (!map) return [];
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const merges = [];
+  for (const item of map.items) {
+    if (!(0, import_yaml2.isPair)(item)) continue;
+    if (pdoc && isMergePair(item)) {
+      merges.push(item);
+      continue;
+    }
+    const key2 = keyString(item);
+    if (key2 === void 0) continue;
+    seen.add(key2);
+    out.push({ key: key2, pair: item, value: deref(item.value, pdoc) });
+  }
+  if (pdoc && depth < MAX_MERGE_DEPTH) {
+    for (const m of merges) {
+      for (const source of mergeSources(m, pdoc)) {
+        for (const e of mapEntries(source, pdoc, depth + 1)) {
+          if (seen.has(e.key)) continue;
+          seen.add(e.key);
+          out.push(e);
+        }
+      }
+    }
+  }
+  return out;
+}
+function isStringScalar(node) {
+  return (0, import_yaml2.isScalar)(node) && typeof node.value === "string";
+}
+function rangeOf(node) {
+  const n = node;
+  if (!n || !n.range) return void 0;
+  return [n.range[0], n.range[1]];
+}
+function regionOfText(lineCounter, start, end) {
+  const a = lineCounter.linePos(start);
+  const b = lineCounter.linePos(Math.max(start, end));
+  return { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
+}
+function regionOfOffsets(pdoc, start, end) {
+  return regionOfText(pdoc.lineCounter, start, end);
+}
+function regionOf(pdoc, node) {
+  const r = rangeOf(node);
+  if (!r) return { startLine: pdoc.startLine, startColumn: 1, endLine: pdoc.startLine, endColumn: 1 };
+  let [start, end] = r;
+  while (end > start && (pdoc.text[end - 1] === "\n" || pdoc.text[end - 1] === "\r")) end--;
+  return regionOfOffsets(pdoc, start, end);
+}
+function sourcePosition(pdoc, node, offsets) {
+  if (pdoc.origin) {
+    const l = pdoc.origin.locate(node, offsets).location;
+    return [l.file, l.region.startLine];
+  }
+  return [pdoc.file.path, pdoc.lineCounter.linePos(offsets?.[0] ?? rangeOf(node)?.[0] ?? 0).line];
+}
+function locationOf(pdoc, node, label2) {
+  const loc = pdoc.origin ? { ...pdoc.origin.locate(node).location } : { file: pdoc.file.path, region: regionOf(pdoc, node) };
+  if (label2) loc.label = label2;
+  return loc;
+}
+function substringOffsets(pdoc, node, start, length) {
+  const s = asScalar(node, pdoc);
+  if (!s || !s.range || typeof s.value !== "string") return void 0;
+  if (s.type === "BLOCK_LITERAL") return literalBlockOffsets(pdoc, s, start, length);
+  const open = s.type === "PLAIN" ? 0 : s.type === "QUOTE_DOUBLE" || s.type === "QUOTE_SINGLE" ? 1 : -1;
+  if (open < 0) return void 0;
+  const from = s.range[0] + open + start;
+  const want = s.value.slice(start, start + length);
+  return pdoc.text.slice(from, from + length) === want && !pdoc.text.slice(s.range[0], from).includes("\n") ? [from, from + length] : void 0;
+}
+function literalBlockOffsets(pdoc, s, start, length) {
+  const value = s.value;
+  const range = s.range;
+  if (!range) return void 0;
+  const lineIndex = value.slice(0, start).split("\n").length - 1;
+  const col = start - (value.lastIndexOf("\n", start - 1) + 1);
+  if (value.slice(start, start + length).includes("\n")) return void 0;
+  const text3 = lineBreaksAsLf(pdoc.text);
+  let lineStart2 = text3.indexOf("\n", range[0]) + 1;
+  if (lineStart2 === 0) return void 0;
+  for (let i = 0; i < lineIndex; i++) {
+    const next = text3.indexOf("\n", lineStart2);
+    if (next === -1 || next >= range[1]) return void 0;
+    lineStart2 = next + 1;
+  }
+  const firstContent = /^( *)[^ \n\r]/m.exec(text3.slice(text3.indexOf("\n", range[0]) + 1, range[1]));
+  const indent = firstContent ? firstContent[1].length : 0;
+  const from = lineStart2 + indent + col;
+  const want = value.slice(start, start + length);
+  return text3.slice(from, from + length) === want ? [from, from + length] : void 0;
+}
+
 // src/engine/parse.ts
 var customTags = (tags) => tags.filter((t) => !(typeof t === "object" && "tag" in t && t.tag === "tag:yaml.org,2002:timestamp"));
 var COMPOSER_OPTIONS = { version: "1.1", customTags, prettyErrors: false, uniqueKeys: true, logLevel: "error" };
@@ -26322,10 +26504,10 @@ function tooDeepAt(token, maxDepth) {
 }
 function firstAlias(doc) {
   let at;
-  (0, import_yaml2.visit)(doc, {
+  (0, import_yaml3.visit)(doc, {
     Alias(_key, node) {
       at = node.range?.[0] ?? 0;
-      return import_yaml2.visit.BREAK;
+      return import_yaml3.visit.BREAK;
     }
   });
   return at;
@@ -26341,8 +26523,8 @@ function aliasBomb(doc, maxAliasCount) {
   }
 }
 function composeDocuments(text3, lineCounter, maxDocuments, maxDepth) {
-  const parser2 = new import_yaml2.Parser(lineCounter.addNewLine);
-  const composer = new import_yaml2.Composer(COMPOSER_OPTIONS);
+  const parser2 = new import_yaml3.Parser(lineCounter.addNewLine);
+  const composer = new import_yaml3.Composer(COMPOSER_OPTIONS);
   const tooDeep = /* @__PURE__ */ new Map();
   function* tokens() {
     for (const token of parser2.parse(text3)) {
@@ -26372,13 +26554,8 @@ function composeDocuments(text3, lineCounter, maxDocuments, maxDepth) {
   }
   return { docs: docs3, tooDeep, ...firstUnread !== void 0 ? { firstUnread } : {} };
 }
-var LONE_CR = /\r(?!\n)/;
-var LONE_CR_ALL = /\r(?!\n)/g;
-function lineBreaksAsLf(text3) {
-  return text3.includes("\r") && LONE_CR.test(text3) ? text3.replace(LONE_CR_ALL, "\n") : text3;
-}
 function parseText(file, text3, opts = {}) {
-  const lineCounter = new import_yaml2.LineCounter();
+  const lineCounter = new import_yaml3.LineCounter();
   const maxDocuments = opts.maxDocuments ?? DEFAULT_MAX_DOCUMENTS;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxAliasCount = opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
@@ -26439,7 +26616,7 @@ function isJsonManifest(buf) {
   return buf.includes('"apiVersion"') || buf.includes('"services"') || buf.includes('"apps"');
 }
 function textOnly(file, text3) {
-  const lineCounter = new import_yaml2.LineCounter();
+  const lineCounter = new import_yaml3.LineCounter();
   lineCounter.addNewLine(0);
   const lf = lineBreaksAsLf(text3);
   for (let i = lf.indexOf("\n"); i !== -1; i = lf.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
@@ -26449,7 +26626,7 @@ function parseFile(file, opts = {}, buf = readSource(file)) {
   if (file.kind === "pem" || file.kind === "helm-template") return textOnly(file, decode(buf).text);
   if (file.path.endsWith(".json") && !isJsonManifest(buf)) {
     const { text: text3 } = decode(buf);
-    if (opts.precheck && !text3.includes("PRIVATE KEY")) return { file, text: "", lineCounter: new import_yaml2.LineCounter(), docs: [], skipped: true };
+    if (opts.precheck && !text3.includes("PRIVATE KEY")) return { file, text: "", lineCounter: new import_yaml3.LineCounter(), docs: [], skipped: true };
     return textOnly(file, text3);
   }
   const decoded = decode(buf);
@@ -26488,15 +26665,15 @@ var NODE_TYPE2 = /* @__PURE__ */ Symbol.for("yaml.node.type");
 var Unencodable = class extends Error {
 };
 var CODES = /* @__PURE__ */ new Map([
-  [import_yaml3.Scalar.prototype, "S"],
+  [import_yaml5.Scalar.prototype, "S"],
   [LeanScalar.prototype, "L"],
-  [import_yaml3.YAMLMap.prototype, "M"],
+  [import_yaml5.YAMLMap.prototype, "M"],
   [LeanMap.prototype, "m"],
-  [import_yaml3.YAMLSeq.prototype, "Q"],
+  [import_yaml5.YAMLSeq.prototype, "Q"],
   [LeanSeq.prototype, "q"],
-  [import_yaml3.Pair.prototype, "P"],
+  [import_yaml5.Pair.prototype, "P"],
   [LeanPair.prototype, "p"],
-  [import_yaml3.Alias.prototype, "A"]
+  [import_yaml5.Alias.prototype, "A"]
 ]);
 function jsonSafe(v) {
   if (v === null) return true;
@@ -26605,23 +26782,23 @@ var NodeDecoder = class {
   create(code, arg) {
     switch (code) {
       case "S":
-        return new import_yaml3.Scalar(arg);
+        return new import_yaml5.Scalar(arg);
       case "L":
         return new LeanScalar(arg, void 0, void 0, 0, 0, 0);
       case "M":
-        return new import_yaml3.YAMLMap(this.schema);
+        return new import_yaml5.YAMLMap(this.schema);
       case "m":
         return new LeanMap(this.schema, [], 0, 0, 0);
       case "Q":
-        return new import_yaml3.YAMLSeq(this.schema);
+        return new import_yaml5.YAMLSeq(this.schema);
       case "q":
         return new LeanSeq(this.schema, [], 0, 0, 0);
       case "P":
-        return new import_yaml3.Pair(null);
+        return new import_yaml5.Pair(null);
       case "p":
         return new LeanPair(null, null);
       case "A":
-        return new import_yaml3.Alias(String(arg));
+        return new import_yaml5.Alias(String(arg));
       default:
         throw new Unencodable();
     }
@@ -26662,7 +26839,7 @@ var EntryEncoder = class {
   }
 };
 function templateDocument() {
-  const [doc] = [...new import_yaml3.Composer(COMPOSER_OPTIONS).compose(new import_yaml3.Parser().parse("a: 1\n"))];
+  const [doc] = [...new import_yaml5.Composer(COMPOSER_OPTIONS).compose(new import_yaml5.Parser().parse("a: 1\n"))];
   return doc;
 }
 var EntryDecoder = class {
@@ -26674,12 +26851,12 @@ var EntryDecoder = class {
   /** The parse of `file` (whose decoded text `text` gives) that `entry` holds; throws Unencodable when it holds none. */
   restore(file, entry2, text3) {
     if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Unencodable();
-    const lineCounter = new import_yaml3.LineCounter();
+    const lineCounter = new import_yaml5.LineCounter();
     lineCounter.lineStarts = entry2.lineStarts;
     const source = entry2.skipped ? "" : text3();
     const template = this.template;
     const docs3 = entry2.docs.map((d) => {
-      const doc = Object.create(import_yaml3.Document.prototype);
+      const doc = Object.create(import_yaml5.Document.prototype);
       Object.defineProperty(doc, NODE_TYPE2, { value: template[NODE_TYPE2] });
       Object.assign(doc, {
         commentBefore: d.commentBefore,
@@ -26991,7 +27168,7 @@ function parseFiles(files, opts, options) {
 }
 
 // src/engine/config.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 import fs5 from "node:fs";
 import path3 from "node:path";
 
@@ -38287,183 +38464,6 @@ function jsonErrorOffset(text3) {
   }
 }
 
-// src/engine/yaml.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-function deref(node, pdoc) {
-  if ((0, import_yaml4.isAlias)(node)) return pdoc ? node.resolve(pdoc.doc) : void 0;
-  return node;
-}
-function asMap(node, pdoc) {
-  const n = deref(node, pdoc);
-  return (0, import_yaml4.isMap)(n) ? n : void 0;
-}
-function asSeq(node, pdoc) {
-  const n = deref(node, pdoc);
-  return (0, import_yaml4.isSeq)(n) ? n : void 0;
-}
-function asScalar(node, pdoc) {
-  const n = deref(node, pdoc);
-  return (0, import_yaml4.isScalar)(n) ? n : void 0;
-}
-function isMergePair(item) {
-  if (!(0, import_yaml4.isPair)(item) || !(0, import_yaml4.isScalar)(item.key)) return false;
-  const v = item.key.value;
-  return v === "<<" || typeof v === "symbol" && v.description === "<<";
-}
-function keyString(pair) {
-  const k = pair.key;
-  if (!(0, import_yaml4.isScalar)(k) || k.value === null || k.value === void 0 || typeof k.value === "symbol") return void 0;
-  return String(k.value);
-}
-var MAX_MERGE_DEPTH = 8;
-function mergeSources(pair, pdoc) {
-  const v = deref(pair.value, pdoc);
-  if ((0, import_yaml4.isMap)(v)) return [v];
-  if ((0, import_yaml4.isSeq)(v)) return v.items.map((i) => deref(i, pdoc)).filter((m) => (0, import_yaml4.isMap)(m));
-  return [];
-}
-function pairOf(map, key2, pdoc, depth = 0) {
-  if (!map) return void 0;
-  let merges;
-  for (const item of map.items) {
-    if (!(0, import_yaml4.isPair)(item)) continue;
-    if (keyString(item) === key2) return item;
-    if (pdoc && isMergePair(item)) (merges ??= []).push(item);
-  }
-  if (!merges || !pdoc || depth >= MAX_MERGE_DEPTH) return void 0;
-  for (const m of merges) {
-    for (const source of mergeSources(m, pdoc)) {
-      const found = pairOf(source, key2, pdoc, depth + 1);
-      if (found) return found;
-    }
-  }
-  return void 0;
-}
-function child(node, key2, pdoc) {
-  const pair = pairOf(asMap(node, pdoc), key2, pdoc);
-  return pair ? deref(pair.value, pdoc) : void 0;
-}
-function childPath(node, path26, pdoc) {
-  let cur = deref(node, pdoc);
-  for (const key2 of path26) {
-    cur = child(cur, key2, pdoc);
-    if (cur === void 0 || cur === null) return void 0;
-  }
-  return cur;
-}
-function stringValue(node, pdoc) {
-  const s = asScalar(node, pdoc);
-  return s && typeof s.value === "string" ? s.value : void 0;
-}
-function scalarText(node, pdoc) {
-  const s = asScalar(node, pdoc);
-  if (!s) return void 0;
-  if (typeof s.value === "string") return s.value;
-  if (s.source !== void 0) return s.source;
-  if (s.value === null || s.value === void 0) return "";
-  return String(s.value);
-}
-function seqItems(node, pdoc) {
-  const seq = asSeq(node, pdoc);
-  return seq ? seq.items.map((i) => deref(i, pdoc)) : [];
-}
-function mapEntries(node, pdoc, depth = 0) {
-  const map = asMap(node, pdoc);
-  if (!map) return [];
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  const merges = [];
-  for (const item of map.items) {
-    if (!(0, import_yaml4.isPair)(item)) continue;
-    if (pdoc && isMergePair(item)) {
-      merges.push(item);
-      continue;
-    }
-    const key2 = keyString(item);
-    if (key2 === void 0) continue;
-    seen.add(key2);
-    out.push({ key: key2, pair: item, value: deref(item.value, pdoc) });
-  }
-  if (pdoc && depth < MAX_MERGE_DEPTH) {
-    for (const m of merges) {
-      for (const source of mergeSources(m, pdoc)) {
-        for (const e of mapEntries(source, pdoc, depth + 1)) {
-          if (seen.has(e.key)) continue;
-          seen.add(e.key);
-          out.push(e);
-        }
-      }
-    }
-  }
-  return out;
-}
-function isStringScalar(node) {
-  return (0, import_yaml4.isScalar)(node) && typeof node.value === "string";
-}
-function rangeOf(node) {
-  const n = node;
-  if (!n || !n.range) return void 0;
-  return [n.range[0], n.range[1]];
-}
-function regionOfText(lineCounter, start, end) {
-  const a = lineCounter.linePos(start);
-  const b = lineCounter.linePos(Math.max(start, end));
-  return { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };
-}
-function regionOfOffsets(pdoc, start, end) {
-  return regionOfText(pdoc.lineCounter, start, end);
-}
-function regionOf(pdoc, node) {
-  const r = rangeOf(node);
-  if (!r) return { startLine: pdoc.startLine, startColumn: 1, endLine: pdoc.startLine, endColumn: 1 };
-  let [start, end] = r;
-  while (end > start && (pdoc.text[end - 1] === "\n" || pdoc.text[end - 1] === "\r")) end--;
-  return regionOfOffsets(pdoc, start, end);
-}
-function sourcePosition(pdoc, node, offsets) {
-  if (pdoc.origin) {
-    const l = pdoc.origin.locate(node, offsets).location;
-    return [l.file, l.region.startLine];
-  }
-  return [pdoc.file.path, pdoc.lineCounter.linePos(offsets?.[0] ?? rangeOf(node)?.[0] ?? 0).line];
-}
-function locationOf(pdoc, node, label2) {
-  const loc = pdoc.origin ? { ...pdoc.origin.locate(node).location } : { file: pdoc.file.path, region: regionOf(pdoc, node) };
-  if (label2) loc.label = label2;
-  return loc;
-}
-function substringOffsets(pdoc, node, start, length) {
-  const s = asScalar(node, pdoc);
-  if (!s || !s.range || typeof s.value !== "string") return void 0;
-  if (s.type === "BLOCK_LITERAL") return literalBlockOffsets(pdoc, s, start, length);
-  const open = s.type === "PLAIN" ? 0 : s.type === "QUOTE_DOUBLE" || s.type === "QUOTE_SINGLE" ? 1 : -1;
-  if (open < 0) return void 0;
-  const from = s.range[0] + open + start;
-  const want = s.value.slice(start, start + length);
-  return pdoc.text.slice(from, from + length) === want && !pdoc.text.slice(s.range[0], from).includes("\n") ? [from, from + length] : void 0;
-}
-function literalBlockOffsets(pdoc, s, start, length) {
-  const value = s.value;
-  const range = s.range;
-  if (!range) return void 0;
-  const lineIndex = value.slice(0, start).split("\n").length - 1;
-  const col = start - (value.lastIndexOf("\n", start - 1) + 1);
-  if (value.slice(start, start + length).includes("\n")) return void 0;
-  let lineStart2 = pdoc.text.indexOf("\n", range[0]) + 1;
-  if (lineStart2 === 0) return void 0;
-  const text3 = pdoc.text;
-  for (let i = 0; i < lineIndex; i++) {
-    const next = text3.indexOf("\n", lineStart2);
-    if (next === -1 || next >= range[1]) return void 0;
-    lineStart2 = next + 1;
-  }
-  const firstContent = /^( *)[^ \n\r]/m.exec(text3.slice(text3.indexOf("\n", range[0]) + 1, range[1]));
-  const indent = firstContent ? firstContent[1].length : 0;
-  const from = lineStart2 + indent + col;
-  const want = value.slice(start, start + length);
-  return text3.slice(from, from + length) === want ? [from, from + length] : void 0;
-}
-
 // src/engine/config.ts
 var CONFIG_FILE_NAME = "rules.config.json";
 var MAX_CONFIG_BYTES = 1024 * 1024;
@@ -38566,13 +38566,13 @@ function locator(text3, file) {
   let parsed;
   return (jsonPath) => {
     if (!parsed) {
-      const lc = new import_yaml5.LineCounter();
-      parsed = { doc: (0, import_yaml5.parseDocument)(text3, { lineCounter: lc }), lc };
+      const lc = new import_yaml6.LineCounter();
+      parsed = { doc: (0, import_yaml6.parseDocument)(text3, { lineCounter: lc }), lc };
     }
     let node = parsed.doc.contents;
     for (const seg of jsonPath) {
-      if (typeof seg === "number" && (0, import_yaml5.isSeq)(node)) node = node.items[seg];
-      else if ((0, import_yaml5.isMap)(node)) node = child(node, String(seg));
+      if (typeof seg === "number" && (0, import_yaml6.isSeq)(node)) node = node.items[seg];
+      else if ((0, import_yaml6.isMap)(node)) node = child(node, String(seg));
       else return void 0;
       if (!node) return void 0;
     }
@@ -38608,7 +38608,7 @@ import fs6 from "node:fs";
 import path4 from "node:path";
 
 // src/engine/edits.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual } from "node:util";
 function nodeRange(node) {
   const r = node?.range;
@@ -38638,8 +38638,8 @@ function restIsComment(text3, offset) {
   return /^[ \t]*(#.*)?\r?$/.test(text3.slice(offset, end === -1 ? text3.length : end));
 }
 function simpleScalar(node, text3) {
-  if (!(0, import_yaml7.isScalar)(node) || node.tag !== void 0) return void 0;
-  if (node.type !== import_yaml7.Scalar.PLAIN && node.type !== import_yaml7.Scalar.QUOTE_DOUBLE && node.type !== import_yaml7.Scalar.QUOTE_SINGLE) return void 0;
+  if (!(0, import_yaml8.isScalar)(node) || node.tag !== void 0) return void 0;
+  if (node.type !== import_yaml8.Scalar.PLAIN && node.type !== import_yaml8.Scalar.QUOTE_DOUBLE && node.type !== import_yaml8.Scalar.QUOTE_SINGLE) return void 0;
   const r = nodeRange(node);
   if (!r || r[1] <= r[0] || /[\r\n]/.test(text3.slice(r[0], r[1]))) return void 0;
   return node;
@@ -38648,29 +38648,29 @@ function doubleQuoted(value) {
   return JSON.stringify(value);
 }
 function inStyleOf(like, value) {
-  if (like.type === import_yaml7.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  if (like.type === import_yaml7.Scalar.QUOTE_DOUBLE) return doubleQuoted(value);
+  if (like.type === import_yaml8.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  if (like.type === import_yaml8.Scalar.QUOTE_DOUBLE) return doubleQuoted(value);
   return value;
 }
 function dataKey(key2) {
-  if (!(0, import_yaml7.isScalar)(key2)) return void 0;
+  if (!(0, import_yaml8.isScalar)(key2)) return void 0;
   const v = key2.value;
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : void 0;
 }
 function dataPath(pdoc, target) {
   const walk = (node, path26, depth) => {
     if (node === target) return path26;
-    if (depth > 64 || (0, import_yaml7.isAlias)(node)) return void 0;
-    if ((0, import_yaml7.isMap)(node)) {
+    if (depth > 64 || (0, import_yaml8.isAlias)(node)) return void 0;
+    if ((0, import_yaml8.isMap)(node)) {
       for (const item of node.items) {
-        if (!(0, import_yaml7.isPair)(item)) continue;
+        if (!(0, import_yaml8.isPair)(item)) continue;
         const key2 = dataKey(item.key);
         if (key2 === void 0 || key2 === "<<") continue;
         if (item.key === target) return [...path26, key2];
         const found = walk(item.value, [...path26, key2], depth + 1);
         if (found) return found;
       }
-    } else if ((0, import_yaml7.isSeq)(node)) {
+    } else if ((0, import_yaml8.isSeq)(node)) {
       for (const [i, item] of node.items.entries()) {
         const found = walk(item, [...path26, i], depth + 1);
         if (found) return found;
@@ -45846,7 +45846,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
 }
 
 // src/engine/json-pointer.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 function decodePointer(pointer) {
   if (pointer === "") return [];
   return pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
@@ -45876,11 +45876,11 @@ function locate(pdoc, root, segments) {
   let cur = { node: root };
   for (const seg of segments) {
     const n = deref(cur.node, pdoc);
-    if ((0, import_yaml9.isMap)(n)) {
+    if ((0, import_yaml10.isMap)(n)) {
       const pair = pairOf(n, seg, pdoc);
       if (!pair) return cur;
       cur = { node: deref(pair.value, pdoc), pair };
-    } else if ((0, import_yaml9.isSeq)(n)) {
+    } else if ((0, import_yaml10.isSeq)(n)) {
       const item = n.items[Number(seg)];
       if (!/^\d+$/.test(seg) || item === void 0) return cur;
       cur = { node: deref(item, pdoc) };
@@ -45889,7 +45889,7 @@ function locate(pdoc, root, segments) {
   return cur;
 }
 function valueAnchor(at) {
-  const s = (0, import_yaml9.isScalar)(at.node) ? at.node : void 0;
+  const s = (0, import_yaml10.isScalar)(at.node) ? at.node : void 0;
   if (at.pair && (at.node === null || at.node === void 0 || s && s.value === null && !s.source)) return at.pair.key;
   return at.node;
 }
@@ -46378,13 +46378,13 @@ var rule2 = {
 };
 
 // src/rules/DAPR003-annotation-not-string.ts
-var import_yaml13 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 
 // src/rules/fix-helpers.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml13 = __toESM(require_dist(), 1);
 function annotationsMap(pod) {
   const v = pod?.annotationsPair?.value;
-  return (0, import_yaml12.isMap)(v) ? v : void 0;
+  return (0, import_yaml13.isMap)(v) ? v : void 0;
 }
 function isOwnAnnotation(pod, ann) {
   return annotationsMap(pod)?.items.includes(ann.pair) ?? false;
@@ -46495,8 +46495,8 @@ var rule3 = {
   }
 };
 function describeValue3(node, text3) {
-  if ((0, import_yaml13.isMap)(node) || (0, import_yaml13.isSeq)(node)) return { shown: `a YAML ${(0, import_yaml13.isMap)(node) ? "map" : "list"}`, fix: "Write it as one quoted string." };
-  if ((0, import_yaml13.isScalar)(node) && node.value !== null && node.value !== void 0) return { shown: `the unquoted value ${text3}`, fix: `Quote it: "${text3}".` };
+  if ((0, import_yaml14.isMap)(node) || (0, import_yaml14.isSeq)(node)) return { shown: `a YAML ${(0, import_yaml14.isMap)(node) ? "map" : "list"}`, fix: "Write it as one quoted string." };
+  if ((0, import_yaml14.isScalar)(node) && node.value !== null && node.value !== void 0) return { shown: `the unquoted value ${text3}`, fix: `Quote it: "${text3}".` };
   return { shown: "no value (null)", fix: "Write a quoted value, or remove the key." };
 }
 function quoteFix(pod, ann) {
@@ -46609,7 +46609,7 @@ var ANNOTATION_MISTAKES = {
 };
 
 // src/rules/DAPR301-sidecar-listens-publicly.ts
-var import_yaml14 = __toESM(require_dist(), 1);
+var import_yaml15 = __toESM(require_dist(), 1);
 import net from "node:net";
 
 // src/engine/exposure.ts
@@ -46768,9 +46768,9 @@ function valueFix(app, setting) {
 function appEntry(app) {
   const { pdoc, node } = app.app.anchor;
   const apps = child(pdoc.doc.contents, "apps", pdoc);
-  if (!(0, import_yaml14.isSeq)(apps)) return void 0;
+  if (!(0, import_yaml15.isSeq)(apps)) return void 0;
   for (const item of apps.items) {
-    if (!(0, import_yaml14.isMap)(item)) continue;
+    if (!(0, import_yaml15.isMap)(item)) continue;
     const anchor = item.items.find((p) => p.value === node);
     if (anchor) return { map: item, anchor };
   }
@@ -47387,12 +47387,12 @@ var rule10 = {
 };
 
 // src/rules/DAPR103-misplaced-scopes.ts
-var import_yaml18 = __toESM(require_dist(), 1);
+var import_yaml19 = __toESM(require_dist(), 1);
 function stringItems(node) {
-  if (!(0, import_yaml18.isSeq)(node)) return void 0;
+  if (!(0, import_yaml19.isSeq)(node)) return void 0;
   const out = [];
   for (const item of node.items) {
-    if (!(0, import_yaml18.isScalar)(item) || typeof item.value !== "string") return void 0;
+    if (!(0, import_yaml19.isScalar)(item) || typeof item.value !== "string") return void 0;
     out.push(item.value);
   }
   return out;
@@ -47402,7 +47402,7 @@ function scopesFix(r, m, index) {
   const text3 = pdoc.text;
   if (root.flow || pdoc.doc.contents !== root) return void 0;
   const parent = root.items.find((p) => keyString(p) === m.where)?.value;
-  if (!(0, import_yaml18.isMap)(parent) || parent.flow || !parent.items.includes(m.pair) || parent.items.length < 2) return void 0;
+  if (!(0, import_yaml19.isMap)(parent) || parent.flow || !parent.items.includes(m.pair) || parent.items.length < 2) return void 0;
   const items = stringItems(m.pair.value);
   const key2 = nodeRange(m.pair.key);
   const value = nodeRange(m.pair.value);
@@ -48624,7 +48624,7 @@ function embeddedPathSuffix(value, kind, range, n) {
 }
 
 // src/engine/extract/kubernetes.ts
-var import_yaml21 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 function str(pdoc, node) {
   const value = stringValue(node, pdoc);
   return value === void 0 ? void 0 : { value, pdoc, node };
@@ -48749,7 +48749,7 @@ function servicePorts(pdoc, spec) {
   });
 }
 function stringMap(pdoc, node) {
-  if (!(0, import_yaml21.isMap)(node)) return void 0;
+  if (!(0, import_yaml22.isMap)(node)) return void 0;
   const m = /* @__PURE__ */ new Map();
   for (const { key: key2, value } of mapEntries(node, pdoc)) {
     const v = scalarText(value, pdoc);
@@ -49985,10 +49985,10 @@ var rule22 = {
 };
 
 // src/rules/pem-sources.ts
-var import_yaml32 = __toESM(require_dist(), 1);
+var import_yaml33 = __toESM(require_dist(), 1);
 
 // src/engine/extract/helm-values.ts
-var import_yaml30 = __toESM(require_dist(), 1);
+var import_yaml31 = __toESM(require_dist(), 1);
 import path8 from "node:path";
 function installValue(install, dotted) {
   const param = install.parameters.get(dotted);
@@ -49998,7 +49998,7 @@ function installValue(install, dotted) {
     if (!root) return void 0;
     const node = childPath(root, segs, install.pdoc);
     if (node === void 0 || node === null) return void 0;
-    const value = (0, import_yaml30.isScalar)(node) ? scalarText(node, install.pdoc) : void 0;
+    const value = (0, import_yaml31.isScalar)(node) ? scalarText(node, install.pdoc) : void 0;
     const at = install.opaqueValues ?? { pdoc: install.pdoc, node };
     return { ...at, path: prefix + dotted, value };
   };
@@ -50063,22 +50063,22 @@ function fluxRelease(base) {
   return install;
 }
 function parseEmbedded(pdoc, scalar) {
-  if (!(0, import_yaml30.isScalar)(scalar) || scalar.type !== "BLOCK_LITERAL" || !scalar.range) return void 0;
-  const text3 = pdoc.text;
+  if (!(0, import_yaml31.isScalar)(scalar) || scalar.type !== "BLOCK_LITERAL" || !scalar.range) return void 0;
+  const text3 = lineBreaksAsLf(pdoc.text);
   const headerEnd = text3.indexOf("\n", scalar.range[0]);
   if (headerEnd === -1) return void 0;
   const start = headerEnd + 1;
   const end = scalar.range[1];
   const blank3 = (s) => s.replace(/[^\n\r]/g, " ");
   const padded = blank3(text3.slice(0, start)) + text3.slice(start, end) + blank3(text3.slice(end));
-  const doc = (0, import_yaml30.parseDocument)(padded, { version: "1.1", lineCounter: new import_yaml30.LineCounter() });
+  const doc = (0, import_yaml31.parseDocument)(padded, { version: "1.1", lineCounter: new import_yaml31.LineCounter() });
   if (doc.errors.length > 0) return void 0;
   return { ...pdoc, doc, text: padded, index: pdoc.index };
 }
 function argoApplication(base) {
   const { pdoc, root } = base;
   const spec = child(root, "spec", pdoc);
-  const sources = [child(spec, "source", pdoc), ...seqItems(child(spec, "sources", pdoc), pdoc)].filter((s) => (0, import_yaml30.isMap)(s));
+  const sources = [child(spec, "source", pdoc), ...seqItems(child(spec, "sources", pdoc), pdoc)].filter((s) => (0, import_yaml31.isMap)(s));
   const out = [];
   for (const source of sources) {
     if (stringValue(child(source, "chart", pdoc), pdoc) !== "dapr") continue;
@@ -50109,7 +50109,7 @@ function argoApplication(base) {
         install.prefix = "";
       } else {
         install.opaqueValues = { pdoc, node: valuesString };
-        const standalone = (0, import_yaml30.parseDocument)(scalarText(valuesString, pdoc) ?? "", { version: "1.1" });
+        const standalone = (0, import_yaml31.parseDocument)(scalarText(valuesString, pdoc) ?? "", { version: "1.1" });
         const map2 = standalone.errors.length === 0 ? asMap(standalone.contents) : void 0;
         if (map2) install.values = map2;
       }
@@ -50443,7 +50443,7 @@ function pathKey(key2, first) {
   return `[${key2}]`;
 }
 function pathItem(item, index) {
-  if ((0, import_yaml32.isMap)(item)) {
+  if ((0, import_yaml33.isMap)(item)) {
     const name = stringValue(child(item, "name"));
     if (name !== void 0) return `[${name}]`;
   }
@@ -50455,8 +50455,8 @@ function yamlPath2(ancestors, node) {
   for (let i = 0; i < chain.length - 1; i++) {
     const parent = chain[i];
     const next = chain[i + 1];
-    if ((0, import_yaml32.isSeq)(parent)) out += pathItem(next, parent.items.indexOf(next));
-    else if ((0, import_yaml32.isPair)(parent)) {
+    if ((0, import_yaml33.isSeq)(parent)) out += pathItem(next, parent.items.indexOf(next));
+    else if ((0, import_yaml33.isPair)(parent)) {
       const key2 = keyString(parent) ?? "?";
       out += next === parent.key ? pathKey(key2, out === "") + "(key)" : pathKey(key2, out === "");
     }
@@ -50495,7 +50495,7 @@ function yamlScalarValues(file, placements) {
     if (!mayHoldPem(range ? pdoc.text.slice(range[0], range[2]) : pdoc.text)) continue;
     const resource = placements.resourceOf(pdoc);
     const scopes = placements.of(pdoc);
-    (0, import_yaml32.visit)(pdoc.doc, {
+    (0, import_yaml33.visit)(pdoc.doc, {
       Scalar(_key, node, ancestors) {
         if (typeof node.value !== "string" || !node.range) return;
         const pem = pemTextOf(node.value);
@@ -51283,7 +51283,7 @@ var rule26 = {
 import path12 from "node:path";
 
 // src/engine/extract/compose.ts
-var import_yaml38 = __toESM(require_dist(), 1);
+var import_yaml39 = __toESM(require_dist(), 1);
 import path10 from "node:path";
 
 // src/engine/extract/kustomize.ts
@@ -51402,7 +51402,7 @@ var BOOL_FLAGS = /* @__PURE__ */ new Set(["enable-api-logging", "enable-profilin
 var RESOURCE_FLAGS = /* @__PURE__ */ new Set(["resources-path", "components-path"]);
 function isComposeFile(pdoc) {
   const root = asMap(pdoc.doc.contents, pdoc);
-  return !!root && (0, import_yaml38.isMap)(child(root, "services", pdoc)) && child(root, "apiVersion", pdoc) === void 0 && child(root, "kind", pdoc) === void 0;
+  return !!root && (0, import_yaml39.isMap)(child(root, "services", pdoc)) && child(root, "apiVersion", pdoc) === void 0 && child(root, "kind", pdoc) === void 0;
 }
 function composeBaseName(file) {
   const dir = path10.posix.dirname(file);
@@ -51413,7 +51413,7 @@ function isOverrideFile(file) {
   return /\.override\.ya?ml$/.test(path10.posix.basename(file));
 }
 function commandTokens(pdoc, node) {
-  if ((0, import_yaml38.isScalar)(node)) {
+  if ((0, import_yaml39.isScalar)(node)) {
     const value = scalarText(node, pdoc) ?? "";
     const out = [];
     const src = node.range ? pdoc.text.slice(node.range[0], node.range[1]) : "";
@@ -51439,8 +51439,8 @@ function commandTokens(pdoc, node) {
 function tokenRange(t, skip) {
   const n = t.node;
   if (t.offsets) return [t.offsets[0] + skip, t.offsets[1]];
-  if (skip && n.range && (0, import_yaml38.isScalar)(n) && n.type === "PLAIN") return [n.range[0] + skip, n.range[1]];
-  if (skip && n.range && (0, import_yaml38.isScalar)(n) && (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE")) return [n.range[0] + 1 + skip, n.range[1] - 1];
+  if (skip && n.range && (0, import_yaml39.isScalar)(n) && n.type === "PLAIN") return [n.range[0] + skip, n.range[1]];
+  if (skip && n.range && (0, import_yaml39.isScalar)(n) && (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE")) return [n.range[0] + 1 + skip, n.range[1] - 1];
   return void 0;
 }
 function parseFlags(tokens) {
@@ -51503,10 +51503,10 @@ function environment(frags) {
   const env2 = /* @__PURE__ */ new Map();
   for (const f of frags) {
     const node = child(f.map, "environment", f.pdoc);
-    if ((0, import_yaml38.isMap)(node)) {
+    if ((0, import_yaml39.isMap)(node)) {
       for (const { key: key2, pair, value } of mapEntries(node, f.pdoc)) {
         const text3 = scalarText(value, f.pdoc);
-        env2.set(key2, { value: text3 ?? "", passThrough: value === null || value === void 0 || (0, import_yaml38.isScalar)(value) && value.value === null, pdoc: f.pdoc, node: pair.key, valueNode: value ?? void 0 });
+        env2.set(key2, { value: text3 ?? "", passThrough: value === null || value === void 0 || (0, import_yaml39.isScalar)(value) && value.value === null, pdoc: f.pdoc, node: pair.key, valueNode: value ?? void 0 });
       }
     } else {
       for (const item of seqItems(node, f.pdoc)) {
@@ -51523,9 +51523,9 @@ function envFiles(frags) {
   const out = [];
   for (const f of frags) {
     const node = child(f.map, "env_file", f.pdoc);
-    const items = (0, import_yaml38.isScalar)(node) ? [node] : seqItems(node, f.pdoc);
+    const items = (0, import_yaml39.isScalar)(node) ? [node] : seqItems(node, f.pdoc);
     for (const item of items) {
-      const v = (0, import_yaml38.isMap)(item) ? scalarText(child(item, "path", f.pdoc), f.pdoc) : scalarText(item, f.pdoc);
+      const v = (0, import_yaml39.isMap)(item) ? scalarText(child(item, "path", f.pdoc), f.pdoc) : scalarText(item, f.pdoc);
       if (v) out.push({ value: v, pdoc: f.pdoc, node: item });
     }
   }
@@ -51535,7 +51535,7 @@ function publishedPorts(frags, service2) {
   const out = [];
   for (const f of frags) {
     for (const item of seqItems(child(f.map, "ports", f.pdoc), f.pdoc)) {
-      if ((0, import_yaml38.isMap)(item)) {
+      if ((0, import_yaml39.isMap)(item)) {
         const target = Number(scalarText(child(item, "target", f.pdoc), f.pdoc));
         if (!Number.isInteger(target)) continue;
         const p2 = { pdoc: f.pdoc, node: item, containerPort: target, service: service2 };
@@ -51564,7 +51564,7 @@ function hostPath(frags, containerPath, baseDir) {
     for (const v of seqItems(child(f.map, "volumes", f.pdoc), f.pdoc)) {
       let source;
       let target;
-      if ((0, import_yaml38.isMap)(v)) {
+      if ((0, import_yaml39.isMap)(v)) {
         source = scalarText(child(v, "source", f.pdoc), f.pdoc);
         target = scalarText(child(v, "target", f.pdoc), f.pdoc);
       } else {
@@ -55090,12 +55090,12 @@ function safely(fn) {
 }
 
 // src/engine/render/helm.ts
-var import_yaml55 = __toESM(require_dist(), 1);
+var import_yaml57 = __toESM(require_dist(), 1);
 import fs10 from "node:fs";
 import path19 from "node:path";
 
 // src/engine/render/source-map.ts
-var import_yaml53 = __toESM(require_dist(), 1);
+var import_yaml55 = __toESM(require_dist(), 1);
 function nodePath(pdoc, target) {
   const root = pdoc.doc.contents;
   if (target === root) return { steps: [], isKey: false };
@@ -55105,9 +55105,9 @@ function nodePath(pdoc, target) {
     const n = deref(node, pdoc);
     if (!n || seen.has(n)) return void 0;
     seen.add(n);
-    if ((0, import_yaml53.isMap)(n)) {
+    if ((0, import_yaml55.isMap)(n)) {
       for (const item of n.items) {
-        if (!(0, import_yaml53.isPair)(item)) continue;
+        if (!(0, import_yaml55.isPair)(item)) continue;
         const key2 = keyString(item);
         if (key2 === void 0) continue;
         steps.push({ key: key2 });
@@ -55117,7 +55117,7 @@ function nodePath(pdoc, target) {
         if (found) return found;
         steps.pop();
       }
-    } else if ((0, import_yaml53.isSeq)(n)) {
+    } else if ((0, import_yaml55.isSeq)(n)) {
       for (let i = 0; i < n.items.length; i++) {
         const item = deref(n.items[i], pdoc);
         steps.push({ index: i, item });
@@ -55133,11 +55133,11 @@ function nodePath(pdoc, target) {
 }
 var MERGE_KEYS = ["name", "containerPort", "port", "mountPath", "devicePath", "key", "appId", "secretKey", "ip", "topologyKey"];
 function scalarOf(node) {
-  return (0, import_yaml53.isScalar)(node) ? scalarText(node) ?? "" : void 0;
+  return (0, import_yaml55.isScalar)(node) ? scalarText(node) ?? "" : void 0;
 }
 function matchItem(items, step, pdoc) {
   const rendered = step.item;
-  if ((0, import_yaml53.isMap)(rendered)) {
+  if ((0, import_yaml55.isMap)(rendered)) {
     for (const k of MERGE_KEYS) {
       const want = scalarOf(deref(pairOf(rendered, k)?.value, void 0));
       if (want === void 0) continue;
@@ -55145,14 +55145,14 @@ function matchItem(items, step, pdoc) {
       if (hit) return hit;
       return void 0;
     }
-  } else if ((0, import_yaml53.isScalar)(rendered)) {
+  } else if ((0, import_yaml55.isScalar)(rendered)) {
     const want = scalarOf(rendered);
     const hit = items.find((i) => scalarOf(i) === want);
     if (hit) return hit;
     return void 0;
   }
   const same = items[step.index];
-  return same !== void 0 && (0, import_yaml53.isMap)(same) === (0, import_yaml53.isMap)(rendered) && (0, import_yaml53.isSeq)(same) === (0, import_yaml53.isSeq)(rendered) ? same : void 0;
+  return same !== void 0 && (0, import_yaml55.isMap)(same) === (0, import_yaml55.isMap)(rendered) && (0, import_yaml55.isSeq)(same) === (0, import_yaml55.isSeq)(rendered) ? same : void 0;
 }
 function walkYaml(root, steps, pdoc) {
   let cur = deref(root, pdoc);
@@ -55174,7 +55174,7 @@ function walkYaml(root, steps, pdoc) {
   return { node: cur, keyNode, matched: steps.length, exact: true };
 }
 function sameScalar(a, b) {
-  return (0, import_yaml53.isScalar)(a) && (0, import_yaml53.isScalar)(b) && scalarOf(a) === scalarOf(b);
+  return (0, import_yaml55.isScalar)(a) && (0, import_yaml55.isScalar)(b) && scalarOf(a) === scalarOf(b);
 }
 var ACTION = /\{\{[\s\S]*?\}\}/g;
 function stripActions(line) {
@@ -55398,15 +55398,15 @@ var TemplateText = class {
       const l = this.lines[j];
       return l.valueCol === void 0 ? void 0 : unquote(l.text.slice(l.valueCol, l.valueEnd));
     };
-    if ((0, import_yaml53.isMap)(item)) {
-      const first = item.items.find((p) => (0, import_yaml53.isPair)(p) && keyString(p) !== void 0);
-      const key2 = first && (0, import_yaml53.isPair)(first) ? keyString(first) : void 0;
-      const value = first && (0, import_yaml53.isPair)(first) ? scalarOf(deref(first.value, void 0)) : void 0;
+    if ((0, import_yaml55.isMap)(item)) {
+      const first = item.items.find((p) => (0, import_yaml55.isPair)(p) && keyString(p) !== void 0);
+      const key2 = first && (0, import_yaml55.isPair)(first) ? keyString(first) : void 0;
+      const value = first && (0, import_yaml55.isPair)(first) ? scalarOf(deref(first.value, void 0)) : void 0;
       const sameKey = siblings.filter((j) => this.lines[j].key === key2);
       const exact = sameKey.find((j) => value !== void 0 && valueOf(j) === value);
       if (exact !== void 0) return exact;
       if (sameKey.length === 1) return sameKey[0];
-    } else if ((0, import_yaml53.isScalar)(item)) {
+    } else if ((0, import_yaml55.isScalar)(item)) {
       const want = scalarOf(item);
       const exact = siblings.find((j) => this.lines[j].key === void 0 && valueOf(j) === want);
       if (exact !== void 0) return exact;
@@ -55658,7 +55658,7 @@ var HelmLocator = class {
     const root = asMap(pdoc.doc.contents, pdoc);
     const doc = tpl.docFor(stringValue(child(root, "kind", pdoc), pdoc), stringValue(childPath(root, ["metadata", "name"], pdoc), pdoc));
     const walked = tpl.walk(np.steps, doc);
-    const wanted = (0, import_yaml55.isScalar)(node) && !np.isKey ? scalarString(node) : void 0;
+    const wanted = (0, import_yaml57.isScalar)(node) && !np.isKey ? scalarString(node) : void 0;
     if (walked.length === np.steps.length && walked.length > 0) {
       const line = walked[walked.length - 1].line;
       return this.at(tpl, line, np, pdoc, node, offsets);
@@ -55680,7 +55680,7 @@ var HelmLocator = class {
     const last = np.steps[np.steps.length - 1];
     let span;
     if (np.isKey) span = tpl.span(line, "key");
-    else if ((0, import_yaml55.isScalar)(node)) span = this.valueSpan(tpl, line, pdoc, node, offsets);
+    else if ((0, import_yaml57.isScalar)(node)) span = this.valueSpan(tpl, line, pdoc, node, offsets);
     else span = last && "index" in last ? tpl.span(line, "item") : tpl.span(line, "key");
     const related = this.valuesRelated(tpl, line);
     return { location: { file: tpl.file, region: spanRegion(span) }, ...related.length ? { related } : {} };
@@ -55757,7 +55757,7 @@ function leafKey(steps) {
   return void 0;
 }
 function scalarString(node) {
-  if (!(0, import_yaml55.isScalar)(node)) return void 0;
+  if (!(0, import_yaml57.isScalar)(node)) return void 0;
   const v = node.value;
   return v === null || v === void 0 ? "" : typeof v === "string" ? v : node.source ?? String(v);
 }
@@ -55769,7 +55769,7 @@ function unquote2(v) {
 }
 
 // src/engine/render/kustomize.ts
-var import_yaml57 = __toESM(require_dist(), 1);
+var import_yaml59 = __toESM(require_dist(), 1);
 import fs11 from "node:fs";
 import path20 from "node:path";
 function entryVia(dir) {
@@ -55805,7 +55805,7 @@ function preflight2(ctx, entryDir) {
     if (!pdoc) continue;
     const root = asMap(pdoc.doc.contents, pdoc);
     for (const key2 of ["helmCharts", "helmGlobals"]) {
-      const pair = root?.items.find((p) => (0, import_yaml57.isScalar)(p.key) && p.key.value === key2);
+      const pair = root?.items.find((p) => (0, import_yaml59.isScalar)(p.key) && p.key.value === key2);
       if (pair) return { refusal: { reason: `it uses ${key2}, which needs kustomize --enable-helm; dapr-policy renders charts with helm itself and never lets kustomize run it`, at: locationOf(pdoc, pair.key) }, patches };
     }
     const refs = [];
@@ -55937,7 +55937,7 @@ function takeOrigin(pdoc) {
   if (mapEntries(annotations, pdoc).length === 0) pdoc.doc.deleteIn(["metadata", "annotations"]);
   let origin;
   try {
-    origin = (0, import_yaml57.parse)(text3);
+    origin = (0, import_yaml59.parse)(text3);
   } catch {
     return void 0;
   }
@@ -55994,7 +55994,7 @@ var KustomizeLocator = class {
       if (!targetOk) continue;
       for (const pdoc of repoYaml(this.ctx, p.file)?.docs ?? []) {
         const contents = pdoc.doc.contents;
-        if ((0, import_yaml57.isSeq)(contents)) {
+        if ((0, import_yaml59.isSeq)(contents)) {
           if (p.target) out.push({ file: p.file, pdoc, json: true });
           continue;
         }
@@ -56018,7 +56018,7 @@ var KustomizeLocator = class {
     const base = walkYaml(src.base.root, np.steps, src.pdoc);
     const patched = this.applicable().map((p) => ({ p, walk: p.json ? jsonPatchWalk(p.pdoc, np.steps) : walkYaml(p.pdoc.doc.contents, np.steps, p.pdoc) }));
     const exactPatches = patched.filter((x) => x.walk.exact);
-    const value = (0, import_yaml57.isScalar)(node) && !np.isKey;
+    const value = (0, import_yaml59.isScalar)(node) && !np.isKey;
     let chosen;
     if (value) {
       const equal = [...exactPatches].reverse().find((x) => sameScalar(x.walk.node, node));
@@ -56075,7 +56075,7 @@ function jsonPatchWalk(pdoc, steps) {
     if (!prefix) continue;
     const valueNode = child(op, "value", pdoc);
     const w = walkYaml(valueNode, steps.slice(segs.length), pdoc);
-    if (w.exact) best = { ...w, keyNode: w.keyNode ?? ((0, import_yaml57.isMap)(op) ? child(op, "path", pdoc) : void 0) };
+    if (w.exact) best = { ...w, keyNode: w.keyNode ?? ((0, import_yaml59.isMap)(op) ? child(op, "path", pdoc) : void 0) };
   }
   return best;
 }
@@ -56329,7 +56329,7 @@ function filesOnDisk(files, config, fn) {
 }
 
 // src/engine/suppressions.ts
-var import_yaml61 = __toESM(require_dist(), 1);
+var import_yaml63 = __toESM(require_dist(), 1);
 var MARKER = "dapr-policy-disable";
 var DIRECTIVE = /^#\s*dapr-policy-(disable-next-line|disable)(?=\s|$)(.*)$/;
 function commentTokens(text3) {
@@ -56351,7 +56351,7 @@ function commentTokens(text3) {
     if (t.type === "doc-start" && typeof t.offset === "number") docStarts.push(t.offset);
     for (const key2 of Object.keys(v)) walk(v[key2]);
   };
-  for (const token of new import_yaml61.Parser().parse(text3)) walk(token);
+  for (const token of new import_yaml63.Parser().parse(text3)) walk(token);
   return { comments: comments.sort((a, b) => a.offset - b.offset), docStarts: docStarts.sort((a, b) => a - b) };
 }
 function parseDirective(body) {
@@ -56952,7 +56952,7 @@ function safeRegExp(pattern4) {
 var ajvRegExp = Object.assign((pattern4, _flags) => safeRegExp(pattern4), { code: "safeRegExp" });
 
 // src/rules/custom.ts
-var import_yaml62 = __toESM(require_dist(), 1);
+var import_yaml65 = __toESM(require_dist(), 1);
 var MAX_SCHEMA_DEPTH = 64;
 var MAX_SCHEMA_NODES = 5e4;
 function inspectSchema(schema) {
@@ -57038,7 +57038,7 @@ function relevantErrors(errors) {
   return errors.filter((e) => e.keyword !== "if" && !/\/(contains|anyOf|oneOf|not)\//.test(e.schemaPath));
 }
 function anchorOf(at) {
-  return at.pair && ((0, import_yaml62.isMap)(at.node) || (0, import_yaml62.isSeq)(at.node)) ? at.pair.key : valueAnchor(at);
+  return at.pair && ((0, import_yaml65.isMap)(at.node) || (0, import_yaml65.isSeq)(at.node)) ? at.pair.key : valueAnchor(at);
 }
 function ruleOf(def, validate2) {
   const matches = matcherOf(def);
@@ -57576,7 +57576,7 @@ function buildSarif(input, options) {
     invocations: [{ executionSuccessful: input.executionSuccessful, toolExecutionNotifications: notifications }],
     originalUriBaseIds: { [SRCROOT]: srcRoot(input, options) },
     columnKind: "utf16CodeUnits",
-    // YAML breaks lines at a lone CR too (parse.ts lineBreaksAsLf); SARIF's default is CRLF and LF only.
+    // YAML breaks lines at a lone CR too (yaml.ts lineBreaksAsLf); SARIF's default is CRLF and LF only.
     newlineSequences: ["\r\n", "\n", "\r"],
     results
   };

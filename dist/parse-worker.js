@@ -47,12 +47,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE2 = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === ALIAS;
+    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === MAP;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === SEQ;
+    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === MAP;
+    var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === PAIR;
+    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === SCALAR;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE2] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE2]) {
@@ -73,7 +73,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -82,14 +82,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap3;
     exports.isNode = isNode;
-    exports.isPair = isPair2;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isPair = isPair3;
+    exports.isScalar = isScalar3;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -4197,9 +4197,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap3.YAMLMap : YAMLSeq3.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap3.YAMLMap : YAMLSeq3.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4235,7 +4235,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4275,7 +4275,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
+        if (!isMap3 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4298,7 +4298,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4330,7 +4330,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4346,7 +4346,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -5633,7 +5633,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5717,7 +5717,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -7371,7 +7371,7 @@ import crypto from "node:crypto";
 import { workerData } from "node:worker_threads";
 
 // src/engine/parse.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 import fs from "node:fs";
 
 // src/engine/config-types.ts
@@ -7572,6 +7572,14 @@ function precheck(text) {
   return { text: changed ? parts.join("") : text, empty: false };
 }
 
+// src/engine/yaml.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var LONE_CR = /\r(?!\n)/;
+var LONE_CR_ALL = /\r(?!\n)/g;
+function lineBreaksAsLf(text) {
+  return text.includes("\r") && LONE_CR.test(text) ? text.replace(LONE_CR_ALL, "\n") : text;
+}
+
 // src/engine/parse.ts
 var customTags = (tags) => tags.filter((t) => !(typeof t === "object" && "tag" in t && t.tag === "tag:yaml.org,2002:timestamp"));
 var COMPOSER_OPTIONS = { version: "1.1", customTags, prettyErrors: false, uniqueKeys: true, logLevel: "error" };
@@ -7621,10 +7629,10 @@ function tooDeepAt(token, maxDepth) {
 }
 function firstAlias(doc) {
   let at;
-  (0, import_yaml2.visit)(doc, {
+  (0, import_yaml3.visit)(doc, {
     Alias(_key, node) {
       at = node.range?.[0] ?? 0;
-      return import_yaml2.visit.BREAK;
+      return import_yaml3.visit.BREAK;
     }
   });
   return at;
@@ -7640,8 +7648,8 @@ function aliasBomb(doc, maxAliasCount) {
   }
 }
 function composeDocuments(text, lineCounter, maxDocuments, maxDepth) {
-  const parser = new import_yaml2.Parser(lineCounter.addNewLine);
-  const composer = new import_yaml2.Composer(COMPOSER_OPTIONS);
+  const parser = new import_yaml3.Parser(lineCounter.addNewLine);
+  const composer = new import_yaml3.Composer(COMPOSER_OPTIONS);
   const tooDeep = /* @__PURE__ */ new Map();
   function* tokens() {
     for (const token of parser.parse(text)) {
@@ -7671,13 +7679,8 @@ function composeDocuments(text, lineCounter, maxDocuments, maxDepth) {
   }
   return { docs, tooDeep, ...firstUnread !== void 0 ? { firstUnread } : {} };
 }
-var LONE_CR = /\r(?!\n)/;
-var LONE_CR_ALL = /\r(?!\n)/g;
-function lineBreaksAsLf(text) {
-  return text.includes("\r") && LONE_CR.test(text) ? text.replace(LONE_CR_ALL, "\n") : text;
-}
 function parseText(file, text, opts2 = {}) {
-  const lineCounter = new import_yaml2.LineCounter();
+  const lineCounter = new import_yaml3.LineCounter();
   const maxDocuments = opts2.maxDocuments ?? DEFAULT_MAX_DOCUMENTS;
   const maxDepth = opts2.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxAliasCount = opts2.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
@@ -7738,7 +7741,7 @@ function isJsonManifest(buf) {
   return buf.includes('"apiVersion"') || buf.includes('"services"') || buf.includes('"apps"');
 }
 function textOnly(file, text) {
-  const lineCounter = new import_yaml2.LineCounter();
+  const lineCounter = new import_yaml3.LineCounter();
   lineCounter.addNewLine(0);
   const lf = lineBreaksAsLf(text);
   for (let i = lf.indexOf("\n"); i !== -1; i = lf.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
@@ -7748,7 +7751,7 @@ function parseFile(file, opts2 = {}, buf = readSource(file)) {
   if (file.kind === "pem" || file.kind === "helm-template") return textOnly(file, decode(buf).text);
   if (file.path.endsWith(".json") && !isJsonManifest(buf)) {
     const { text } = decode(buf);
-    if (opts2.precheck && !text.includes("PRIVATE KEY")) return { file, text: "", lineCounter: new import_yaml2.LineCounter(), docs: [], skipped: true };
+    if (opts2.precheck && !text.includes("PRIVATE KEY")) return { file, text: "", lineCounter: new import_yaml3.LineCounter(), docs: [], skipped: true };
     return textOnly(file, text);
   }
   const decoded = decode(buf);
@@ -7783,19 +7786,19 @@ function cleanMessage(msg) {
 }
 
 // src/engine/parse-transport.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 var Unencodable = class extends Error {
 };
 var CODES = /* @__PURE__ */ new Map([
-  [import_yaml3.Scalar.prototype, "S"],
+  [import_yaml5.Scalar.prototype, "S"],
   [LeanScalar.prototype, "L"],
-  [import_yaml3.YAMLMap.prototype, "M"],
+  [import_yaml5.YAMLMap.prototype, "M"],
   [LeanMap.prototype, "m"],
-  [import_yaml3.YAMLSeq.prototype, "Q"],
+  [import_yaml5.YAMLSeq.prototype, "Q"],
   [LeanSeq.prototype, "q"],
-  [import_yaml3.Pair.prototype, "P"],
+  [import_yaml5.Pair.prototype, "P"],
   [LeanPair.prototype, "p"],
-  [import_yaml3.Alias.prototype, "A"]
+  [import_yaml5.Alias.prototype, "A"]
 ]);
 function jsonSafe(v) {
   if (v === null) return true;

@@ -6,7 +6,7 @@ import { Composer, type CST, type Document, LineCounter, Parser, type Tags, visi
 import { DEFAULT_CONFIG } from './config-types.js';
 import { leanNode } from './lean-yaml.js';
 import { alwaysRelevant, precheck } from './precheck.js';
-import type { ParsedDoc } from './yaml.js';
+import { lineBreaksAsLf, type ParsedDoc } from './yaml.js';
 import type { Notification, Region, SourceFile } from './types.js';
 
 export interface SyntaxProblem {
@@ -179,19 +179,6 @@ function composeDocuments(text: string, lineCounter: LineCounter, maxDocuments: 
     for (let i = text.indexOf('\n', starts[starts.length - 1] ?? 0); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
   }
   return { docs, tooDeep, ...(firstUnread !== undefined ? { firstUnread } : {}) };
-}
-
-const LONE_CR = /\r(?!\n)/;
-const LONE_CR_ALL = /\r(?!\n)/g;
-
-/**
- * The text with every lone CR as LF: YAML breaks lines at CR, LF and CRLF
- * (as Kubernetes' parser does), the yaml package only at LF and CRLF. The
- * length stays, so every offset does; a scan keeps the text as written.
- */
-export function lineBreaksAsLf(text: string): string {
-  // Tested first: replace() copies even a text it leaves alone (a CRLF file), and the copy would stay alive in every node's string.
-  return text.includes('\r') && LONE_CR.test(text) ? text.replace(LONE_CR_ALL, '\n') : text;
 }
 
 export function parseText(file: SourceFile, text: string, opts: ParseOptions = {}): ParsedFile {

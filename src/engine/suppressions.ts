@@ -6,9 +6,10 @@
 // Helm template, the `{{ }}` actions are blanked first: what is left reads as
 // YAML, and findings on what the chart renders point at template lines.
 import { Parser } from 'yaml';
-import { lineBreaksAsLf, type ParsedFile } from './parse.js';
+import type { ParsedFile } from './parse.js';
 import { withoutActions } from './render/template-static.js';
 import type { Region } from './types.js';
+import { lineBreaksAsLf } from './yaml.js';
 
 export type SuppressionScope = 'next-line' | 'document';
 

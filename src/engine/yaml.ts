@@ -3,6 +3,19 @@
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Location, Region, SourceFile } from './types.js';
 
+const LONE_CR = /\r(?!\n)/;
+const LONE_CR_ALL = /\r(?!\n)/g;
+
+/**
+ * The text with every lone CR as LF: YAML breaks lines at CR, LF and CRLF
+ * (as Kubernetes' parser does), the yaml package only at LF and CRLF. The
+ * length stays, so every offset does; a scan keeps the text as written.
+ */
+export function lineBreaksAsLf(text: string): string {
+  // Tested first: replace() copies even a text it leaves alone (a CRLF file), and the copy would stay alive in every node's string.
+  return text.includes('\r') && LONE_CR.test(text) ? text.replace(LONE_CR_ALL, '\n') : text;
+}
+
 /** One YAML document of a scanned file, with what is needed to locate its nodes. */
 export interface ParsedDoc {
   file: SourceFile;
@@ -275,10 +288,10 @@ function literalBlockOffsets(pdoc: ParsedDoc, s: Scalar, start: number, length: 
   const lineIndex = value.slice(0, start).split('\n').length - 1;
   const col = start - (value.lastIndexOf('\n', start - 1) + 1);
   if (value.slice(start, start + length).includes('\n')) return undefined;
+  const text = lineBreaksAsLf(pdoc.text);
   // Content starts on the line after the header (`|`, `|-`, `|2`…).
-  let lineStart = pdoc.text.indexOf('\n', range[0]) + 1;
+  let lineStart = text.indexOf('\n', range[0]) + 1;
   if (lineStart === 0) return undefined;
-  const text = pdoc.text;
   // Blank lines of the block may be shorter than the indentation; skip to the wanted line.
   for (let i = 0; i < lineIndex; i++) {
     const next = text.indexOf('\n', lineStart);

@@ -145,7 +145,7 @@ export function buildSarif(input: ReportInput, options: FormatOptions): Sarif.Lo
     invocations: [{ executionSuccessful: input.executionSuccessful, toolExecutionNotifications: notifications }],
     originalUriBaseIds: { [SRCROOT]: srcRoot(input, options) },
     columnKind: 'utf16CodeUnits',
-    // YAML breaks lines at a lone CR too (parse.ts lineBreaksAsLf); SARIF's default is CRLF and LF only.
+    // YAML breaks lines at a lone CR too (yaml.ts lineBreaksAsLf); SARIF's default is CRLF and LF only.
     newlineSequences: ['\r\n', '\n', '\r'],
     results,
   };

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type YAMLMap } from 'yaml';
 import type { NodeRef, ResourceBase } from '../resources.js';
-import { asMap, child, childPath, type ParsedDoc, scalarText, seqItems, stringValue, type YNode } from '../yaml.js';
+import { asMap, child, childPath, lineBreaksAsLf, type ParsedDoc, scalarText, seqItems, stringValue, type YNode } from '../yaml.js';
 
 export type DaprInstallSource = 'chart-values' | 'flux-helmrelease' | 'argocd-application';
 
@@ -133,7 +133,7 @@ function fluxRelease(base: ResourceBase): DaprInstall | undefined {
  */
 export function parseEmbedded(pdoc: ParsedDoc, scalar: YNode): ParsedDoc | undefined {
   if (!isScalar(scalar) || scalar.type !== 'BLOCK_LITERAL' || !scalar.range) return undefined;
-  const text = pdoc.text;
+  const text = lineBreaksAsLf(pdoc.text);
   const headerEnd = text.indexOf('\n', scalar.range[0]);
   if (headerEnd === -1) return undefined;
   const start = headerEnd + 1;

@@ -9,9 +9,9 @@ import type { EnvironmentClassifier } from '../environment.js';
 import { DAPR_GROUP, daprResource } from '../extract/dapr.js';
 import { kubernetesResource, resourceBase } from '../extract/kubernetes.js';
 import type { Instance, NamespaceSource } from '../model.js';
-import { decode, lineBreaksAsLf, parseText, type ParseOptions, type ParsedFile, readSource } from '../parse.js';
+import { decode, parseText, type ParseOptions, type ParsedFile, readSource } from '../parse.js';
 import type { Environment, Location, SourceFile } from '../types.js';
-import type { ParsedDoc } from '../yaml.js';
+import { lineBreaksAsLf, type ParsedDoc } from '../yaml.js';
 import type { Scratch } from './binaries.js';
 
 export interface RenderContext {

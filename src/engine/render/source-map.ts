@@ -6,9 +6,8 @@
 // YAML, so the walk follows keys and indentation line by line, and follows
 // `include`s into the partials that define them).
 import { isMap, isPair, isScalar, isSeq, type Scalar } from 'yaml';
-import { lineBreaksAsLf } from '../parse.js';
 import type { Location, Region } from '../types.js';
-import { asMap, deref, keyString, pairOf, type ParsedDoc, scalarText, seqItems, type YNode } from '../yaml.js';
+import { asMap, deref, keyString, lineBreaksAsLf, pairOf, type ParsedDoc, scalarText, seqItems, type YNode } from '../yaml.js';
 
 export type Step = { key: string } | { index: number; item: YNode };
 

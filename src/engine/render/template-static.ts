@@ -15,9 +15,9 @@
 // in the template.
 import { DAPR_GROUP, daprResource } from '../extract/dapr.js';
 import { kubernetesResource, resourceBase } from '../extract/kubernetes.js';
-import { lineBreaksAsLf, parseText, type ParseOptions, type ParsedFile } from '../parse.js';
+import { parseText, type ParseOptions, type ParsedFile } from '../parse.js';
 import type { Resource } from '../resources.js';
-import { regionOf, regionOfOffsets } from '../yaml.js';
+import { lineBreaksAsLf, regionOf, regionOfOffsets } from '../yaml.js';
 
 const ACTION = /\{\{[\s\S]*?\}\}/g;
 
