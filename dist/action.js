@@ -32582,18 +32582,21 @@ function nodeRange(node) {
   return r ? [r[0], r[1]] : void 0;
 }
 function lineStart(text3, offset) {
-  return text3.lastIndexOf("\n", offset - 1) + 1;
+  return lineBreaksAsLf(text3).lastIndexOf("\n", offset - 1) + 1;
 }
 function afterLine(text3, offset) {
-  const nl = text3.indexOf("\n", offset);
+  const nl = lineBreaksAsLf(text3).indexOf("\n", offset);
   return nl === -1 ? text3.length : nl + 1;
 }
 function afterNode(text3, valueEnd2) {
-  return valueEnd2 > 0 && text3[valueEnd2 - 1] === "\n" ? valueEnd2 : afterLine(text3, valueEnd2);
+  return valueEnd2 > 0 && lineBreaksAsLf(text3)[valueEnd2 - 1] === "\n" ? valueEnd2 : afterLine(text3, valueEnd2);
 }
 function eolAt(text3, offset) {
-  const nl = text3.indexOf("\n", offset);
-  const at = nl === -1 ? text3.indexOf("\n") : nl;
+  const lf = lineBreaksAsLf(text3);
+  const nl = lf.indexOf("\n", offset);
+  const at = nl === -1 ? lf.indexOf("\n") : nl;
+  if (at === -1) return "\n";
+  if (text3[at] === "\r") return "\r";
   return at > 0 && text3[at - 1] === "\r" ? "\r\n" : "\n";
 }
 function ownLineIndent(text3, offset) {
@@ -32601,7 +32604,7 @@ function ownLineIndent(text3, offset) {
   return /^ *$/.test(before) ? before : void 0;
 }
 function restIsComment(text3, offset) {
-  const end = text3.indexOf("\n", offset);
+  const end = lineBreaksAsLf(text3).indexOf("\n", offset);
   return /^[ \t]*(#.*)?\r?$/.test(text3.slice(offset, end === -1 ? text3.length : end));
 }
 function simpleScalar(node, text3) {
@@ -32798,20 +32801,20 @@ function ruleHelpUri(id) {
 }
 
 // src/engine/parse-transport.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 var NODE_TYPE2 = /* @__PURE__ */ Symbol.for("yaml.node.type");
 var Unencodable = class extends Error {
 };
 var CODES = /* @__PURE__ */ new Map([
-  [import_yaml9.Scalar.prototype, "S"],
+  [import_yaml10.Scalar.prototype, "S"],
   [LeanScalar.prototype, "L"],
-  [import_yaml9.YAMLMap.prototype, "M"],
+  [import_yaml10.YAMLMap.prototype, "M"],
   [LeanMap.prototype, "m"],
-  [import_yaml9.YAMLSeq.prototype, "Q"],
+  [import_yaml10.YAMLSeq.prototype, "Q"],
   [LeanSeq.prototype, "q"],
-  [import_yaml9.Pair.prototype, "P"],
+  [import_yaml10.Pair.prototype, "P"],
   [LeanPair.prototype, "p"],
-  [import_yaml9.Alias.prototype, "A"]
+  [import_yaml10.Alias.prototype, "A"]
 ]);
 function jsonSafe(v) {
   if (v === null) return true;
@@ -32920,23 +32923,23 @@ var NodeDecoder = class {
   create(code, arg) {
     switch (code) {
       case "S":
-        return new import_yaml9.Scalar(arg);
+        return new import_yaml10.Scalar(arg);
       case "L":
         return new LeanScalar(arg, void 0, void 0, 0, 0, 0);
       case "M":
-        return new import_yaml9.YAMLMap(this.schema);
+        return new import_yaml10.YAMLMap(this.schema);
       case "m":
         return new LeanMap(this.schema, [], 0, 0, 0);
       case "Q":
-        return new import_yaml9.YAMLSeq(this.schema);
+        return new import_yaml10.YAMLSeq(this.schema);
       case "q":
         return new LeanSeq(this.schema, [], 0, 0, 0);
       case "P":
-        return new import_yaml9.Pair(null);
+        return new import_yaml10.Pair(null);
       case "p":
         return new LeanPair(null, null);
       case "A":
-        return new import_yaml9.Alias(String(arg));
+        return new import_yaml10.Alias(String(arg));
       default:
         throw new Unencodable();
     }
@@ -32977,7 +32980,7 @@ var EntryEncoder = class {
   }
 };
 function templateDocument() {
-  const [doc] = [...new import_yaml9.Composer(COMPOSER_OPTIONS).compose(new import_yaml9.Parser().parse("a: 1\n"))];
+  const [doc] = [...new import_yaml10.Composer(COMPOSER_OPTIONS).compose(new import_yaml10.Parser().parse("a: 1\n"))];
   return doc;
 }
 var EntryDecoder = class {
@@ -32989,12 +32992,12 @@ var EntryDecoder = class {
   /** The parse of `file` (whose decoded text `text` gives) that `entry` holds; throws Unencodable when it holds none. */
   restore(file, entry2, text3) {
     if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Unencodable();
-    const lineCounter = new import_yaml9.LineCounter();
+    const lineCounter = new import_yaml10.LineCounter();
     lineCounter.lineStarts = entry2.lineStarts;
     const source = entry2.skipped ? "" : text3();
     const template = this.template;
     const docs3 = entry2.docs.map((d) => {
-      const doc = Object.create(import_yaml9.Document.prototype);
+      const doc = Object.create(import_yaml10.Document.prototype);
       Object.defineProperty(doc, NODE_TYPE2, { value: template[NODE_TYPE2] });
       Object.assign(doc, {
         commentBefore: d.commentBefore,
@@ -39908,7 +39911,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
 }
 
 // src/engine/json-pointer.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml11 = __toESM(require_dist(), 1);
 function decodePointer(pointer) {
   if (pointer === "") return [];
   return pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
@@ -39938,11 +39941,11 @@ function locate(pdoc, root, segments) {
   let cur = { node: root };
   for (const seg of segments) {
     const n = deref(cur.node, pdoc);
-    if ((0, import_yaml10.isMap)(n)) {
+    if ((0, import_yaml11.isMap)(n)) {
       const pair = pairOf(n, seg, pdoc);
       if (!pair) return cur;
       cur = { node: deref(pair.value, pdoc), pair };
-    } else if ((0, import_yaml10.isSeq)(n)) {
+    } else if ((0, import_yaml11.isSeq)(n)) {
       const item = n.items[Number(seg)];
       if (!/^\d+$/.test(seg) || item === void 0) return cur;
       cur = { node: deref(item, pdoc) };
@@ -39951,7 +39954,7 @@ function locate(pdoc, root, segments) {
   return cur;
 }
 function valueAnchor(at) {
-  const s = (0, import_yaml10.isScalar)(at.node) ? at.node : void 0;
+  const s = (0, import_yaml11.isScalar)(at.node) ? at.node : void 0;
   if (at.pair && (at.node === null || at.node === void 0 || s && s.value === null && !s.source)) return at.pair.key;
   return at.node;
 }
@@ -40440,13 +40443,13 @@ var rule2 = {
 };
 
 // src/rules/DAPR003-annotation-not-string.ts
-var import_yaml14 = __toESM(require_dist(), 1);
+var import_yaml15 = __toESM(require_dist(), 1);
 
 // src/rules/fix-helpers.ts
-var import_yaml13 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 function annotationsMap(pod) {
   const v = pod?.annotationsPair?.value;
-  return (0, import_yaml13.isMap)(v) ? v : void 0;
+  return (0, import_yaml14.isMap)(v) ? v : void 0;
 }
 function isOwnAnnotation(pod, ann) {
   return annotationsMap(pod)?.items.includes(ann.pair) ?? false;
@@ -40471,7 +40474,7 @@ function lineAfterPair(pdoc, pair, line) {
   const indent = " ".repeat(key2[0] - start);
   const eol = eolAt(text3, key2[0]);
   const at = afterLine(text3, end);
-  const lastLine = at === text3.length && !text3.endsWith("\n");
+  const lastLine = at === text3.length && !/[\r\n]$/.test(text3);
   return { start: at, end: at, text: lastLine ? `${eol}${indent}${line}` : `${indent}${line}${eol}` };
 }
 function entryInFlowMap(pdoc, map, entry2) {
@@ -40557,8 +40560,8 @@ var rule3 = {
   }
 };
 function describeValue3(node, text3) {
-  if ((0, import_yaml14.isMap)(node) || (0, import_yaml14.isSeq)(node)) return { shown: `a YAML ${(0, import_yaml14.isMap)(node) ? "map" : "list"}`, fix: "Write it as one quoted string." };
-  if ((0, import_yaml14.isScalar)(node) && node.value !== null && node.value !== void 0) return { shown: `the unquoted value ${text3}`, fix: `Quote it: "${text3}".` };
+  if ((0, import_yaml15.isMap)(node) || (0, import_yaml15.isSeq)(node)) return { shown: `a YAML ${(0, import_yaml15.isMap)(node) ? "map" : "list"}`, fix: "Write it as one quoted string." };
+  if ((0, import_yaml15.isScalar)(node) && node.value !== null && node.value !== void 0) return { shown: `the unquoted value ${text3}`, fix: `Quote it: "${text3}".` };
   return { shown: "no value (null)", fix: "Write a quoted value, or remove the key." };
 }
 function quoteFix(pod, ann) {
@@ -40671,7 +40674,7 @@ var ANNOTATION_MISTAKES = {
 };
 
 // src/rules/DAPR301-sidecar-listens-publicly.ts
-var import_yaml15 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 import net from "node:net";
 
 // src/engine/exposure.ts
@@ -40830,9 +40833,9 @@ function valueFix(app, setting) {
 function appEntry(app) {
   const { pdoc, node } = app.app.anchor;
   const apps = child(pdoc.doc.contents, "apps", pdoc);
-  if (!(0, import_yaml15.isSeq)(apps)) return void 0;
+  if (!(0, import_yaml16.isSeq)(apps)) return void 0;
   for (const item of apps.items) {
-    if (!(0, import_yaml15.isMap)(item)) continue;
+    if (!(0, import_yaml16.isMap)(item)) continue;
     const anchor = item.items.find((p) => p.value === node);
     if (anchor) return { map: item, anchor };
   }
@@ -41449,12 +41452,12 @@ var rule10 = {
 };
 
 // src/rules/DAPR103-misplaced-scopes.ts
-var import_yaml19 = __toESM(require_dist(), 1);
+var import_yaml20 = __toESM(require_dist(), 1);
 function stringItems(node) {
-  if (!(0, import_yaml19.isSeq)(node)) return void 0;
+  if (!(0, import_yaml20.isSeq)(node)) return void 0;
   const out = [];
   for (const item of node.items) {
-    if (!(0, import_yaml19.isScalar)(item) || typeof item.value !== "string") return void 0;
+    if (!(0, import_yaml20.isScalar)(item) || typeof item.value !== "string") return void 0;
     out.push(item.value);
   }
   return out;
@@ -41464,13 +41467,13 @@ function scopesFix(r, m, index) {
   const text3 = pdoc.text;
   if (root.flow || pdoc.doc.contents !== root) return void 0;
   const parent = root.items.find((p) => keyString(p) === m.where)?.value;
-  if (!(0, import_yaml19.isMap)(parent) || parent.flow || !parent.items.includes(m.pair) || parent.items.length < 2) return void 0;
+  if (!(0, import_yaml20.isMap)(parent) || parent.flow || !parent.items.includes(m.pair) || parent.items.length < 2) return void 0;
   const items = stringItems(m.pair.value);
   const key2 = nodeRange(m.pair.key);
   const value = nodeRange(m.pair.value);
   if (!items || items.length === 0 || !key2 || !value) return void 0;
   const keyIndent = ownLineIndent(text3, key2[0]);
-  if (keyIndent === void 0 || text3[value[1] - 1] !== "\n" && !restIsComment(text3, value[1])) return void 0;
+  if (keyIndent === void 0 || !/[\r\n]/.test(text3[value[1] - 1] ?? "") && !restIsComment(text3, value[1])) return void 0;
   const from = lineStart(text3, key2[0]);
   const to = afterNode(text3, value[1]);
   const removal = { start: from, end: to, text: "" };
@@ -41494,15 +41497,15 @@ function scopesFix(r, m, index) {
   if (!end) return void 0;
   const at = afterNode(text3, end[1]);
   const lines = [];
-  for (const line of text3.slice(from, to).split(/(?<=\n)/)) {
+  for (const line of text3.slice(from, to).split(/(?<=\n|\r(?!\n))/)) {
     if (/^[ \t]*\r?\n?$/.test(line)) lines.push(line.replace(/^[ \t]+/, ""));
     else if (line.startsWith(keyIndent)) lines.push(rootIndent + line.slice(keyIndent.length));
     else return void 0;
   }
   const block = lines.join("");
   const eol = eolAt(text3, from);
-  const noFinalEol = at === text3.length && !text3.endsWith("\n");
-  const insert = !noFinalEol ? block.endsWith("\n") ? block : block + eol : at === to ? block : eol + block.replace(/\r?\n$/, "");
+  const noFinalEol = at === text3.length && !/[\r\n]$/.test(text3);
+  const insert = !noFinalEol ? /[\r\n]$/.test(block) ? block : block + eol : at === to ? block : eol + block.replace(/\r?\n$|\r$/, "");
   return verifiedFix(pdoc, `Move scopes from ${m.where} to the top level`, [removal, { start: at, end: at, text: insert }], (data) => {
     if (!dropMisplaced(data) || typeof data !== "object" || data === null || Array.isArray(data)) return false;
     data.scopes = items;
@@ -42686,7 +42689,7 @@ function embeddedPathSuffix(value, kind, range, n) {
 }
 
 // src/engine/extract/kubernetes.ts
-var import_yaml22 = __toESM(require_dist(), 1);
+var import_yaml23 = __toESM(require_dist(), 1);
 function str(pdoc, node) {
   const value = stringValue(node, pdoc);
   return value === void 0 ? void 0 : { value, pdoc, node };
@@ -42811,7 +42814,7 @@ function servicePorts(pdoc, spec) {
   });
 }
 function stringMap(pdoc, node) {
-  if (!(0, import_yaml22.isMap)(node)) return void 0;
+  if (!(0, import_yaml23.isMap)(node)) return void 0;
   const m = /* @__PURE__ */ new Map();
   for (const { key: key2, value } of mapEntries(node, pdoc)) {
     const v = scalarText(value, pdoc);
@@ -44047,10 +44050,10 @@ var rule22 = {
 };
 
 // src/rules/pem-sources.ts
-var import_yaml33 = __toESM(require_dist(), 1);
+var import_yaml34 = __toESM(require_dist(), 1);
 
 // src/engine/extract/helm-values.ts
-var import_yaml31 = __toESM(require_dist(), 1);
+var import_yaml32 = __toESM(require_dist(), 1);
 import path7 from "node:path";
 function installValue(install, dotted) {
   const param = install.parameters.get(dotted);
@@ -44060,7 +44063,7 @@ function installValue(install, dotted) {
     if (!root) return void 0;
     const node = childPath(root, segs, install.pdoc);
     if (node === void 0 || node === null) return void 0;
-    const value = (0, import_yaml31.isScalar)(node) ? scalarText(node, install.pdoc) : void 0;
+    const value = (0, import_yaml32.isScalar)(node) ? scalarText(node, install.pdoc) : void 0;
     const at = install.opaqueValues ?? { pdoc: install.pdoc, node };
     return { ...at, path: prefix + dotted, value };
   };
@@ -44125,7 +44128,7 @@ function fluxRelease(base) {
   return install;
 }
 function parseEmbedded(pdoc, scalar) {
-  if (!(0, import_yaml31.isScalar)(scalar) || scalar.type !== "BLOCK_LITERAL" || !scalar.range) return void 0;
+  if (!(0, import_yaml32.isScalar)(scalar) || scalar.type !== "BLOCK_LITERAL" || !scalar.range) return void 0;
   const text3 = lineBreaksAsLf(pdoc.text);
   const headerEnd = text3.indexOf("\n", scalar.range[0]);
   if (headerEnd === -1) return void 0;
@@ -44133,14 +44136,14 @@ function parseEmbedded(pdoc, scalar) {
   const end = scalar.range[1];
   const blank3 = (s) => s.replace(/[^\n\r]/g, " ");
   const padded = blank3(text3.slice(0, start)) + text3.slice(start, end) + blank3(text3.slice(end));
-  const doc = (0, import_yaml31.parseDocument)(padded, { version: "1.1", lineCounter: new import_yaml31.LineCounter() });
+  const doc = (0, import_yaml32.parseDocument)(padded, { version: "1.1", lineCounter: new import_yaml32.LineCounter() });
   if (doc.errors.length > 0) return void 0;
   return { ...pdoc, doc, text: padded, index: pdoc.index };
 }
 function argoApplication(base) {
   const { pdoc, root } = base;
   const spec = child(root, "spec", pdoc);
-  const sources = [child(spec, "source", pdoc), ...seqItems(child(spec, "sources", pdoc), pdoc)].filter((s) => (0, import_yaml31.isMap)(s));
+  const sources = [child(spec, "source", pdoc), ...seqItems(child(spec, "sources", pdoc), pdoc)].filter((s) => (0, import_yaml32.isMap)(s));
   const out = [];
   for (const source of sources) {
     if (stringValue(child(source, "chart", pdoc), pdoc) !== "dapr") continue;
@@ -44171,7 +44174,7 @@ function argoApplication(base) {
         install.prefix = "";
       } else {
         install.opaqueValues = { pdoc, node: valuesString };
-        const standalone = (0, import_yaml31.parseDocument)(scalarText(valuesString, pdoc) ?? "", { version: "1.1" });
+        const standalone = (0, import_yaml32.parseDocument)(scalarText(valuesString, pdoc) ?? "", { version: "1.1" });
         const map2 = standalone.errors.length === 0 ? asMap(standalone.contents) : void 0;
         if (map2) install.values = map2;
       }
@@ -44505,7 +44508,7 @@ function pathKey(key2, first) {
   return `[${key2}]`;
 }
 function pathItem(item, index) {
-  if ((0, import_yaml33.isMap)(item)) {
+  if ((0, import_yaml34.isMap)(item)) {
     const name = stringValue(child(item, "name"));
     if (name !== void 0) return `[${name}]`;
   }
@@ -44517,8 +44520,8 @@ function yamlPath2(ancestors, node) {
   for (let i = 0; i < chain.length - 1; i++) {
     const parent = chain[i];
     const next = chain[i + 1];
-    if ((0, import_yaml33.isSeq)(parent)) out += pathItem(next, parent.items.indexOf(next));
-    else if ((0, import_yaml33.isPair)(parent)) {
+    if ((0, import_yaml34.isSeq)(parent)) out += pathItem(next, parent.items.indexOf(next));
+    else if ((0, import_yaml34.isPair)(parent)) {
       const key2 = keyString(parent) ?? "?";
       out += next === parent.key ? pathKey(key2, out === "") + "(key)" : pathKey(key2, out === "");
     }
@@ -44557,7 +44560,7 @@ function yamlScalarValues(file, placements) {
     if (!mayHoldPem(range ? pdoc.text.slice(range[0], range[2]) : pdoc.text)) continue;
     const resource = placements.resourceOf(pdoc);
     const scopes = placements.of(pdoc);
-    (0, import_yaml33.visit)(pdoc.doc, {
+    (0, import_yaml34.visit)(pdoc.doc, {
       Scalar(_key, node, ancestors) {
         if (typeof node.value !== "string" || !node.range) return;
         const pem = pemTextOf(node.value);
@@ -45345,7 +45348,7 @@ var rule26 = {
 import path11 from "node:path";
 
 // src/engine/extract/compose.ts
-var import_yaml39 = __toESM(require_dist(), 1);
+var import_yaml40 = __toESM(require_dist(), 1);
 import path9 from "node:path";
 
 // src/engine/extract/kustomize.ts
@@ -45464,7 +45467,7 @@ var BOOL_FLAGS = /* @__PURE__ */ new Set(["enable-api-logging", "enable-profilin
 var RESOURCE_FLAGS = /* @__PURE__ */ new Set(["resources-path", "components-path"]);
 function isComposeFile(pdoc) {
   const root = asMap(pdoc.doc.contents, pdoc);
-  return !!root && (0, import_yaml39.isMap)(child(root, "services", pdoc)) && child(root, "apiVersion", pdoc) === void 0 && child(root, "kind", pdoc) === void 0;
+  return !!root && (0, import_yaml40.isMap)(child(root, "services", pdoc)) && child(root, "apiVersion", pdoc) === void 0 && child(root, "kind", pdoc) === void 0;
 }
 function composeBaseName(file) {
   const dir = path9.posix.dirname(file);
@@ -45475,7 +45478,7 @@ function isOverrideFile(file) {
   return /\.override\.ya?ml$/.test(path9.posix.basename(file));
 }
 function commandTokens(pdoc, node) {
-  if ((0, import_yaml39.isScalar)(node)) {
+  if ((0, import_yaml40.isScalar)(node)) {
     const value = scalarText(node, pdoc) ?? "";
     const out = [];
     const src = node.range ? pdoc.text.slice(node.range[0], node.range[1]) : "";
@@ -45501,8 +45504,8 @@ function commandTokens(pdoc, node) {
 function tokenRange(t, skip) {
   const n = t.node;
   if (t.offsets) return [t.offsets[0] + skip, t.offsets[1]];
-  if (skip && n.range && (0, import_yaml39.isScalar)(n) && n.type === "PLAIN") return [n.range[0] + skip, n.range[1]];
-  if (skip && n.range && (0, import_yaml39.isScalar)(n) && (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE")) return [n.range[0] + 1 + skip, n.range[1] - 1];
+  if (skip && n.range && (0, import_yaml40.isScalar)(n) && n.type === "PLAIN") return [n.range[0] + skip, n.range[1]];
+  if (skip && n.range && (0, import_yaml40.isScalar)(n) && (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE")) return [n.range[0] + 1 + skip, n.range[1] - 1];
   return void 0;
 }
 function parseFlags(tokens) {
@@ -45565,10 +45568,10 @@ function environment(frags) {
   const env = /* @__PURE__ */ new Map();
   for (const f of frags) {
     const node = child(f.map, "environment", f.pdoc);
-    if ((0, import_yaml39.isMap)(node)) {
+    if ((0, import_yaml40.isMap)(node)) {
       for (const { key: key2, pair, value } of mapEntries(node, f.pdoc)) {
         const text3 = scalarText(value, f.pdoc);
-        env.set(key2, { value: text3 ?? "", passThrough: value === null || value === void 0 || (0, import_yaml39.isScalar)(value) && value.value === null, pdoc: f.pdoc, node: pair.key, valueNode: value ?? void 0 });
+        env.set(key2, { value: text3 ?? "", passThrough: value === null || value === void 0 || (0, import_yaml40.isScalar)(value) && value.value === null, pdoc: f.pdoc, node: pair.key, valueNode: value ?? void 0 });
       }
     } else {
       for (const item of seqItems(node, f.pdoc)) {
@@ -45585,9 +45588,9 @@ function envFiles(frags) {
   const out = [];
   for (const f of frags) {
     const node = child(f.map, "env_file", f.pdoc);
-    const items = (0, import_yaml39.isScalar)(node) ? [node] : seqItems(node, f.pdoc);
+    const items = (0, import_yaml40.isScalar)(node) ? [node] : seqItems(node, f.pdoc);
     for (const item of items) {
-      const v = (0, import_yaml39.isMap)(item) ? scalarText(child(item, "path", f.pdoc), f.pdoc) : scalarText(item, f.pdoc);
+      const v = (0, import_yaml40.isMap)(item) ? scalarText(child(item, "path", f.pdoc), f.pdoc) : scalarText(item, f.pdoc);
       if (v) out.push({ value: v, pdoc: f.pdoc, node: item });
     }
   }
@@ -45597,7 +45600,7 @@ function publishedPorts(frags, service2) {
   const out = [];
   for (const f of frags) {
     for (const item of seqItems(child(f.map, "ports", f.pdoc), f.pdoc)) {
-      if ((0, import_yaml39.isMap)(item)) {
+      if ((0, import_yaml40.isMap)(item)) {
         const target = Number(scalarText(child(item, "target", f.pdoc), f.pdoc));
         if (!Number.isInteger(target)) continue;
         const p2 = { pdoc: f.pdoc, node: item, containerPort: target, service: service2 };
@@ -45626,7 +45629,7 @@ function hostPath(frags, containerPath, baseDir) {
     for (const v of seqItems(child(f.map, "volumes", f.pdoc), f.pdoc)) {
       let source;
       let target;
-      if ((0, import_yaml39.isMap)(v)) {
+      if ((0, import_yaml40.isMap)(v)) {
         source = scalarText(child(v, "source", f.pdoc), f.pdoc);
         target = scalarText(child(v, "target", f.pdoc), f.pdoc);
       } else {
@@ -49259,12 +49262,12 @@ function safely(fn) {
 }
 
 // src/engine/render/helm.ts
-var import_yaml57 = __toESM(require_dist(), 1);
+var import_yaml58 = __toESM(require_dist(), 1);
 import fs9 from "node:fs";
 import path18 from "node:path";
 
 // src/engine/render/source-map.ts
-var import_yaml55 = __toESM(require_dist(), 1);
+var import_yaml56 = __toESM(require_dist(), 1);
 function nodePath(pdoc, target) {
   const root = pdoc.doc.contents;
   if (target === root) return { steps: [], isKey: false };
@@ -49274,9 +49277,9 @@ function nodePath(pdoc, target) {
     const n = deref(node, pdoc);
     if (!n || seen.has(n)) return void 0;
     seen.add(n);
-    if ((0, import_yaml55.isMap)(n)) {
+    if ((0, import_yaml56.isMap)(n)) {
       for (const item of n.items) {
-        if (!(0, import_yaml55.isPair)(item)) continue;
+        if (!(0, import_yaml56.isPair)(item)) continue;
         const key2 = keyString(item);
         if (key2 === void 0) continue;
         steps.push({ key: key2 });
@@ -49286,7 +49289,7 @@ function nodePath(pdoc, target) {
         if (found) return found;
         steps.pop();
       }
-    } else if ((0, import_yaml55.isSeq)(n)) {
+    } else if ((0, import_yaml56.isSeq)(n)) {
       for (let i = 0; i < n.items.length; i++) {
         const item = deref(n.items[i], pdoc);
         steps.push({ index: i, item });
@@ -49302,11 +49305,11 @@ function nodePath(pdoc, target) {
 }
 var MERGE_KEYS = ["name", "containerPort", "port", "mountPath", "devicePath", "key", "appId", "secretKey", "ip", "topologyKey"];
 function scalarOf(node) {
-  return (0, import_yaml55.isScalar)(node) ? scalarText(node) ?? "" : void 0;
+  return (0, import_yaml56.isScalar)(node) ? scalarText(node) ?? "" : void 0;
 }
 function matchItem(items, step, pdoc) {
   const rendered = step.item;
-  if ((0, import_yaml55.isMap)(rendered)) {
+  if ((0, import_yaml56.isMap)(rendered)) {
     for (const k of MERGE_KEYS) {
       const want = scalarOf(deref(pairOf(rendered, k)?.value, void 0));
       if (want === void 0) continue;
@@ -49314,14 +49317,14 @@ function matchItem(items, step, pdoc) {
       if (hit) return hit;
       return void 0;
     }
-  } else if ((0, import_yaml55.isScalar)(rendered)) {
+  } else if ((0, import_yaml56.isScalar)(rendered)) {
     const want = scalarOf(rendered);
     const hit = items.find((i) => scalarOf(i) === want);
     if (hit) return hit;
     return void 0;
   }
   const same = items[step.index];
-  return same !== void 0 && (0, import_yaml55.isMap)(same) === (0, import_yaml55.isMap)(rendered) && (0, import_yaml55.isSeq)(same) === (0, import_yaml55.isSeq)(rendered) ? same : void 0;
+  return same !== void 0 && (0, import_yaml56.isMap)(same) === (0, import_yaml56.isMap)(rendered) && (0, import_yaml56.isSeq)(same) === (0, import_yaml56.isSeq)(rendered) ? same : void 0;
 }
 function walkYaml(root, steps, pdoc) {
   let cur = deref(root, pdoc);
@@ -49343,7 +49346,7 @@ function walkYaml(root, steps, pdoc) {
   return { node: cur, keyNode, matched: steps.length, exact: true };
 }
 function sameScalar(a, b) {
-  return (0, import_yaml55.isScalar)(a) && (0, import_yaml55.isScalar)(b) && scalarOf(a) === scalarOf(b);
+  return (0, import_yaml56.isScalar)(a) && (0, import_yaml56.isScalar)(b) && scalarOf(a) === scalarOf(b);
 }
 var ACTION = /\{\{[\s\S]*?\}\}/g;
 function stripActions(line) {
@@ -49567,15 +49570,15 @@ var TemplateText = class {
       const l = this.lines[j];
       return l.valueCol === void 0 ? void 0 : unquote(l.text.slice(l.valueCol, l.valueEnd));
     };
-    if ((0, import_yaml55.isMap)(item)) {
-      const first = item.items.find((p) => (0, import_yaml55.isPair)(p) && keyString(p) !== void 0);
-      const key2 = first && (0, import_yaml55.isPair)(first) ? keyString(first) : void 0;
-      const value = first && (0, import_yaml55.isPair)(first) ? scalarOf(deref(first.value, void 0)) : void 0;
+    if ((0, import_yaml56.isMap)(item)) {
+      const first = item.items.find((p) => (0, import_yaml56.isPair)(p) && keyString(p) !== void 0);
+      const key2 = first && (0, import_yaml56.isPair)(first) ? keyString(first) : void 0;
+      const value = first && (0, import_yaml56.isPair)(first) ? scalarOf(deref(first.value, void 0)) : void 0;
       const sameKey = siblings.filter((j) => this.lines[j].key === key2);
       const exact = sameKey.find((j) => value !== void 0 && valueOf(j) === value);
       if (exact !== void 0) return exact;
       if (sameKey.length === 1) return sameKey[0];
-    } else if ((0, import_yaml55.isScalar)(item)) {
+    } else if ((0, import_yaml56.isScalar)(item)) {
       const want = scalarOf(item);
       const exact = siblings.find((j) => this.lines[j].key === void 0 && valueOf(j) === want);
       if (exact !== void 0) return exact;
@@ -49827,7 +49830,7 @@ var HelmLocator = class {
     const root = asMap(pdoc.doc.contents, pdoc);
     const doc = tpl.docFor(stringValue(child(root, "kind", pdoc), pdoc), stringValue(childPath(root, ["metadata", "name"], pdoc), pdoc));
     const walked = tpl.walk(np.steps, doc);
-    const wanted = (0, import_yaml57.isScalar)(node) && !np.isKey ? scalarString(node) : void 0;
+    const wanted = (0, import_yaml58.isScalar)(node) && !np.isKey ? scalarString(node) : void 0;
     if (walked.length === np.steps.length && walked.length > 0) {
       const line = walked[walked.length - 1].line;
       return this.at(tpl, line, np, pdoc, node, offsets);
@@ -49849,7 +49852,7 @@ var HelmLocator = class {
     const last = np.steps[np.steps.length - 1];
     let span;
     if (np.isKey) span = tpl.span(line, "key");
-    else if ((0, import_yaml57.isScalar)(node)) span = this.valueSpan(tpl, line, pdoc, node, offsets);
+    else if ((0, import_yaml58.isScalar)(node)) span = this.valueSpan(tpl, line, pdoc, node, offsets);
     else span = last && "index" in last ? tpl.span(line, "item") : tpl.span(line, "key");
     const related = this.valuesRelated(tpl, line);
     return { location: { file: tpl.file, region: spanRegion(span) }, ...related.length ? { related } : {} };
@@ -49926,7 +49929,7 @@ function leafKey(steps) {
   return void 0;
 }
 function scalarString(node) {
-  if (!(0, import_yaml57.isScalar)(node)) return void 0;
+  if (!(0, import_yaml58.isScalar)(node)) return void 0;
   const v = node.value;
   return v === null || v === void 0 ? "" : typeof v === "string" ? v : node.source ?? String(v);
 }
@@ -49938,7 +49941,7 @@ function unquote2(v) {
 }
 
 // src/engine/render/kustomize.ts
-var import_yaml59 = __toESM(require_dist(), 1);
+var import_yaml60 = __toESM(require_dist(), 1);
 import fs10 from "node:fs";
 import path19 from "node:path";
 function entryVia(dir) {
@@ -49974,7 +49977,7 @@ function preflight2(ctx, entryDir) {
     if (!pdoc) continue;
     const root = asMap(pdoc.doc.contents, pdoc);
     for (const key2 of ["helmCharts", "helmGlobals"]) {
-      const pair = root?.items.find((p) => (0, import_yaml59.isScalar)(p.key) && p.key.value === key2);
+      const pair = root?.items.find((p) => (0, import_yaml60.isScalar)(p.key) && p.key.value === key2);
       if (pair) return { refusal: { reason: `it uses ${key2}, which needs kustomize --enable-helm; dapr-policy renders charts with helm itself and never lets kustomize run it`, at: locationOf(pdoc, pair.key) }, patches };
     }
     const refs = [];
@@ -50106,7 +50109,7 @@ function takeOrigin(pdoc) {
   if (mapEntries(annotations, pdoc).length === 0) pdoc.doc.deleteIn(["metadata", "annotations"]);
   let origin;
   try {
-    origin = (0, import_yaml59.parse)(text3);
+    origin = (0, import_yaml60.parse)(text3);
   } catch {
     return void 0;
   }
@@ -50163,7 +50166,7 @@ var KustomizeLocator = class {
       if (!targetOk) continue;
       for (const pdoc of repoYaml(this.ctx, p.file)?.docs ?? []) {
         const contents = pdoc.doc.contents;
-        if ((0, import_yaml59.isSeq)(contents)) {
+        if ((0, import_yaml60.isSeq)(contents)) {
           if (p.target) out.push({ file: p.file, pdoc, json: true });
           continue;
         }
@@ -50187,7 +50190,7 @@ var KustomizeLocator = class {
     const base = walkYaml(src.base.root, np.steps, src.pdoc);
     const patched = this.applicable().map((p) => ({ p, walk: p.json ? jsonPatchWalk(p.pdoc, np.steps) : walkYaml(p.pdoc.doc.contents, np.steps, p.pdoc) }));
     const exactPatches = patched.filter((x) => x.walk.exact);
-    const value = (0, import_yaml59.isScalar)(node) && !np.isKey;
+    const value = (0, import_yaml60.isScalar)(node) && !np.isKey;
     let chosen;
     if (value) {
       const equal = [...exactPatches].reverse().find((x) => sameScalar(x.walk.node, node));
@@ -50244,7 +50247,7 @@ function jsonPatchWalk(pdoc, steps) {
     if (!prefix) continue;
     const valueNode = child(op, "value", pdoc);
     const w = walkYaml(valueNode, steps.slice(segs.length), pdoc);
-    if (w.exact) best = { ...w, keyNode: w.keyNode ?? ((0, import_yaml59.isMap)(op) ? child(op, "path", pdoc) : void 0) };
+    if (w.exact) best = { ...w, keyNode: w.keyNode ?? ((0, import_yaml60.isMap)(op) ? child(op, "path", pdoc) : void 0) };
   }
   return best;
 }
@@ -50498,7 +50501,7 @@ function filesOnDisk(files, config, fn) {
 }
 
 // src/engine/suppressions.ts
-var import_yaml63 = __toESM(require_dist(), 1);
+var import_yaml64 = __toESM(require_dist(), 1);
 var MARKER = "dapr-policy-disable";
 var DIRECTIVE = /^#\s*dapr-policy-(disable-next-line|disable)(?=\s|$)(.*)$/;
 function commentTokens(text3) {
@@ -50520,7 +50523,7 @@ function commentTokens(text3) {
     if (t.type === "doc-start" && typeof t.offset === "number") docStarts.push(t.offset);
     for (const key2 of Object.keys(v)) walk(v[key2]);
   };
-  for (const token of new import_yaml63.Parser().parse(text3)) walk(token);
+  for (const token of new import_yaml64.Parser().parse(text3)) walk(token);
   return { comments: comments.sort((a, b) => a.offset - b.offset), docStarts: docStarts.sort((a, b) => a - b) };
 }
 function parseDirective(body) {
@@ -51121,7 +51124,7 @@ function safeRegExp(pattern) {
 var ajvRegExp = Object.assign((pattern, _flags) => safeRegExp(pattern), { code: "safeRegExp" });
 
 // src/rules/custom.ts
-var import_yaml65 = __toESM(require_dist(), 1);
+var import_yaml66 = __toESM(require_dist(), 1);
 var MAX_SCHEMA_DEPTH = 64;
 var MAX_SCHEMA_NODES = 5e4;
 function inspectSchema(schema) {
@@ -51207,7 +51210,7 @@ function relevantErrors(errors) {
   return errors.filter((e) => e.keyword !== "if" && !/\/(contains|anyOf|oneOf|not)\//.test(e.schemaPath));
 }
 function anchorOf(at) {
-  return at.pair && ((0, import_yaml65.isMap)(at.node) || (0, import_yaml65.isSeq)(at.node)) ? at.pair.key : valueAnchor(at);
+  return at.pair && ((0, import_yaml66.isMap)(at.node) || (0, import_yaml66.isSeq)(at.node)) ? at.pair.key : valueAnchor(at);
 }
 function ruleOf(def, validate) {
   const matches = matcherOf(def);

@@ -224,6 +224,12 @@ describe('DAPR103: move scopes to the top level', () => {
     expect(after['pubsub.yaml']).toBe(COMPONENT(['metadata:', '  name: pubsub', 'spec:', '  type: pubsub.redis', '  version: v1', '  metadata: []', 'scopes: [orders]', 'auth:', '  secretStore: kubernetes'], '\r\n'));
   });
 
+  it('moves a flow list from metadata to after spec\'s block, in a file whose lines end in a lone CR', async () => {
+    const before = COMPONENT(['metadata:', '  name: pubsub', '  scopes: [orders]', 'spec:', '  type: pubsub.redis', '  version: v1', '  metadata: []', 'auth:', '  secretStore: kubernetes'], '\r');
+    const { after } = await fix({ 'pubsub.yaml': before, 'apps.yaml': APPS });
+    expect(after['pubsub.yaml']).toBe(COMPONENT(['metadata:', '  name: pubsub', 'spec:', '  type: pubsub.redis', '  version: v1', '  metadata: []', 'scopes: [orders]', 'auth:', '  secretStore: kubernetes'], '\r'));
+  });
+
   it('removes a misplaced list that the top-level scopes already cover, and leaves any other merge', async () => {
     const covered = COMPONENT(['metadata:', '  name: a', 'spec:', '  type: state.redis', '  version: v1', '  metadata: []', '  scopes: [orders]', 'scopes:', '  - orders', '  - checkout']);
     const widening = COMPONENT(['metadata:', '  name: b', 'spec:', '  type: state.redis', '  version: v1', '  metadata: []', '  scopes: [payments]', 'scopes:', '  - orders']);
@@ -288,6 +294,12 @@ describe('DAPR304: add dapr.io/enable-api-logging', () => {
     const { after } = await fix({ 'flow.yaml': flow, 'crlf.yaml': crlf });
     expect(after['flow.yaml']).toBe(flow.replace('dapr.io/app-id: orders}', 'dapr.io/app-id: orders, dapr.io/enable-api-logging: "true"}'));
     expect(after['crlf.yaml']).toBe(crlf.replace('dapr.io/app-id: payments\r\n', 'dapr.io/app-id: payments\r\n        dapr.io/enable-api-logging: "true"\r\n'));
+  });
+
+  it('adds a line in a file whose lines end in a lone CR, with that line ending', async () => {
+    const cr = ANNOTATED(['      annotations:', '        dapr.io/enabled: "true"', '        dapr.io/app-id: payments'].join('\r'), '\r').replace('name: orders', 'name: payments').replace('metadata:\r  name', 'metadata:\r  namespace: production\r  name');
+    const { after } = await fix({ 'cr.yaml': cr });
+    expect(after['cr.yaml']).toBe(cr.replace('dapr.io/app-id: payments\r', 'dapr.io/app-id: payments\r        dapr.io/enable-api-logging: "true"\r'));
   });
 
   it('does not add the key when a misspelling of it is there: DAPR004 renames that one', async () => {

@@ -11,7 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isAlias, isMap, isPair, isScalar, isSeq, Scalar } from 'yaml';
 import type { Fix, TextEdit } from '../rules/types.js';
 import { DEFAULT_MAX_ALIAS_COUNT, parseText } from './parse.js';
-import type { ParsedDoc } from './yaml.js';
+import { lineBreaksAsLf, type ParsedDoc } from './yaml.js';
 
 /** An edit before it is bound to its file. */
 export type Edit = Omit<TextEdit, 'file'>;
@@ -25,14 +25,16 @@ export function nodeRange(node: unknown): [number, number] | undefined {
   return r ? [r[0], r[1]] : undefined;
 }
 
+// Lines end at LF, CRLF or a lone CR, as the scan counts them (yaml.ts lineBreaksAsLf, same offsets).
+
 /** Offset of the first character of the line holding `offset`. */
 export function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
+  return lineBreaksAsLf(text).lastIndexOf('\n', offset - 1) + 1;
 }
 
 /** Offset just past the line ending of the line holding `offset` (the end of the text when that line has none). */
 export function afterLine(text: string, offset: number): number {
-  const nl = text.indexOf('\n', offset);
+  const nl = lineBreaksAsLf(text).indexOf('\n', offset);
   return nl === -1 ? text.length : nl + 1;
 }
 
@@ -42,13 +44,16 @@ export function afterLine(text: string, offset: number): number {
  * blank lines of a `|+` scalar, which belong to it); a scalar's ends on its line.
  */
 export function afterNode(text: string, valueEnd: number): number {
-  return valueEnd > 0 && text[valueEnd - 1] === '\n' ? valueEnd : afterLine(text, valueEnd);
+  return valueEnd > 0 && lineBreaksAsLf(text)[valueEnd - 1] === '\n' ? valueEnd : afterLine(text, valueEnd);
 }
 
 /** The line ending to write next to `offset`: that line's own, else the file's first, else LF. */
 export function eolAt(text: string, offset: number): string {
-  const nl = text.indexOf('\n', offset);
-  const at = nl === -1 ? text.indexOf('\n') : nl;
+  const lf = lineBreaksAsLf(text);
+  const nl = lf.indexOf('\n', offset);
+  const at = nl === -1 ? lf.indexOf('\n') : nl;
+  if (at === -1) return '\n';
+  if (text[at] === '\r') return '\r'; // a lone CR (lf has LF there)
   return at > 0 && text[at - 1] === '\r' ? '\r\n' : '\n';
 }
 
@@ -60,7 +65,7 @@ export function ownLineIndent(text: string, offset: number): string | undefined 
 
 /** Whether the rest of the line from `offset` holds nothing but spaces and a comment. */
 export function restIsComment(text: string, offset: number): boolean {
-  const end = text.indexOf('\n', offset);
+  const end = lineBreaksAsLf(text).indexOf('\n', offset);
   return /^[ \t]*(#.*)?\r?$/.test(text.slice(offset, end === -1 ? text.length : end));
 }
 

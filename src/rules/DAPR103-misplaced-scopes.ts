@@ -43,7 +43,7 @@ function scopesFix(r: DaprResourceBase, m: Misplaced, index: number): Fix | unde
   const value = nodeRange(m.pair.value);
   if (!items || items.length === 0 || !key || !value) return undefined;
   const keyIndent = ownLineIndent(text, key[0]);
-  if (keyIndent === undefined || (text[value[1] - 1] !== '\n' && !restIsComment(text, value[1]))) return undefined;
+  if (keyIndent === undefined || (!/[\r\n]/.test(text[value[1] - 1] ?? '') && !restIsComment(text, value[1]))) return undefined;
   const from = lineStart(text, key[0]);
   const to = afterNode(text, value[1]);
   const removal: Edit = { start: from, end: to, text: '' };
@@ -70,16 +70,17 @@ function scopesFix(r: DaprResourceBase, m: Misplaced, index: number): Fix | unde
   const at = afterNode(text, end[1]);
   // Re-indent the block from the key's column to the top level; any line left of the key's column means it is not one block.
   const lines: string[] = [];
-  for (const line of text.slice(from, to).split(/(?<=\n)/)) {
+  // Lines end at LF, CRLF or a lone CR (yaml.ts lineBreaksAsLf).
+  for (const line of text.slice(from, to).split(/(?<=\n|\r(?!\n))/)) {
     if (/^[ \t]*\r?\n?$/.test(line)) lines.push(line.replace(/^[ \t]+/, ''));
     else if (line.startsWith(keyIndent)) lines.push(rootIndent + line.slice(keyIndent.length));
     else return undefined;
   }
   const block = lines.join('');
   const eol = eolAt(text, from);
-  const noFinalEol = at === text.length && !text.endsWith('\n');
+  const noFinalEol = at === text.length && !/[\r\n]$/.test(text);
   // A file that ends without a newline keeps ending without one.
-  const insert = !noFinalEol ? (block.endsWith('\n') ? block : block + eol) : at === to ? block : eol + block.replace(/\r?\n$/, '');
+  const insert = !noFinalEol ? (/[\r\n]$/.test(block) ? block : block + eol) : at === to ? block : eol + block.replace(/\r?\n$|\r$/, '');
   return verifiedFix(pdoc, `Move scopes from ${m.where} to the top level`, [removal, { start: at, end: at, text: insert }], (data) => {
     if (!dropMisplaced(data) || typeof data !== 'object' || data === null || Array.isArray(data)) return false;
     (data as Record<string, unknown>).scopes = items;

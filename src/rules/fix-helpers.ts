@@ -65,7 +65,7 @@ export function lineAfterPair(pdoc: ParsedDoc, pair: Pair<unknown, unknown>, lin
   const eol = eolAt(text, key[0]);
   const at = afterLine(text, end);
   // The last line of a file without a final newline: the new line goes after a line break, and the file still ends without one.
-  const lastLine = at === text.length && !text.endsWith('\n');
+  const lastLine = at === text.length && !/[\r\n]$/.test(text);
   return { start: at, end: at, text: lastLine ? `${eol}${indent}${line}` : `${indent}${line}${eol}` };
 }
 
