@@ -160,5 +160,11 @@ describe('substringOffsets', () => {
     const at = substringOffsets(pdoc, node, value.indexOf('TOKEN'), 5);
     expect(at && pdoc.text.slice(at[0], at[1])).toBe('TOKEN');
     expect(at && pdoc.lineCounter.linePos(at[0])).toEqual({ line: 9, col: 5 });
+    // The same with lone CRs for line breaks: same offsets, same place.
+    const cr = scanFiles({ 'cm.yaml': 'apiVersion: v1\rkind: ConfigMap\rmetadata:\r  name: dapr-env\rdata:\r  env: |\r    A=1\r\r    TOKEN=abc\r' });
+    const crDoc = cr.model.parsed[0].docs[0];
+    const crAt = substringOffsets(crDoc, child(child(crDoc.doc.contents, 'data', crDoc), 'env', crDoc), value.indexOf('TOKEN'), 5);
+    expect(crAt && crDoc.text.slice(crAt[0], crAt[1])).toBe('TOKEN');
+    expect(crAt && crDoc.lineCounter.linePos(crAt[0])).toEqual({ line: 9, col: 5 });
   });
 });

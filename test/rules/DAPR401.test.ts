@@ -3,8 +3,10 @@
 // use the rule's levels; spec.mtls in any other Kubernetes Configuration is an
 // "ignored" warning everywhere; a Multi-App Run config file that does not turn
 // mTLS on is a note everywhere.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hits, of, scanFiles, scanFixture } from '../helpers.js';
+import { FIXTURES, hits, of, scanFiles, scanFixture } from '../helpers.js';
 
 const ID = 'DAPR401';
 
@@ -40,6 +42,11 @@ describe('DAPR401 mtls-disabled', () => {
       { rule: ID, file: 'production/shop/appconfig.yaml', line: 7, column: 20 },
       { rule: ID, file: 'sandbox/cart/.dapr/config.yaml', line: 7, column: 14 },
     ]);
+  });
+
+  it('reads an Argo CD values string in a file whose lines end in a lone CR, at the same place', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'rules/DAPR401/fires/argocd/production/dapr.yaml'), 'utf8');
+    expect(hits(of(scanFiles({ 'argocd/production/dapr.yaml': text.replace(/\n/g, '\r') }), ID))).toEqual([{ rule: ID, file: 'argocd/production/dapr.yaml', line: 20, column: 22 }]);
   });
 
   it('uses the rule levels for authoritative sources, warning for ignored settings and note for self-hosted files, in every environment', () => {
