@@ -48,17 +48,20 @@ export interface Annotation {
 
 export interface Container {
   name?: string;
-  node: YAMLMap<unknown, unknown>;
+  /** Where findings about the container point: its `name` value, else its map. */
+  anchor: YNode;
   ports: Array<{ containerPort?: number; name?: string; node: YNode }>;
 }
 
+/**
+ * A pod template's facts. It keeps no map of the template itself (no
+ * metadata, no spec), only the nodes findings point at: the rest of a
+ * workload's document is never read again after extraction.
+ */
 export interface PodTemplate {
-  /** The pod template's metadata map, when present. */
-  metadata?: YAMLMap<unknown, unknown>;
   annotationsPair?: Pair<Scalar, YNode>;
   annotations: Map<string, Annotation>;
   labels: Map<string, string>;
-  spec?: YAMLMap<unknown, unknown>;
   containers: Container[];
   initContainers: Container[];
   hostNetwork?: Str & { enabled: boolean };

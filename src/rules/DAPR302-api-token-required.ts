@@ -33,7 +33,7 @@ function containerReason(app: AppInstance): Reason | undefined {
   const names = containers.map((c) => c.name ?? '(unnamed)');
   return {
     text: `the pod runs ${containers.length} containers (${quoteList(names)}) that share its network, and each reaches the API on localhost`,
-    related: containers.slice(1).map((c) => ({ at: { pdoc, node: child(c.node, 'name', pdoc) ?? c.node }, label: `container "${c.name ?? '(unnamed)'}" shares the pod network` })),
+    related: containers.slice(1).map((c) => ({ at: { pdoc, node: c.anchor }, label: `container "${c.name ?? '(unnamed)'}" shares the pod network` })),
   };
 }
 

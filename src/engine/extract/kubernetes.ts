@@ -75,7 +75,8 @@ function containers(pdoc: ParsedDoc, spec: YNode, key: string): Container[] {
       const cp = Number(scalarText(child(p, 'containerPort', pdoc), pdoc));
       return { containerPort: Number.isInteger(cp) ? cp : undefined, name: stringValue(child(p, 'name', pdoc), pdoc), node: p };
     });
-    out.push({ name: scalarText(child(node, 'name', pdoc), pdoc), node, ports });
+    const nameNode = child(node, 'name', pdoc);
+    out.push({ name: scalarText(nameNode, pdoc), anchor: nameNode ?? node, ports });
   }
   return out;
 }
@@ -94,11 +95,9 @@ export function podTemplate(pdoc: ParsedDoc, templateNode: YNode): PodTemplate {
   }
   const spec = asMap(child(templateNode, 'spec', pdoc), pdoc);
   const pod: PodTemplate = {
-    metadata,
     annotationsPair,
     annotations,
     labels,
-    spec,
     containers: containers(pdoc, spec, 'containers'),
     initContainers: containers(pdoc, spec, 'initContainers'),
   };
