@@ -82,7 +82,7 @@ var require_identity = __commonJS({
     var NODE_TYPE3 = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === DOC;
-    var isMap17 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === MAP;
+    var isMap18 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === MAP;
     var isPair6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === PAIR;
     var isScalar12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === SCALAR;
     var isSeq13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === SEQ;
@@ -95,7 +95,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode(node) {
+    function isNode2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE3]) {
           case ALIAS:
@@ -118,8 +118,8 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias3;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap17;
-    exports.isNode = isNode;
+    exports.isMap = isMap18;
+    exports.isNode = isNode2;
     exports.isPair = isPair6;
     exports.isScalar = isScalar12;
     exports.isSeq = isSeq13;
@@ -2064,7 +2064,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap3 = class extends Collection.Collection {
+    var YAMLMap4 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -2181,7 +2181,7 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports.YAMLMap = YAMLMap3;
+    exports.YAMLMap = YAMLMap4;
     exports.findPair = findPair;
   }
 });
@@ -2191,18 +2191,18 @@ var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var YAMLMap3 = require_YAMLMap();
+    var YAMLMap4 = require_YAMLMap();
     var map = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap3.YAMLMap,
+      nodeClass: YAMLMap4.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
         if (!identity.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap3.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLMap4.YAMLMap.from(schema, obj, ctx)
     };
     exports.map = map;
   }
@@ -2770,17 +2770,17 @@ var require_omap = __commonJS({
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
-    var YAMLMap3 = require_YAMLMap();
+    var YAMLMap4 = require_YAMLMap();
     var YAMLSeq3 = require_YAMLSeq();
     var pairs = require_pairs();
     var YAMLOMap = class _YAMLOMap extends YAMLSeq3.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap3.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap3.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap3.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap3.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap3.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap4.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap4.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap4.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap4.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap4.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -3008,8 +3008,8 @@ var require_set = __commonJS({
     "use strict";
     var identity = require_identity();
     var Pair3 = require_Pair();
-    var YAMLMap3 = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap3.YAMLMap {
+    var YAMLMap4 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap4.YAMLMap {
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -3022,7 +3022,7 @@ var require_set = __commonJS({
           pair = new Pair3.Pair(key2.key, null);
         else
           pair = new Pair3.Pair(key2, null);
-        const prev = YAMLMap3.findPair(this.items, pair.key);
+        const prev = YAMLMap4.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
       }
@@ -3031,13 +3031,13 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key2, keepPair) {
-        const pair = YAMLMap3.findPair(this.items, key2);
+        const pair = YAMLMap4.findPair(this.items, key2);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key2, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap3.findPair(this.items, key2);
+        const prev = YAMLMap4.findPair(this.items, key2);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
@@ -4018,14 +4018,14 @@ var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
     var Pair3 = require_Pair();
-    var YAMLMap3 = require_YAMLMap();
+    var YAMLMap4 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap3.YAMLMap;
+      const NodeClass = tag?.nodeClass ?? YAMLMap4.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -4221,7 +4221,7 @@ var require_resolve_flow_collection = __commonJS({
     "use strict";
     var identity = require_identity();
     var Pair3 = require_Pair();
-    var YAMLMap3 = require_YAMLMap();
+    var YAMLMap4 = require_YAMLMap();
     var YAMLSeq3 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
@@ -4230,9 +4230,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap17 = fc.start.source === "{";
-      const fcName = isMap17 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap17 ? YAMLMap3.YAMLMap : YAMLSeq3.YAMLSeq);
+      const isMap18 = fc.start.source === "{";
+      const fcName = isMap18 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap18 ? YAMLMap4.YAMLMap : YAMLSeq3.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4268,7 +4268,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap17 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
+          if (!isMap18 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
               key2,
               // checked by containsNewline()
@@ -4308,7 +4308,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap17 && !sep && !props.found) {
+        if (!isMap18 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4331,7 +4331,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap17 && !props.found && ctx.options.strict) {
+            if (!isMap18 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4363,13 +4363,13 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap17) {
+          if (isMap18) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map.items.push(pair);
           } else {
-            const map = new YAMLMap3.YAMLMap(ctx.schema);
+            const map = new YAMLMap4.YAMLMap(ctx.schema);
             map.flow = true;
             map.items.push(pair);
             const endRange = (valueNode ?? keyNode).range;
@@ -4379,7 +4379,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap17 ? "}" : "]";
+      const expectedEnd = isMap18 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4415,7 +4415,7 @@ var require_compose_collection = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar4 = require_Scalar();
-    var YAMLMap3 = require_YAMLMap();
+    var YAMLMap4 = require_YAMLMap();
     var YAMLSeq3 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
@@ -4443,7 +4443,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap3.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq3.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap4.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq3.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
@@ -4583,7 +4583,7 @@ var require_resolve_block_scalar = __commonJS({
       const end = start + header.length + scalar.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
-    function parseBlockScalarHeader({ offset, props }, strict, onError) {
+    function parseBlockScalarHeader({ offset, props }, strict2, onError) {
       if (props[0].type !== "block-scalar-header") {
         onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
         return null;
@@ -4620,7 +4620,7 @@ var require_resolve_block_scalar = __commonJS({
             length += token.source.length;
             break;
           case "comment":
-            if (strict && !hasSpace) {
+            if (strict2 && !hasSpace) {
               const message6 = "Comments must be separated from other tokens by white space characters";
               onError(token, "MISSING_CHAR", message6);
             }
@@ -4663,7 +4663,7 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar4 = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
+    function resolveFlowScalar(scalar, strict2, onError) {
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
@@ -4692,7 +4692,7 @@ var require_resolve_flow_scalar = __commonJS({
           };
       }
       const valueEnd2 = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd2, strict, onError);
+      const re = resolveEnd.resolveEnd(end, valueEnd2, strict2, onError);
       return {
         value,
         type: _type,
@@ -5354,7 +5354,7 @@ var require_cst_scalar = __commonJS({
     var resolveFlowScalar = require_resolve_flow_scalar();
     var errors = require_errors();
     var stringifyString = require_stringifyString();
-    function resolveAsScalar(token, strict = true, onError) {
+    function resolveAsScalar(token, strict2 = true, onError) {
       if (token) {
         const _onError = (pos, code, message6) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
@@ -5367,9 +5367,9 @@ var require_cst_scalar = __commonJS({
           case "scalar":
           case "single-quoted-scalar":
           case "double-quoted-scalar":
-            return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+            return resolveFlowScalar.resolveFlowScalar(token, strict2, _onError);
           case "block-scalar":
-            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+            return resolveBlockScalar.resolveBlockScalar({ options: { strict: strict2 } }, token, _onError);
         }
       }
       return null;
@@ -7359,7 +7359,7 @@ var require_dist = __commonJS({
     var identity = require_identity();
     var Pair3 = require_Pair();
     var Scalar4 = require_Scalar();
-    var YAMLMap3 = require_YAMLMap();
+    var YAMLMap4 = require_YAMLMap();
     var YAMLSeq3 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
@@ -7384,7 +7384,7 @@ var require_dist = __commonJS({
     exports.isSeq = identity.isSeq;
     exports.Pair = Pair3.Pair;
     exports.Scalar = Scalar4.Scalar;
-    exports.YAMLMap = YAMLMap3.YAMLMap;
+    exports.YAMLMap = YAMLMap4.YAMLMap;
     exports.YAMLSeq = YAMLSeq3.YAMLSeq;
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
@@ -7796,8 +7796,8 @@ var require_stringify2 = __commonJS({
           return node.value;
         }
         if (node.nodes) {
-          for (const child2 of node.nodes) {
-            output += stringify(child2);
+          for (const child3 of node.nodes) {
+            output += stringify(child3);
           }
         }
         return output;
@@ -8268,8 +8268,8 @@ var require_compile = __commonJS({
           }
         }
         if (node.nodes) {
-          for (const child2 of node.nodes) {
-            output += walk(child2, node);
+          for (const child3 of node.nodes) {
+            output += walk(child3, node);
           }
         }
         return output;
@@ -8348,22 +8348,22 @@ var require_expand = __commonJS({
           queue = block.queue;
         }
         for (let i = 0; i < node.nodes.length; i++) {
-          const child2 = node.nodes[i];
-          if (child2.type === "comma" && node.type === "brace") {
+          const child3 = node.nodes[i];
+          if (child3.type === "comma" && node.type === "brace") {
             if (i === 1) queue.push("");
             queue.push("");
             continue;
           }
-          if (child2.type === "close") {
+          if (child3.type === "close") {
             q.push(append(q.pop(), queue, enclose));
             continue;
           }
-          if (child2.value && child2.type !== "open") {
-            queue.push(append(queue.pop(), child2.value));
+          if (child3.value && child3.type !== "open") {
+            queue.push(append(queue.pop(), child3.value));
             continue;
           }
-          if (child2.nodes) {
-            walk(child2, node);
+          if (child3.nodes) {
+            walk(child3, node);
           }
         }
         return queue;
@@ -38608,8 +38608,82 @@ import fs6 from "node:fs";
 import path4 from "node:path";
 
 // src/engine/edits.ts
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual } from "node:util";
+
+// src/engine/release.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+var RELEASED_TYPES = /* @__PURE__ */ new Set(["workload", "service", "ingress", "sealedsecret", "externalsecret", "namespace", "other"]);
+var released = /* @__PURE__ */ new WeakSet();
+function isReleased(pdoc) {
+  return released.has(pdoc);
+}
+var releaseStats = { reparsed: 0 };
+var strict = false;
+var allowed = 0;
+function readingReleased(read) {
+  allowed++;
+  try {
+    return read();
+  } finally {
+    allowed--;
+  }
+}
+var ReleasedMap = class {
+  constructor(r0, r1, r2, load, where2, schema) {
+    this.r0 = r0;
+    this.r1 = r1;
+    this.r2 = r2;
+    this.load = load;
+    this.where = where2;
+    Object.defineProperty(this, "schema", { value: schema, configurable: true, enumerable: false, writable: true });
+  }
+  r0;
+  r1;
+  r2;
+  load;
+  where;
+  /** The items once read; undefined until then. */
+  loaded = void 0;
+};
+standIn(ReleasedMap, import_yaml8.YAMLMap, new import_yaml8.YAMLMap());
+Object.defineProperty(ReleasedMap.prototype, "items", {
+  get() {
+    if (this.loaded === void 0) {
+      if (strict && allowed === 0) throw new Error(`released tree read: ${this.where}`);
+      const map = this.load();
+      this.loaded = (0, import_yaml8.isMap)(map) ? map.items : [];
+    }
+    return this.loaded;
+  },
+  set(items) {
+    this.loaded = items;
+  },
+  configurable: true
+});
+function stub(node, load, where2) {
+  const [r0, r1, r2] = node.range ?? [0, 0, 0];
+  return new ReleasedMap(r0, r1, r2, load, where2, node.schema);
+}
+function releaseTree(resource, reparse) {
+  const { pdoc } = resource;
+  let again;
+  const tree = () => {
+    if (again === void 0) {
+      again = reparse(pdoc);
+      releaseStats.reparsed++;
+    }
+    return again;
+  };
+  const where2 = `${pdoc.file.path} document ${pdoc.index + 1}`;
+  const root = stub(resource.root, tree, where2);
+  released.add(pdoc);
+  pdoc.doc.contents = root;
+  resource.root = root;
+  if (resource.metadata) resource.metadata = stub(resource.metadata, () => child(tree(), "metadata", pdoc), where2);
+}
+
+// src/engine/edits.ts
 function nodeRange(node) {
   const r = node?.range;
   return r ? [r[0], r[1]] : void 0;
@@ -38641,8 +38715,8 @@ function restIsComment(text3, offset) {
   return /^[ \t]*(#.*)?\r?$/.test(text3.slice(offset, end === -1 ? text3.length : end));
 }
 function simpleScalar(node, text3) {
-  if (!(0, import_yaml8.isScalar)(node) || node.tag !== void 0) return void 0;
-  if (node.type !== import_yaml8.Scalar.PLAIN && node.type !== import_yaml8.Scalar.QUOTE_DOUBLE && node.type !== import_yaml8.Scalar.QUOTE_SINGLE) return void 0;
+  if (!(0, import_yaml10.isScalar)(node) || node.tag !== void 0) return void 0;
+  if (node.type !== import_yaml10.Scalar.PLAIN && node.type !== import_yaml10.Scalar.QUOTE_DOUBLE && node.type !== import_yaml10.Scalar.QUOTE_SINGLE) return void 0;
   const r = nodeRange(node);
   if (!r || r[1] <= r[0] || /[\r\n]/.test(text3.slice(r[0], r[1]))) return void 0;
   return node;
@@ -38651,29 +38725,36 @@ function doubleQuoted(value) {
   return JSON.stringify(value);
 }
 function inStyleOf(like, value) {
-  if (like.type === import_yaml8.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  if (like.type === import_yaml8.Scalar.QUOTE_DOUBLE) return doubleQuoted(value);
+  if (like.type === import_yaml10.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  if (like.type === import_yaml10.Scalar.QUOTE_DOUBLE) return doubleQuoted(value);
   return value;
 }
 function dataKey(key2) {
-  if (!(0, import_yaml8.isScalar)(key2)) return void 0;
+  if (!(0, import_yaml10.isScalar)(key2)) return void 0;
   const v = key2.value;
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : void 0;
 }
+function samePlace(a, b) {
+  if (a === b) return true;
+  if (!(0, import_yaml10.isNode)(a) || !(0, import_yaml10.isNode)(b) || !a.range || !b.range) return false;
+  const kind = (n) => (0, import_yaml10.isScalar)(n) ? 1 : (0, import_yaml10.isMap)(n) ? 2 : (0, import_yaml10.isSeq)(n) ? 3 : (0, import_yaml10.isAlias)(n) ? 4 : 0;
+  return kind(a) === kind(b) && a.range[0] === b.range[0] && a.range[1] === b.range[1];
+}
 function dataPath(pdoc, target) {
+  const same = isReleased(pdoc) ? samePlace : Object.is;
   const walk = (node, path26, depth) => {
-    if (node === target) return path26;
-    if (depth > 64 || (0, import_yaml8.isAlias)(node)) return void 0;
-    if ((0, import_yaml8.isMap)(node)) {
+    if (same(node, target)) return path26;
+    if (depth > 64 || (0, import_yaml10.isAlias)(node)) return void 0;
+    if ((0, import_yaml10.isMap)(node)) {
       for (const item of node.items) {
-        if (!(0, import_yaml8.isPair)(item)) continue;
+        if (!(0, import_yaml10.isPair)(item)) continue;
         const key2 = dataKey(item.key);
         if (key2 === void 0 || key2 === "<<") continue;
-        if (item.key === target) return [...path26, key2];
+        if (same(item.key, target)) return [...path26, key2];
         const found = walk(item.value, [...path26, key2], depth + 1);
         if (found) return found;
       }
-    } else if ((0, import_yaml8.isSeq)(node)) {
+    } else if ((0, import_yaml10.isSeq)(node)) {
       for (const [i, item] of node.items.entries()) {
         const found = walk(item, [...path26, i], depth + 1);
         if (found) return found;
@@ -38681,7 +38762,7 @@ function dataPath(pdoc, target) {
     }
     return void 0;
   };
-  return walk(pdoc.doc.contents, [], 0);
+  return readingReleased(() => walk(pdoc.doc.contents, [], 0));
 }
 function isContainer(v) {
   return typeof v === "object" && v !== null;
@@ -38725,7 +38806,7 @@ function verifiedFix(pdoc, description, edits, change2) {
   for (let i = 0; i < edits.length; i++) for (let j = i + 1; j < edits.length; j++) if (editsConflict(edits[i], edits[j])) return void 0;
   let expected;
   try {
-    expected = plainData(pdoc.doc);
+    expected = readingReleased(() => plainData(pdoc.doc));
   } catch {
     return void 0;
   }
@@ -39155,8 +39236,8 @@ var MAX_UNREAD_LISTED = 100;
 function toPosix(p) {
   return p.split(path5.sep).join("/");
 }
-function isInside(parent, child2) {
-  const rel = path5.relative(parent, child2);
+function isInside(parent, child3) {
+  const rel = path5.relative(parent, child3);
   return rel === "" || !rel.startsWith("..") && !path5.isAbsolute(rel);
 }
 function kindOf(rel, chartDirs) {
@@ -45849,7 +45930,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
 }
 
 // src/engine/json-pointer.ts
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml13 = __toESM(require_dist(), 1);
 function decodePointer(pointer) {
   if (pointer === "") return [];
   return pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
@@ -45879,11 +45960,11 @@ function locate(pdoc, root, segments) {
   let cur = { node: root };
   for (const seg of segments) {
     const n = deref(cur.node, pdoc);
-    if ((0, import_yaml11.isMap)(n)) {
+    if ((0, import_yaml13.isMap)(n)) {
       const pair = pairOf(n, seg, pdoc);
       if (!pair) return cur;
       cur = { node: deref(pair.value, pdoc), pair };
-    } else if ((0, import_yaml11.isSeq)(n)) {
+    } else if ((0, import_yaml13.isSeq)(n)) {
       const item = n.items[Number(seg)];
       if (!/^\d+$/.test(seg) || item === void 0) return cur;
       cur = { node: deref(item, pdoc) };
@@ -45892,7 +45973,7 @@ function locate(pdoc, root, segments) {
   return cur;
 }
 function valueAnchor(at) {
-  const s = (0, import_yaml11.isScalar)(at.node) ? at.node : void 0;
+  const s = (0, import_yaml13.isScalar)(at.node) ? at.node : void 0;
   if (at.pair && (at.node === null || at.node === void 0 || s && s.value === null && !s.source)) return at.pair.key;
   return at.node;
 }
@@ -46194,8 +46275,8 @@ function wrongValue(s, e, segments) {
     message6 = `${subject2} is ${shown}, not ${expectedTypes(want, p.rest)}: ${rejects}.${quote}`;
   } else if (e.keyword === "enum" || e.keyword === "const") {
     const params = e.params;
-    const allowed = (params.allowedValues ?? [params.allowedValue]).map((v) => JSON.stringify(v)).join(", ");
-    message6 = `${subject2} is ${shown}, not one of ${allowed}: ${rejects}.`;
+    const allowed2 = (params.allowedValues ?? [params.allowedValue]).map((v) => JSON.stringify(v)).join(", ");
+    message6 = `${subject2} is ${shown}, not one of ${allowed2}: ${rejects}.`;
   } else {
     message6 = `${subject2} ${e.message ?? "is invalid"}: ${rejects}.`;
   }
@@ -46381,13 +46462,13 @@ var rule2 = {
 };
 
 // src/rules/DAPR003-annotation-not-string.ts
-var import_yaml15 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 
 // src/rules/fix-helpers.ts
-var import_yaml14 = __toESM(require_dist(), 1);
+var import_yaml16 = __toESM(require_dist(), 1);
 function annotationsMap(pod) {
   const v = pod?.annotationsPair?.value;
-  return (0, import_yaml14.isMap)(v) ? v : void 0;
+  return (0, import_yaml16.isMap)(v) ? v : void 0;
 }
 function isOwnAnnotation(pod, ann) {
   return annotationsMap(pod)?.items.includes(ann.pair) ?? false;
@@ -46498,8 +46579,8 @@ var rule3 = {
   }
 };
 function describeValue3(node, text3) {
-  if ((0, import_yaml15.isMap)(node) || (0, import_yaml15.isSeq)(node)) return { shown: `a YAML ${(0, import_yaml15.isMap)(node) ? "map" : "list"}`, fix: "Write it as one quoted string." };
-  if ((0, import_yaml15.isScalar)(node) && node.value !== null && node.value !== void 0) return { shown: `the unquoted value ${text3}`, fix: `Quote it: "${text3}".` };
+  if ((0, import_yaml17.isMap)(node) || (0, import_yaml17.isSeq)(node)) return { shown: `a YAML ${(0, import_yaml17.isMap)(node) ? "map" : "list"}`, fix: "Write it as one quoted string." };
+  if ((0, import_yaml17.isScalar)(node) && node.value !== null && node.value !== void 0) return { shown: `the unquoted value ${text3}`, fix: `Quote it: "${text3}".` };
   return { shown: "no value (null)", fix: "Write a quoted value, or remove the key." };
 }
 function quoteFix(pod, ann) {
@@ -46612,7 +46693,7 @@ var ANNOTATION_MISTAKES = {
 };
 
 // src/rules/DAPR301-sidecar-listens-publicly.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml18 = __toESM(require_dist(), 1);
 import net from "node:net";
 
 // src/engine/exposure.ts
@@ -46771,9 +46852,9 @@ function valueFix(app, setting) {
 function appEntry(app) {
   const { pdoc, node } = app.app.anchor;
   const apps = child(pdoc.doc.contents, "apps", pdoc);
-  if (!(0, import_yaml16.isSeq)(apps)) return void 0;
+  if (!(0, import_yaml18.isSeq)(apps)) return void 0;
   for (const item of apps.items) {
-    if (!(0, import_yaml16.isMap)(item)) continue;
+    if (!(0, import_yaml18.isMap)(item)) continue;
     const anchor = item.items.find((p) => p.value === node);
     if (anchor) return { map: item, anchor };
   }
@@ -47390,12 +47471,12 @@ var rule10 = {
 };
 
 // src/rules/DAPR103-misplaced-scopes.ts
-var import_yaml20 = __toESM(require_dist(), 1);
+var import_yaml22 = __toESM(require_dist(), 1);
 function stringItems(node) {
-  if (!(0, import_yaml20.isSeq)(node)) return void 0;
+  if (!(0, import_yaml22.isSeq)(node)) return void 0;
   const out = [];
   for (const item of node.items) {
-    if (!(0, import_yaml20.isScalar)(item) || typeof item.value !== "string") return void 0;
+    if (!(0, import_yaml22.isScalar)(item) || typeof item.value !== "string") return void 0;
     out.push(item.value);
   }
   return out;
@@ -47405,7 +47486,7 @@ function scopesFix(r, m, index) {
   const text3 = pdoc.text;
   if (root.flow || pdoc.doc.contents !== root) return void 0;
   const parent = root.items.find((p) => keyString(p) === m.where)?.value;
-  if (!(0, import_yaml20.isMap)(parent) || parent.flow || !parent.items.includes(m.pair) || parent.items.length < 2) return void 0;
+  if (!(0, import_yaml22.isMap)(parent) || parent.flow || !parent.items.includes(m.pair) || parent.items.length < 2) return void 0;
   const items = stringItems(m.pair.value);
   const key2 = nodeRange(m.pair.key);
   const value = nodeRange(m.pair.value);
@@ -47745,7 +47826,7 @@ var rule15 = {
       const key2 = keys.find((k) => k.match(ns.namespace))?.key;
       if (key2 === void 0) continue;
       const declared = policy[key2];
-      const allowed = (app, comp) => (declared[app] ?? []).includes(comp);
+      const allowed2 = (app, comp) => (declared[app] ?? []).includes(comp);
       const byName = /* @__PURE__ */ new Map();
       for (const c of ns.components) {
         const list = byName.get(c.resource.name ?? "") ?? [];
@@ -47757,7 +47838,7 @@ var rule15 = {
         const scopes = c.resource.scopes?.items ?? [];
         if (scopes.length > 0) {
           scopes.forEach((s, i) => {
-            if (allowed(s.value, name)) return;
+            if (allowed2(s.value, name)) return;
             report({
               message: `Component "${name}" grants "${s.value}", which accessPolicy "${key2}" does not declare for ${describeNamespace(ns.namespace)}.`,
               at: s,
@@ -47766,7 +47847,7 @@ var rule15 = {
             });
           });
         } else {
-          const extra = ns.appIds.filter((a) => !allowed(a, name));
+          const extra = ns.appIds.filter((a) => !allowed2(a, name));
           if (extra.length === 0) continue;
           report({
             message: `Component "${name}" has no scopes, so it grants ${extra.map((a) => `"${a}"`).join(", ")}, which accessPolicy "${key2}" does not declare for ${describeNamespace(ns.namespace)}.`,
@@ -48627,7 +48708,7 @@ function embeddedPathSuffix(value, kind, range, n) {
 }
 
 // src/engine/extract/kubernetes.ts
-var import_yaml23 = __toESM(require_dist(), 1);
+var import_yaml25 = __toESM(require_dist(), 1);
 function str(pdoc, node) {
   const value = stringValue(node, pdoc);
   return value === void 0 ? void 0 : { value, pdoc, node };
@@ -48683,7 +48764,8 @@ function containers(pdoc, spec, key2) {
       const cp = Number(scalarText(child(p, "containerPort", pdoc), pdoc));
       return { containerPort: Number.isInteger(cp) ? cp : void 0, name: stringValue(child(p, "name", pdoc), pdoc), node: p };
     });
-    out.push({ name: scalarText(child(node, "name", pdoc), pdoc), node, ports });
+    const nameNode = child(node, "name", pdoc);
+    out.push({ name: scalarText(nameNode, pdoc), anchor: nameNode ?? node, ports });
   }
   return out;
 }
@@ -48701,11 +48783,9 @@ function podTemplate(pdoc, templateNode) {
   }
   const spec = asMap(child(templateNode, "spec", pdoc), pdoc);
   const pod = {
-    metadata,
     annotationsPair,
     annotations,
     labels,
-    spec,
     containers: containers(pdoc, spec, "containers"),
     initContainers: containers(pdoc, spec, "initContainers")
   };
@@ -48752,7 +48832,7 @@ function servicePorts(pdoc, spec) {
   });
 }
 function stringMap(pdoc, node) {
-  if (!(0, import_yaml23.isMap)(node)) return void 0;
+  if (!(0, import_yaml25.isMap)(node)) return void 0;
   const m = /* @__PURE__ */ new Map();
   for (const { key: key2, value } of mapEntries(node, pdoc)) {
     const v = scalarText(value, pdoc);
@@ -49988,10 +50068,10 @@ var rule22 = {
 };
 
 // src/rules/pem-sources.ts
-var import_yaml34 = __toESM(require_dist(), 1);
+var import_yaml36 = __toESM(require_dist(), 1);
 
 // src/engine/extract/helm-values.ts
-var import_yaml32 = __toESM(require_dist(), 1);
+var import_yaml34 = __toESM(require_dist(), 1);
 import path8 from "node:path";
 function installValue(install, dotted) {
   const param = install.parameters.get(dotted);
@@ -50001,7 +50081,7 @@ function installValue(install, dotted) {
     if (!root) return void 0;
     const node = childPath(root, segs, install.pdoc);
     if (node === void 0 || node === null) return void 0;
-    const value = (0, import_yaml32.isScalar)(node) ? scalarText(node, install.pdoc) : void 0;
+    const value = (0, import_yaml34.isScalar)(node) ? scalarText(node, install.pdoc) : void 0;
     const at = install.opaqueValues ?? { pdoc: install.pdoc, node };
     return { ...at, path: prefix + dotted, value };
   };
@@ -50066,7 +50146,7 @@ function fluxRelease(base) {
   return install;
 }
 function parseEmbedded(pdoc, scalar) {
-  if (!(0, import_yaml32.isScalar)(scalar) || scalar.type !== "BLOCK_LITERAL" || !scalar.range) return void 0;
+  if (!(0, import_yaml34.isScalar)(scalar) || scalar.type !== "BLOCK_LITERAL" || !scalar.range) return void 0;
   const text3 = lineBreaksAsLf(pdoc.text);
   const headerEnd = text3.indexOf("\n", scalar.range[0]);
   if (headerEnd === -1) return void 0;
@@ -50074,14 +50154,14 @@ function parseEmbedded(pdoc, scalar) {
   const end = scalar.range[1];
   const blank3 = (s) => s.replace(/[^\n\r]/g, " ");
   const padded = blank3(text3.slice(0, start)) + text3.slice(start, end) + blank3(text3.slice(end));
-  const doc = (0, import_yaml32.parseDocument)(padded, { version: "1.1", lineCounter: new import_yaml32.LineCounter() });
+  const doc = (0, import_yaml34.parseDocument)(padded, { version: "1.1", lineCounter: new import_yaml34.LineCounter() });
   if (doc.errors.length > 0) return void 0;
   return { ...pdoc, doc, text: padded, index: pdoc.index };
 }
 function argoApplication(base) {
   const { pdoc, root } = base;
   const spec = child(root, "spec", pdoc);
-  const sources = [child(spec, "source", pdoc), ...seqItems(child(spec, "sources", pdoc), pdoc)].filter((s) => (0, import_yaml32.isMap)(s));
+  const sources = [child(spec, "source", pdoc), ...seqItems(child(spec, "sources", pdoc), pdoc)].filter((s) => (0, import_yaml34.isMap)(s));
   const out = [];
   for (const source of sources) {
     if (stringValue(child(source, "chart", pdoc), pdoc) !== "dapr") continue;
@@ -50112,7 +50192,7 @@ function argoApplication(base) {
         install.prefix = "";
       } else {
         install.opaqueValues = { pdoc, node: valuesString };
-        const standalone = (0, import_yaml32.parseDocument)(scalarText(valuesString, pdoc) ?? "", { version: "1.1" });
+        const standalone = (0, import_yaml34.parseDocument)(scalarText(valuesString, pdoc) ?? "", { version: "1.1" });
         const map2 = standalone.errors.length === 0 ? asMap(standalone.contents) : void 0;
         if (map2) install.values = map2;
       }
@@ -50316,16 +50396,16 @@ function certificateValidity(cert, now, warnDays) {
   else status = "valid";
   return { status, daysLeft, notAfter: isoSeconds(cert.notAfter), notBefore: isoSeconds(cert.notBefore) };
 }
-function checkIssuedBy(child2, root) {
+function checkIssuedBy(child3, root) {
   let namesMatch = false;
   let signatureValid = false;
   try {
-    namesMatch = child2.x509.checkIssued(root.x509);
+    namesMatch = child3.x509.checkIssued(root.x509);
   } catch {
     namesMatch = false;
   }
   try {
-    signatureValid = child2.x509.verify(root.publicKey);
+    signatureValid = child3.x509.verify(root.publicKey);
   } catch {
     signatureValid = false;
   }
@@ -50333,7 +50413,7 @@ function checkIssuedBy(child2, root) {
     signedBy: namesMatch && signatureValid,
     namesMatch,
     signatureValid,
-    outlivesRoot: child2.notAfter.getTime() > root.notAfter.getTime()
+    outlivesRoot: child3.notAfter.getTime() > root.notAfter.getTime()
   };
 }
 function looksEncrypted(block) {
@@ -50446,7 +50526,7 @@ function pathKey(key2, first) {
   return `[${key2}]`;
 }
 function pathItem(item, index) {
-  if ((0, import_yaml34.isMap)(item)) {
+  if ((0, import_yaml36.isMap)(item)) {
     const name = stringValue(child(item, "name"));
     if (name !== void 0) return `[${name}]`;
   }
@@ -50458,8 +50538,8 @@ function yamlPath2(ancestors, node) {
   for (let i = 0; i < chain.length - 1; i++) {
     const parent = chain[i];
     const next = chain[i + 1];
-    if ((0, import_yaml34.isSeq)(parent)) out += pathItem(next, parent.items.indexOf(next));
-    else if ((0, import_yaml34.isPair)(parent)) {
+    if ((0, import_yaml36.isSeq)(parent)) out += pathItem(next, parent.items.indexOf(next));
+    else if ((0, import_yaml36.isPair)(parent)) {
       const key2 = keyString(parent) ?? "?";
       out += next === parent.key ? pathKey(key2, out === "") + "(key)" : pathKey(key2, out === "");
     }
@@ -50498,7 +50578,7 @@ function yamlScalarValues(file, placements) {
     if (!mayHoldPem(range ? pdoc.text.slice(range[0], range[2]) : pdoc.text)) continue;
     const resource = placements.resourceOf(pdoc);
     const scopes = placements.of(pdoc);
-    (0, import_yaml34.visit)(pdoc.doc, {
+    (0, import_yaml36.visit)(pdoc.doc, {
       Scalar(_key, node, ancestors) {
         if (typeof node.value !== "string" || !node.range) return;
         const pem = pemTextOf(node.value);
@@ -51086,7 +51166,7 @@ function containerReason(app) {
   const names = containers2.map((c) => c.name ?? "(unnamed)");
   return {
     text: `the pod runs ${containers2.length} containers (${quoteList(names)}) that share its network, and each reaches the API on localhost`,
-    related: containers2.slice(1).map((c) => ({ at: { pdoc, node: child(c.node, "name", pdoc) ?? c.node }, label: `container "${c.name ?? "(unnamed)"}" shares the pod network` }))
+    related: containers2.slice(1).map((c) => ({ at: { pdoc, node: c.anchor }, label: `container "${c.name ?? "(unnamed)"}" shares the pod network` }))
   };
 }
 function hostNetworkReason(app) {
@@ -51286,7 +51366,7 @@ var rule26 = {
 import path12 from "node:path";
 
 // src/engine/extract/compose.ts
-var import_yaml40 = __toESM(require_dist(), 1);
+var import_yaml42 = __toESM(require_dist(), 1);
 import path10 from "node:path";
 
 // src/engine/extract/kustomize.ts
@@ -51405,7 +51485,7 @@ var BOOL_FLAGS = /* @__PURE__ */ new Set(["enable-api-logging", "enable-profilin
 var RESOURCE_FLAGS = /* @__PURE__ */ new Set(["resources-path", "components-path"]);
 function isComposeFile(pdoc) {
   const root = asMap(pdoc.doc.contents, pdoc);
-  return !!root && (0, import_yaml40.isMap)(child(root, "services", pdoc)) && child(root, "apiVersion", pdoc) === void 0 && child(root, "kind", pdoc) === void 0;
+  return !!root && (0, import_yaml42.isMap)(child(root, "services", pdoc)) && child(root, "apiVersion", pdoc) === void 0 && child(root, "kind", pdoc) === void 0;
 }
 function composeBaseName(file) {
   const dir = path10.posix.dirname(file);
@@ -51416,7 +51496,7 @@ function isOverrideFile(file) {
   return /\.override\.ya?ml$/.test(path10.posix.basename(file));
 }
 function commandTokens(pdoc, node) {
-  if ((0, import_yaml40.isScalar)(node)) {
+  if ((0, import_yaml42.isScalar)(node)) {
     const value = scalarText(node, pdoc) ?? "";
     const out = [];
     const src = node.range ? pdoc.text.slice(node.range[0], node.range[1]) : "";
@@ -51442,8 +51522,8 @@ function commandTokens(pdoc, node) {
 function tokenRange(t, skip) {
   const n = t.node;
   if (t.offsets) return [t.offsets[0] + skip, t.offsets[1]];
-  if (skip && n.range && (0, import_yaml40.isScalar)(n) && n.type === "PLAIN") return [n.range[0] + skip, n.range[1]];
-  if (skip && n.range && (0, import_yaml40.isScalar)(n) && (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE")) return [n.range[0] + 1 + skip, n.range[1] - 1];
+  if (skip && n.range && (0, import_yaml42.isScalar)(n) && n.type === "PLAIN") return [n.range[0] + skip, n.range[1]];
+  if (skip && n.range && (0, import_yaml42.isScalar)(n) && (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE")) return [n.range[0] + 1 + skip, n.range[1] - 1];
   return void 0;
 }
 function parseFlags(tokens) {
@@ -51506,10 +51586,10 @@ function environment(frags) {
   const env2 = /* @__PURE__ */ new Map();
   for (const f of frags) {
     const node = child(f.map, "environment", f.pdoc);
-    if ((0, import_yaml40.isMap)(node)) {
+    if ((0, import_yaml42.isMap)(node)) {
       for (const { key: key2, pair, value } of mapEntries(node, f.pdoc)) {
         const text3 = scalarText(value, f.pdoc);
-        env2.set(key2, { value: text3 ?? "", passThrough: value === null || value === void 0 || (0, import_yaml40.isScalar)(value) && value.value === null, pdoc: f.pdoc, node: pair.key, valueNode: value ?? void 0 });
+        env2.set(key2, { value: text3 ?? "", passThrough: value === null || value === void 0 || (0, import_yaml42.isScalar)(value) && value.value === null, pdoc: f.pdoc, node: pair.key, valueNode: value ?? void 0 });
       }
     } else {
       for (const item of seqItems(node, f.pdoc)) {
@@ -51526,9 +51606,9 @@ function envFiles(frags) {
   const out = [];
   for (const f of frags) {
     const node = child(f.map, "env_file", f.pdoc);
-    const items = (0, import_yaml40.isScalar)(node) ? [node] : seqItems(node, f.pdoc);
+    const items = (0, import_yaml42.isScalar)(node) ? [node] : seqItems(node, f.pdoc);
     for (const item of items) {
-      const v = (0, import_yaml40.isMap)(item) ? scalarText(child(item, "path", f.pdoc), f.pdoc) : scalarText(item, f.pdoc);
+      const v = (0, import_yaml42.isMap)(item) ? scalarText(child(item, "path", f.pdoc), f.pdoc) : scalarText(item, f.pdoc);
       if (v) out.push({ value: v, pdoc: f.pdoc, node: item });
     }
   }
@@ -51538,7 +51618,7 @@ function publishedPorts(frags, service2) {
   const out = [];
   for (const f of frags) {
     for (const item of seqItems(child(f.map, "ports", f.pdoc), f.pdoc)) {
-      if ((0, import_yaml40.isMap)(item)) {
+      if ((0, import_yaml42.isMap)(item)) {
         const target = Number(scalarText(child(item, "target", f.pdoc), f.pdoc));
         if (!Number.isInteger(target)) continue;
         const p2 = { pdoc: f.pdoc, node: item, containerPort: target, service: service2 };
@@ -51567,7 +51647,7 @@ function hostPath(frags, containerPath, baseDir) {
     for (const v of seqItems(child(f.map, "volumes", f.pdoc), f.pdoc)) {
       let source;
       let target;
-      if ((0, import_yaml40.isMap)(v)) {
+      if ((0, import_yaml42.isMap)(v)) {
         source = scalarText(child(v, "source", f.pdoc), f.pdoc);
         target = scalarText(child(v, "target", f.pdoc), f.pdoc);
       } else {
@@ -52450,14 +52530,14 @@ var rule34 = {
     }
   },
   check({ model, config, report }) {
-    const allowed = config.allowedSidecarImages;
-    const isAllowed = allowed.length > 0 ? compileGlob(allowed) : () => false;
+    const allowed2 = config.allowedSidecarImages;
+    const isAllowed = allowed2.length > 0 ? compileGlob(allowed2) : () => false;
     for (const app of enabledApps(model.apps)) {
       const setting = app.app.settings.get("sidecar-image");
       if (!setting || app.app.source !== "kubernetes") continue;
       const image = setting.value.trim();
       if (image === "" || isTemplated2(image) || isAllowed(image)) continue;
-      const policy = allowed.length > 0 ? `matches none of allowedSidecarImages (${quoteList(allowed)})` : "is not allowed: allowedSidecarImages in rules.config.json is empty";
+      const policy = allowed2.length > 0 ? `matches none of allowedSidecarImages (${quoteList(allowed2)})` : "is not allowed: allowedSidecarImages in rules.config.json is empty";
       report({
         message: `${describeApp(app)} sets ${showSetting(setting)}, replacing the injector's daprd image with one that ${policy}. The sidecar holds the pod's mTLS identity, API token and component secrets. Remove the annotation, or add a glob for this image to allowedSidecarImages.`,
         at: setting,
@@ -55093,12 +55173,12 @@ function safely(fn) {
 }
 
 // src/engine/render/helm.ts
-var import_yaml58 = __toESM(require_dist(), 1);
+var import_yaml60 = __toESM(require_dist(), 1);
 import fs10 from "node:fs";
 import path19 from "node:path";
 
 // src/engine/render/source-map.ts
-var import_yaml56 = __toESM(require_dist(), 1);
+var import_yaml58 = __toESM(require_dist(), 1);
 function nodePath(pdoc, target) {
   const root = pdoc.doc.contents;
   if (target === root) return { steps: [], isKey: false };
@@ -55108,9 +55188,9 @@ function nodePath(pdoc, target) {
     const n = deref(node, pdoc);
     if (!n || seen.has(n)) return void 0;
     seen.add(n);
-    if ((0, import_yaml56.isMap)(n)) {
+    if ((0, import_yaml58.isMap)(n)) {
       for (const item of n.items) {
-        if (!(0, import_yaml56.isPair)(item)) continue;
+        if (!(0, import_yaml58.isPair)(item)) continue;
         const key2 = keyString(item);
         if (key2 === void 0) continue;
         steps.push({ key: key2 });
@@ -55120,7 +55200,7 @@ function nodePath(pdoc, target) {
         if (found) return found;
         steps.pop();
       }
-    } else if ((0, import_yaml56.isSeq)(n)) {
+    } else if ((0, import_yaml58.isSeq)(n)) {
       for (let i = 0; i < n.items.length; i++) {
         const item = deref(n.items[i], pdoc);
         steps.push({ index: i, item });
@@ -55136,11 +55216,11 @@ function nodePath(pdoc, target) {
 }
 var MERGE_KEYS = ["name", "containerPort", "port", "mountPath", "devicePath", "key", "appId", "secretKey", "ip", "topologyKey"];
 function scalarOf(node) {
-  return (0, import_yaml56.isScalar)(node) ? scalarText(node) ?? "" : void 0;
+  return (0, import_yaml58.isScalar)(node) ? scalarText(node) ?? "" : void 0;
 }
 function matchItem(items, step, pdoc) {
   const rendered = step.item;
-  if ((0, import_yaml56.isMap)(rendered)) {
+  if ((0, import_yaml58.isMap)(rendered)) {
     for (const k of MERGE_KEYS) {
       const want = scalarOf(deref(pairOf(rendered, k)?.value, void 0));
       if (want === void 0) continue;
@@ -55148,14 +55228,14 @@ function matchItem(items, step, pdoc) {
       if (hit) return hit;
       return void 0;
     }
-  } else if ((0, import_yaml56.isScalar)(rendered)) {
+  } else if ((0, import_yaml58.isScalar)(rendered)) {
     const want = scalarOf(rendered);
     const hit = items.find((i) => scalarOf(i) === want);
     if (hit) return hit;
     return void 0;
   }
   const same = items[step.index];
-  return same !== void 0 && (0, import_yaml56.isMap)(same) === (0, import_yaml56.isMap)(rendered) && (0, import_yaml56.isSeq)(same) === (0, import_yaml56.isSeq)(rendered) ? same : void 0;
+  return same !== void 0 && (0, import_yaml58.isMap)(same) === (0, import_yaml58.isMap)(rendered) && (0, import_yaml58.isSeq)(same) === (0, import_yaml58.isSeq)(rendered) ? same : void 0;
 }
 function walkYaml(root, steps, pdoc) {
   let cur = deref(root, pdoc);
@@ -55177,7 +55257,7 @@ function walkYaml(root, steps, pdoc) {
   return { node: cur, keyNode, matched: steps.length, exact: true };
 }
 function sameScalar(a, b) {
-  return (0, import_yaml56.isScalar)(a) && (0, import_yaml56.isScalar)(b) && scalarOf(a) === scalarOf(b);
+  return (0, import_yaml58.isScalar)(a) && (0, import_yaml58.isScalar)(b) && scalarOf(a) === scalarOf(b);
 }
 var ACTION = /\{\{[\s\S]*?\}\}/g;
 function stripActions(line) {
@@ -55401,15 +55481,15 @@ var TemplateText = class {
       const l = this.lines[j];
       return l.valueCol === void 0 ? void 0 : unquote(l.text.slice(l.valueCol, l.valueEnd));
     };
-    if ((0, import_yaml56.isMap)(item)) {
-      const first = item.items.find((p) => (0, import_yaml56.isPair)(p) && keyString(p) !== void 0);
-      const key2 = first && (0, import_yaml56.isPair)(first) ? keyString(first) : void 0;
-      const value = first && (0, import_yaml56.isPair)(first) ? scalarOf(deref(first.value, void 0)) : void 0;
+    if ((0, import_yaml58.isMap)(item)) {
+      const first = item.items.find((p) => (0, import_yaml58.isPair)(p) && keyString(p) !== void 0);
+      const key2 = first && (0, import_yaml58.isPair)(first) ? keyString(first) : void 0;
+      const value = first && (0, import_yaml58.isPair)(first) ? scalarOf(deref(first.value, void 0)) : void 0;
       const sameKey = siblings.filter((j) => this.lines[j].key === key2);
       const exact = sameKey.find((j) => value !== void 0 && valueOf(j) === value);
       if (exact !== void 0) return exact;
       if (sameKey.length === 1) return sameKey[0];
-    } else if ((0, import_yaml56.isScalar)(item)) {
+    } else if ((0, import_yaml58.isScalar)(item)) {
       const want = scalarOf(item);
       const exact = siblings.find((j) => this.lines[j].key === void 0 && valueOf(j) === want);
       if (exact !== void 0) return exact;
@@ -55661,7 +55741,7 @@ var HelmLocator = class {
     const root = asMap(pdoc.doc.contents, pdoc);
     const doc = tpl.docFor(stringValue(child(root, "kind", pdoc), pdoc), stringValue(childPath(root, ["metadata", "name"], pdoc), pdoc));
     const walked = tpl.walk(np.steps, doc);
-    const wanted = (0, import_yaml58.isScalar)(node) && !np.isKey ? scalarString(node) : void 0;
+    const wanted = (0, import_yaml60.isScalar)(node) && !np.isKey ? scalarString(node) : void 0;
     if (walked.length === np.steps.length && walked.length > 0) {
       const line = walked[walked.length - 1].line;
       return this.at(tpl, line, np, pdoc, node, offsets);
@@ -55683,7 +55763,7 @@ var HelmLocator = class {
     const last = np.steps[np.steps.length - 1];
     let span;
     if (np.isKey) span = tpl.span(line, "key");
-    else if ((0, import_yaml58.isScalar)(node)) span = this.valueSpan(tpl, line, pdoc, node, offsets);
+    else if ((0, import_yaml60.isScalar)(node)) span = this.valueSpan(tpl, line, pdoc, node, offsets);
     else span = last && "index" in last ? tpl.span(line, "item") : tpl.span(line, "key");
     const related = this.valuesRelated(tpl, line);
     return { location: { file: tpl.file, region: spanRegion(span) }, ...related.length ? { related } : {} };
@@ -55760,7 +55840,7 @@ function leafKey(steps) {
   return void 0;
 }
 function scalarString(node) {
-  if (!(0, import_yaml58.isScalar)(node)) return void 0;
+  if (!(0, import_yaml60.isScalar)(node)) return void 0;
   const v = node.value;
   return v === null || v === void 0 ? "" : typeof v === "string" ? v : node.source ?? String(v);
 }
@@ -55772,7 +55852,7 @@ function unquote2(v) {
 }
 
 // src/engine/render/kustomize.ts
-var import_yaml60 = __toESM(require_dist(), 1);
+var import_yaml62 = __toESM(require_dist(), 1);
 import fs11 from "node:fs";
 import path20 from "node:path";
 function entryVia(dir) {
@@ -55808,7 +55888,7 @@ function preflight2(ctx, entryDir) {
     if (!pdoc) continue;
     const root = asMap(pdoc.doc.contents, pdoc);
     for (const key2 of ["helmCharts", "helmGlobals"]) {
-      const pair = root?.items.find((p) => (0, import_yaml60.isScalar)(p.key) && p.key.value === key2);
+      const pair = root?.items.find((p) => (0, import_yaml62.isScalar)(p.key) && p.key.value === key2);
       if (pair) return { refusal: { reason: `it uses ${key2}, which needs kustomize --enable-helm; dapr-policy renders charts with helm itself and never lets kustomize run it`, at: locationOf(pdoc, pair.key) }, patches };
     }
     const refs = [];
@@ -55940,7 +56020,7 @@ function takeOrigin(pdoc) {
   if (mapEntries(annotations, pdoc).length === 0) pdoc.doc.deleteIn(["metadata", "annotations"]);
   let origin;
   try {
-    origin = (0, import_yaml60.parse)(text3);
+    origin = (0, import_yaml62.parse)(text3);
   } catch {
     return void 0;
   }
@@ -55997,7 +56077,7 @@ var KustomizeLocator = class {
       if (!targetOk) continue;
       for (const pdoc of repoYaml(this.ctx, p.file)?.docs ?? []) {
         const contents = pdoc.doc.contents;
-        if ((0, import_yaml60.isSeq)(contents)) {
+        if ((0, import_yaml62.isSeq)(contents)) {
           if (p.target) out.push({ file: p.file, pdoc, json: true });
           continue;
         }
@@ -56021,7 +56101,7 @@ var KustomizeLocator = class {
     const base = walkYaml(src.base.root, np.steps, src.pdoc);
     const patched = this.applicable().map((p) => ({ p, walk: p.json ? jsonPatchWalk(p.pdoc, np.steps) : walkYaml(p.pdoc.doc.contents, np.steps, p.pdoc) }));
     const exactPatches = patched.filter((x) => x.walk.exact);
-    const value = (0, import_yaml60.isScalar)(node) && !np.isKey;
+    const value = (0, import_yaml62.isScalar)(node) && !np.isKey;
     let chosen;
     if (value) {
       const equal = [...exactPatches].reverse().find((x) => sameScalar(x.walk.node, node));
@@ -56078,7 +56158,7 @@ function jsonPatchWalk(pdoc, steps) {
     if (!prefix) continue;
     const valueNode = child(op, "value", pdoc);
     const w = walkYaml(valueNode, steps.slice(segs.length), pdoc);
-    if (w.exact) best = { ...w, keyNode: w.keyNode ?? ((0, import_yaml60.isMap)(op) ? child(op, "path", pdoc) : void 0) };
+    if (w.exact) best = { ...w, keyNode: w.keyNode ?? ((0, import_yaml62.isMap)(op) ? child(op, "path", pdoc) : void 0) };
   }
   return best;
 }
@@ -56332,7 +56412,7 @@ function filesOnDisk(files, config, fn) {
 }
 
 // src/engine/suppressions.ts
-var import_yaml64 = __toESM(require_dist(), 1);
+var import_yaml66 = __toESM(require_dist(), 1);
 var MARKER = "dapr-policy-disable";
 var DIRECTIVE = /^#\s*dapr-policy-(disable-next-line|disable)(?=\s|$)(.*)$/;
 function commentTokens(text3) {
@@ -56354,7 +56434,7 @@ function commentTokens(text3) {
     if (t.type === "doc-start" && typeof t.offset === "number") docStarts.push(t.offset);
     for (const key2 of Object.keys(v)) walk(v[key2]);
   };
-  for (const token of new import_yaml64.Parser().parse(text3)) walk(token);
+  for (const token of new import_yaml66.Parser().parse(text3)) walk(token);
   return { comments: comments.sort((a, b) => a.offset - b.offset), docStarts: docStarts.sort((a, b) => a - b) };
 }
 function parseDirective(body) {
@@ -56538,6 +56618,7 @@ function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
   const repo = repoIndex(discovered.files);
   const extracted = extract(parsed, repo);
   const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions });
+  if (precheck2 && parsing.release !== false) releaseTrees(extracted.resources, parseOptions);
   extracted.resources.push(...rendered.staticResources);
   return buildModel({
     root,
@@ -56551,6 +56632,14 @@ function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
     notifications,
     rendered
   });
+}
+function docText(pdoc) {
+  const range = pdoc.doc.range;
+  return range ? pdoc.text.slice(range[0], range[2]) : pdoc.text;
+}
+function releaseTrees(resources, opts) {
+  const reparse = (pdoc) => parseText(pdoc.file, pdoc.text, opts).docs.find((d) => d.index === pdoc.index)?.doc.contents ?? null;
+  for (const r of resources) if (RELEASED_TYPES.has(r.type) && !r.pdoc.origin && !mayHoldPem(docText(r.pdoc))) releaseTree(r, reparse);
 }
 function revisionModel(root, ref, loaded, concurrency = "auto") {
   const { config } = loaded;
@@ -56955,7 +57044,7 @@ function safeRegExp(pattern4) {
 var ajvRegExp = Object.assign((pattern4, _flags) => safeRegExp(pattern4), { code: "safeRegExp" });
 
 // src/rules/custom.ts
-var import_yaml66 = __toESM(require_dist(), 1);
+var import_yaml68 = __toESM(require_dist(), 1);
 var MAX_SCHEMA_DEPTH = 64;
 var MAX_SCHEMA_NODES = 5e4;
 function inspectSchema(schema) {
@@ -57041,7 +57130,7 @@ function relevantErrors(errors) {
   return errors.filter((e) => e.keyword !== "if" && !/\/(contains|anyOf|oneOf|not)\//.test(e.schemaPath));
 }
 function anchorOf(at) {
-  return at.pair && ((0, import_yaml66.isMap)(at.node) || (0, import_yaml66.isSeq)(at.node)) ? at.pair.key : valueAnchor(at);
+  return at.pair && ((0, import_yaml68.isMap)(at.node) || (0, import_yaml68.isSeq)(at.node)) ? at.pair.key : valueAnchor(at);
 }
 function ruleOf(def, validate2) {
   const matches = matcherOf(def);

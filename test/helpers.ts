@@ -52,7 +52,7 @@ export function scanDir(root: string, opts: ScanOpts = {}): ScanResult {
  * the tree's config names its own: tests render the same way on every
  * machine, whatever is on its PATH.
  */
-function pinRenderers(loaded: LoadedConfigWithSource): LoadedConfigWithSource {
+export function pinRenderers(loaded: LoadedConfigWithSource): LoadedConfigWithSource {
   const bins = renderBinaries();
   const config = { ...loaded.config };
   if (bins.helm && config.helm?.binary === undefined) config.helm = { ...config.helm, binary: bins.helm };

@@ -8,10 +8,11 @@
 // the way, a `|+` block scalar, a flow collection) then means "no fix", never
 // a broken file.
 import { isDeepStrictEqual } from 'node:util';
-import { isAlias, isMap, isPair, isScalar, isSeq, Scalar } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, Scalar } from 'yaml';
 import type { Fix, TextEdit } from '../rules/types.js';
 import { DEFAULT_MAX_ALIAS_COUNT, parseText } from './parse.js';
 import { lineBreaksAsLf, type ParsedDoc } from './yaml.js';
+import { isReleased, readingReleased } from './release.js';
 
 /** An edit before it is bound to its file. */
 export type Edit = Omit<TextEdit, 'file'>;
@@ -106,21 +107,33 @@ function dataKey(key: unknown): string | undefined {
 }
 
 /**
+ * The node of the same kind at the same place: a released document (release.ts)
+ * parsed again has new nodes, while the model holds the first parse's.
+ */
+function samePlace(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!isNode(a) || !isNode(b) || !a.range || !b.range) return false;
+  const kind = (n: unknown): number => (isScalar(n) ? 1 : isMap(n) ? 2 : isSeq(n) ? 3 : isAlias(n) ? 4 : 0);
+  return kind(a) === kind(b) && a.range[0] === b.range[0] && a.range[1] === b.range[1];
+}
+
+/**
  * Where a node sits in the document's data (`['spec', 'template', 'metadata',
  * 'annotations']`); a map key's path is its pair's. Undefined for a node
  * reached only through an alias or a merge key (`<<`): an edit there would
  * change every place that shares it.
  */
 export function dataPath(pdoc: ParsedDoc, target: unknown): DataKey[] | undefined {
+  const same = isReleased(pdoc) ? samePlace : Object.is;
   const walk = (node: unknown, path: DataKey[], depth: number): DataKey[] | undefined => {
-    if (node === target) return path;
+    if (same(node, target)) return path;
     if (depth > 64 || isAlias(node)) return undefined;
     if (isMap(node)) {
       for (const item of node.items) {
         if (!isPair(item)) continue;
         const key = dataKey(item.key);
         if (key === undefined || key === '<<') continue;
-        if (item.key === target) return [...path, key];
+        if (same(item.key, target)) return [...path, key];
         const found = walk(item.value, [...path, key], depth + 1);
         if (found) return found;
       }
@@ -132,7 +145,7 @@ export function dataPath(pdoc: ParsedDoc, target: unknown): DataKey[] | undefine
     }
     return undefined;
   };
-  return walk(pdoc.doc.contents, [], 0);
+  return readingReleased(() => walk(pdoc.doc.contents, [], 0));
 }
 
 type Container = Record<string, unknown> | unknown[];
@@ -196,7 +209,7 @@ export function verifiedFix(pdoc: ParsedDoc, description: string, edits: readonl
   for (let i = 0; i < edits.length; i++) for (let j = i + 1; j < edits.length; j++) if (editsConflict(edits[i], edits[j])) return undefined;
   let expected: unknown;
   try {
-    expected = plainData(pdoc.doc);
+    expected = readingReleased(() => plainData(pdoc.doc));
   } catch {
     return undefined;
   }

@@ -19,7 +19,7 @@ interface Ranged {
  * to base's, carries yaml's node type (which yaml sets on every instance),
  * and hands out the range kept in r0, r1, r2 as a new array.
  */
-function standIn(cls: { prototype: object }, base: { prototype: object }, sample: object): void {
+export function standIn(cls: { prototype: object }, base: { prototype: object }, sample: object): void {
   Object.setPrototypeOf(cls.prototype, base.prototype);
   Object.defineProperty(cls.prototype, NODE_TYPE, { value: (sample as Record<symbol, unknown>)[NODE_TYPE] });
   Object.defineProperty(cls.prototype, 'range', {

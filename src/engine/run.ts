@@ -12,12 +12,16 @@ import { extract } from './extract/index.js';
 import type { RepoIndex } from './extract/multi-app-run.js';
 import { buildModel, type Model } from './model.js';
 import { ParseCache } from './cache.js';
-import { decode, type ParseOptions, type ParsedFile, readSource } from './parse.js';
+import { decode, type ParseOptions, type ParsedFile, parseText, readSource } from './parse.js';
 import { type Concurrency, parseFiles, type PoolResult } from './parse-pool.js';
 import { applyPolicy, ruleEntry, type Result } from './policy.js';
+import { mayHoldPem } from './precheck.js';
 import { filesOnDisk, render } from './render/index.js';
+import { RELEASED_TYPES, releaseTree } from './release.js';
+import type { Resource } from './resources.js';
 import { findSuppressions } from './suppressions.js';
 import type { Notification, SourceFile } from './types.js';
+import type { ParsedDoc } from './yaml.js';
 
 export interface ScanRequest {
   /** Absolute repository root; paths in the output are relative to it. */
@@ -159,6 +163,8 @@ function reportFilter(only: NonNullable<ScanRequest['reportOnly']>): (file: stri
 export interface Parsing {
   cache?: ParseCache;
   concurrency?: Concurrency;
+  /** Let go of the trees no later stage reads (release.ts); default true. Tests turn it off to compare. */
+  release?: boolean;
 }
 
 /** discover's output → the model: parse, find suppressions, extract, render (helm, kustomize), join. */
@@ -173,6 +179,8 @@ export function modelOf(discovered: DiscoverResult, root: string, loaded: Loaded
   const extracted = extract(parsed, repo);
   // Charts and kustomizations as the cluster gets them; chart templates read statically when a chart could not be rendered.
   const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions });
+  // Custom rules may read any part of any document: they keep every tree.
+  if (precheck && parsing.release !== false) releaseTrees(extracted.resources, parseOptions);
   extracted.resources.push(...rendered.staticResources);
   return buildModel({
     root,
@@ -186,6 +194,18 @@ export function modelOf(discovered: DiscoverResult, root: string, loaded: Loaded
     notifications,
     rendered,
   });
+}
+
+/** A document's own text; PEM values are searched for in the trees of documents whose text may hold one (DAPR207, DAPR403). */
+function docText(pdoc: ParsedDoc): string {
+  const range = pdoc.doc.range;
+  return range ? pdoc.text.slice(range[0], range[2]) : pdoc.text;
+}
+
+/** Lets go of the trees no later stage reads (release.ts); a late reader gets the document parsed again. */
+function releaseTrees(resources: readonly Resource[], opts: ParseOptions): void {
+  const reparse = (pdoc: ParsedDoc): unknown => parseText(pdoc.file, pdoc.text, opts).docs.find((d) => d.index === pdoc.index)?.doc.contents ?? null;
+  for (const r of resources) if (RELEASED_TYPES.has(r.type) && !r.pdoc.origin && !mayHoldPem(docText(r.pdoc))) releaseTree(r, reparse);
 }
 
 /** The model of another revision (`--base`), read from git objects with the same configuration. */

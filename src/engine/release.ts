@@ -1,0 +1,119 @@
+// release: a scan keeps every relevant document of the repository at once,
+// and their trees are most of its memory. Once extraction and rendering have
+// read a document, the resources whose facts are all that later stages need
+// let go of their trees: only the nodes the model holds (annotation pairs,
+// names, ports: what findings point at) stay. A reader that still asks for a
+// released tree gets one, parsed again from the document's text, so nothing
+// can read wrong; it only costs a parse (counted, for tests and benchmarks).
+import type { Resource } from './resources.js';
+import { isMap, YAMLMap } from 'yaml';
+import { standIn } from './lean-yaml.js';
+import { child, type ParsedDoc } from './yaml.js';
+
+/**
+ * Resource types whose trees no rule reads after the model is built: their
+ * rules read the facts extraction took (see resources.ts). Dapr resources
+ * are validated whole (DAPR002); Secrets and ConfigMaps are searched for PEM
+ * values; compose files, Multi-App Run templates, kustomizations and plain
+ * documents are not resources.
+ */
+export const RELEASED_TYPES: ReadonlySet<Resource['type']> = new Set(['workload', 'service', 'ingress', 'sealedsecret', 'externalsecret', 'namespace', 'other']);
+
+const released = new WeakSet<ParsedDoc>();
+
+/** Whether a document's tree was let go: its nodes may be new ones, parsed again, and not those the model holds. */
+export function isReleased(pdoc: ParsedDoc): boolean {
+  return released.has(pdoc);
+}
+
+/** How often a released tree was read and had to be parsed again. */
+export const releaseStats = { reparsed: 0 };
+
+let strict = false;
+let allowed = 0;
+
+/**
+ * Tests: make reading a released tree throw instead of parsing it again, to
+ * prove that no stage reads one outside `readingReleased`.
+ */
+export function strictRelease(on: boolean): void {
+  strict = on;
+}
+
+/**
+ * Runs `read`, which may read released trees: the fix helpers (edits.ts)
+ * verify an edit against the document's data, and find a node's path in it.
+ * Only fixes pay for a parse again.
+ */
+export function readingReleased<T>(read: () => T): T {
+  allowed++;
+  try {
+    return read();
+  } finally {
+    allowed--;
+  }
+}
+
+/**
+ * Stands for a released map (a resource's root or metadata): the same range
+ * and node type, and items that come from the document parsed again, the
+ * first time anything reads them. The resource and its document point at it
+ * with plain assignments, so their objects keep their shapes.
+ */
+export class ReleasedMap {
+  declare schema: unknown;
+  declare items: unknown[];
+  /** The items once read; undefined until then. */
+  loaded: unknown[] | undefined = undefined;
+  constructor(
+    public r0: number,
+    public r1: number,
+    public r2: number,
+    /** The map, parsed again. */
+    public load: () => unknown,
+    /** Which document, for the error in strict mode. */
+    public where: string,
+    schema: unknown,
+  ) {
+    Object.defineProperty(this, 'schema', { value: schema, configurable: true, enumerable: false, writable: true });
+  }
+}
+standIn(ReleasedMap, YAMLMap, new YAMLMap());
+Object.defineProperty(ReleasedMap.prototype, 'items', {
+  get(this: ReleasedMap): unknown[] {
+    if (this.loaded === undefined) {
+      if (strict && allowed === 0) throw new Error(`released tree read: ${this.where}`);
+      const map = this.load();
+      this.loaded = isMap(map) ? (map.items as unknown[]) : [];
+    }
+    return this.loaded;
+  },
+  set(this: ReleasedMap, items: unknown[]) {
+    this.loaded = items;
+  },
+  configurable: true,
+});
+
+function stub(node: YAMLMap, load: () => unknown, where: string): YAMLMap {
+  const [r0, r1, r2] = node.range ?? [0, 0, 0];
+  return new ReleasedMap(r0, r1, r2, load, where, node.schema) as unknown as YAMLMap;
+}
+
+/** Lets go of a resource's tree; `reparse` gives it back when something reads it after all. */
+export function releaseTree(resource: Resource, reparse: (pdoc: ParsedDoc) => unknown): void {
+  const { pdoc } = resource;
+  let again: unknown;
+  const tree = (): unknown => {
+    if (again === undefined) {
+      again = reparse(pdoc);
+      releaseStats.reparsed++;
+    }
+    return again;
+  };
+  const where = `${pdoc.file.path} document ${pdoc.index + 1}`;
+  const root = stub(resource.root, tree, where);
+  released.add(pdoc);
+  pdoc.doc.contents = root as unknown as typeof pdoc.doc.contents;
+  resource.root = root;
+  if (resource.metadata) resource.metadata = stub(resource.metadata, () => child(tree(), 'metadata', pdoc), where);
+}

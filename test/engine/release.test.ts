@@ -1,0 +1,137 @@
+// release.ts: trees of resources whose facts are all that later stages read
+// are let go after extraction. Nothing may read differently: the results of
+// every fixture, the example and the corpus are the same with and without it,
+// and the facts the model keeps do not hold the tree.
+import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/engine/config.js';
+import { discover } from '../../src/engine/discover.js';
+import { dataPath } from '../../src/engine/edits.js';
+import { kubernetesApp, kubernetesResource, resourceBase } from '../../src/engine/extract/kubernetes.js';
+import { parseText } from '../../src/engine/parse.js';
+import { applyPolicy } from '../../src/engine/policy.js';
+import { isReleased, releaseStats, releaseTree, strictRelease } from '../../src/engine/release.js';
+import type { Resource } from '../../src/engine/resources.js';
+import { modelOf, runRules } from '../../src/engine/run.js';
+import { childPath, type ParsedDoc } from '../../src/engine/yaml.js';
+import { allRules } from '../../src/rules/index.js';
+import { CORPUS, fixtureTrees, hasCorpus, NOW, pinRenderers } from '../helpers.js';
+
+const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/task-api');
+
+/** Results of a scan; `release: 'strict'` lets go of trees and throws when anything but a fix helper reads one. */
+function resultsOf(root: string, release: boolean | 'strict'): { json: string; reparsed: number } {
+  const loaded = pinRenderers(resolveConfig({ root }));
+  const { config } = loaded;
+  const discovered = discover({ root, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, maxTotalBytes: config.maxTotalBytes });
+  const before = releaseStats.reparsed;
+  strictRelease(release === 'strict');
+  const model = modelOf(discovered, root, loaded, root, { concurrency: 'off', release: release !== false });
+  const { findings, ok } = runRules(model, allRules, loaded, NOW, model.notifications);
+  strictRelease(false);
+  // A rule that threw (a strict read) would only lose its findings: say so.
+  expect(ok, root).toBe(true);
+  const results = applyPolicy({ findings, rules: new Map(allRules.map((r) => [r.meta.id, r.meta])), config, suppressions: model.suppressions, now: NOW });
+  return { json: JSON.stringify({ results, notifications: model.notifications }), reparsed: releaseStats.reparsed - before };
+}
+
+const DEPLOYMENT = [
+  'apiVersion: apps/v1',
+  'kind: Deployment',
+  'metadata:',
+  '  name: task-api',
+  'spec:',
+  '  template:',
+  '    metadata:',
+  '      annotations:',
+  '        dapr.io/enabled: "true"',
+  '        dapr.io/app-port: 8000',
+  '    spec:',
+  '      containers:',
+  '        - name: app',
+  '          image: task-api:1.0',
+  '          env:',
+  '            - { name: MODE, value: prod }',
+  '',
+].join('\n');
+
+function workload(text = DEPLOYMENT): Resource {
+  const parsed = parseText({ path: 'deploy.yaml', absPath: '/deploy.yaml', kind: 'yaml', size: text.length }, text);
+  const base = resourceBase(parsed.docs[0]);
+  if (!base) throw new Error('no resource');
+  return kubernetesResource(base);
+}
+
+const reparse = (pdoc: ParsedDoc): unknown => parseText(pdoc.file, pdoc.text).docs[pdoc.index].doc.contents;
+
+afterEach(() => strictRelease(false));
+
+describe('releasing a tree', () => {
+  it('gives it back, parsed again from the text, to a late reader: once, and equal to the first parse', () => {
+    const r = workload();
+    const first = r.pdoc.doc.toJS() as unknown;
+    const before = releaseStats.reparsed;
+    releaseTree(r, reparse);
+    expect(isReleased(r.pdoc)).toBe(true);
+    expect(releaseStats.reparsed).toBe(before);
+    expect(r.pdoc.doc.toJS()).toEqual(first);
+    expect(r.root.get('kind')).toBe('Deployment');
+    expect(r.metadata?.get('name')).toBe('task-api');
+    expect(r.root).toBe(r.pdoc.doc.contents);
+    expect(releaseStats.reparsed).toBe(before + 1);
+  });
+
+  it('throws on a late read in strict mode (tests prove that nothing reads)', () => {
+    const r = workload();
+    releaseTree(r, reparse);
+    strictRelease(true);
+    expect(() => r.root.items).toThrow(/released tree read: deploy\.yaml document 1/);
+    expect(() => r.pdoc.doc.toJS()).toThrow(/released tree read/);
+  });
+
+  it('still finds the path of a node the model holds, so fixes on released documents are still offered', () => {
+    const r = workload();
+    if (r.type !== 'workload') throw new Error('not a workload');
+    const port = r.pod.annotations.get('dapr.io/app-port');
+    releaseTree(r, reparse);
+    expect(port && dataPath(r.pdoc, port.valueNode)).toEqual(['spec', 'template', 'metadata', 'annotations', 'dapr.io/app-port']);
+    expect(port && dataPath(r.pdoc, port.pair.key)).toEqual(['spec', 'template', 'metadata', 'annotations', 'dapr.io/app-port']);
+  });
+
+  it('lets the garbage collector take the tree: the facts of a workload and its app do not hold it', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const r = workload();
+    if (r.type !== 'workload') throw new Error('not a workload');
+    const app = kubernetesApp(r, r.pod);
+    // The container's env: nothing any rule reads.
+    const env = new WeakRef(childPath(r.root, ['spec', 'template', 'spec', 'containers'], r.pdoc) as object);
+    releaseTree(r, reparse);
+    // A macrotask: WeakRefs read in this job are kept alive until it ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(env.deref()).toBeUndefined();
+    expect(app.settings.get('app-port')?.value).toBe('8000');
+  });
+});
+
+describe('a scan gives the same results with and without releasing trees', () => {
+  it('on every fixture and the example, where nothing but the fix helpers reads a released tree', () => {
+    let reparsed = 0;
+    for (const root of [...fixtureTrees(), EXAMPLE]) {
+      const on = resultsOf(root, 'strict');
+      const off = resultsOf(root, false);
+      expect(on.json, root).toBe(off.json);
+      expect(off.reparsed, root).toBe(0);
+      reparsed += on.reparsed;
+    }
+    // Fixes on released workloads (DAPR003, DAPR004, DAPR301, DAPR304) did read theirs.
+    expect(reparsed).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!hasCorpus)('on the shared corpus', () => {
+    expect(resultsOf(CORPUS, 'strict').json).toBe(resultsOf(CORPUS, false).json);
+  });
+});
