@@ -180,6 +180,6 @@ export function parseFiles(files: SourceFile[], opts: ParseOptions, options: Poo
       void h.worker.terminate();
     }
   }
-  // Files a worker took and never delivered (it died, or hangs).
-  return results.map((r, i) => r ?? parseHere(files[i], opts, hashes));
+  // Files a worker took and never delivered (it died, or hangs). Array.from, not map: map skips the holes they left.
+  return Array.from(results, (r, i) => r ?? parseHere(files[i], opts, hashes));
 }
