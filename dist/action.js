@@ -32579,9 +32579,12 @@ function cleanMessage(msg) {
 // src/engine/release.ts
 var import_yaml8 = __toESM(require_dist(), 1);
 var RELEASED_TYPES = /* @__PURE__ */ new Set(["workload", "service", "ingress", "sealedsecret", "externalsecret", "namespace", "other"]);
-var released = /* @__PURE__ */ new WeakSet();
+var released = /* @__PURE__ */ new WeakMap();
 function isReleased(pdoc) {
   return released.has(pdoc);
+}
+function releasedResource(pdoc) {
+  return released.get(pdoc);
 }
 var releaseStats = { reparsed: 0 };
 var strict = false;
@@ -32642,7 +32645,7 @@ function releaseTree(resource, reparse) {
   };
   const where2 = `${pdoc.file.path} document ${pdoc.index + 1}`;
   const root = stub(resource.root, tree, where2);
-  released.add(pdoc);
+  released.set(pdoc, resource);
   pdoc.doc.contents = root;
   resource.root = root;
   if (resource.metadata) resource.metadata = stub(resource.metadata, () => child(tree(), "metadata", pdoc), where2);
@@ -42778,6 +42781,8 @@ function text(pdoc, node) {
   return value === void 0 ? void 0 : { value, pdoc, node };
 }
 function resourceBase(pdoc) {
+  const known = releasedResource(pdoc);
+  if (known) return known;
   const root = asMap(pdoc.doc.contents, pdoc);
   if (!root) return void 0;
   const apiVersion = stringValue(child(root, "apiVersion", pdoc), pdoc);
@@ -44263,19 +44268,17 @@ function argoApplication(base) {
   }
   return out;
 }
-function daprInstalls(plainDocs, resources) {
-  const out = [];
+function chartInstalls(plainDocs) {
   const charts = plainDocs.map(chartInfo).filter((c) => c !== void 0);
-  for (const chart of charts) out.push(...chartValues(chart, plainDocs));
-  for (const r of resources) {
-    if ((r.group === "helm.toolkit.fluxcd.io" || r.group === "helm.fluxcd.io") && r.kind === "HelmRelease") {
-      const i = fluxRelease(r);
-      if (i) out.push(i);
-    } else if (r.group === "argoproj.io" && r.kind === "Application") {
-      out.push(...argoApplication(r));
-    }
+  return charts.flatMap((chart) => chartValues(chart, plainDocs));
+}
+function resourceInstalls(r) {
+  if ((r.group === "helm.toolkit.fluxcd.io" || r.group === "helm.fluxcd.io") && r.kind === "HelmRelease") {
+    const i = fluxRelease(r);
+    return i ? [i] : [];
   }
-  return out;
+  if (r.group === "argoproj.io" && r.kind === "Application") return argoApplication(r);
+  return [];
 }
 
 // src/knowledge/pem.ts
@@ -48503,35 +48506,50 @@ var allRules = [
 ];
 
 // src/engine/extract/index.ts
-function extract(files, repo) {
+function extractFile(file, repo) {
+  const out = { resources: [], kustomizations: [], multiAppRuns: [], composeDocs: [], plainDocs: [], installs: [] };
+  const isKustomization = isKustomizationFile(file.file.path);
+  for (const pdoc of file.docs) {
+    if (pdoc.doc.contents === null) continue;
+    if (isKustomization) {
+      const k = kustomization(pdoc);
+      if (k) out.kustomizations.push(k);
+      continue;
+    }
+    if (isMultiAppRun(pdoc)) {
+      out.multiAppRuns.push(multiAppRun(pdoc, repo));
+      continue;
+    }
+    if (isComposeFile(pdoc)) {
+      out.composeDocs.push(pdoc);
+      continue;
+    }
+    const base = resourceBase(pdoc);
+    if (!base) {
+      out.plainDocs.push(pdoc);
+      continue;
+    }
+    const resource = base.group === DAPR_GROUP ? daprResource(base) : kubernetesResource(base);
+    out.resources.push(resource);
+    out.installs.push(...resourceInstalls(resource));
+  }
+  return out;
+}
+function assemble(files) {
   const out = { resources: [], kustomizations: [], multiAppRuns: [], composeFiles: [], plainDocs: [], daprInstalls: [] };
   const composeDocs = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    const isKustomization = isKustomizationFile(file.file.path);
-    for (const pdoc of file.docs) {
-      if (pdoc.doc.contents === null) continue;
-      if (isKustomization) {
-        const k = kustomization(pdoc);
-        if (k) out.kustomizations.push(k);
-        continue;
-      }
-      if (isMultiAppRun(pdoc)) {
-        out.multiAppRuns.push(multiAppRun(pdoc, repo));
-        continue;
-      }
-      if (isComposeFile(pdoc)) {
-        const key2 = composeBaseName(pdoc.file.path);
-        const list = composeDocs.get(key2) ?? [];
-        list.push(pdoc);
-        composeDocs.set(key2, list);
-        continue;
-      }
-      const base = resourceBase(pdoc);
-      if (!base) {
-        out.plainDocs.push(pdoc);
-        continue;
-      }
-      out.resources.push(base.group === DAPR_GROUP ? daprResource(base) : kubernetesResource(base));
+  const installs = [];
+  for (const f of files) {
+    out.resources.push(...f.resources);
+    out.kustomizations.push(...f.kustomizations);
+    out.multiAppRuns.push(...f.multiAppRuns);
+    out.plainDocs.push(...f.plainDocs);
+    installs.push(...f.installs);
+    for (const pdoc of f.composeDocs) {
+      const key2 = composeBaseName(pdoc.file.path);
+      const list = composeDocs.get(key2) ?? [];
+      list.push(pdoc);
+      composeDocs.set(key2, list);
     }
   }
   for (const docs3 of composeDocs.values()) {
@@ -48539,7 +48557,7 @@ function extract(files, repo) {
     const apps = composeApps(ordered);
     if (apps.length > 0) out.composeFiles.push({ pdoc: ordered[0], apps });
   }
-  out.daprInstalls = daprInstalls(out.plainDocs, out.resources);
+  out.daprInstalls = [...chartInstalls(out.plainDocs), ...installs];
   return out;
 }
 
@@ -48757,11 +48775,11 @@ function hasDaprAnnotations(annotations) {
   return false;
 }
 var ModelImpl = class {
-  constructor(input, instances, apps, classifier, daprInstalls2, secrets, repo) {
+  constructor(input, instances, apps, classifier, daprInstalls, secrets, repo) {
     this.instances = instances;
     this.apps = apps;
     this.classifier = classifier;
-    this.daprInstalls = daprInstalls2;
+    this.daprInstalls = daprInstalls;
     this.secrets = secrets;
     this.repo = repo;
     this.pemFiles = input.parsed.filter((p) => p.file.kind === "pem");
@@ -48996,14 +49014,18 @@ function parseFiles(files, opts, options) {
   const results = new Array(files.length);
   const count = workerCount(options.concurrency, files.length);
   const url = count > 0 ? options.workerUrl ?? defaultWorkerUrl() : void 0;
-  if (!url) return files.map((f) => parseHere(f, opts, hashes));
+  const deliver = (i, result) => {
+    options.onResult?.(i, result);
+    return result;
+  };
+  if (!url) return files.map((f, i) => deliver(i, parseHere(f, opts, hashes)));
   const ctrl = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
   const counters = new Int32Array(ctrl);
   const helpers = startWorkers(count, url, { files, opts, ctrl, hashes });
   let done = 0;
   const settle = (i, result) => {
     if (results[i] !== void 0) return;
-    results[i] = result();
+    results[i] = deliver(i, result());
     done++;
   };
   const receive = (h, m) => {
@@ -49034,7 +49056,7 @@ function parseFiles(files, opts, options) {
       void h.worker.terminate();
     }
   }
-  return results.map((r, i) => r ?? parseHere(files[i], opts, hashes));
+  return Array.from(results, (r, i) => r ?? deliver(i, parseHere(files[i], opts, hashes)));
 }
 
 // src/engine/render/index.ts
@@ -50261,7 +50283,11 @@ var KustomizeLocator = class {
     const first = asMap(this.entry.k.pdoc.doc.contents, this.entry.k.pdoc)?.items[0];
     return { location: locationOf(this.entry.k.pdoc, first ? first.key : this.entry.k.pdoc.doc.contents) };
   }
+  /** Reads the base and patch documents, released ones too (release.ts): a finding's place is worth a parse. */
   locate(pdoc, node, offsets) {
+    return readingReleased(() => this.locateIn(pdoc, node, offsets));
+  }
+  locateIn(pdoc, node, offsets) {
     const src = this.source;
     const np = nodePath(pdoc, node);
     if (!src || !np) return this.fallback();
@@ -50699,20 +50725,37 @@ function unreadable(file, e) {
   const err = e;
   return { id: "file-unreadable", level: "error", file: file.path, message: `Could not read ${file.path}: ${err.code ?? err.name}.` };
 }
-function parseAll(files, notifications, opts, concurrency, cache) {
-  const outcomes = files.map((file) => cache ? fromCache(file, cache) : void 0);
-  const todo = files.filter((_, i) => outcomes[i] === void 0);
-  const fresh = parseFiles(todo, opts, { concurrency, hashes: cache !== void 0 });
-  let k = 0;
+function parseAll(files, notifications, opts, concurrency, cache, onParsed) {
+  const outcomes = new Array(files.length);
+  const toEncode = [];
+  const accept = (i, outcome, fresh) => {
+    outcomes[i] = outcome;
+    if ("error" in outcome) return;
+    if (cache && fresh && outcome.hash !== void 0 && (outcome.entry === void 0 || !cache.setEncoded(outcome.parsed.file, outcome.hash, outcome.entry))) toEncode.push(i);
+    else onParsed(i, outcome.parsed);
+  };
+  const todo = [];
+  files.forEach((file, i) => {
+    const hit = cache ? fromCache(file, cache) : void 0;
+    if (hit) accept(i, hit, false);
+    else todo.push(i);
+  });
+  parseFiles(
+    todo.map((i) => files[i]),
+    opts,
+    { concurrency, hashes: cache !== void 0, onResult: (k, result) => accept(todo[k], result, true) }
+  );
+  for (const i of toEncode.sort((a, b) => a - b)) {
+    const outcome = outcomes[i];
+    cache?.set(outcome.parsed, outcome.hash);
+    onParsed(i, outcome.parsed);
+  }
   const parsed = [];
   files.forEach((file, i) => {
-    const outcome = outcomes[i] ?? fresh[k++];
+    const outcome = outcomes[i];
     if ("error" in outcome) {
       notifications.push(unreadable(file, outcome.error));
       return;
-    }
-    if (cache && outcomes[i] === void 0 && outcome.hash !== void 0) {
-      if (outcome.entry === void 0 || !cache.setEncoded(outcome.parsed.file, outcome.hash, outcome.entry)) cache.set(outcome.parsed, outcome.hash);
     }
     parsed.push(outcome.parsed);
     if (outcome.parsed.notifications) notifications.push(...outcome.parsed.notifications);
@@ -50781,11 +50824,16 @@ function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
   const { config } = loaded;
   const precheck2 = config.precheck !== false && !(config.customRules && config.customRules.length > 0);
   const parseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth, precheck: precheck2 };
-  const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? "auto", parsing.cache);
   const repo = repoIndex(discovered.files);
-  const extracted = extract(parsed, repo);
+  const release = precheck2 && parsing.release !== false;
+  const extracts = new Array(discovered.files.length);
+  const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? "auto", parsing.cache, (i, file) => {
+    const x = extractFile(file, repo);
+    if (release) releaseTrees(x.resources, parseOptions);
+    extracts[i] = x;
+  });
+  const extracted = assemble(extracts.filter((x) => x !== void 0));
   const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions });
-  if (precheck2 && parsing.release !== false) releaseTrees(extracted.resources, parseOptions);
   extracted.resources.push(...rendered.staticResources);
   return buildModel({
     root,

@@ -57,6 +57,8 @@ export interface PoolOptions {
   workerUrl?: URL;
   /** How long the main thread waits without a single message before it parses what is missing itself. */
   stallMs?: number;
+  /** Called with each file's result as soon as it is there, in no particular order (before parseFiles returns). */
+  onResult?: (i: number, result: PoolResult) => void;
 }
 
 const DEFAULT_STALL_MS = 10_000;
@@ -139,7 +141,11 @@ export function parseFiles(files: SourceFile[], opts: ParseOptions, options: Poo
   const results: Array<PoolResult | undefined> = new Array<PoolResult | undefined>(files.length);
   const count = workerCount(options.concurrency, files.length);
   const url = count > 0 ? (options.workerUrl ?? defaultWorkerUrl()) : undefined;
-  if (!url) return files.map((f) => parseHere(f, opts, hashes));
+  const deliver = (i: number, result: PoolResult): PoolResult => {
+    options.onResult?.(i, result);
+    return result;
+  };
+  if (!url) return files.map((f, i) => deliver(i, parseHere(f, opts, hashes)));
 
   const ctrl = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
   const counters = new Int32Array(ctrl);
@@ -147,7 +153,7 @@ export function parseFiles(files: SourceFile[], opts: ParseOptions, options: Poo
   let done = 0;
   const settle = (i: number, result: () => PoolResult): void => {
     if (results[i] !== undefined) return; // delivered late, after the main thread took it over
-    results[i] = result();
+    results[i] = deliver(i, result());
     done++;
   };
   const receive = (h: Helper, m: unknown): void => {
@@ -181,5 +187,5 @@ export function parseFiles(files: SourceFile[], opts: ParseOptions, options: Poo
     }
   }
   // Files a worker took and never delivered (it died, or hangs). Array.from, not map: map skips the holes they left.
-  return Array.from(results, (r, i) => r ?? parseHere(files[i], opts, hashes));
+  return Array.from(results, (r, i) => r ?? deliver(i, parseHere(files[i], opts, hashes)));
 }

@@ -19,11 +19,16 @@ import { child, type ParsedDoc } from './yaml.js';
  */
 export const RELEASED_TYPES: ReadonlySet<Resource['type']> = new Set(['workload', 'service', 'ingress', 'sealedsecret', 'externalsecret', 'namespace', 'other']);
 
-const released = new WeakSet<ParsedDoc>();
+const released = new WeakMap<ParsedDoc, Resource>();
 
 /** Whether a document's tree was let go: its nodes may be new ones, parsed again, and not those the model holds. */
 export function isReleased(pdoc: ParsedDoc): boolean {
   return released.has(pdoc);
+}
+
+/** The resource a released document was extracted as: what it is can be told without its tree (rendering asks). */
+export function releasedResource(pdoc: ParsedDoc): Resource | undefined {
+  return released.get(pdoc);
 }
 
 /** How often a released tree was read and had to be parsed again. */
@@ -112,7 +117,7 @@ export function releaseTree(resource: Resource, reparse: (pdoc: ParsedDoc) => un
   };
   const where = `${pdoc.file.path} document ${pdoc.index + 1}`;
   const root = stub(resource.root, tree, where);
-  released.add(pdoc);
+  released.set(pdoc, resource);
   pdoc.doc.contents = root as unknown as typeof pdoc.doc.contents;
   resource.root = root;
   if (resource.metadata) resource.metadata = stub(resource.metadata, () => child(tree(), 'metadata', pdoc), where);

@@ -8,7 +8,7 @@ import type { LoadedConfigWithSource } from './config.js';
 import { discover, type DiscoverResult, toPosix } from './discover.js';
 import { escapeControl } from './escape.js';
 import { discoverRevision } from './git.js';
-import { extract } from './extract/index.js';
+import { assemble, extractFile, type FileExtract } from './extract/index.js';
 import type { RepoIndex } from './extract/multi-app-run.js';
 import { buildModel, type Model } from './model.js';
 import { ParseCache } from './cache.js';
@@ -73,22 +73,45 @@ function unreadable(file: SourceFile, e: unknown): Notification {
   return { id: 'file-unreadable', level: 'error', file: file.path, message: `Could not read ${file.path}: ${err.code ?? err.name}.` };
 }
 
-/** Every file's parse, in discovery order: from the cache when its bytes did not change, else from the parse pool. */
-function parseAll(files: SourceFile[], notifications: Notification[], opts: ParseOptions, concurrency: Concurrency, cache?: ParseCache): ParsedFile[] {
-  const outcomes: Array<PoolResult | undefined> = files.map((file) => (cache ? fromCache(file, cache) : undefined));
-  const todo = files.filter((_, i) => outcomes[i] === undefined);
-  const fresh = parseFiles(todo, opts, { concurrency, hashes: cache !== undefined });
-  let k = 0;
+/**
+ * Every file's parse, in discovery order: from the cache when its bytes did
+ * not change, else from the parse pool. `onParsed` gets each file as soon as
+ * it is there (extraction, which may let go of trees), but only after the
+ * cache took its parse: a parse the cache must encode itself is handed over
+ * in discovery order, so that the cache file does not depend on timing.
+ */
+function parseAll(files: SourceFile[], notifications: Notification[], opts: ParseOptions, concurrency: Concurrency, cache: ParseCache | undefined, onParsed: (i: number, parsed: ParsedFile) => void): ParsedFile[] {
+  const outcomes: Array<PoolResult | undefined> = new Array<PoolResult | undefined>(files.length);
+  const toEncode: number[] = [];
+  const accept = (i: number, outcome: PoolResult, fresh: boolean): void => {
+    outcomes[i] = outcome;
+    if ('error' in outcome) return;
+    // A worker's entry in the common shapes goes in as it is; anything else is encoded below.
+    if (cache && fresh && outcome.hash !== undefined && (outcome.entry === undefined || !cache.setEncoded(outcome.parsed.file, outcome.hash, outcome.entry))) toEncode.push(i);
+    else onParsed(i, outcome.parsed);
+  };
+  const todo: number[] = [];
+  files.forEach((file, i) => {
+    const hit = cache ? fromCache(file, cache) : undefined;
+    if (hit) accept(i, hit, false);
+    else todo.push(i);
+  });
+  parseFiles(
+    todo.map((i) => files[i]),
+    opts,
+    { concurrency, hashes: cache !== undefined, onResult: (k, result) => accept(todo[k], result, true) },
+  );
+  for (const i of toEncode.sort((a, b) => a - b)) {
+    const outcome = outcomes[i] as { parsed: ParsedFile; hash: string };
+    cache?.set(outcome.parsed, outcome.hash);
+    onParsed(i, outcome.parsed);
+  }
   const parsed: ParsedFile[] = [];
   files.forEach((file, i) => {
-    const outcome = outcomes[i] ?? fresh[k++];
+    const outcome = outcomes[i] as PoolResult;
     if ('error' in outcome) {
       notifications.push(unreadable(file, outcome.error));
       return;
-    }
-    if (cache && outcomes[i] === undefined && outcome.hash !== undefined) {
-      // A worker's entry in the common shapes goes in as it is; anything else is encoded here.
-      if (outcome.entry === undefined || !cache.setEncoded(outcome.parsed.file, outcome.hash, outcome.entry)) cache.set(outcome.parsed, outcome.hash);
     }
     parsed.push(outcome.parsed);
     if (outcome.parsed.notifications) notifications.push(...outcome.parsed.notifications);
@@ -174,13 +197,20 @@ export function modelOf(discovered: DiscoverResult, root: string, loaded: Loaded
   // Custom rules may read any document, so they turn the pre-check off.
   const precheck = config.precheck !== false && !(config.customRules && config.customRules.length > 0);
   const parseOptions: ParseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth, precheck };
-  const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? 'auto', parsing.cache);
   const repo = repoIndex(discovered.files);
-  const extracted = extract(parsed, repo);
+  // Each file is extracted as soon as it is parsed, and lets go of the trees no later stage reads, so that the
+  // trees of the whole repository are never all in memory at once. Custom rules may read any part of any
+  // document: they keep every tree.
+  const release = precheck && parsing.release !== false;
+  const extracts: Array<FileExtract | undefined> = new Array<FileExtract | undefined>(discovered.files.length);
+  const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? 'auto', parsing.cache, (i, file) => {
+    const x = extractFile(file, repo);
+    if (release) releaseTrees(x.resources, parseOptions);
+    extracts[i] = x;
+  });
+  const extracted = assemble(extracts.filter((x): x is FileExtract => x !== undefined));
   // Charts and kustomizations as the cluster gets them; chart templates read statically when a chart could not be rendered.
   const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions });
-  // Custom rules may read any part of any document: they keep every tree.
-  if (precheck && parsing.release !== false) releaseTrees(extracted.resources, parseOptions);
   extracted.resources.push(...rendered.staticResources);
   return buildModel({
     root,

@@ -60,6 +60,24 @@ describe('parse pool', () => {
     expect(results.filter((r) => 'entry' in r)).toEqual([]);
   });
 
+  it('hands each result to onResult as it comes, once, before returning it: with workers, without, and for a file a worker never delivered', () => {
+    const files = filesUnder(FIXTURES);
+    // Without workers; with two; with one that takes 50 files and dies (it starts long before the main thread
+    // is through 300 files), so that the main thread parses those at the end.
+    const dies = workerScript('Atomics.add(new Int32Array(workerData.ctrl), 0, 50);');
+    const cases: Array<{ concurrency: 'off' | number; workerUrl?: URL }> = [{ concurrency: 'off' }, { concurrency: 2, workerUrl: WORKER }, { concurrency: 1, workerUrl: dies }];
+    for (const c of cases) {
+      const seen = new Map<number, PoolResult>();
+      const onResult = (i: number, r: PoolResult): void => {
+        expect(seen.has(i)).toBe(false);
+        seen.set(i, r);
+      };
+      const results = parseFiles(files, OPTS, { ...c, stallMs: 200, onResult });
+      expect(seen.size).toBe(files.length);
+      for (const [i, r] of results.entries()) expect(seen.get(i)).toBe(r);
+    }
+  });
+
   it.skipIf(!hasCorpus)('gives every file of the shared corpus the parse the main thread alone would make', () => {
     const files = filesUnder(CORPUS);
     expectSameAsAlone(files, parseFiles(files, OPTS, { concurrency: 3, workerUrl: WORKER }));

@@ -192,18 +192,18 @@ function argoApplication(base: ResourceBase): DaprInstall[] {
   return out;
 }
 
-/** Every place the repository configures the Dapr chart. */
-export function daprInstalls(plainDocs: ParsedDoc[], resources: ResourceBase[]): DaprInstall[] {
-  const out: DaprInstall[] = [];
+/** Values files of charts in the repository that are the Dapr chart or depend on it. */
+export function chartInstalls(plainDocs: ParsedDoc[]): DaprInstall[] {
   const charts = plainDocs.map(chartInfo).filter((c): c is ChartInfo => c !== undefined);
-  for (const chart of charts) out.push(...chartValues(chart, plainDocs));
-  for (const r of resources) {
-    if ((r.group === 'helm.toolkit.fluxcd.io' || r.group === 'helm.fluxcd.io') && r.kind === 'HelmRelease') {
-      const i = fluxRelease(r);
-      if (i) out.push(i);
-    } else if (r.group === 'argoproj.io' && r.kind === 'Application') {
-      out.push(...argoApplication(r));
-    }
+  return charts.flatMap((chart) => chartValues(chart, plainDocs));
+}
+
+/** The Dapr chart installs a resource declares: a Flux HelmRelease or an Argo CD Application of chart dapr. */
+export function resourceInstalls(r: ResourceBase): DaprInstall[] {
+  if ((r.group === 'helm.toolkit.fluxcd.io' || r.group === 'helm.fluxcd.io') && r.kind === 'HelmRelease') {
+    const i = fluxRelease(r);
+    return i ? [i] : [];
   }
-  return out;
+  if (r.group === 'argoproj.io' && r.kind === 'Application') return argoApplication(r);
+  return [];
 }

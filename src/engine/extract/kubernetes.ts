@@ -3,6 +3,7 @@
 import { isMap } from 'yaml';
 import { isTruthy } from '../../knowledge/annotations.js';
 import type { Annotation, Container, DaprApp, Ingress, IngressBackend, PodTemplate, Resource, ResourceBase, Secret, SecretLike, Service, ServicePort, Setting, Str } from '../resources.js';
+import { releasedResource } from '../release.js';
 import { asMap, child, childPath, mapEntries, pairOf, type ParsedDoc, scalarText, seqItems, stringValue, type YNode } from '../yaml.js';
 
 export function str(pdoc: ParsedDoc, node: YNode): Str | undefined {
@@ -16,8 +17,10 @@ export function text(pdoc: ParsedDoc, node: YNode): Str | undefined {
   return value === undefined ? undefined : { value, pdoc, node };
 }
 
-/** apiVersion, kind and metadata of a document, or undefined when it is not a Kubernetes object. */
+/** apiVersion, kind and metadata of a document, or undefined when it is not a Kubernetes object; a released document's are those extraction read. */
 export function resourceBase(pdoc: ParsedDoc): ResourceBase | undefined {
+  const known = releasedResource(pdoc);
+  if (known) return known;
   const root = asMap(pdoc.doc.contents, pdoc);
   if (!root) return undefined;
   const apiVersion = stringValue(child(root, 'apiVersion', pdoc), pdoc);

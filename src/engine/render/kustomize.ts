@@ -19,6 +19,7 @@ import { parseText } from '../parse.js';
 import type { Kustomization, ResourceBase } from '../resources.js';
 import type { Location, SourceFile } from '../types.js';
 import { resourceBase } from '../extract/kubernetes.js';
+import { readingReleased } from '../release.js';
 import { asMap, child, childPath, isStringScalar, locationOf, mapEntries, type ParsedDoc, regionOf, regionOfOffsets, seqItems, stringValue, type YNode } from '../yaml.js';
 import { type RunOutcome, runToolMany, type Tool } from './binaries.js';
 import { type RenderContext, renderedFile, renderedInstance, repoYaml, safely } from './context.js';
@@ -340,7 +341,12 @@ class KustomizeLocator {
     return { location: locationOf(this.entry.k.pdoc, first ? first.key : this.entry.k.pdoc.doc.contents) };
   }
 
+  /** Reads the base and patch documents, released ones too (release.ts): a finding's place is worth a parse. */
   locate(pdoc: ParsedDoc, node: unknown, offsets?: [number, number]): Located {
+    return readingReleased(() => this.locateIn(pdoc, node, offsets));
+  }
+
+  private locateIn(pdoc: ParsedDoc, node: unknown, offsets?: [number, number]): Located {
     const src = this.source;
     const np = nodePath(pdoc, node);
     if (!src || !np) return this.fallback();
