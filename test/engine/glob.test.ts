@@ -7,6 +7,7 @@ import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import { ALWAYS_EXCLUDED, DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../../src/engine/discover.js';
 import { compileGlob, GlobError, globProblem, MAX_GLOB_LENGTH } from '../../src/engine/glob.js';
+import { compileProgram, LazyDfa, literal, type Node, scratchFor, simulate } from '../../src/engine/nfa.js';
 
 const PATTERNS = [
   ...DEFAULT_INCLUDE,
@@ -171,5 +172,17 @@ describe('glob: bounded cost on hostile globs and inputs', () => {
       }),
       { numRuns: 500, seed: 99 },
     );
+  });
+});
+
+describe('LazyDfa', () => {
+  // It remembers transitions by character alone, which a zero-width assertion (^, $, \b) would make wrong.
+  it('refuses a program with an assertion, and answers as the NFA for one without', () => {
+    const withAssertion: Node = { t: 'seq', items: [{ t: 'assert', kind: 'wordb' }, literal('ab')] };
+    expect(() => new LazyDfa(compileProgram(withAssertion, 100), true)).toThrow(/only for programs without assertions/);
+    const plain: Node = { t: 'seq', items: [literal('a'), { t: 'rep', min: 0, max: Infinity, node: literal('b') }] };
+    const program = compileProgram(plain, 100);
+    const dfa = new LazyDfa(program, true);
+    for (const input of ['a', 'ab', 'abbb', 'b', 'aba', '']) expect(dfa.matches(input), input).toBe(simulate(program, input, { dot: true, search: false }, scratchFor(program.size)));
   });
 });
