@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it, vi } from 'vitest';
 import { discover } from '../../src/engine/discover.js';
 import { parseFile, type ParsedFile, readSource } from '../../src/engine/parse.js';
 import { AUTO_MIN_FILES, fileOfMessage, parseFiles, type PoolResult, resultOfMessage, type WorkerMessage, workerCount } from '../../src/engine/parse-pool.js';
@@ -75,6 +76,19 @@ describe('parse pool', () => {
       const results = parseFiles(files, OPTS, { ...c, stallMs: 200, onResult });
       expect(seen.size).toBe(files.length);
       for (const [i, r] of results.entries()) expect(seen.get(i)).toBe(r);
+    }
+  });
+
+  it('stops its workers when the main thread throws (here: from onResult), and lets the error through', () => {
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    try {
+      const boom = (): void => {
+        throw new Error('boom');
+      };
+      expect(() => parseFiles(filesUnder(FIXTURES), OPTS, { concurrency: 2, workerUrl: WORKER, onResult: boom })).toThrow('boom');
+      expect(terminate).toHaveBeenCalledTimes(2);
+    } finally {
+      terminate.mockRestore();
     }
   });
 
