@@ -120,7 +120,7 @@ export function configSchema(rules: readonly RuleMeta[]): Schema {
       precheck: {
         type: 'boolean',
         default: true,
-        description: 'Skip, before parsing, YAML documents that contain nothing any rule reads (no Dapr marker, no Service, Ingress or Secret kind, no PEM block). Turned off automatically when customRules are configured.',
+        description: 'Skip, before parsing, YAML documents that contain nothing any rule reads (no Dapr marker, no Service, Ingress or Secret kind, no PEM block). Turned off automatically when customRules are configured. Off, every document is parsed and kept whole after extraction (no tree is released).',
       },
       maxFileSize: { type: 'integer', minimum: 1, default: DEFAULT_CONFIG.maxFileSize, description: 'Files larger than this many bytes are skipped and reported.' },
       maxDocumentsPerFile: { type: 'integer', minimum: 1, default: DEFAULT_CONFIG.maxDocumentsPerFile, description: 'Documents read from one file; the documents after them are reported, not checked.' },
