@@ -32327,6 +32327,10 @@ function mayHoldPem(text3) {
   for (const m of PEM_MARKERS) if (text3.includes(m)) return true;
   return ESCAPE.test(text3) || BASE64_LINE.test(text3);
 }
+function documentMayHoldPem(pdoc) {
+  const range = pdoc.doc.range;
+  return mayHoldPem(range ? pdoc.text.slice(range[0], range[2]) : pdoc.text);
+}
 var KINDS = /\bkind["']?\s*:\s*["']?(?:Service|Ingress|HTTPRoute|Secret|SealedSecret|ExternalSecret)\b/;
 function alwaysRelevant(file) {
   const name = path2.posix.basename(file);
@@ -44637,8 +44641,7 @@ function yamlScalarValues(file, placements) {
   const values = [];
   const covered = [];
   for (const pdoc of file.docs) {
-    const range = pdoc.doc.range;
-    if (!mayHoldPem(range ? pdoc.text.slice(range[0], range[2]) : pdoc.text)) continue;
+    if (!documentMayHoldPem(pdoc)) continue;
     const resource = placements.resourceOf(pdoc);
     const scopes = placements.of(pdoc);
     (0, import_yaml36.visit)(pdoc.doc, {
@@ -50848,13 +50851,9 @@ function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
     rendered
   });
 }
-function docText(pdoc) {
-  const range = pdoc.doc.range;
-  return range ? pdoc.text.slice(range[0], range[2]) : pdoc.text;
-}
 function releaseTrees(resources, opts) {
   const reparse = (pdoc) => parseText(pdoc.file, pdoc.text, opts).docs.find((d) => d.index === pdoc.index)?.doc.contents ?? null;
-  for (const r of resources) if (RELEASED_TYPES.has(r.type) && !r.pdoc.origin && !mayHoldPem(docText(r.pdoc))) releaseTree(r, reparse);
+  for (const r of resources) if (RELEASED_TYPES.has(r.type) && !r.pdoc.origin && !documentMayHoldPem(r.pdoc)) releaseTree(r, reparse);
 }
 function revisionModel(root, ref, loaded, concurrency = "auto") {
   const { config } = loaded;

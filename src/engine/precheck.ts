@@ -7,6 +7,7 @@
 // parse, a document dropped by mistake would cost a finding. A test compares
 // findings with and without the pre-check on whole corpora.
 import path from 'node:path';
+import type { ParsedDoc } from './yaml.js';
 
 /** Substrings that make a document relevant by themselves. */
 const MARKERS = [
@@ -38,6 +39,16 @@ const BASE64_LINE = /^[ \t]*[A-Za-z0-9+/]{8,}={0,2}[ \t]*\r?$/m;
 export function mayHoldPem(text: string): boolean {
   for (const m of PEM_MARKERS) if (text.includes(m)) return true;
   return ESCAPE.test(text) || BASE64_LINE.test(text);
+}
+
+/**
+ * mayHoldPem on one parsed document's own text. The PEM rules search the
+ * scalars of exactly these documents, so their trees are never released
+ * (release.ts).
+ */
+export function documentMayHoldPem(pdoc: ParsedDoc): boolean {
+  const range = pdoc.doc.range;
+  return mayHoldPem(range ? pdoc.text.slice(range[0], range[2]) : pdoc.text);
 }
 
 /** Kinds rules read even without a Dapr marker: Services route to sidecars, Secrets are committed or referenced. */

@@ -1,8 +1,9 @@
 // release: a scan keeps every relevant document of the repository at once,
-// and their trees are most of its memory. Once extraction and rendering have
-// read a document, the resources whose facts are all that later stages need
-// let go of their trees: only the nodes the model holds (annotation pairs,
-// names, ports: what findings point at) stay. A reader that still asks for a
+// and their trees are most of its memory. Once extraction has read a file
+// (as soon as it is parsed, run.ts), the resources whose facts are all that
+// later stages need let go of their trees: only the nodes the model holds
+// (annotation pairs, names, ports: what findings point at) stay. Rendering
+// asks resourceBase() about them and gets the extracted resource. A reader that still asks for a
 // released tree gets one, parsed again from the document's text, so nothing
 // can read wrong; it only costs a parse (counted, for tests and benchmarks).
 import type { Resource } from './resources.js';
@@ -11,11 +12,12 @@ import { standIn } from './lean-yaml.js';
 import { child, type ParsedDoc } from './yaml.js';
 
 /**
- * Resource types whose trees no rule reads after the model is built: their
- * rules read the facts extraction took (see resources.ts). Dapr resources
- * are validated whole (DAPR002); Secrets and ConfigMaps are searched for PEM
+ * Resource types whose trees nothing reads after extraction: their rules
+ * read the facts extraction took (see resources.ts). Dapr resources are
+ * validated whole (DAPR002); Secrets and ConfigMaps are searched for PEM
  * values; compose files, Multi-App Run templates, kustomizations and plain
- * documents are not resources.
+ * documents are not resources. Documents whose text may hold a PEM value
+ * keep their trees whatever their type (documentMayHoldPem).
  */
 export const RELEASED_TYPES: ReadonlySet<Resource['type']> = new Set(['workload', 'service', 'ingress', 'sealedsecret', 'externalsecret', 'namespace', 'other']);
 

@@ -15,7 +15,7 @@ import { ParseCache } from './cache.js';
 import { decode, type ParseOptions, type ParsedFile, parseText, readSource } from './parse.js';
 import { type Concurrency, parseFiles, type PoolResult } from './parse-pool.js';
 import { applyPolicy, ruleEntry, type Result } from './policy.js';
-import { mayHoldPem } from './precheck.js';
+import { documentMayHoldPem } from './precheck.js';
 import { filesOnDisk, render } from './render/index.js';
 import { RELEASED_TYPES, releaseTree } from './release.js';
 import type { Resource } from './resources.js';
@@ -226,16 +226,10 @@ export function modelOf(discovered: DiscoverResult, root: string, loaded: Loaded
   });
 }
 
-/** A document's own text; PEM values are searched for in the trees of documents whose text may hold one (DAPR207, DAPR403). */
-function docText(pdoc: ParsedDoc): string {
-  const range = pdoc.doc.range;
-  return range ? pdoc.text.slice(range[0], range[2]) : pdoc.text;
-}
-
 /** Lets go of the trees no later stage reads (release.ts); a late reader gets the document parsed again. */
 function releaseTrees(resources: readonly Resource[], opts: ParseOptions): void {
   const reparse = (pdoc: ParsedDoc): unknown => parseText(pdoc.file, pdoc.text, opts).docs.find((d) => d.index === pdoc.index)?.doc.contents ?? null;
-  for (const r of resources) if (RELEASED_TYPES.has(r.type) && !r.pdoc.origin && !mayHoldPem(docText(r.pdoc))) releaseTree(r, reparse);
+  for (const r of resources) if (RELEASED_TYPES.has(r.type) && !r.pdoc.origin && !documentMayHoldPem(r.pdoc)) releaseTree(r, reparse);
 }
 
 /** The model of another revision (`--base`), read from git objects with the same configuration. */

@@ -15,7 +15,7 @@
 // parse) → the `-----BEGIN` marker of the block.
 import { isMap, isPair, isSeq, type LineCounter, type Pair, visit } from 'yaml';
 import { installValue } from '../engine/extract/helm-values.js';
-import { mayHoldPem } from '../engine/precheck.js';
+import { documentMayHoldPem } from '../engine/precheck.js';
 import type { Instance, Model } from '../engine/model.js';
 import type { ParsedFile } from '../engine/parse.js';
 import type { NodeRef, Resource } from '../engine/resources.js';
@@ -269,8 +269,7 @@ function yamlScalarValues(file: ParsedFile, placements: Placements): { values: P
   const covered: Array<[number, number]> = [];
   for (const pdoc of file.docs) {
     // Most documents have no PEM marker at all: their scalars need not be looked at.
-    const range = pdoc.doc.range;
-    if (!mayHoldPem(range ? pdoc.text.slice(range[0], range[2]) : pdoc.text)) continue;
+    if (!documentMayHoldPem(pdoc)) continue;
     const resource = placements.resourceOf(pdoc);
     const scopes = placements.of(pdoc);
     visit(pdoc.doc, {

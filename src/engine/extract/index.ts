@@ -91,7 +91,3 @@ export function assemble(files: readonly FileExtract[]): Extracted {
   out.daprInstalls = [...chartInstalls(out.plainDocs), ...installs];
   return out;
 }
-
-export function extract(files: ParsedFile[], repo: RepoIndex): Extracted {
-  return assemble(files.map((f) => extractFile(f, repo)));
-}
