@@ -62,7 +62,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode2(node) {
+    function isNode3(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE3]) {
           case ALIAS:
@@ -86,7 +86,7 @@ var require_identity = __commonJS({
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
     exports.isMap = isMap18;
-    exports.isNode = isNode2;
+    exports.isNode = isNode3;
     exports.isPair = isPair6;
     exports.isScalar = isScalar12;
     exports.isSeq = isSeq13;
@@ -31844,6 +31844,12 @@ function locationOf(pdoc, node, label2) {
   if (label2) loc.label = label2;
   return loc;
 }
+function samePlace(a, b) {
+  if (a === b) return true;
+  if (!(0, import_yaml.isNode)(a) || !(0, import_yaml.isNode)(b) || !a.range || !b.range) return false;
+  const kind = (n) => (0, import_yaml.isScalar)(n) ? 1 : (0, import_yaml.isMap)(n) ? 2 : (0, import_yaml.isSeq)(n) ? 3 : (0, import_yaml.isAlias)(n) ? 4 : 0;
+  return kind(a) === kind(b) && a.range[0] === b.range[0] && a.range[1] === b.range[1];
+}
 function substringOffsets(pdoc, node, start, length) {
   const s = asScalar(node, pdoc);
   if (!s || !s.range || typeof s.value !== "string") return void 0;
@@ -32354,10 +32360,28 @@ function documentStarts(text3) {
 function blank(chunk) {
   return chunk.split("\n").map((line) => " ".repeat(line.length)).join("\n");
 }
+function hasDirective(text3) {
+  return /^%/m.test(text3);
+}
+function onlyDocumentsIn(text3, from, to) {
+  const starts = documentStarts(text3);
+  starts.push(text3.length);
+  const parts = [];
+  for (let i = 0; i + 1 < starts.length; i++) {
+    const chunk = text3.slice(starts[i], starts[i + 1]);
+    parts.push(starts[i] < to && starts[i + 1] > from ? chunk : blankKeepingMarker(chunk));
+  }
+  return parts.join("");
+}
+function blankKeepingMarker(chunk) {
+  const eol = isMarkerAt(chunk, 0) ? chunk.indexOf("\n") : 0;
+  const head = eol > 0 ? chunk.slice(0, eol) : eol === -1 ? chunk : "";
+  return head + blank(chunk.slice(head.length));
+}
 function precheck(text3) {
   if (!relevantDocument(text3)) return { text: "", empty: true };
   const starts = documentStarts(text3);
-  if (starts.length === 1) return { text: text3, empty: false };
+  if (starts.length === 1 || hasDirective(text3)) return { text: text3, empty: false };
   starts.push(text3.length);
   let changed = false;
   const parts = [];
@@ -32368,9 +32392,7 @@ function precheck(text3) {
       continue;
     }
     changed = true;
-    const eol = isMarkerAt(chunk, 0) ? chunk.indexOf("\n") : 0;
-    const head = eol > 0 ? chunk.slice(0, eol) : eol === -1 ? chunk : "";
-    parts.push(head + blank(chunk.slice(head.length)));
+    parts.push(blankKeepingMarker(chunk));
   }
   return { text: changed ? parts.join("") : text3, empty: false };
 }
@@ -32579,6 +32601,15 @@ function regionAt(lc, start, end) {
 function cleanMessage(msg) {
   return msg.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").trim();
 }
+function contentsAgain(pdoc, opts) {
+  const doc = pdoc.doc.range;
+  if (doc && !hasDirective(pdoc.text)) {
+    const alone = parseText(pdoc.file, onlyDocumentsIn(pdoc.text, doc[0], doc[2]), opts).docs;
+    const same = alone.find((d) => samePlace(d.doc.contents, pdoc.doc.contents));
+    if (same) return same.doc.contents;
+  }
+  return parseText(pdoc.file, pdoc.text, opts).docs.find((d) => d.index === pdoc.index)?.doc.contents ?? null;
+}
 
 // src/engine/release.ts
 var import_yaml8 = __toESM(require_dist(), 1);
@@ -32705,12 +32736,6 @@ function dataKey(key2) {
   if (!(0, import_yaml10.isScalar)(key2)) return void 0;
   const v = key2.value;
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : void 0;
-}
-function samePlace(a, b) {
-  if (a === b) return true;
-  if (!(0, import_yaml10.isNode)(a) || !(0, import_yaml10.isNode)(b) || !a.range || !b.range) return false;
-  const kind = (n) => (0, import_yaml10.isScalar)(n) ? 1 : (0, import_yaml10.isMap)(n) ? 2 : (0, import_yaml10.isSeq)(n) ? 3 : (0, import_yaml10.isAlias)(n) ? 4 : 0;
-  return kind(a) === kind(b) && a.range[0] === b.range[0] && a.range[1] === b.range[1];
 }
 function dataPath(pdoc, target) {
   const same = isReleased(pdoc) ? samePlace : Object.is;
@@ -50852,8 +50877,7 @@ function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
   });
 }
 function releaseTrees(resources, opts) {
-  const reparse = (pdoc) => parseText(pdoc.file, pdoc.text, opts).docs.find((d) => d.index === pdoc.index)?.doc.contents ?? null;
-  for (const r of resources) if (RELEASED_TYPES.has(r.type) && !r.pdoc.origin && !documentMayHoldPem(r.pdoc)) releaseTree(r, reparse);
+  for (const r of resources) if (RELEASED_TYPES.has(r.type) && !r.pdoc.origin && !documentMayHoldPem(r.pdoc)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
 }
 function revisionModel(root, ref, loaded, concurrency = "auto") {
   const { config } = loaded;

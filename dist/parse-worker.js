@@ -62,7 +62,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode(node) {
+    function isNode2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE2]) {
           case ALIAS:
@@ -86,7 +86,7 @@ var require_identity = __commonJS({
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
     exports.isMap = isMap3;
-    exports.isNode = isNode;
+    exports.isNode = isNode2;
     exports.isPair = isPair3;
     exports.isScalar = isScalar3;
     exports.isSeq = isSeq3;
@@ -7551,10 +7551,18 @@ function documentStarts(text) {
 function blank(chunk) {
   return chunk.split("\n").map((line) => " ".repeat(line.length)).join("\n");
 }
+function hasDirective(text) {
+  return /^%/m.test(text);
+}
+function blankKeepingMarker(chunk) {
+  const eol = isMarkerAt(chunk, 0) ? chunk.indexOf("\n") : 0;
+  const head = eol > 0 ? chunk.slice(0, eol) : eol === -1 ? chunk : "";
+  return head + blank(chunk.slice(head.length));
+}
 function precheck(text) {
   if (!relevantDocument(text)) return { text: "", empty: true };
   const starts = documentStarts(text);
-  if (starts.length === 1) return { text, empty: false };
+  if (starts.length === 1 || hasDirective(text)) return { text, empty: false };
   starts.push(text.length);
   let changed = false;
   const parts = [];
@@ -7565,9 +7573,7 @@ function precheck(text) {
       continue;
     }
     changed = true;
-    const eol = isMarkerAt(chunk, 0) ? chunk.indexOf("\n") : 0;
-    const head = eol > 0 ? chunk.slice(0, eol) : eol === -1 ? chunk : "";
-    parts.push(head + blank(chunk.slice(head.length)));
+    parts.push(blankKeepingMarker(chunk));
   }
   return { text: changed ? parts.join("") : text, empty: false };
 }

@@ -11,7 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, Scalar } from 'yaml';
 import type { Fix, TextEdit } from '../rules/types.js';
 import { DEFAULT_MAX_ALIAS_COUNT, parseText } from './parse.js';
-import { lineBreaksAsLf, type ParsedDoc } from './yaml.js';
+import { lineBreaksAsLf, type ParsedDoc, samePlace } from './yaml.js';
 import { isReleased, readingReleased } from './release.js';
 
 /** An edit before it is bound to its file. */
@@ -104,17 +104,6 @@ function dataKey(key: unknown): string | undefined {
   if (!isScalar(key)) return undefined;
   const v = key.value;
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
-}
-
-/**
- * The node of the same kind at the same place: a released document (release.ts)
- * parsed again has new nodes, while the model holds the first parse's.
- */
-function samePlace(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (!isNode(a) || !isNode(b) || !a.range || !b.range) return false;
-  const kind = (n: unknown): number => (isScalar(n) ? 1 : isMap(n) ? 2 : isSeq(n) ? 3 : isAlias(n) ? 4 : 0);
-  return kind(a) === kind(b) && a.range[0] === b.range[0] && a.range[1] === b.range[1];
 }
 
 /**

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import { Composer, type CST, type Document, LineCounter, Parser, type Tags, visit } from 'yaml';
 import { DEFAULT_CONFIG } from './config-types.js';
 import { leanNode } from './lean-yaml.js';
-import { alwaysRelevant, precheck } from './precheck.js';
-import { lineBreaksAsLf, type ParsedDoc } from './yaml.js';
+import { alwaysRelevant, hasDirective, onlyDocumentsIn, precheck } from './precheck.js';
+import { lineBreaksAsLf, type ParsedDoc, samePlace } from './yaml.js';
 import type { Notification, Region, SourceFile } from './types.js';
 
 export interface SyntaxProblem {
@@ -306,4 +306,21 @@ function regionAt(lc: LineCounter, start: number, end: number): Region {
 function cleanMessage(msg: string): string {
   // The parser appends " at line L, column C" and a code frame when pretty; keep the first line only.
   return msg.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+/**
+ * A document's contents parsed again from its text (a released document's,
+ * release.ts). Only the document is parsed, the file's others blanked, unless
+ * the file has directives (`%YAML` and `%TAG` lines change how the documents
+ * after them read) or that does not give back a map at the same place: then
+ * the whole file is.
+ */
+export function contentsAgain(pdoc: ParsedDoc, opts: ParseOptions): unknown {
+  const doc = pdoc.doc.range;
+  if (doc && !hasDirective(pdoc.text)) {
+    const alone = parseText(pdoc.file, onlyDocumentsIn(pdoc.text, doc[0], doc[2]), opts).docs;
+    const same = alone.find((d) => samePlace(d.doc.contents, pdoc.doc.contents));
+    if (same) return same.doc.contents;
+  }
+  return parseText(pdoc.file, pdoc.text, opts).docs.find((d) => d.index === pdoc.index)?.doc.contents ?? null;
 }

@@ -102,12 +102,41 @@ function blank(chunk: string): string {
     .join('\n');
 }
 
+/** Whether a line of `text` starts with `%`: a directive, or (rarely) a block scalar's line that looks like one. */
+export function hasDirective(text: string): boolean {
+  return /^%/m.test(text);
+}
+
+/**
+ * `text` with every document blanked but those overlapping `[from, to)`, the
+ * same way as `precheck` blanks (line breaks and `---` lines kept, so offsets
+ * do not move): one document of a many-document file parses alone.
+ */
+export function onlyDocumentsIn(text: string, from: number, to: number): string {
+  const starts = documentStarts(text);
+  starts.push(text.length);
+  const parts: string[] = [];
+  for (let i = 0; i + 1 < starts.length; i++) {
+    const chunk = text.slice(starts[i], starts[i + 1]);
+    parts.push(starts[i] < to && starts[i + 1] > from ? chunk : blankKeepingMarker(chunk));
+  }
+  return parts.join('');
+}
+
+/** A chunk blanked, its own `---` line kept so that the documents keep their count and positions. */
+function blankKeepingMarker(chunk: string): string {
+  const eol = isMarkerAt(chunk, 0) ? chunk.indexOf('\n') : 0;
+  const head = eol > 0 ? chunk.slice(0, eol) : eol === -1 ? chunk : '';
+  return head + blank(chunk.slice(head.length));
+}
+
 /** Blanks every document of `text` that no rule can read. */
 export function precheck(text: string): Prechecked {
   // Most files are decided whole: nothing relevant anywhere, or one relevant document.
   if (!relevantDocument(text)) return { text: '', empty: true };
   const starts = documentStarts(text);
-  if (starts.length === 1) return { text, empty: false };
+  // A directive (`%TAG`, `%YAML`) changes how the document after it reads, and sits in the chunk before it: keep them all.
+  if (starts.length === 1 || hasDirective(text)) return { text, empty: false };
   starts.push(text.length);
   let changed = false;
   const parts: string[] = [];
@@ -118,10 +147,7 @@ export function precheck(text: string): Prechecked {
       continue;
     }
     changed = true;
-    // Keep the chunk's own `---` line so that the documents keep their count and positions.
-    const eol = isMarkerAt(chunk, 0) ? chunk.indexOf('\n') : 0;
-    const head = eol > 0 ? chunk.slice(0, eol) : eol === -1 ? chunk : '';
-    parts.push(head + blank(chunk.slice(head.length)));
+    parts.push(blankKeepingMarker(chunk));
   }
   return { text: changed ? parts.join('') : text, empty: false };
 }

@@ -12,7 +12,7 @@ import { assemble, extractFile, type FileExtract } from './extract/index.js';
 import type { RepoIndex } from './extract/multi-app-run.js';
 import { buildModel, type Model } from './model.js';
 import { ParseCache } from './cache.js';
-import { decode, type ParseOptions, type ParsedFile, parseText, readSource } from './parse.js';
+import { contentsAgain, decode, type ParseOptions, type ParsedFile, readSource } from './parse.js';
 import { type Concurrency, parseFiles, type PoolResult } from './parse-pool.js';
 import { applyPolicy, ruleEntry, type Result } from './policy.js';
 import { documentMayHoldPem } from './precheck.js';
@@ -21,7 +21,6 @@ import { RELEASED_TYPES, releaseTree } from './release.js';
 import type { Resource } from './resources.js';
 import { findSuppressions } from './suppressions.js';
 import type { Notification, SourceFile } from './types.js';
-import type { ParsedDoc } from './yaml.js';
 
 export interface ScanRequest {
   /** Absolute repository root; paths in the output are relative to it. */
@@ -228,9 +227,9 @@ export function modelOf(discovered: DiscoverResult, root: string, loaded: Loaded
 
 /** Lets go of the trees no later stage reads (release.ts); a late reader gets the document parsed again. */
 function releaseTrees(resources: readonly Resource[], opts: ParseOptions): void {
-  const reparse = (pdoc: ParsedDoc): unknown => parseText(pdoc.file, pdoc.text, opts).docs.find((d) => d.index === pdoc.index)?.doc.contents ?? null;
-  for (const r of resources) if (RELEASED_TYPES.has(r.type) && !r.pdoc.origin && !documentMayHoldPem(r.pdoc)) releaseTree(r, reparse);
+  for (const r of resources) if (RELEASED_TYPES.has(r.type) && !r.pdoc.origin && !documentMayHoldPem(r.pdoc)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
 }
+
 
 /** The model of another revision (`--base`), read from git objects with the same configuration. */
 export function revisionModel(root: string, ref: string, loaded: LoadedConfigWithSource, concurrency: Concurrency = 'auto'): Model {

@@ -1,6 +1,6 @@
 // Read-only helpers over `yaml` AST nodes. Rules and extractors work on nodes,
 // never on plain JSON copies, so that every finding keeps an exact position.
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Location, Region, SourceFile } from './types.js';
 
 const LONE_CR = /\r(?!\n)/;
@@ -255,6 +255,17 @@ export function locationOf(pdoc: ParsedDoc, node: unknown, label?: string): Loca
 }
 
 /** The key node of a pair, for findings about a key. */
+/**
+ * The node of the same kind at the same place: a released document (release.ts)
+ * parsed again has new nodes, while the model holds the first parse's.
+ */
+export function samePlace(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!isNode(a) || !isNode(b) || !a.range || !b.range) return false;
+  const kind = (n: unknown): number => (isScalar(n) ? 1 : isMap(n) ? 2 : isSeq(n) ? 3 : isAlias(n) ? 4 : 0);
+  return kind(a) === kind(b) && a.range[0] === b.range[0] && a.range[1] === b.range[1];
+}
+
 export function keyNode(pair: Pair<unknown, unknown>): unknown {
   return pair.key;
 }

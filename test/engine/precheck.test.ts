@@ -2,7 +2,7 @@
 // same length, same lines, same document count.
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { alwaysRelevant, mayHoldPem, precheck, relevantDocument } from '../../src/engine/precheck.js';
+import { alwaysRelevant, mayHoldPem, onlyDocumentsIn, precheck, relevantDocument } from '../../src/engine/precheck.js';
 
 describe('precheck', () => {
   it('keeps documents with a Dapr marker, a routed or secret kind, or a PEM block, and blanks the rest in place', () => {
@@ -23,6 +23,29 @@ describe('precheck', () => {
     const after = parseAllDocuments(out.text);
     expect(Array.isArray(after) && after.length).toBe(Array.isArray(before) && before.length);
     expect(Array.isArray(after) && after.map((d) => d.range?.[0])).toEqual(Array.isArray(before) && before.map((d) => d.range?.[0]));
+  });
+
+  it('keeps only the documents overlapping a range, blanking the others in place (onlyDocumentsIn)', () => {
+    const text = '# head\nkind: A\n---\nkind: B\nlist: [1, 2]\n...\n--- # c\nkind: C\n';
+    const b = text.indexOf('kind: B');
+    const out = onlyDocumentsIn(text, b, b + 'kind: B\nlist: [1, 2]\n'.length);
+    expect(out.length).toBe(text.length);
+    expect(out.split('\n').length).toBe(text.split('\n').length);
+    expect(out).toContain('---\nkind: B\nlist: [1, 2]\n');
+    expect(out).not.toContain('kind: A');
+    expect(out).not.toContain('head');
+    expect(out).not.toContain('kind: C');
+    expect(out).toContain('--- # c');
+    // The document parses alone to the same data at the same place; the others are gone.
+    const before = parseAllDocuments(text);
+    const after = parseAllDocuments(out);
+    if (!Array.isArray(before) || !Array.isArray(after)) throw new Error('not documents');
+    expect(after.filter((d) => d.toJS() !== null).map((d) => [d.contents?.range, d.toJS() as unknown])).toEqual([[before[1].contents?.range, { kind: 'B', list: [1, 2] }]]);
+  });
+
+  it('blanks nothing in a file with directives: a %TAG line in a blanked chunk would change the document after it', () => {
+    const text = 'kind: ConfigMap\ndata: {}\n...\n%TAG !! tag:example.com,2000:\n---\nkind: Service\nport: !!int "12"\n';
+    expect(precheck(text)).toEqual({ text, empty: false });
   });
 
   it('says a file with nothing relevant is empty, and keeps a single relevant document untouched', () => {

@@ -10,7 +10,7 @@ import { resolveConfig } from '../../src/engine/config.js';
 import { discover } from '../../src/engine/discover.js';
 import { dataPath } from '../../src/engine/edits.js';
 import { kubernetesApp, kubernetesResource, resourceBase } from '../../src/engine/extract/kubernetes.js';
-import { parseText } from '../../src/engine/parse.js';
+import { contentsAgain, parseText } from '../../src/engine/parse.js';
 import { applyPolicy } from '../../src/engine/policy.js';
 import { isReleased, releaseStats, releaseTree, strictRelease } from '../../src/engine/release.js';
 import type { Resource } from '../../src/engine/resources.js';
@@ -114,6 +114,32 @@ describe('releasing a tree', () => {
     gc();
     expect(env.deref()).toBeUndefined();
     expect(app.settings.get('app-port')?.value).toBe('8000');
+  });
+});
+
+describe('parsing a released document again (contentsAgain)', () => {
+  const file = (text: string) => parseText({ path: 'many.yaml', absPath: '/many.yaml', kind: 'yaml', size: text.length }, text, { precheck: true });
+  const range = (n: unknown): unknown => (n as { range?: unknown }).range;
+
+  it('gives back each document of a many-document file: equal data, at the same place', () => {
+    const text = `# head\n${DEPLOYMENT}---\napiVersion: v1\nkind: Service\nmetadata: { name: s }\n...\n--- # next\n${DEPLOYMENT.replace('task-api', 'other')}`;
+    const parsed = file(text);
+    expect(parsed.docs.length).toBe(3);
+    for (const pdoc of parsed.docs) {
+      const again = contentsAgain(pdoc, { precheck: true });
+      expect(again).not.toBe(pdoc.doc.contents);
+      expect(range(again)).toEqual(range(pdoc.doc.contents));
+      expect((again as { toJSON(): unknown }).toJSON()).toEqual(pdoc.doc.contents?.toJSON());
+    }
+  });
+
+  it('reads a file with directives whole: a %TAG line before a document changes how it reads', () => {
+    // With the directive, `!!int "12"` is an unknown tag on the string "12"; without it, yaml's int 12.
+    const text = `${DEPLOYMENT}...\n%TAG !! tag:example.com,2000:\n---\nkind: Service\nmetadata:\n  name: s\n  labels: { port: !!int "12" }\n`;
+    const pdoc = file(text).docs[1];
+    expect((pdoc.doc.toJS() as { metadata: { labels: unknown } }).metadata.labels).toEqual({ port: '12' });
+    const again = contentsAgain(pdoc, { precheck: true }) as { toJSON(): { metadata: { labels: unknown } } };
+    expect(again.toJSON().metadata.labels).toEqual({ port: '12' });
   });
 });
 
