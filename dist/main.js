@@ -14516,13 +14516,13 @@ var require_boolSchema = __commonJS({
       }
     }
     exports.topBoolOrEmptySchema = topBoolOrEmptySchema;
-    function boolOrEmptySchema(it, valid) {
+    function boolOrEmptySchema(it, valid2) {
       const { gen, schema } = it;
       if (schema === false) {
-        gen.var(valid, false);
+        gen.var(valid2, false);
         falseSchemaError(it);
       } else {
-        gen.var(valid, true);
+        gen.var(valid2, true);
       }
     }
     exports.boolOrEmptySchema = boolOrEmptySchema;
@@ -14903,15 +14903,15 @@ var require_code2 = __commonJS({
     exports.usePattern = usePattern;
     function validateArray(cxt) {
       const { gen, data, keyword: keyword2, it } = cxt;
-      const valid = gen.name("valid");
+      const valid2 = gen.name("valid");
       if (it.allErrors) {
         const validArr = gen.let("valid", true);
         validateItems(() => gen.assign(validArr, false));
         return validArr;
       }
-      gen.var(valid, true);
+      gen.var(valid2, true);
       validateItems(() => gen.break());
-      return valid;
+      return valid2;
       function validateItems(notValid) {
         const len = gen.const("len", (0, codegen_1._)`${data}.length`);
         gen.forRange("i", 0, len, (i) => {
@@ -14919,8 +14919,8 @@ var require_code2 = __commonJS({
             keyword: keyword2,
             dataProp: i,
             dataPropType: util_1.Type.Num
-          }, valid);
-          gen.if((0, codegen_1.not)(valid), notValid);
+          }, valid2);
+          gen.if((0, codegen_1.not)(valid2), notValid);
         });
       }
     }
@@ -14932,7 +14932,7 @@ var require_code2 = __commonJS({
       const alwaysValid = schema.some((sch) => (0, util_1.alwaysValidSchema)(it, sch));
       if (alwaysValid && !it.opts.unevaluated)
         return;
-      const valid = gen.let("valid", false);
+      const valid2 = gen.let("valid", false);
       const schValid = gen.name("_valid");
       gen.block(() => schema.forEach((_sch, i) => {
         const schCxt = cxt.subschema({
@@ -14940,12 +14940,12 @@ var require_code2 = __commonJS({
           schemaProp: i,
           compositeRule: true
         }, schValid);
-        gen.assign(valid, (0, codegen_1._)`${valid} || ${schValid}`);
+        gen.assign(valid2, (0, codegen_1._)`${valid2} || ${schValid}`);
         const merged = cxt.mergeValidEvaluated(schCxt, schValid);
         if (!merged)
-          gen.if((0, codegen_1.not)(valid));
+          gen.if((0, codegen_1.not)(valid2));
       }));
-      cxt.result(valid, () => cxt.reset(), () => cxt.error(true));
+      cxt.result(valid2, () => cxt.reset(), () => cxt.error(true));
     }
     exports.validateUnion = validateUnion;
   }
@@ -14967,15 +14967,15 @@ var require_keyword = __commonJS({
       const schemaRef = useKeyword(gen, keyword2, macroSchema);
       if (it.opts.validateSchema !== false)
         it.self.validateSchema(macroSchema, true);
-      const valid = gen.name("valid");
+      const valid2 = gen.name("valid");
       cxt.subschema({
         schema: macroSchema,
         schemaPath: codegen_1.nil,
         errSchemaPath: `${it.errSchemaPath}/${keyword2}`,
         topSchemaRef: schemaRef,
         compositeRule: true
-      }, valid);
-      cxt.pass(valid, () => cxt.error(true));
+      }, valid2);
+      cxt.pass(valid2, () => cxt.error(true));
     }
     exports.macroKeywordCode = macroKeywordCode;
     function funcKeywordCode(cxt, def) {
@@ -14984,9 +14984,9 @@ var require_keyword = __commonJS({
       checkAsyncKeyword(it, def);
       const validate2 = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
       const validateRef = useKeyword(gen, keyword2, validate2);
-      const valid = gen.let("valid");
-      cxt.block$data(valid, validateKeyword);
-      cxt.ok((_a2 = def.valid) !== null && _a2 !== void 0 ? _a2 : valid);
+      const valid2 = gen.let("valid");
+      cxt.block$data(valid2, validateKeyword);
+      cxt.ok((_a2 = def.valid) !== null && _a2 !== void 0 ? _a2 : valid2);
       function validateKeyword() {
         if (def.errors === false) {
           assignValid();
@@ -15002,7 +15002,7 @@ var require_keyword = __commonJS({
       }
       function validateAsync() {
         const ruleErrs = gen.let("ruleErrs", null);
-        gen.try(() => assignValid((0, codegen_1._)`await `), (e) => gen.assign(valid, false).if((0, codegen_1._)`${e} instanceof ${it.ValidationError}`, () => gen.assign(ruleErrs, (0, codegen_1._)`${e}.errors`), () => gen.throw(e)));
+        gen.try(() => assignValid((0, codegen_1._)`await `), (e) => gen.assign(valid2, false).if((0, codegen_1._)`${e} instanceof ${it.ValidationError}`, () => gen.assign(ruleErrs, (0, codegen_1._)`${e}.errors`), () => gen.throw(e)));
         return ruleErrs;
       }
       function validateSync() {
@@ -15014,11 +15014,11 @@ var require_keyword = __commonJS({
       function assignValid(_await = def.async ? (0, codegen_1._)`await ` : codegen_1.nil) {
         const passCxt = it.opts.passContext ? names_1.default.this : names_1.default.self;
         const passSchema = !("compile" in def && !$data || def.schema === false);
-        gen.assign(valid, (0, codegen_1._)`${_await}${(0, code_1.callValidateCode)(cxt, validateRef, passCxt, passSchema)}`, def.modifying);
+        gen.assign(valid2, (0, codegen_1._)`${_await}${(0, code_1.callValidateCode)(cxt, validateRef, passCxt, passSchema)}`, def.modifying);
       }
       function reportErrs(errors) {
         var _a3;
-        gen.if((0, codegen_1.not)((_a3 = def.valid) !== null && _a3 !== void 0 ? _a3 : valid), errors);
+        gen.if((0, codegen_1.not)((_a3 = def.valid) !== null && _a3 !== void 0 ? _a3 : valid2), errors);
       }
     }
     exports.funcKeywordCode = funcKeywordCode;
@@ -15055,8 +15055,8 @@ var require_keyword = __commonJS({
         throw new Error(`parent schema must have dependencies of ${keyword2}: ${deps.join(",")}`);
       }
       if (def.validateSchema) {
-        const valid = def.validateSchema(schema[keyword2]);
-        if (!valid) {
+        const valid2 = def.validateSchema(schema[keyword2]);
+        if (!valid2) {
           const msg = `keyword "${keyword2}" value is invalid at path "${errSchemaPath}": ` + self.errorsText(def.validateSchema.errors);
           if (opts.validateSchema === "log")
             self.logger.error(msg);
@@ -15516,15 +15516,15 @@ var require_validate = __commonJS({
       const schId = typeof schema == "object" && schema[opts.schemaId];
       return schId && (opts.code.source || opts.code.process) ? (0, codegen_1._)`/*# sourceURL=${schId} */` : codegen_1.nil;
     }
-    function subschemaCode(it, valid) {
+    function subschemaCode(it, valid2) {
       if (isSchemaObj(it)) {
         checkKeywords(it);
         if (schemaCxtHasRules(it)) {
-          subSchemaObjCode(it, valid);
+          subSchemaObjCode(it, valid2);
           return;
         }
       }
-      (0, boolSchema_1.boolOrEmptySchema)(it, valid);
+      (0, boolSchema_1.boolOrEmptySchema)(it, valid2);
     }
     function schemaCxtHasRules({ schema, self }) {
       if (typeof schema == "boolean")
@@ -15537,7 +15537,7 @@ var require_validate = __commonJS({
     function isSchemaObj(it) {
       return typeof it.schema != "boolean";
     }
-    function subSchemaObjCode(it, valid) {
+    function subSchemaObjCode(it, valid2) {
       const { schema, gen, opts } = it;
       if (opts.$comment && schema.$comment)
         commentKeyword(it);
@@ -15545,7 +15545,7 @@ var require_validate = __commonJS({
       checkAsyncSchema(it);
       const errsCount = gen.const("_errs", names_1.default.errors);
       typeAndKeywords(it, errsCount);
-      gen.var(valid, (0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
+      gen.var(valid2, (0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
     }
     function checkKeywords(it) {
       (0, util_1.checkUnknownRules)(it);
@@ -15812,24 +15812,24 @@ var require_validate = __commonJS({
         else
           this.params = obj;
       }
-      block$data(valid, codeBlock, $dataValid = codegen_1.nil) {
+      block$data(valid2, codeBlock, $dataValid = codegen_1.nil) {
         this.gen.block(() => {
-          this.check$data(valid, $dataValid);
+          this.check$data(valid2, $dataValid);
           codeBlock();
         });
       }
-      check$data(valid = codegen_1.nil, $dataValid = codegen_1.nil) {
+      check$data(valid2 = codegen_1.nil, $dataValid = codegen_1.nil) {
         if (!this.$data)
           return;
         const { gen, schemaCode, schemaType, def } = this;
         gen.if((0, codegen_1.or)((0, codegen_1._)`${schemaCode} === undefined`, $dataValid));
-        if (valid !== codegen_1.nil)
-          gen.assign(valid, true);
+        if (valid2 !== codegen_1.nil)
+          gen.assign(valid2, true);
         if (schemaType.length || def.validateSchema) {
           gen.elseIf(this.invalid$data());
           this.$dataError();
-          if (valid !== codegen_1.nil)
-            gen.assign(valid, false);
+          if (valid2 !== codegen_1.nil)
+            gen.assign(valid2, false);
         }
         gen.else();
       }
@@ -15853,12 +15853,12 @@ var require_validate = __commonJS({
           return codegen_1.nil;
         }
       }
-      subschema(appl, valid) {
+      subschema(appl, valid2) {
         const subschema = (0, subschema_1.getSubschema)(this.it, appl);
         (0, subschema_1.extendSubschemaData)(subschema, this.it, appl);
         (0, subschema_1.extendSubschemaMode)(subschema, appl);
         const nextContext = { ...this.it, ...subschema, items: void 0, props: void 0 };
-        subschemaCode(nextContext, valid);
+        subschemaCode(nextContext, valid2);
         return nextContext;
       }
       mergeEvaluated(schemaCxt, toName) {
@@ -15872,10 +15872,10 @@ var require_validate = __commonJS({
           it.items = util_1.mergeEvaluated.items(gen, schemaCxt.items, it.items, toName);
         }
       }
-      mergeValidEvaluated(schemaCxt, valid) {
+      mergeValidEvaluated(schemaCxt, valid2) {
         const { it, gen } = this;
         if (it.opts.unevaluated && (it.props !== true || it.items !== true)) {
-          gen.if(valid, () => this.mergeEvaluated(schemaCxt, codegen_1.Name));
+          gen.if(valid2, () => this.mergeEvaluated(schemaCxt, codegen_1.Name));
           return true;
         }
       }
@@ -17565,10 +17565,10 @@ var require_core = __commonJS({
         } else {
           v = this.compile(schemaKeyRef);
         }
-        const valid = v(data);
+        const valid2 = v(data);
         if (!("$async" in v))
           this.errors = v.errors;
-        return valid;
+        return valid2;
       }
       compile(schema, _meta) {
         const sch = this._addSchema(schema, _meta);
@@ -17665,15 +17665,15 @@ var require_core = __commonJS({
           this.errors = null;
           return true;
         }
-        const valid = this.validate($schema, schema);
-        if (!valid && throwOrLogError) {
+        const valid2 = this.validate($schema, schema);
+        if (!valid2 && throwOrLogError) {
           const message6 = "schema is invalid: " + this.errorsText();
           if (this.opts.validateSchema === "log")
             this.logger.error(message6);
           else
             throw new Error(message6);
         }
-        return valid;
+        return valid2;
       }
       // Get compiled schema by `key` or `ref`.
       // (`key` that was passed to `addSchema` or full schema reference - `schema.$id` or resolved id)
@@ -18066,16 +18066,16 @@ var require_ref = __commonJS({
         }
         function inlineRefSchema(sch) {
           const schName = gen.scopeValue("schema", opts.code.source === true ? { ref: sch, code: (0, codegen_1.stringify)(sch) } : { ref: sch });
-          const valid = gen.name("valid");
+          const valid2 = gen.name("valid");
           const schCxt = cxt.subschema({
             schema: sch,
             dataTypes: [],
             schemaPath: codegen_1.nil,
             topSchemaRef: schName,
             errSchemaPath: $ref
-          }, valid);
+          }, valid2);
           cxt.mergeEvaluated(schCxt);
-          cxt.ok(valid);
+          cxt.ok(valid2);
         }
       }
     };
@@ -18095,19 +18095,19 @@ var require_ref = __commonJS({
       function callAsyncRef() {
         if (!env2.$async)
           throw new Error("async schema referenced by sync schema");
-        const valid = gen.let("valid");
+        const valid2 = gen.let("valid");
         gen.try(() => {
           gen.code((0, codegen_1._)`await ${(0, code_1.callValidateCode)(cxt, v, passCxt)}`);
           addEvaluatedFrom(v);
           if (!allErrors)
-            gen.assign(valid, true);
+            gen.assign(valid2, true);
         }, (e) => {
           gen.if((0, codegen_1._)`!(${e} instanceof ${it.ValidationError})`, () => gen.throw(e));
           addErrorsFrom(e);
           if (!allErrors)
-            gen.assign(valid, false);
+            gen.assign(valid2, false);
         });
-        cxt.ok(valid);
+        cxt.ok(valid2);
       }
       function callSyncRef() {
         cxt.result((0, code_1.callValidateCode)(cxt, v, passCxt), () => addEvaluatedFrom(v), () => addErrorsFrom(v));
@@ -18312,9 +18312,9 @@ var require_pattern2 = __commonJS({
         if ($data) {
           const { regExp } = it.opts.code;
           const regExpCode = regExp.code === "new RegExp" ? (0, codegen_1._)`new RegExp` : (0, util_1.useFunc)(gen, regExp);
-          const valid = gen.let("valid");
-          gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data})`), () => gen.assign(valid, false));
-          cxt.fail$data((0, codegen_1._)`!${valid}`);
+          const valid2 = gen.let("valid");
+          gen.try(() => gen.assign(valid2, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data})`), () => gen.assign(valid2, false));
+          cxt.fail$data((0, codegen_1._)`!${valid2}`);
         } else {
           const regExp = (0, code_1.usePattern)(cxt, schema);
           cxt.fail$data((0, codegen_1._)`!${regExp}.test(${data})`);
@@ -18405,9 +18405,9 @@ var require_required = __commonJS({
         function exitOnErrorMode() {
           const missing = gen.let("missing");
           if (useLoop || $data) {
-            const valid = gen.let("valid", true);
-            cxt.block$data(valid, () => loopUntilMissing(missing, valid));
-            cxt.ok(valid);
+            const valid2 = gen.let("valid", true);
+            cxt.block$data(valid2, () => loopUntilMissing(missing, valid2));
+            cxt.ok(valid2);
           } else {
             gen.if((0, code_1.checkMissingProp)(cxt, schema, missing));
             (0, code_1.reportMissingProp)(cxt, missing);
@@ -18420,11 +18420,11 @@ var require_required = __commonJS({
             gen.if((0, code_1.noPropertyInData)(gen, data, prop, opts.ownProperties), () => cxt.error());
           });
         }
-        function loopUntilMissing(missing, valid) {
+        function loopUntilMissing(missing, valid2) {
           cxt.setParams({ missingProperty: missing });
           gen.forOf(missing, schemaCode, () => {
-            gen.assign(valid, (0, code_1.propertyInData)(gen, data, missing, opts.ownProperties));
-            gen.if((0, codegen_1.not)(valid), () => {
+            gen.assign(valid2, (0, code_1.propertyInData)(gen, data, missing, opts.ownProperties));
+            gen.if((0, codegen_1.not)(valid2), () => {
               cxt.error();
               gen.break();
             });
@@ -18499,15 +18499,15 @@ var require_uniqueItems = __commonJS({
         const { gen, data, $data, schema, parentSchema, schemaCode, it } = cxt;
         if (!$data && !schema)
           return;
-        const valid = gen.let("valid");
+        const valid2 = gen.let("valid");
         const itemTypes = parentSchema.items ? (0, dataType_1.getSchemaTypes)(parentSchema.items) : [];
-        cxt.block$data(valid, validateUniqueItems, (0, codegen_1._)`${schemaCode} === false`);
-        cxt.ok(valid);
+        cxt.block$data(valid2, validateUniqueItems, (0, codegen_1._)`${schemaCode} === false`);
+        cxt.ok(valid2);
         function validateUniqueItems() {
           const i = gen.let("i", (0, codegen_1._)`${data}.length`);
           const j = gen.let("j");
           cxt.setParams({ i, j });
-          gen.assign(valid, true);
+          gen.assign(valid2, true);
           gen.if((0, codegen_1._)`${i} > 1`, () => (canOptimize() ? loopN : loopN2)(i, j));
         }
         function canOptimize() {
@@ -18525,7 +18525,7 @@ var require_uniqueItems = __commonJS({
             gen.if((0, codegen_1._)`typeof ${indices}[${item}] == "number"`, () => {
               gen.assign(j, (0, codegen_1._)`${indices}[${item}]`);
               cxt.error();
-              gen.assign(valid, false).break();
+              gen.assign(valid2, false).break();
             }).code((0, codegen_1._)`${indices}[${item}] = ${i}`);
           });
         }
@@ -18534,7 +18534,7 @@ var require_uniqueItems = __commonJS({
           const outer = gen.name("outer");
           gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j} = ${i}; ${j}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i}], ${data}[${j}])`, () => {
             cxt.error();
-            gen.assign(valid, false).break(outer);
+            gen.assign(valid2, false).break(outer);
           })));
         }
       }
@@ -18596,20 +18596,20 @@ var require_enum = __commonJS({
         const useLoop = schema.length >= it.opts.loopEnum;
         let eql;
         const getEql = () => eql !== null && eql !== void 0 ? eql : eql = (0, util_1.useFunc)(gen, equal_1.default);
-        let valid;
+        let valid2;
         if (useLoop || $data) {
-          valid = gen.let("valid");
-          cxt.block$data(valid, loopEnum);
+          valid2 = gen.let("valid");
+          cxt.block$data(valid2, loopEnum);
         } else {
           if (!Array.isArray(schema))
             throw new Error("ajv implementation error");
           const vSchema = gen.const("vSchema", schemaCode);
-          valid = (0, codegen_1.or)(...schema.map((_x, i) => equalCode(vSchema, i)));
+          valid2 = (0, codegen_1.or)(...schema.map((_x, i) => equalCode(vSchema, i)));
         }
-        cxt.pass(valid);
+        cxt.pass(valid2);
         function loopEnum() {
-          gen.assign(valid, false);
-          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
+          gen.assign(valid2, false);
+          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid2, true).break()));
         }
         function equalCode(vSchema, i) {
           const sch = schema[i];
@@ -18695,15 +18695,15 @@ var require_additionalItems = __commonJS({
         cxt.setParams({ len: items.length });
         cxt.pass((0, codegen_1._)`${len} <= ${items.length}`);
       } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
-        const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items.length}`);
-        gen.if((0, codegen_1.not)(valid), () => validateItems(valid));
-        cxt.ok(valid);
+        const valid2 = gen.var("valid", (0, codegen_1._)`${len} <= ${items.length}`);
+        gen.if((0, codegen_1.not)(valid2), () => validateItems(valid2));
+        cxt.ok(valid2);
       }
-      function validateItems(valid) {
+      function validateItems(valid2) {
         gen.forRange("i", items.length, len, (i) => {
-          cxt.subschema({ keyword: keyword2, dataProp: i, dataPropType: util_1.Type.Num }, valid);
+          cxt.subschema({ keyword: keyword2, dataProp: i, dataPropType: util_1.Type.Num }, valid2);
           if (!it.allErrors)
-            gen.if((0, codegen_1.not)(valid), () => gen.break());
+            gen.if((0, codegen_1.not)(valid2), () => gen.break());
         });
       }
     }
@@ -18742,7 +18742,7 @@ var require_items = __commonJS({
       if (it.opts.unevaluated && schArr.length && it.items !== true) {
         it.items = util_1.mergeEvaluated.items(gen, schArr.length, it.items);
       }
-      const valid = gen.name("valid");
+      const valid2 = gen.name("valid");
       const len = gen.const("len", (0, codegen_1._)`${data}.length`);
       schArr.forEach((sch, i) => {
         if ((0, util_1.alwaysValidSchema)(it, sch))
@@ -18751,8 +18751,8 @@ var require_items = __commonJS({
           keyword: keyword2,
           schemaProp: i,
           dataProp: i
-        }, valid));
-        cxt.ok(valid);
+        }, valid2));
+        cxt.ok(valid2);
       });
       function checkStrictTuple(sch) {
         const { opts, errSchemaPath } = it;
@@ -18869,18 +18869,18 @@ var require_contains = __commonJS({
           return;
         }
         it.items = true;
-        const valid = gen.name("valid");
+        const valid2 = gen.name("valid");
         if (max === void 0 && min === 1) {
-          validateItems(valid, () => gen.if(valid, () => gen.break()));
+          validateItems(valid2, () => gen.if(valid2, () => gen.break()));
         } else if (min === 0) {
-          gen.let(valid, true);
+          gen.let(valid2, true);
           if (max !== void 0)
             gen.if((0, codegen_1._)`${data}.length > 0`, validateItemsWithCount);
         } else {
-          gen.let(valid, false);
+          gen.let(valid2, false);
           validateItemsWithCount();
         }
-        cxt.result(valid, () => cxt.reset());
+        cxt.result(valid2, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
           const count = gen.let("count", 0);
@@ -18900,13 +18900,13 @@ var require_contains = __commonJS({
         function checkLimits(count) {
           gen.code((0, codegen_1._)`${count}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid2, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count} > ${max}`, () => gen.assign(valid2, false).break());
             if (min === 1)
-              gen.assign(valid, true);
+              gen.assign(valid2, true);
             else
-              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid2, true));
           }
         }
       }
@@ -18988,20 +18988,20 @@ var require_dependencies = __commonJS({
     exports.validatePropertyDeps = validatePropertyDeps;
     function validateSchemaDeps(cxt, schemaDeps = cxt.schema) {
       const { gen, data, keyword: keyword2, it } = cxt;
-      const valid = gen.name("valid");
+      const valid2 = gen.name("valid");
       for (const prop in schemaDeps) {
         if ((0, util_1.alwaysValidSchema)(it, schemaDeps[prop]))
           continue;
         gen.if(
           (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties),
           () => {
-            const schCxt = cxt.subschema({ keyword: keyword2, schemaProp: prop }, valid);
-            cxt.mergeValidEvaluated(schCxt, valid);
+            const schCxt = cxt.subschema({ keyword: keyword2, schemaProp: prop }, valid2);
+            cxt.mergeValidEvaluated(schCxt, valid2);
           },
-          () => gen.var(valid, true)
+          () => gen.var(valid2, true)
           // TODO var
         );
-        cxt.ok(valid);
+        cxt.ok(valid2);
       }
     }
     exports.validateSchemaDeps = validateSchemaDeps;
@@ -19029,7 +19029,7 @@ var require_propertyNames = __commonJS({
         const { gen, schema, data, it } = cxt;
         if ((0, util_1.alwaysValidSchema)(it, schema))
           return;
-        const valid = gen.name("valid");
+        const valid2 = gen.name("valid");
         gen.forIn("key", data, (key2) => {
           cxt.setParams({ propertyName: key2 });
           cxt.subschema({
@@ -19038,14 +19038,14 @@ var require_propertyNames = __commonJS({
             dataTypes: ["string"],
             propertyName: key2,
             compositeRule: true
-          }, valid);
-          gen.if((0, codegen_1.not)(valid), () => {
+          }, valid2);
+          gen.if((0, codegen_1.not)(valid2), () => {
             cxt.error(true);
             if (!it.allErrors)
               gen.break();
           });
         });
-        cxt.ok(valid);
+        cxt.ok(valid2);
       }
     };
     exports.default = def;
@@ -19123,21 +19123,21 @@ var require_additionalProperties = __commonJS({
             return;
           }
           if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
-            const valid = gen.name("valid");
+            const valid2 = gen.name("valid");
             if (opts.removeAdditional === "failing") {
-              applyAdditionalSchema(key2, valid, false);
-              gen.if((0, codegen_1.not)(valid), () => {
+              applyAdditionalSchema(key2, valid2, false);
+              gen.if((0, codegen_1.not)(valid2), () => {
                 cxt.reset();
                 deleteAdditional(key2);
               });
             } else {
-              applyAdditionalSchema(key2, valid);
+              applyAdditionalSchema(key2, valid2);
               if (!allErrors)
-                gen.if((0, codegen_1.not)(valid), () => gen.break());
+                gen.if((0, codegen_1.not)(valid2), () => gen.break());
             }
           }
         }
-        function applyAdditionalSchema(key2, valid, errors) {
+        function applyAdditionalSchema(key2, valid2, errors) {
           const subschema = {
             keyword: "additionalProperties",
             dataProp: key2,
@@ -19150,7 +19150,7 @@ var require_additionalProperties = __commonJS({
               allErrors: false
             });
           }
-          cxt.subschema(subschema, valid);
+          cxt.subschema(subschema, valid2);
         }
       }
     };
@@ -19186,7 +19186,7 @@ var require_properties = __commonJS({
         const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema[p]));
         if (properties.length === 0)
           return;
-        const valid = gen.name("valid");
+        const valid2 = gen.name("valid");
         for (const prop of properties) {
           if (hasDefault(prop)) {
             applyPropertySchema(prop);
@@ -19194,11 +19194,11 @@ var require_properties = __commonJS({
             gen.if((0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties));
             applyPropertySchema(prop);
             if (!it.allErrors)
-              gen.else().var(valid, true);
+              gen.else().var(valid2, true);
             gen.endIf();
           }
           cxt.it.definedProperties.add(prop);
-          cxt.ok(valid);
+          cxt.ok(valid2);
         }
         function hasDefault(prop) {
           return it.opts.useDefaults && !it.compositeRule && schema[prop].default !== void 0;
@@ -19208,7 +19208,7 @@ var require_properties = __commonJS({
             keyword: "properties",
             schemaProp: prop,
             dataProp: prop
-          }, valid);
+          }, valid2);
         }
       }
     };
@@ -19238,7 +19238,7 @@ var require_patternProperties = __commonJS({
           return;
         }
         const checkProperties = opts.strictSchema && !opts.allowMatchingProperties && parentSchema.properties;
-        const valid = gen.name("valid");
+        const valid2 = gen.name("valid");
         if (it.props !== true && !(it.props instanceof codegen_1.Name)) {
           it.props = (0, util_2.evaluatedPropsToName)(gen, it.props);
         }
@@ -19251,9 +19251,9 @@ var require_patternProperties = __commonJS({
             if (it.allErrors) {
               validateProperties(pat);
             } else {
-              gen.var(valid, true);
+              gen.var(valid2, true);
               validateProperties(pat);
-              gen.if(valid);
+              gen.if(valid2);
             }
           }
         }
@@ -19274,12 +19274,12 @@ var require_patternProperties = __commonJS({
                   schemaProp: pat,
                   dataProp: key2,
                   dataPropType: util_2.Type.Str
-                }, valid);
+                }, valid2);
               }
               if (it.opts.unevaluated && props !== true) {
                 gen.assign((0, codegen_1._)`${props}[${key2}]`, true);
               } else if (!alwaysValid && !it.allErrors) {
-                gen.if((0, codegen_1.not)(valid), () => gen.break());
+                gen.if((0, codegen_1.not)(valid2), () => gen.break());
               }
             });
           });
@@ -19306,14 +19306,14 @@ var require_not = __commonJS({
           cxt.fail();
           return;
         }
-        const valid = gen.name("valid");
+        const valid2 = gen.name("valid");
         cxt.subschema({
           keyword: "not",
           compositeRule: true,
           createErrors: false,
           allErrors: false
-        }, valid);
-        cxt.failResult(valid, () => cxt.reset(), () => cxt.error());
+        }, valid2);
+        cxt.failResult(valid2, () => cxt.reset(), () => cxt.error());
       },
       error: { message: "must NOT be valid" }
     };
@@ -19361,12 +19361,12 @@ var require_oneOf = __commonJS({
         if (it.opts.discriminator && parentSchema.discriminator)
           return;
         const schArr = schema;
-        const valid = gen.let("valid", false);
+        const valid2 = gen.let("valid", false);
         const passing = gen.let("passing", null);
         const schValid = gen.name("_valid");
         cxt.setParams({ passing });
         gen.block(validateOneOf);
-        cxt.result(valid, () => cxt.reset(), () => cxt.error(true));
+        cxt.result(valid2, () => cxt.reset(), () => cxt.error(true));
         function validateOneOf() {
           schArr.forEach((sch, i) => {
             let schCxt;
@@ -19380,10 +19380,10 @@ var require_oneOf = __commonJS({
               }, schValid);
             }
             if (i > 0) {
-              gen.if((0, codegen_1._)`${schValid} && ${valid}`).assign(valid, false).assign(passing, (0, codegen_1._)`[${passing}, ${i}]`).else();
+              gen.if((0, codegen_1._)`${schValid} && ${valid2}`).assign(valid2, false).assign(passing, (0, codegen_1._)`[${passing}, ${i}]`).else();
             }
             gen.if(schValid, () => {
-              gen.assign(valid, true);
+              gen.assign(valid2, true);
               gen.assign(passing, i);
               if (schCxt)
                 cxt.mergeEvaluated(schCxt, codegen_1.Name);
@@ -19409,12 +19409,12 @@ var require_allOf = __commonJS({
         const { gen, schema, it } = cxt;
         if (!Array.isArray(schema))
           throw new Error("ajv implementation error");
-        const valid = gen.name("valid");
+        const valid2 = gen.name("valid");
         schema.forEach((sch, i) => {
           if ((0, util_1.alwaysValidSchema)(it, sch))
             return;
-          const schCxt = cxt.subschema({ keyword: "allOf", schemaProp: i }, valid);
-          cxt.ok(valid);
+          const schCxt = cxt.subschema({ keyword: "allOf", schemaProp: i }, valid2);
+          cxt.ok(valid2);
           cxt.mergeEvaluated(schCxt);
         });
       }
@@ -19448,7 +19448,7 @@ var require_if = __commonJS({
         const hasElse = hasSchema(it, "else");
         if (!hasThen && !hasElse)
           return;
-        const valid = gen.let("valid", true);
+        const valid2 = gen.let("valid", true);
         const schValid = gen.name("_valid");
         validateIf();
         cxt.reset();
@@ -19461,7 +19461,7 @@ var require_if = __commonJS({
         } else {
           gen.if((0, codegen_1.not)(schValid), validateClause("else"));
         }
-        cxt.pass(valid, () => cxt.error(true));
+        cxt.pass(valid2, () => cxt.error(true));
         function validateIf() {
           const schCxt = cxt.subschema({
             keyword: "if",
@@ -19474,8 +19474,8 @@ var require_if = __commonJS({
         function validateClause(keyword2, ifClause) {
           return () => {
             const schCxt = cxt.subschema({ keyword: keyword2 }, schValid);
-            gen.assign(valid, schValid);
-            cxt.mergeValidEvaluated(schCxt, valid);
+            gen.assign(valid2, schValid);
+            cxt.mergeValidEvaluated(schCxt, valid2);
             if (ifClause)
               gen.assign(ifClause, (0, codegen_1._)`${keyword2}`);
             else
@@ -19750,16 +19750,16 @@ var require_discriminator = __commonJS({
           throw new Error("discriminator: mapping is not supported");
         if (!oneOf2)
           throw new Error("discriminator: requires oneOf keyword");
-        const valid = gen.let("valid", false);
+        const valid2 = gen.let("valid", false);
         const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
         gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
-        cxt.ok(valid);
+        cxt.ok(valid2);
         function validateMapping() {
           const mapping = getMapping();
           gen.if(false);
           for (const tagValue in mapping) {
             gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
-            gen.assign(valid, applyTagSchema(mapping[tagValue]));
+            gen.assign(valid2, applyTagSchema(mapping[tagValue]));
           }
           gen.else();
           cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
@@ -38723,6 +38723,7 @@ function releaseTree(resource, reparse) {
   pdoc.doc.contents = root;
   resource.root = root;
   if (resource.metadata) resource.metadata = stub(resource.metadata, () => child(tree(), "metadata", pdoc), where2);
+  if ("spec" in resource && resource.spec) resource.spec = stub(resource.spec, () => child(tree(), "spec", pdoc), where2);
 }
 
 // src/engine/edits.ts
@@ -39586,6 +39587,188 @@ var rule = {
     }
   }
 };
+
+// src/engine/json-pointer.ts
+var import_yaml13 = __toESM(require_dist(), 1);
+function decodePointer(pointer) {
+  if (pointer === "") return [];
+  return pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function isRecord(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function dataAt2(data, segments) {
+  let cur = data;
+  for (const s of segments) {
+    if (Array.isArray(cur)) cur = cur[Number(s)];
+    else if (isRecord(cur) && Object.hasOwn(cur, s)) cur = cur[s];
+    else return void 0;
+  }
+  return cur;
+}
+function yamlPath(data, segments) {
+  let out = "";
+  let cur = data;
+  for (const s of segments) {
+    out += Array.isArray(cur) ? `[${s}]` : out === "" ? s : `.${s}`;
+    cur = dataAt2(cur, [s]);
+  }
+  return out;
+}
+function locate(pdoc, root, segments) {
+  let cur = { node: root };
+  for (const seg of segments) {
+    const n = deref(cur.node, pdoc);
+    if ((0, import_yaml13.isMap)(n)) {
+      const pair = pairOf(n, seg, pdoc);
+      if (!pair) return cur;
+      cur = { node: deref(pair.value, pdoc), pair };
+    } else if ((0, import_yaml13.isSeq)(n)) {
+      const item = n.items[Number(seg)];
+      if (!/^\d+$/.test(seg) || item === void 0) return cur;
+      cur = { node: deref(item, pdoc) };
+    } else return cur;
+  }
+  return cur;
+}
+function valueAnchor(at) {
+  const s = (0, import_yaml13.isScalar)(at.node) ? at.node : void 0;
+  if (at.pair && (at.node === null || at.node === void 0 || s && s.value === null && !s.source)) return at.pair.key;
+  return at.node;
+}
+var CyclicData = class extends Error {
+};
+function withoutNullFields(v, copies = /* @__PURE__ */ new Map(), open = /* @__PURE__ */ new Set()) {
+  if (v === null || typeof v !== "object") return v;
+  const done = copies.get(v);
+  if (done !== void 0) return done;
+  if (open.has(v)) throw new CyclicData("data contains itself");
+  open.add(v);
+  let out;
+  if (Array.isArray(v)) out = v.map((x) => withoutNullFields(x, copies, open));
+  else if (!isRecord(v)) out = v;
+  else {
+    const o = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (x !== null) Object.defineProperty(o, k, { value: withoutNullFields(x, copies, open), enumerable: true, writable: true, configurable: true });
+    }
+    out = o;
+  }
+  open.delete(v);
+  copies.set(v, out);
+  return out;
+}
+function plainData2(pdoc) {
+  try {
+    return { data: withoutNullFields(pdoc.doc.toJS({ maxAliasCount: -1 })) };
+  } catch {
+    return void 0;
+  }
+}
+
+// src/rules/examples.ts
+function deployment(name, annotations, extra = {}) {
+  const label2 = extra.appLabel ?? name;
+  return [
+    "apiVersion: apps/v1",
+    "kind: Deployment",
+    "metadata:",
+    `  name: ${name}`,
+    ...extra.namespace ? [`  namespace: ${extra.namespace}`] : [],
+    "spec:",
+    "  selector:",
+    `    matchLabels: { app: ${label2} }`,
+    "  template:",
+    "    metadata:",
+    `      labels: { app: ${label2} }`,
+    ...annotations.length ? ["      annotations:", ...annotations.map((a) => `        ${a}`)] : [],
+    "    spec:",
+    ...(extra.podSpec ?? []).map((l) => `      ${l}`),
+    "      containers:",
+    `        - name: ${name}`,
+    `          image: ghcr.io/example/${name}:1.0.0`,
+    ""
+  ].join("\n");
+}
+function daprAnnotations(appId, more = []) {
+  return ['dapr.io/enabled: "true"', `dapr.io/app-id: "${appId}"`, ...more];
+}
+function component(name, type, opts = {}) {
+  return [
+    "apiVersion: dapr.io/v1alpha1",
+    "kind: Component",
+    "metadata:",
+    `  name: ${name}`,
+    ...opts.namespace ? [`  namespace: ${opts.namespace}`] : [],
+    "spec:",
+    `  type: ${type}`,
+    "  version: v1",
+    ...opts.metadata && opts.metadata.length ? ["  metadata:", ...opts.metadata.map((m) => `    ${m}`)] : ["  metadata: []"],
+    ...opts.tail ?? [],
+    ""
+  ].join("\n");
+}
+function configuration(name, namespace, spec) {
+  return ["apiVersion: dapr.io/v1alpha1", "kind: Configuration", "metadata:", `  name: ${name}`, ...namespace ? [`  namespace: ${namespace}`] : [], ...spec.length ? ["spec:", ...spec] : ["spec: {}"], ""].join("\n");
+}
+function redisMetadata() {
+  return ["- name: redisHost", "  value: redis-master:6379", "- name: redisPassword", "  secretKeyRef: { name: redis, key: redis-password }"];
+}
+function docs(...parts) {
+  return parts.map((p) => p.replace(/\n+$/, "\n")).join("---\n");
+}
+
+// src/rules/helpers.ts
+function editDistance(a, b) {
+  if (a === b) return 0;
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+function nearest(value, candidates) {
+  let best;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(value, c);
+    if (d < bestD || d === bestD && best !== void 0 && c < best) {
+      best = c;
+      bestD = d;
+    }
+  }
+  if (best === void 0 || bestD === 0) return void 0;
+  const limit = Math.max(2, Math.floor(Math.max(value.length, best.length) / 3));
+  return bestD <= limit || best.startsWith(value) || value.startsWith(best) ? best : void 0;
+}
+function missingAnnotationAnchor(app) {
+  if (app.pod?.annotationsPair && app.resource) return { pdoc: app.resource.pdoc, node: app.pod.annotationsPair.key };
+  return app.anchor;
+}
+function describe(inst) {
+  return `${inst.resource.kind} "${inst.resource.name ?? "(unnamed)"}"`;
+}
+function describeApp(a) {
+  const app = "app" in a ? a.app : a;
+  if (app.source === "multi-app-run") return `Multi-App Run app "${app.name}"`;
+  if (app.source === "compose") return `compose service "${app.name}"`;
+  return `${app.kind} "${app.name}"`;
+}
+function describeNamespace(namespace) {
+  return namespace.startsWith("self-hosted:") ? `the self-hosted project of ${namespace.slice("self-hosted:".length)}` : `namespace "${namespace}"`;
+}
+function resourceAnchor(inst) {
+  return { pdoc: inst.resource.pdoc, node: inst.resource.nameNode ?? inst.resource.root };
+}
+function quoteList(items) {
+  return items.map((i) => `"${i}"`).join(", ");
+}
 
 // src/generated/dapr-validators.js
 var validate_component = validate102;
@@ -45965,189 +46148,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 
-// src/engine/json-pointer.ts
-var import_yaml13 = __toESM(require_dist(), 1);
-function decodePointer(pointer) {
-  if (pointer === "") return [];
-  return pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-function isRecord(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-function dataAt2(data, segments) {
-  let cur = data;
-  for (const s of segments) {
-    if (Array.isArray(cur)) cur = cur[Number(s)];
-    else if (isRecord(cur) && Object.hasOwn(cur, s)) cur = cur[s];
-    else return void 0;
-  }
-  return cur;
-}
-function yamlPath(data, segments) {
-  let out = "";
-  let cur = data;
-  for (const s of segments) {
-    out += Array.isArray(cur) ? `[${s}]` : out === "" ? s : `.${s}`;
-    cur = dataAt2(cur, [s]);
-  }
-  return out;
-}
-function locate(pdoc, root, segments) {
-  let cur = { node: root };
-  for (const seg of segments) {
-    const n = deref(cur.node, pdoc);
-    if ((0, import_yaml13.isMap)(n)) {
-      const pair = pairOf(n, seg, pdoc);
-      if (!pair) return cur;
-      cur = { node: deref(pair.value, pdoc), pair };
-    } else if ((0, import_yaml13.isSeq)(n)) {
-      const item = n.items[Number(seg)];
-      if (!/^\d+$/.test(seg) || item === void 0) return cur;
-      cur = { node: deref(item, pdoc) };
-    } else return cur;
-  }
-  return cur;
-}
-function valueAnchor(at) {
-  const s = (0, import_yaml13.isScalar)(at.node) ? at.node : void 0;
-  if (at.pair && (at.node === null || at.node === void 0 || s && s.value === null && !s.source)) return at.pair.key;
-  return at.node;
-}
-var CyclicData = class extends Error {
-};
-function withoutNullFields(v, copies = /* @__PURE__ */ new Map(), open = /* @__PURE__ */ new Set()) {
-  if (v === null || typeof v !== "object") return v;
-  const done = copies.get(v);
-  if (done !== void 0) return done;
-  if (open.has(v)) throw new CyclicData("data contains itself");
-  open.add(v);
-  let out;
-  if (Array.isArray(v)) out = v.map((x) => withoutNullFields(x, copies, open));
-  else if (!isRecord(v)) out = v;
-  else {
-    const o = {};
-    for (const [k, x] of Object.entries(v)) {
-      if (x !== null) Object.defineProperty(o, k, { value: withoutNullFields(x, copies, open), enumerable: true, writable: true, configurable: true });
-    }
-    out = o;
-  }
-  open.delete(v);
-  copies.set(v, out);
-  return out;
-}
-function plainData2(pdoc) {
-  try {
-    return { data: withoutNullFields(pdoc.doc.toJS({ maxAliasCount: -1 })) };
-  } catch {
-    return void 0;
-  }
-}
-
-// src/rules/examples.ts
-function deployment(name, annotations, extra = {}) {
-  const label2 = extra.appLabel ?? name;
-  return [
-    "apiVersion: apps/v1",
-    "kind: Deployment",
-    "metadata:",
-    `  name: ${name}`,
-    ...extra.namespace ? [`  namespace: ${extra.namespace}`] : [],
-    "spec:",
-    "  selector:",
-    `    matchLabels: { app: ${label2} }`,
-    "  template:",
-    "    metadata:",
-    `      labels: { app: ${label2} }`,
-    ...annotations.length ? ["      annotations:", ...annotations.map((a) => `        ${a}`)] : [],
-    "    spec:",
-    ...(extra.podSpec ?? []).map((l) => `      ${l}`),
-    "      containers:",
-    `        - name: ${name}`,
-    `          image: ghcr.io/example/${name}:1.0.0`,
-    ""
-  ].join("\n");
-}
-function daprAnnotations(appId, more = []) {
-  return ['dapr.io/enabled: "true"', `dapr.io/app-id: "${appId}"`, ...more];
-}
-function component(name, type, opts = {}) {
-  return [
-    "apiVersion: dapr.io/v1alpha1",
-    "kind: Component",
-    "metadata:",
-    `  name: ${name}`,
-    ...opts.namespace ? [`  namespace: ${opts.namespace}`] : [],
-    "spec:",
-    `  type: ${type}`,
-    "  version: v1",
-    ...opts.metadata && opts.metadata.length ? ["  metadata:", ...opts.metadata.map((m) => `    ${m}`)] : ["  metadata: []"],
-    ...opts.tail ?? [],
-    ""
-  ].join("\n");
-}
-function configuration(name, namespace, spec) {
-  return ["apiVersion: dapr.io/v1alpha1", "kind: Configuration", "metadata:", `  name: ${name}`, ...namespace ? [`  namespace: ${namespace}`] : [], ...spec.length ? ["spec:", ...spec] : ["spec: {}"], ""].join("\n");
-}
-function redisMetadata() {
-  return ["- name: redisHost", "  value: redis-master:6379", "- name: redisPassword", "  secretKeyRef: { name: redis, key: redis-password }"];
-}
-function docs(...parts) {
-  return parts.map((p) => p.replace(/\n+$/, "\n")).join("---\n");
-}
-
-// src/rules/helpers.ts
-function editDistance(a, b) {
-  if (a === b) return 0;
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
-function nearest(value, candidates) {
-  let best;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(value, c);
-    if (d < bestD || d === bestD && best !== void 0 && c < best) {
-      best = c;
-      bestD = d;
-    }
-  }
-  if (best === void 0 || bestD === 0) return void 0;
-  const limit = Math.max(2, Math.floor(Math.max(value.length, best.length) / 3));
-  return bestD <= limit || best.startsWith(value) || value.startsWith(best) ? best : void 0;
-}
-function missingAnnotationAnchor(app) {
-  if (app.pod?.annotationsPair && app.resource) return { pdoc: app.resource.pdoc, node: app.pod.annotationsPair.key };
-  return app.anchor;
-}
-function describe(inst) {
-  return `${inst.resource.kind} "${inst.resource.name ?? "(unnamed)"}"`;
-}
-function describeApp(a) {
-  const app = "app" in a ? a.app : a;
-  if (app.source === "multi-app-run") return `Multi-App Run app "${app.name}"`;
-  if (app.source === "compose") return `compose service "${app.name}"`;
-  return `${app.kind} "${app.name}"`;
-}
-function describeNamespace(namespace) {
-  return namespace.startsWith("self-hosted:") ? `the self-hosted project of ${namespace.slice("self-hosted:".length)}` : `namespace "${namespace}"`;
-}
-function resourceAnchor(inst) {
-  return { pdoc: inst.resource.pdoc, node: inst.resource.nameNode ?? inst.resource.root };
-}
-function quoteList(items) {
-  return items.map((i) => `"${i}"`).join(", ");
-}
-
-// src/rules/DAPR002-dapr-resource-schema.ts
+// src/rules/schema-check.ts
 var DAPR_KINDS = /* @__PURE__ */ new Map([
   ["Component", /* @__PURE__ */ new Map([["v1alpha1", "component"]])],
   ["Configuration", /* @__PURE__ */ new Map([["v1alpha1", "configuration"]])],
@@ -46174,6 +46175,37 @@ var VALIDATORS = {
 function validatorFor(key2) {
   return VALIDATORS[key2];
 }
+function servedSchema(r) {
+  const versions = DAPR_KINDS.get(r.kind);
+  const version = r.apiVersion.slice(r.apiVersion.indexOf("/") + 1);
+  return versions?.has(version) ? versions.get(version) ?? null : void 0;
+}
+function schemaKeyFor(r, data) {
+  const served = servedSchema(r);
+  if (served !== void 0) return served;
+  if (r.kind === "Subscription") {
+    const spec = isRecord(data) ? data.spec : void 0;
+    return isRecord(spec) && Object.hasOwn(spec, "route") && !Object.hasOwn(spec, "routes") ? "subscription-v1alpha1" : "subscription-v2alpha1";
+  }
+  const versions = DAPR_KINDS.get(r.kind);
+  return versions ? [...versions.values()][0] ?? null : null;
+}
+var valid = /* @__PURE__ */ new WeakSet();
+function passesSchema(r) {
+  const key2 = servedSchema(r);
+  if (key2 === void 0) return false;
+  if (key2 !== null) {
+    const read = plainData2(r.pdoc);
+    if (!read || !validatorFor(key2)(read.data)) return false;
+  }
+  valid.add(r);
+  return true;
+}
+function checkedValid(r) {
+  return valid.has(r);
+}
+
+// src/rules/DAPR002-dapr-resource-schema.ts
 function keyText(pair, fallback) {
   return pair && scalarText(pair.key) || fallback;
 }
@@ -46402,24 +46434,17 @@ function versionViolation(inst, versions) {
     path: "apiVersion"
   };
 }
-function fallbackSchema(kind, versions, data) {
-  if (kind === "Subscription") {
-    const spec = isRecord(data) ? data.spec : void 0;
-    return isRecord(spec) && Object.hasOwn(spec, "route") && !Object.hasOwn(spec, "routes") ? "subscription-v1alpha1" : "subscription-v2alpha1";
-  }
-  return [...versions.values()][0] ?? null;
-}
 function checkResource(inst) {
   const r = inst.resource;
+  if (checkedValid(r)) return [];
   const versions = DAPR_KINDS.get(r.kind);
   if (!versions) return [kindViolation(inst, r.kind)];
   const out = [];
-  const version = r.apiVersion.slice(r.apiVersion.indexOf("/") + 1);
-  const served = versions.has(version);
+  const served = servedSchema(r) !== void 0;
   if (!served) out.push(versionViolation(inst, versions));
   const read = plainData2(inst.resource.pdoc);
   if (!read) return out;
-  const key2 = served ? versions.get(version) ?? null : fallbackSchema(r.kind, versions, read.data);
+  const key2 = schemaKeyFor(r, read.data);
   if (!key2) return out;
   const validate2 = validatorFor(key2);
   if (validate2(read.data)) return out;
@@ -49036,6 +49061,11 @@ function metadataItems(pdoc, list) {
   }
   return out;
 }
+function authSecretStoreOf(pdoc, root) {
+  const entries = mapEntries(child(root, "auth", pdoc), pdoc);
+  const entry2 = entries.find((e) => e.key === "secretStore") ?? entries.find((e) => e.key.toLowerCase() === "secretstore");
+  return entry2 ? text(pdoc, entry2.value) : void 0;
+}
 function daprResource(base) {
   const d = daprBase(base);
   const { pdoc } = base;
@@ -49043,7 +49073,7 @@ function daprResource(base) {
     case "Component": {
       const specType = text(pdoc, child(d.spec, "type", pdoc));
       const version = text(pdoc, child(d.spec, "version", pdoc));
-      const secretStore = text(pdoc, child(child(d.root, "auth", pdoc), "secretStore", pdoc));
+      const secretStore = authSecretStoreOf(pdoc, d.root);
       return {
         type: "component",
         ...d,
@@ -49618,10 +49648,8 @@ function usesKubernetesStore(store) {
   return !store || store.value === "" || store.value === "kubernetes";
 }
 function authSecretStore(inst) {
-  const { pdoc, root } = inst.resource;
-  const entries = mapEntries(child(root, "auth", pdoc), pdoc);
-  const entry2 = entries.find((e) => e.key === "secretStore") ?? entries.find((e) => e.key.toLowerCase() === "secretstore");
-  return entry2 ? text(pdoc, entry2.value) : void 0;
+  const r = inst.resource;
+  return r.type === "component" ? r.secretStore : authSecretStoreOf(r.pdoc, r.root);
 }
 function fromRefNodes(ref, base, keyRequired = false) {
   const name = ref.name;
@@ -56710,7 +56738,13 @@ function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
   });
 }
 function releaseTrees(resources, opts) {
-  for (const r of resources) if (RELEASED_TYPES.has(r.type) && !r.pdoc.origin && !documentMayHoldPem(r.pdoc)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
+  for (const r of resources) {
+    if (r.pdoc.origin || documentMayHoldPem(r.pdoc)) continue;
+    if (RELEASED_TYPES.has(r.type) || releasableComponent(r)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
+  }
+}
+function releasableComponent(r) {
+  return r.type === "component" && r.misplacedScopes.length === 0 && passesSchema(r);
 }
 function revisionModel(root, ref, loaded, concurrency = "auto") {
   const { config } = loaded;

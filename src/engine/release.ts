@@ -14,7 +14,9 @@ import { child, type ParsedDoc } from './yaml.js';
 /**
  * Resource types whose trees nothing reads after extraction: their rules
  * read the facts extraction took (see resources.ts). Dapr resources are
- * validated whole (DAPR002); Secrets and ConfigMaps are searched for PEM
+ * validated whole (DAPR002), and rules read Configurations everywhere; but a
+ * Component that passes its schema is released too (run.ts,
+ * releasableComponent). Secrets and ConfigMaps are searched for PEM
  * values; compose files, Multi-App Run templates, kustomizations and plain
  * documents are not resources. Documents whose text may hold a PEM value
  * keep their trees whatever their type (documentMayHoldPem).
@@ -123,4 +125,5 @@ export function releaseTree(resource: Resource, reparse: (pdoc: ParsedDoc) => un
   pdoc.doc.contents = root as unknown as typeof pdoc.doc.contents;
   resource.root = root;
   if (resource.metadata) resource.metadata = stub(resource.metadata, () => child(tree(), 'metadata', pdoc), where);
+  if ('spec' in resource && resource.spec) resource.spec = stub(resource.spec, () => child(tree(), 'spec', pdoc), where);
 }

@@ -160,6 +160,7 @@ export interface Component extends DaprResourceBase {
   canonicalType?: string;
   version?: Str;
   metadataItems: MetadataItem[];
+  /** `auth.secretStore` (any letter case, the exact spelling first: authSecretStoreOf). */
   secretStore?: Str;
 }
 

@@ -2,6 +2,7 @@
 // Formatting is the caller's business (src/report).
 import path from 'node:path';
 import { allRules } from '../rules/index.js';
+import { passesSchema } from '../rules/schema-check.js';
 import type { Finding, ReportInput, Rule, RuleMeta } from '../rules/types.js';
 import type { LoadedConfig } from './config-types.js';
 import type { LoadedConfigWithSource } from './config.js';
@@ -227,9 +228,21 @@ export function modelOf(discovered: DiscoverResult, root: string, loaded: Loaded
 
 /** Lets go of the trees no later stage reads (release.ts); a late reader gets the document parsed again. */
 function releaseTrees(resources: readonly Resource[], opts: ParseOptions): void {
-  for (const r of resources) if (RELEASED_TYPES.has(r.type) && !r.pdoc.origin && !documentMayHoldPem(r.pdoc)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
+  for (const r of resources) {
+    if (r.pdoc.origin || documentMayHoldPem(r.pdoc)) continue;
+    if (RELEASED_TYPES.has(r.type) || releasableComponent(r)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
+  }
 }
 
+
+/**
+ * A Component that passes its schema has nothing more to tell DAPR002, and
+ * its other rules read what extraction took; DAPR103 works in the tree
+ * around scopes written in the wrong place.
+ */
+function releasableComponent(r: Resource): boolean {
+  return r.type === 'component' && r.misplacedScopes.length === 0 && passesSchema(r);
+}
 
 /** The model of another revision (`--base`), read from git objects with the same configuration. */
 export function revisionModel(root: string, ref: string, loaded: LoadedConfigWithSource, concurrency: Concurrency = 'auto'): Model {

@@ -2,9 +2,7 @@
 // The schemas live in schema/dapr/ (one per kind and version, derived from the
 // CRDs Dapr ships); this module picks one, runs ajv over the document and maps
 // every error back to the YAML node that must change.
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import * as generated from '../generated/dapr-validators.js';
-import type { SchemaKey } from './dapr-schemas.js';
+import type { ErrorObject } from 'ajv';
 import type { Pair, YAMLMap } from 'yaml';
 import type { Instance } from '../engine/model.js';
 import { dataAt, decodePointer, isRecord, locate, plainData, type Segments, valueAnchor, yamlPath } from '../engine/json-pointer.js';
@@ -12,40 +10,8 @@ import type { NodeRef } from '../engine/resources.js';
 import { asMap, child, pairOf, type ParsedDoc, scalarText, type YNode } from '../engine/yaml.js';
 import { component, docs } from './examples.js';
 import { describe, nearest, resourceAnchor } from './helpers.js';
+import { checkedValid, DAPR_KINDS, schemaKeyFor, servedSchema, validatorFor } from './schema-check.js';
 import type { Rule } from './types.js';
-
-// ---------------------------------------------------------------- kinds and schemas
-
-/** Every kind of the dapr.io group, with the versions Dapr serves; `null`: a real kind this rule does not check. */
-const DAPR_KINDS: ReadonlyMap<string, ReadonlyMap<string, SchemaKey | null>> = new Map<string, ReadonlyMap<string, SchemaKey | null>>([
-  ['Component', new Map([['v1alpha1', 'component']])],
-  ['Configuration', new Map([['v1alpha1', 'configuration']])],
-  [
-    'Subscription',
-    new Map<string, SchemaKey>([
-      ['v1alpha1', 'subscription-v1alpha1'],
-      ['v2alpha1', 'subscription-v2alpha1'],
-    ]),
-  ],
-  ['Resiliency', new Map([['v1alpha1', 'resiliency']])],
-  ['HTTPEndpoint', new Map([['v1alpha1', 'httpendpoint']])],
-  ['MCPServer', new Map([['v1alpha1', null]])],
-  ['WorkflowAccessPolicy', new Map([['v1alpha1', null]])],
-]);
-
-/** Validators compiled at build time (`npm run generate`): no schema is compiled at run time. */
-const VALIDATORS: Record<SchemaKey, ValidateFunction> = {
-  component: generated.validate_component,
-  configuration: generated.validate_configuration,
-  'subscription-v1alpha1': generated.validate_subscription_v1alpha1,
-  'subscription-v2alpha1': generated.validate_subscription_v2alpha1,
-  resiliency: generated.validate_resiliency,
-  httpendpoint: generated.validate_httpendpoint,
-};
-
-function validatorFor(key: SchemaKey): ValidateFunction {
-  return VALIDATORS[key];
-}
 
 // ---------------------------------------------------------------- violations
 
@@ -359,7 +325,7 @@ function kindViolation(inst: Instance, kind: string): Violation {
   };
 }
 
-function versionViolation(inst: Instance, versions: ReadonlyMap<string, SchemaKey | null>): Violation {
+function versionViolation(inst: Instance, versions: ReadonlyMap<string, unknown>): Violation {
   const r = inst.resource;
   const served = [...versions.keys()].map((v) => `dapr.io/${v}`);
   return {
@@ -369,27 +335,19 @@ function versionViolation(inst: Instance, versions: ReadonlyMap<string, SchemaKe
   };
 }
 
-/** For a version Dapr does not serve, the schema the document most likely means. */
-function fallbackSchema(kind: string, versions: ReadonlyMap<string, SchemaKey | null>, data: unknown): SchemaKey | null {
-  if (kind === 'Subscription') {
-    const spec = isRecord(data) ? data.spec : undefined;
-    return isRecord(spec) && Object.hasOwn(spec, 'route') && !Object.hasOwn(spec, 'routes') ? 'subscription-v1alpha1' : 'subscription-v2alpha1';
-  }
-  return [...versions.values()][0] ?? null;
-}
-
 function checkResource(inst: Instance): Violation[] {
   const r = inst.resource;
+  // Released after extraction only once found valid (schema-check.ts): nothing to report, and no tree to read.
+  if (checkedValid(r)) return [];
   const versions = DAPR_KINDS.get(r.kind);
   if (!versions) return [kindViolation(inst, r.kind)];
   const out: Violation[] = [];
-  const version = r.apiVersion.slice(r.apiVersion.indexOf('/') + 1);
-  const served = versions.has(version);
+  const served = servedSchema(r) !== undefined;
   if (!served) out.push(versionViolation(inst, versions));
   const read = plainData(inst.resource.pdoc);
   // An alias bomb is the parse stage's finding (DAPR001); expanding it here would only repeat it, or worse.
   if (!read) return out;
-  const key = served ? (versions.get(version) ?? null) : fallbackSchema(r.kind, versions, read.data);
+  const key = schemaKeyFor(r, read.data);
   if (!key) return out;
   const validate = validatorFor(key);
   if (validate(read.data)) return out;

@@ -4,7 +4,7 @@
 // and the sidecar annotations that become `env.valueFrom.secretKeyRef` on
 // daprd. DAPR204 checks them against the Secrets the repository manages.
 import { text } from '../engine/extract/kubernetes.js';
-import { metadataItems } from '../engine/extract/dapr.js';
+import { authSecretStoreOf, metadataItems } from '../engine/extract/dapr.js';
 import type { AppInstance, Instance, Model } from '../engine/model.js';
 import type { NodeRef, ResourceOf, Str } from '../engine/resources.js';
 import { child, childPath, mapEntries, substringOffsets } from '../engine/yaml.js';
@@ -64,17 +64,10 @@ function usesKubernetesStore(store: Str | undefined): boolean {
   return !store || store.value === '' || store.value === 'kubernetes';
 }
 
-/**
- * `auth.secretStore` of a Component or HTTPEndpoint. Self-hosted daprd decodes
- * manifests with encoding/json, which matches field names case-insensitively,
- * so `auth.secretstore` names a store too (sigs.k8s.io/yaml in
- * pkg/internal/loader/disk/manifest.go); the exact spelling wins.
- */
+/** `auth.secretStore` of a Component (extraction read it) or HTTPEndpoint. */
 export function authSecretStore(inst: Instance): Str | undefined {
-  const { pdoc, root } = inst.resource;
-  const entries = mapEntries(child(root, 'auth', pdoc), pdoc);
-  const entry = entries.find((e) => e.key === 'secretStore') ?? entries.find((e) => e.key.toLowerCase() === 'secretstore');
-  return entry ? text(pdoc, entry.value) : undefined;
+  const r = inst.resource;
+  return r.type === 'component' ? r.secretStore : authSecretStoreOf(r.pdoc, r.root);
 }
 
 /** The `name` and `key` nodes of a `secretKeyRef` map. */

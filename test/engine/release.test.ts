@@ -2,6 +2,7 @@
 // are let go after extraction. Nothing may read differently: the results of
 // every fixture, the example and the corpus are the same with and without it,
 // and the facts the model keeps do not hold the tree.
+import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -17,7 +18,7 @@ import type { Resource } from '../../src/engine/resources.js';
 import { modelOf, runRules } from '../../src/engine/run.js';
 import { childPath, type ParsedDoc } from '../../src/engine/yaml.js';
 import { allRules } from '../../src/rules/index.js';
-import { CORPUS, fixtureTrees, hasCorpus, NOW, pinRenderers } from '../helpers.js';
+import { CORPUS, fixtureTrees, hasCorpus, NOW, pinRenderers, writeTree } from '../helpers.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/task-api');
 
@@ -114,6 +115,27 @@ describe('releasing a tree', () => {
     gc();
     expect(env.deref()).toBeUndefined();
     expect(app.settings.get('app-port')?.value).toBe('8000');
+  });
+});
+
+describe('which trees a scan lets go of', () => {
+  it('releases a Component that passes its schema, and keeps one DAPR002 reports on or one with scopes under spec', () => {
+    const component = (name: string, spec: string): string =>
+      `apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: state.redis\n  version: v1\n${spec}scopes: [task-api]\n`;
+    const root = writeTree({
+      'valid.yaml': component('valid', '  metadata:\n    - name: redisHost\n      value: redis:6379\n'),
+      'invalid.yaml': component('invalid', '  metadata:\n    - value: redis:6379\n'),
+      'misplaced.yaml': component('misplaced', '  metadata: []\n  scopes: [task-api]\n'),
+    });
+    const loaded = resolveConfig({ root });
+    const discovered = discover({ root, include: loaded.config.include, exclude: loaded.config.exclude, maxFileSize: loaded.config.maxFileSize, maxTotalBytes: loaded.config.maxTotalBytes });
+    const model = modelOf(discovered, root, loaded, root, { concurrency: 'off' });
+    const released = Object.fromEntries(model.parsed.map((f) => [f.file.path, f.docs.map((d) => isReleased(d))]));
+    expect(released).toEqual({ 'invalid.yaml': [false], 'misplaced.yaml': [false], 'valid.yaml': [true] });
+    const rules = allRules.filter((r) => r.meta.id === 'DAPR002');
+    const { findings } = runRules(model, rules, loaded, NOW, []);
+    const results = applyPolicy({ findings, rules: new Map(rules.map((r) => [r.meta.id, r.meta])), config: loaded.config, suppressions: [], now: NOW });
+    expect(results.map((r) => [r.ruleId, r.location.file, r.location.region.startLine, r.location.region.startColumn])).toEqual([['DAPR002', 'invalid.yaml', 9, 7]]);
   });
 });
 

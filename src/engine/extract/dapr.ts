@@ -64,6 +64,18 @@ export function metadataItems(pdoc: ParsedDoc, list: YNode): MetadataItem[] {
   return out;
 }
 
+/**
+ * `auth.secretStore` of a Component or HTTPEndpoint. Self-hosted daprd decodes
+ * manifests with encoding/json, which matches field names case-insensitively,
+ * so `auth.secretstore` names a store too (sigs.k8s.io/yaml in
+ * pkg/internal/loader/disk/manifest.go); the exact spelling wins.
+ */
+export function authSecretStoreOf(pdoc: ParsedDoc, root: YNode): Str | undefined {
+  const entries = mapEntries(child(root, 'auth', pdoc), pdoc);
+  const entry = entries.find((e) => e.key === 'secretStore') ?? entries.find((e) => e.key.toLowerCase() === 'secretstore');
+  return entry ? text(pdoc, entry.value) : undefined;
+}
+
 export function daprResource(base: ResourceBase): Resource {
   const d = daprBase(base);
   const { pdoc } = base;
@@ -71,7 +83,7 @@ export function daprResource(base: ResourceBase): Resource {
     case 'Component': {
       const specType = text(pdoc, child(d.spec, 'type', pdoc));
       const version = text(pdoc, child(d.spec, 'version', pdoc));
-      const secretStore = text(pdoc, child(child(d.root, 'auth', pdoc), 'secretStore', pdoc));
+      const secretStore = authSecretStoreOf(pdoc, d.root);
       return {
         type: 'component',
         ...d,
