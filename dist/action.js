@@ -5149,7 +5149,7 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
-    var Composer3 = class {
+    var Composer2 = class {
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
@@ -5309,7 +5309,7 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer3;
+    exports.Composer = Composer2;
   }
 });
 
@@ -6440,7 +6440,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser6 = class {
+    var Parser5 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7213,7 +7213,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser6;
+    exports.Parser = Parser5;
   }
 });
 
@@ -32287,9 +32287,11 @@ function isPlainCollection(node) {
   const keys = Object.keys(node);
   return keys.length === 2 && keys[0] === "items" && keys[1] === "range" && Reflect.ownKeys(node).length === 4 && Array.isArray(node.range);
 }
-function leanShallow(x) {
+function leanShallow(x, schema) {
   if ((0, import_yaml5.isScalar)(x)) return leanScalar(x);
-  if (((0, import_yaml5.isMap)(x) || (0, import_yaml5.isSeq)(x)) && isPlainCollection(x)) {
+  if ((0, import_yaml5.isMap)(x) || (0, import_yaml5.isSeq)(x)) {
+    if (schema !== void 0) x.schema = schema;
+    if (!isPlainCollection(x)) return x;
     const [r0, r1, r2] = x.range;
     const Lean = (0, import_yaml5.isMap)(x) ? LeanMap : LeanSeq;
     return new Lean(x.schema, x.items, r0, r1, r2);
@@ -32297,18 +32299,18 @@ function leanShallow(x) {
   if ((0, import_yaml5.isPair)(x) && Reflect.ownKeys(x).length === 3) return new LeanPair(x.key, x.value);
   return x;
 }
-function leanNode(root) {
-  const top = leanShallow(root);
+function leanNode(root, schema) {
+  const top = leanShallow(root, schema);
   const stack = [top];
   while (stack.length > 0) {
     const node = stack.pop();
     if ((0, import_yaml5.isMap)(node) || (0, import_yaml5.isSeq)(node)) {
-      const items = node.items.map(leanShallow);
+      const items = node.items.map((x) => leanShallow(x, schema));
       node.items = items;
       for (const x of items) stack.push(x);
     } else if ((0, import_yaml5.isPair)(node)) {
-      node.key = leanShallow(node.key);
-      node.value = leanShallow(node.value);
+      node.key = leanShallow(node.key, schema);
+      node.value = leanShallow(node.value, schema);
       stack.push(node.key, node.value);
     }
   }
@@ -32400,6 +32402,43 @@ function precheck(text3) {
 // src/engine/parse.ts
 var customTags = (tags) => tags.filter((t) => !(typeof t === "object" && "tag" in t && t.tag === "tag:yaml.org,2002:timestamp"));
 var COMPOSER_OPTIONS = { version: "1.1", customTags, prettyErrors: false, uniqueKeys: true, logLevel: "error" };
+var template;
+function plainTemplate() {
+  template ??= [...new import_yaml6.Composer(COMPOSER_OPTIONS).compose(new import_yaml6.Parser().parse("a: 1\n"))][0];
+  return template;
+}
+var directivesByMarkers = /* @__PURE__ */ new Map();
+function plainDirectives(docStart, docEnd) {
+  const key2 = `${String(docStart)} ${String(docEnd)}`;
+  let d = directivesByMarkers.get(key2);
+  if (!d) {
+    d = Object.assign(plainTemplate().directives.clone(), { docStart, docEnd });
+    Object.freeze(d.yaml);
+    Object.freeze(d.tags);
+    directivesByMarkers.set(key2, Object.freeze(d));
+  }
+  return d;
+}
+var NO_PROBLEMS = Object.freeze([]);
+function isPlainDocument(doc) {
+  const { yaml, tags } = doc.directives;
+  const plain = plainTemplate().directives.tags;
+  const names = Object.keys(tags);
+  return !yaml.explicit && names.length === Object.keys(plain).length && names.every((n) => tags[n] === plain[n]);
+}
+function shareParts(doc) {
+  if (!isPlainDocument(doc)) {
+    doc.contents = leanNode(doc.contents);
+    return;
+  }
+  const t = plainTemplate();
+  doc.options = t.options;
+  doc.schema = t.schema;
+  doc.directives = plainDirectives(doc.directives.docStart, doc.directives.docEnd);
+  if (doc.errors.length === 0) doc.errors = NO_PROBLEMS;
+  if (doc.warnings.length === 0) doc.warnings = NO_PROBLEMS;
+  doc.contents = leanNode(doc.contents, t.schema);
+}
 function readSource(file) {
   return file.content ?? fs3.readFileSync(file.absPath);
 }
@@ -32545,7 +32584,7 @@ function parseText(file, text3, opts = {}) {
         continue;
       }
     }
-    doc.contents = leanNode(doc.contents);
+    shareParts(doc);
     out.docs.push(pdoc);
   }
   if (firstUnread !== void 0) {
@@ -33091,12 +33130,8 @@ var EntryEncoder = class {
     return entry2;
   }
 };
-function templateDocument() {
-  const [doc] = [...new import_yaml12.Composer(COMPOSER_OPTIONS).compose(new import_yaml12.Parser().parse("a: 1\n"))];
-  return doc;
-}
 var EntryDecoder = class {
-  template = templateDocument();
+  template = plainTemplate();
   nodes;
   constructor(shapes) {
     this.nodes = new NodeDecoder(shapes, this.template.schema);
@@ -33107,18 +33142,18 @@ var EntryDecoder = class {
     const lineCounter = new import_yaml12.LineCounter();
     lineCounter.lineStarts = entry2.lineStarts;
     const source = entry2.skipped ? "" : text3();
-    const template = this.template;
+    const template2 = this.template;
     const docs3 = entry2.docs.map((d) => {
       const doc = Object.create(import_yaml12.Document.prototype);
-      Object.defineProperty(doc, NODE_TYPE2, { value: template[NODE_TYPE2] });
+      Object.defineProperty(doc, NODE_TYPE2, { value: template2[NODE_TYPE2] });
       Object.assign(doc, {
         commentBefore: d.commentBefore,
         comment: d.comment,
-        errors: [],
-        warnings: [],
-        options: template.options,
-        directives: Object.assign(template.directives.clone(), { docStart: d.docStart, docEnd: d.docEnd }),
-        schema: template.schema,
+        errors: NO_PROBLEMS,
+        warnings: NO_PROBLEMS,
+        options: template2.options,
+        directives: plainDirectives(d.docStart, d.docEnd),
+        schema: template2.schema,
         contents: this.nodes.decode(d.contents),
         range: d.range
       });
@@ -50449,8 +50484,8 @@ function unreadRanges(actions) {
   }
   return out;
 }
-function sanitizeTemplate(template) {
-  const text3 = lineBreaksAsLf(template);
+function sanitizeTemplate(template2) {
+  const text3 = lineBreaksAsLf(template2);
   const actions = [...text3.matchAll(ACTION2)].map((m) => ({ start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, text: m[0] }));
   const chars = text3.split("");
   const put = (start, s) => {
@@ -50554,8 +50589,8 @@ function render(input) {
   }
   return out;
 }
-function chartOf(template, ctx) {
-  const segs = template.split("/");
+function chartOf(template2, ctx) {
+  const segs = template2.split("/");
   let dir = "";
   for (let i = segs.length - 2; i >= 0; i--) {
     if (segs[i] !== "templates") continue;
@@ -51073,7 +51108,7 @@ function complement(ranges) {
   return out;
 }
 var set = (ranges, negated = false) => ({ t: "set", set: { negated, ranges } });
-var Parser5 = class {
+var Parser4 = class {
   constructor(src) {
     this.src = src;
   }
@@ -51302,7 +51337,7 @@ var Parser5 = class {
 var sim = { dot: true, search: true };
 function safeRegExp(pattern) {
   if (pattern.length > MAX_REGEX_LENGTH) throw new RegexError(pattern, `longer than ${MAX_REGEX_LENGTH} characters`);
-  const tree = new Parser5(pattern).parse();
+  const tree = new Parser4(pattern).parse();
   let program;
   try {
     program = compileProgram(tree, MAX_STATES2);

@@ -5182,7 +5182,7 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
-    var Composer3 = class {
+    var Composer2 = class {
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
@@ -5342,7 +5342,7 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer3;
+    exports.Composer = Composer2;
   }
 });
 
@@ -6473,7 +6473,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser7 = class {
+    var Parser6 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7246,7 +7246,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser7;
+    exports.Parser = Parser6;
   }
 });
 
@@ -26163,9 +26163,11 @@ function isPlainCollection(node) {
   const keys = Object.keys(node);
   return keys.length === 2 && keys[0] === "items" && keys[1] === "range" && Reflect.ownKeys(node).length === 4 && Array.isArray(node.range);
 }
-function leanShallow(x) {
+function leanShallow(x, schema) {
   if ((0, import_yaml.isScalar)(x)) return leanScalar(x);
-  if (((0, import_yaml.isMap)(x) || (0, import_yaml.isSeq)(x)) && isPlainCollection(x)) {
+  if ((0, import_yaml.isMap)(x) || (0, import_yaml.isSeq)(x)) {
+    if (schema !== void 0) x.schema = schema;
+    if (!isPlainCollection(x)) return x;
     const [r0, r1, r2] = x.range;
     const Lean = (0, import_yaml.isMap)(x) ? LeanMap : LeanSeq;
     return new Lean(x.schema, x.items, r0, r1, r2);
@@ -26173,18 +26175,18 @@ function leanShallow(x) {
   if ((0, import_yaml.isPair)(x) && Reflect.ownKeys(x).length === 3) return new LeanPair(x.key, x.value);
   return x;
 }
-function leanNode(root) {
-  const top2 = leanShallow(root);
+function leanNode(root, schema) {
+  const top2 = leanShallow(root, schema);
   const stack = [top2];
   while (stack.length > 0) {
     const node = stack.pop();
     if ((0, import_yaml.isMap)(node) || (0, import_yaml.isSeq)(node)) {
-      const items = node.items.map(leanShallow);
+      const items = node.items.map((x) => leanShallow(x, schema));
       node.items = items;
       for (const x of items) stack.push(x);
     } else if ((0, import_yaml.isPair)(node)) {
-      node.key = leanShallow(node.key);
-      node.value = leanShallow(node.value);
+      node.key = leanShallow(node.key, schema);
+      node.value = leanShallow(node.value, schema);
       stack.push(node.key, node.value);
     }
   }
@@ -26484,6 +26486,43 @@ function literalBlockOffsets(pdoc, s, start, length) {
 // src/engine/parse.ts
 var customTags = (tags) => tags.filter((t) => !(typeof t === "object" && "tag" in t && t.tag === "tag:yaml.org,2002:timestamp"));
 var COMPOSER_OPTIONS = { version: "1.1", customTags, prettyErrors: false, uniqueKeys: true, logLevel: "error" };
+var template;
+function plainTemplate() {
+  template ??= [...new import_yaml3.Composer(COMPOSER_OPTIONS).compose(new import_yaml3.Parser().parse("a: 1\n"))][0];
+  return template;
+}
+var directivesByMarkers = /* @__PURE__ */ new Map();
+function plainDirectives(docStart, docEnd) {
+  const key2 = `${String(docStart)} ${String(docEnd)}`;
+  let d = directivesByMarkers.get(key2);
+  if (!d) {
+    d = Object.assign(plainTemplate().directives.clone(), { docStart, docEnd });
+    Object.freeze(d.yaml);
+    Object.freeze(d.tags);
+    directivesByMarkers.set(key2, Object.freeze(d));
+  }
+  return d;
+}
+var NO_PROBLEMS = Object.freeze([]);
+function isPlainDocument(doc) {
+  const { yaml, tags } = doc.directives;
+  const plain = plainTemplate().directives.tags;
+  const names = Object.keys(tags);
+  return !yaml.explicit && names.length === Object.keys(plain).length && names.every((n) => tags[n] === plain[n]);
+}
+function shareParts(doc) {
+  if (!isPlainDocument(doc)) {
+    doc.contents = leanNode(doc.contents);
+    return;
+  }
+  const t = plainTemplate();
+  doc.options = t.options;
+  doc.schema = t.schema;
+  doc.directives = plainDirectives(doc.directives.docStart, doc.directives.docEnd);
+  if (doc.errors.length === 0) doc.errors = NO_PROBLEMS;
+  if (doc.warnings.length === 0) doc.warnings = NO_PROBLEMS;
+  doc.contents = leanNode(doc.contents, t.schema);
+}
 function readSource(file) {
   return file.content ?? fs2.readFileSync(file.absPath);
 }
@@ -26629,7 +26668,7 @@ function parseText(file, text3, opts = {}) {
         continue;
       }
     }
-    doc.contents = leanNode(doc.contents);
+    shareParts(doc);
     out.docs.push(pdoc);
   }
   if (firstUnread !== void 0) {
@@ -26873,12 +26912,8 @@ var EntryEncoder = class {
     return entry2;
   }
 };
-function templateDocument() {
-  const [doc] = [...new import_yaml5.Composer(COMPOSER_OPTIONS).compose(new import_yaml5.Parser().parse("a: 1\n"))];
-  return doc;
-}
 var EntryDecoder = class {
-  template = templateDocument();
+  template = plainTemplate();
   nodes;
   constructor(shapes) {
     this.nodes = new NodeDecoder(shapes, this.template.schema);
@@ -26889,18 +26924,18 @@ var EntryDecoder = class {
     const lineCounter = new import_yaml5.LineCounter();
     lineCounter.lineStarts = entry2.lineStarts;
     const source = entry2.skipped ? "" : text3();
-    const template = this.template;
+    const template2 = this.template;
     const docs3 = entry2.docs.map((d) => {
       const doc = Object.create(import_yaml5.Document.prototype);
-      Object.defineProperty(doc, NODE_TYPE2, { value: template[NODE_TYPE2] });
+      Object.defineProperty(doc, NODE_TYPE2, { value: template2[NODE_TYPE2] });
       Object.assign(doc, {
         commentBefore: d.commentBefore,
         comment: d.comment,
-        errors: [],
-        warnings: [],
-        options: template.options,
-        directives: Object.assign(template.directives.clone(), { docStart: d.docStart, docEnd: d.docEnd }),
-        schema: template.schema,
+        errors: NO_PROBLEMS,
+        warnings: NO_PROBLEMS,
+        options: template2.options,
+        directives: plainDirectives(d.docStart, d.docEnd),
+        schema: template2.schema,
         contents: this.nodes.decode(d.contents),
         range: d.range
       });
@@ -38182,7 +38217,7 @@ var POSIX = {
   xdigit: [[48, 57], [65, 70], [97, 102]],
   punct: [[33, 47], [58, 64], [91, 96], [123, 126]]
 };
-var Parser4 = class {
+var Parser3 = class {
   constructor(src) {
     this.src = src;
   }
@@ -38401,7 +38436,7 @@ function compileOne(pattern4) {
     body = body.slice(1);
   }
   if (body.startsWith("./")) body = body.slice(2);
-  const tree = new Parser4(body).parse();
+  const tree = new Parser3(body).parse();
   let program;
   try {
     program = compileProgram(tree, MAX_STATES);
@@ -56282,8 +56317,8 @@ function unreadRanges(actions) {
   }
   return out;
 }
-function sanitizeTemplate(template) {
-  const text3 = lineBreaksAsLf(template);
+function sanitizeTemplate(template2) {
+  const text3 = lineBreaksAsLf(template2);
   const actions = [...text3.matchAll(ACTION2)].map((m) => ({ start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, text: m[0] }));
   const chars = text3.split("");
   const put = (start, s) => {
@@ -56387,8 +56422,8 @@ function render(input) {
   }
   return out;
 }
-function chartOf(template, ctx) {
-  const segs = template.split("/");
+function chartOf(template2, ctx) {
+  const segs = template2.split("/");
   let dir = "";
   for (let i = segs.length - 2; i >= 0; i--) {
     if (segs[i] !== "templates") continue;
@@ -56906,7 +56941,7 @@ function complement(ranges) {
   return out;
 }
 var set = (ranges, negated = false) => ({ t: "set", set: { negated, ranges } });
-var Parser6 = class {
+var Parser5 = class {
   constructor(src) {
     this.src = src;
   }
@@ -57135,7 +57170,7 @@ var Parser6 = class {
 var sim = { dot: true, search: true };
 function safeRegExp(pattern4) {
   if (pattern4.length > MAX_REGEX_LENGTH) throw new RegexError(pattern4, `longer than ${MAX_REGEX_LENGTH} characters`);
-  const tree = new Parser6(pattern4).parse();
+  const tree = new Parser5(pattern4).parse();
   let program;
   try {
     program = compileProgram(tree, MAX_STATES2);

@@ -5149,7 +5149,7 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
-    var Composer3 = class {
+    var Composer2 = class {
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
@@ -5309,7 +5309,7 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer3;
+    exports.Composer = Composer2;
   }
 });
 
@@ -6440,7 +6440,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser3 = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7213,7 +7213,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser3;
+    exports.Parser = Parser2;
   }
 });
 
@@ -7482,9 +7482,11 @@ function isPlainCollection(node) {
   const keys = Object.keys(node);
   return keys.length === 2 && keys[0] === "items" && keys[1] === "range" && Reflect.ownKeys(node).length === 4 && Array.isArray(node.range);
 }
-function leanShallow(x) {
+function leanShallow(x, schema) {
   if ((0, import_yaml.isScalar)(x)) return leanScalar(x);
-  if (((0, import_yaml.isMap)(x) || (0, import_yaml.isSeq)(x)) && isPlainCollection(x)) {
+  if ((0, import_yaml.isMap)(x) || (0, import_yaml.isSeq)(x)) {
+    if (schema !== void 0) x.schema = schema;
+    if (!isPlainCollection(x)) return x;
     const [r0, r1, r2] = x.range;
     const Lean = (0, import_yaml.isMap)(x) ? LeanMap : LeanSeq;
     return new Lean(x.schema, x.items, r0, r1, r2);
@@ -7492,18 +7494,18 @@ function leanShallow(x) {
   if ((0, import_yaml.isPair)(x) && Reflect.ownKeys(x).length === 3) return new LeanPair(x.key, x.value);
   return x;
 }
-function leanNode(root) {
-  const top = leanShallow(root);
+function leanNode(root, schema) {
+  const top = leanShallow(root, schema);
   const stack = [top];
   while (stack.length > 0) {
     const node = stack.pop();
     if ((0, import_yaml.isMap)(node) || (0, import_yaml.isSeq)(node)) {
-      const items = node.items.map(leanShallow);
+      const items = node.items.map((x) => leanShallow(x, schema));
       node.items = items;
       for (const x of items) stack.push(x);
     } else if ((0, import_yaml.isPair)(node)) {
-      node.key = leanShallow(node.key);
-      node.value = leanShallow(node.value);
+      node.key = leanShallow(node.key, schema);
+      node.value = leanShallow(node.value, schema);
       stack.push(node.key, node.value);
     }
   }
@@ -7589,6 +7591,43 @@ function lineBreaksAsLf(text) {
 // src/engine/parse.ts
 var customTags = (tags) => tags.filter((t) => !(typeof t === "object" && "tag" in t && t.tag === "tag:yaml.org,2002:timestamp"));
 var COMPOSER_OPTIONS = { version: "1.1", customTags, prettyErrors: false, uniqueKeys: true, logLevel: "error" };
+var template;
+function plainTemplate() {
+  template ??= [...new import_yaml3.Composer(COMPOSER_OPTIONS).compose(new import_yaml3.Parser().parse("a: 1\n"))][0];
+  return template;
+}
+var directivesByMarkers = /* @__PURE__ */ new Map();
+function plainDirectives(docStart, docEnd) {
+  const key = `${String(docStart)} ${String(docEnd)}`;
+  let d = directivesByMarkers.get(key);
+  if (!d) {
+    d = Object.assign(plainTemplate().directives.clone(), { docStart, docEnd });
+    Object.freeze(d.yaml);
+    Object.freeze(d.tags);
+    directivesByMarkers.set(key, Object.freeze(d));
+  }
+  return d;
+}
+var NO_PROBLEMS = Object.freeze([]);
+function isPlainDocument(doc) {
+  const { yaml, tags } = doc.directives;
+  const plain = plainTemplate().directives.tags;
+  const names = Object.keys(tags);
+  return !yaml.explicit && names.length === Object.keys(plain).length && names.every((n) => tags[n] === plain[n]);
+}
+function shareParts(doc) {
+  if (!isPlainDocument(doc)) {
+    doc.contents = leanNode(doc.contents);
+    return;
+  }
+  const t = plainTemplate();
+  doc.options = t.options;
+  doc.schema = t.schema;
+  doc.directives = plainDirectives(doc.directives.docStart, doc.directives.docEnd);
+  if (doc.errors.length === 0) doc.errors = NO_PROBLEMS;
+  if (doc.warnings.length === 0) doc.warnings = NO_PROBLEMS;
+  doc.contents = leanNode(doc.contents, t.schema);
+}
 function readSource(file) {
   return file.content ?? fs.readFileSync(file.absPath);
 }
@@ -7734,7 +7773,7 @@ function parseText(file, text, opts2 = {}) {
         continue;
       }
     }
-    doc.contents = leanNode(doc.contents);
+    shareParts(doc);
     out.docs.push(pdoc);
   }
   if (firstUnread !== void 0) {

@@ -130,9 +130,11 @@ function isPlainCollection(node: YAMLMap | YAMLSeq): boolean {
 }
 
 /** The node made lean, children aside: a new node when it is a plain one, the node itself otherwise. */
-function leanShallow(x: unknown): unknown {
+function leanShallow(x: unknown, schema: unknown): unknown {
   if (isScalar(x)) return leanScalar(x);
-  if ((isMap(x) || isSeq(x)) && isPlainCollection(x)) {
+  if (isMap(x) || isSeq(x)) {
+    if (schema !== undefined) x.schema = schema as typeof x.schema;
+    if (!isPlainCollection(x)) return x;
     const [r0, r1, r2] = x.range as [number, number, number];
     const Lean = isMap(x) ? LeanMap : LeanSeq;
     return new Lean(x.schema, x.items as unknown[], r0, r1, r2);
@@ -143,21 +145,23 @@ function leanShallow(x: unknown): unknown {
 
 /**
  * The node, made lean, with all its children. With an explicit stack:
- * documents may nest hundreds of levels (up to config maxDepth).
+ * documents may nest hundreds of levels (up to config maxDepth). Collections
+ * take `schema` when given: the one a document shares with others like it
+ * (parse.ts), instead of its own.
  */
-export function leanNode<T>(root: T): T {
-  const top = leanShallow(root);
+export function leanNode<T>(root: T, schema?: unknown): T {
+  const top = leanShallow(root, schema);
   const stack: unknown[] = [top];
   while (stack.length > 0) {
     const node = stack.pop();
     if (isMap(node) || isSeq(node)) {
       // map() allocates exactly the items there are; the composer's pushes leave room for more.
-      const items = (node.items as unknown[]).map(leanShallow);
+      const items = (node.items as unknown[]).map((x) => leanShallow(x, schema));
       (node as { items: unknown[] }).items = items;
       for (const x of items) stack.push(x); // not push(...items): a list of 100,000 entries would overflow the arguments
     } else if (isPair(node)) {
-      node.key = leanShallow(node.key);
-      node.value = leanShallow(node.value);
+      node.key = leanShallow(node.key, schema);
+      node.value = leanShallow(node.value, schema);
       stack.push(node.key, node.value);
     }
   }

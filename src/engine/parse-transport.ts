@@ -2,9 +2,9 @@
 // disk in this form (cache.ts), and parse workers send theirs to the main
 // thread in it (parse-pool.ts). A restored parse is the parse: every node has
 // the class, the own fields and the ranges the composer gave it.
-import { Alias, Composer, Document, LineCounter, Pair, Parser, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
+import { Alias, Document, LineCounter, Pair, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
 import { LeanMap, LeanPair, LeanScalar, LeanSeq } from './lean-yaml.js';
-import { COMPOSER_OPTIONS, type ParsedFile } from './parse.js';
+import { NO_PROBLEMS, type ParsedFile, plainDirectives, plainTemplate } from './parse.js';
 import type { ParsedDoc } from './yaml.js';
 import type { Notification, SourceFile } from './types.js';
 
@@ -246,15 +246,9 @@ export class EntryEncoder {
   }
 }
 
-/** The document every restored document shares its options, schema and directives with: what the parser gives a plain document. */
-function templateDocument(): Document.Parsed {
-  const [doc] = [...new Composer(COMPOSER_OPTIONS).compose(new Parser().parse('a: 1\n'))];
-  return doc;
-}
-
 /** Restores parses from entries encoded with the same shapes table. */
 export class EntryDecoder {
-  private readonly template = templateDocument();
+  private readonly template = plainTemplate();
   private readonly nodes: NodeDecoder;
   constructor(shapes: unknown) {
     this.nodes = new NodeDecoder(shapes, this.template.schema);
@@ -273,10 +267,10 @@ export class EntryDecoder {
       Object.assign(doc, {
         commentBefore: d.commentBefore,
         comment: d.comment,
-        errors: [],
-        warnings: [],
+        errors: NO_PROBLEMS,
+        warnings: NO_PROBLEMS,
         options: template.options,
-        directives: Object.assign(template.directives.clone(), { docStart: d.docStart, docEnd: d.docEnd }),
+        directives: plainDirectives(d.docStart, d.docEnd),
         schema: template.schema,
         contents: this.nodes.decode(d.contents),
         range: d.range,

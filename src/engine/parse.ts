@@ -36,6 +36,62 @@ const customTags = (tags: Tags): Tags => tags.filter((t) => !(typeof t === 'obje
 // logLevel error: yaml would otherwise print warnings (with text from the file) to the process's stderr.
 export const COMPOSER_OPTIONS = { version: '1.1', customTags, prettyErrors: false, uniqueKeys: true, logLevel: 'error' } as const;
 
+type Directives = Document.Parsed['directives'];
+
+let template: Document.Parsed | undefined;
+
+/**
+ * A document as the composer gives a plain one (COMPOSER_OPTIONS, no
+ * directives): every such document shares its options, schema and
+ * directives instead of keeping its own (several hundred bytes each), the
+ * restored ones included (parse-transport.ts).
+ */
+export function plainTemplate(): Document.Parsed {
+  template ??= [...new Composer(COMPOSER_OPTIONS).compose(new Parser().parse('a: 1\n'))][0];
+  return template;
+}
+
+const directivesByMarkers = new Map<string, Directives>();
+
+/** The directives of a plain document, which differ only by its `---` and `...` markers: one frozen copy of each. */
+export function plainDirectives(docStart: Directives['docStart'], docEnd: boolean): Directives {
+  const key = `${String(docStart)} ${String(docEnd)}`;
+  let d = directivesByMarkers.get(key);
+  if (!d) {
+    d = Object.assign(plainTemplate().directives.clone(), { docStart, docEnd });
+    Object.freeze(d.yaml);
+    Object.freeze(d.tags);
+    directivesByMarkers.set(key, Object.freeze(d));
+  }
+  return d;
+}
+
+/** No errors, no warnings: one frozen empty list for every document that has none. */
+export const NO_PROBLEMS: never[] = Object.freeze([]) as unknown as never[];
+
+/** Whether a composed document reads like the template: no %YAML or %TAG directive of its own. */
+function isPlainDocument(doc: Document.Parsed): boolean {
+  const { yaml, tags } = doc.directives;
+  const plain = plainTemplate().directives.tags;
+  const names = Object.keys(tags);
+  return !yaml.explicit && names.length === Object.keys(plain).length && names.every((n) => tags[n] === plain[n]);
+}
+
+/** A plain document made to share the template's parts; any other keeps its own. */
+function shareParts(doc: Document.Parsed): void {
+  if (!isPlainDocument(doc)) {
+    doc.contents = leanNode(doc.contents);
+    return;
+  }
+  const t = plainTemplate();
+  doc.options = t.options;
+  doc.schema = t.schema;
+  doc.directives = plainDirectives(doc.directives.docStart, doc.directives.docEnd);
+  if (doc.errors.length === 0) doc.errors = NO_PROBLEMS;
+  if (doc.warnings.length === 0) doc.warnings = NO_PROBLEMS;
+  doc.contents = leanNode(doc.contents, t.schema);
+}
+
 export function readSource(file: SourceFile): Buffer {
   return file.content ?? fs.readFileSync(file.absPath);
 }
@@ -232,7 +288,7 @@ export function parseText(file: SourceFile, text: string, opts: ParseOptions = {
         continue;
       }
     }
-    doc.contents = leanNode(doc.contents);
+    shareParts(doc);
     out.docs.push(pdoc);
   }
   if (firstUnread !== undefined) {

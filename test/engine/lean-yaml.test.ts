@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Document, isMap, isPair, isScalar, isSeq, Pair, parseAllDocuments, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
 import { discover } from '../../src/engine/discover.js';
 import { LeanMap, LeanPair, LeanScalar, LeanSeq, leanNode } from '../../src/engine/lean-yaml.js';
-import { COMPOSER_OPTIONS, parseFile } from '../../src/engine/parse.js';
+import { COMPOSER_OPTIONS, parseFile, parseText, plainDirectives } from '../../src/engine/parse.js';
+import { EntryDecoder, EntryEncoder } from '../../src/engine/parse-transport.js';
 import type { SourceFile } from '../../src/engine/types.js';
 import { CORPUS, FIXTURES, hasCorpus } from '../helpers.js';
 
@@ -117,6 +118,35 @@ describe('lean documents', () => {
       Pair: (_k, n) => void (n instanceof LeanPair && pairs++),
     });
     expect([lean, maps, pairs].every((n) => n > 0)).toBe(true);
+  });
+});
+
+describe('documents without directives', () => {
+  it('share one copy of their options, schema and directives, restored ones too; a document with a %TAG keeps its own', () => {
+    const text = 'a: 1\n---\nb: [2, { c: 3 }]\n...\n%TAG !e! tag:example.com,2000:\n---\nd: !e!x 4\n';
+    const file: SourceFile = { path: 'docs.yaml', absPath: '/docs.yaml', kind: 'yaml', size: text.length };
+    const parsed = parseText(file, text);
+    const [one, two, tagged] = parsed.docs.map((d) => d.doc);
+    expect(two.options).toBe(one.options);
+    expect(two.schema).toBe(one.schema);
+    expect([one.directives, two.directives]).toEqual([plainDirectives(null, false), plainDirectives(true, true)]);
+    expect(one.directives).toBe(plainDirectives(one.directives.docStart, one.directives.docEnd));
+    expect(Object.isFrozen(two.directives) && Object.isFrozen(two.directives.tags)).toBe(true);
+    // Every collection points at the shared schema, so that the document's own can go.
+    const seq = (two.contents as YAMLMap).items[0] as Pair;
+    for (const c of [(two.contents as YAMLMap).schema, (seq.value as YAMLSeq).schema, ((seq.value as YAMLSeq).items[1] as YAMLMap).schema]) expect(c).toBe(one.schema);
+    expect(tagged.schema).not.toBe(one.schema);
+    expect(tagged.directives.tags['!e!']).toBe('tag:example.com,2000:');
+    // A document restored from the cache or a worker shares the same parts.
+    const plain = parseText(file, 'a: 1\n---\nb: [2, { c: 3 }]\n...\n');
+    const encoder = new EntryEncoder();
+    const restored = new EntryDecoder(encoder.shapes).restore(file, JSON.parse(JSON.stringify(encoder.encode(plain))) as never, () => plain.text);
+    expect(restored.docs.map((d) => [d.doc.options === one.options, d.doc.schema === one.schema, d.doc.directives])).toEqual([
+      [true, true, one.directives],
+      [true, true, two.directives],
+    ]);
+    for (const [i, d] of restored.docs.entries()) expect(d.doc.directives).toBe(plain.docs[i].doc.directives);
+    expect(restored.docs.map((d) => d.doc.toJS() as unknown)).toEqual(plain.docs.map((d) => d.doc.toJS() as unknown));
   });
 });
 
