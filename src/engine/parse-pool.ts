@@ -92,12 +92,19 @@ interface Helper {
   decoder: EntryDecoder;
 }
 
+/**
+ * A worker keeps nothing between files (it hands each parse on), so its young
+ * generation need not be V8's default of several tens of megabytes, which on a
+ * big repository is that much more peak memory (bench/RESULTS.md).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
+
 function startWorkers(count: number, url: URL, input: Omit<WorkerInput, 'port'>): Helper[] {
   const helpers: Helper[] = [];
   for (let k = 0; k < count; k++) {
     try {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(url, { workerData: { ...input, port: port2 }, transferList: [port2] });
+      const worker = new Worker(url, { workerData: { ...input, port: port2 }, transferList: [port2], resourceLimits: WORKER_LIMITS });
       // A worker that fails only loses its files to the main thread; an unheard 'error' event would end the process.
       worker.on('error', () => undefined);
       worker.unref();
