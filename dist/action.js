@@ -20334,6 +20334,13 @@ var require_dist2 = __commonJS({
   }
 });
 
+// src/heap.ts
+import v8 from "node:v8";
+var HEAP_GROWING_PERCENT = 20;
+function tuneHeapForScan() {
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
+
 // src/action/main.ts
 import fs14 from "node:fs";
 import path24 from "node:path";
@@ -32709,14 +32716,7 @@ function stub(node, load, where2) {
 }
 function releaseTree(resource, reparse) {
   const { pdoc } = resource;
-  let again;
-  const tree = () => {
-    if (again === void 0) {
-      again = reparse(pdoc);
-      releaseStats.reparsed++;
-    }
-    return again;
-  };
+  const tree = once(pdoc, reparse);
   const where2 = `${pdoc.file.path} document ${pdoc.index + 1}`;
   const root = stub(resource.root, tree, where2);
   released.set(pdoc, resource);
@@ -32724,6 +32724,22 @@ function releaseTree(resource, reparse) {
   resource.root = root;
   if (resource.metadata) resource.metadata = stub(resource.metadata, () => child(tree(), "metadata", pdoc), where2);
   if ("spec" in resource && resource.spec) resource.spec = stub(resource.spec, () => child(tree(), "spec", pdoc), where2);
+}
+function releaseDocument(pdoc, reparse) {
+  const root = pdoc.doc.contents;
+  if (!(0, import_yaml8.isMap)(root) || released.has(pdoc)) return;
+  released.set(pdoc, void 0);
+  pdoc.doc.contents = stub(root, once(pdoc, reparse), `${pdoc.file.path} document ${pdoc.index + 1}`);
+}
+function once(pdoc, reparse) {
+  let again;
+  return () => {
+    if (again === void 0) {
+      again = reparse(pdoc);
+      releaseStats.reparsed++;
+    }
+    return again;
+  };
 }
 
 // src/engine/edits.ts
@@ -49068,12 +49084,13 @@ function parseHere(file, opts, hashes) {
     return { error };
   }
 }
+var WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function startWorkers(count, url, input) {
   const helpers = [];
   for (let k = 0; k < count; k++) {
     try {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(url, { workerData: { ...input, port: port2 }, transferList: [port2] });
+      const worker = new Worker(url, { workerData: { ...input, port: port2 }, transferList: [port2], resourceLimits: WORKER_LIMITS });
       worker.on("error", () => void 0);
       worker.unref();
       const shapes = newShapesTable();
@@ -50925,6 +50942,9 @@ function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
   });
   const extracted = assemble(extracts.filter((x) => x !== void 0));
   const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions });
+  if (release) {
+    for (const k of extracted.kustomizations) if (!k.pdoc.origin && !documentMayHoldPem(k.pdoc)) releaseDocument(k.pdoc, (pdoc) => contentsAgain(pdoc, parseOptions));
+  }
   extracted.resources.push(...rendered.staticResources);
   return buildModel({
     root,
@@ -52107,4 +52127,5 @@ function run(env, io) {
 }
 
 // src/action/index.ts
+tuneHeapForScan();
 process.exitCode = run(process.env, { stdout: (s) => process.stdout.write(s) });

@@ -3,6 +3,13 @@
 // src/bin.ts
 import module from "node:module";
 
+// src/heap.ts
+import v8 from "node:v8";
+var HEAP_GROWING_PERCENT = 20;
+function tuneHeapForScan() {
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
+
 // package.json
 var package_default = {
   name: "dapr-policy",
@@ -90,6 +97,7 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   process.stdout.write(`${TOOL_VERSION}
 `);
 } else {
+  tuneHeapForScan();
   const { runCli } = await import("./main.js");
   runCli();
 }

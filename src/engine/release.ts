@@ -23,7 +23,8 @@ import { child, type ParsedDoc } from './yaml.js';
  */
 export const RELEASED_TYPES: ReadonlySet<Resource['type']> = new Set(['workload', 'service', 'ingress', 'sealedsecret', 'externalsecret', 'namespace', 'other']);
 
-const released = new WeakMap<ParsedDoc, Resource>();
+/** Released documents, with the resource each was extracted as (none for a kustomization). */
+const released = new WeakMap<ParsedDoc, Resource | undefined>();
 
 /** Whether a document's tree was let go: its nodes may be new ones, parsed again, and not those the model holds. */
 export function isReleased(pdoc: ParsedDoc): boolean {
@@ -111,14 +112,7 @@ function stub(node: YAMLMap, load: () => unknown, where: string): YAMLMap {
 /** Lets go of a resource's tree; `reparse` gives it back when something reads it after all. */
 export function releaseTree(resource: Resource, reparse: (pdoc: ParsedDoc) => unknown): void {
   const { pdoc } = resource;
-  let again: unknown;
-  const tree = (): unknown => {
-    if (again === undefined) {
-      again = reparse(pdoc);
-      releaseStats.reparsed++;
-    }
-    return again;
-  };
+  const tree = once(pdoc, reparse);
   const where = `${pdoc.file.path} document ${pdoc.index + 1}`;
   const root = stub(resource.root, tree, where);
   released.set(pdoc, resource);
@@ -126,4 +120,24 @@ export function releaseTree(resource: Resource, reparse: (pdoc: ParsedDoc) => un
   resource.root = root;
   if (resource.metadata) resource.metadata = stub(resource.metadata, () => child(tree(), 'metadata', pdoc), where);
   if ('spec' in resource && resource.spec) resource.spec = stub(resource.spec, () => child(tree(), 'spec', pdoc), where);
+}
+
+/** Lets go of the tree of a document that is not a resource (a kustomization, once rendering has read it). */
+export function releaseDocument(pdoc: ParsedDoc, reparse: (pdoc: ParsedDoc) => unknown): void {
+  const root = pdoc.doc.contents;
+  if (!isMap(root) || released.has(pdoc)) return;
+  released.set(pdoc, undefined);
+  pdoc.doc.contents = stub(root, once(pdoc, reparse), `${pdoc.file.path} document ${pdoc.index + 1}`) as unknown as typeof pdoc.doc.contents;
+}
+
+/** The document's contents parsed again, the first time they are asked for. */
+function once(pdoc: ParsedDoc, reparse: (pdoc: ParsedDoc) => unknown): () => unknown {
+  let again: unknown;
+  return () => {
+    if (again === undefined) {
+      again = reparse(pdoc);
+      releaseStats.reparsed++;
+    }
+    return again;
+  };
 }

@@ -18,7 +18,7 @@ import { type Concurrency, parseFiles, type PoolResult } from './parse-pool.js';
 import { applyPolicy, ruleEntry, type Result } from './policy.js';
 import { documentMayHoldPem } from './precheck.js';
 import { filesOnDisk, render } from './render/index.js';
-import { RELEASED_TYPES, releaseTree } from './release.js';
+import { RELEASED_TYPES, releaseDocument, releaseTree } from './release.js';
 import type { Resource } from './resources.js';
 import { findSuppressions } from './suppressions.js';
 import type { Notification, SourceFile } from './types.js';
@@ -211,6 +211,8 @@ export function modelOf(discovered: DiscoverResult, root: string, loaded: Loaded
   const extracted = assemble(extracts.filter((x): x is FileExtract => x !== undefined));
   // Charts and kustomizations as the cluster gets them; chart templates read statically when a chart could not be rendered.
   const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions });
+  // Rendering was the last reader of kustomizations' trees: the model and rules read what extraction took.
+  if (release) for (const k of extracted.kustomizations) if (!k.pdoc.origin && !documentMayHoldPem(k.pdoc)) releaseDocument(k.pdoc, (pdoc) => contentsAgain(pdoc, parseOptions));
   extracted.resources.push(...rendered.staticResources);
   return buildModel({
     root,
