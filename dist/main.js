@@ -38745,31 +38745,51 @@ function stub(node, load, where2) {
 }
 function releaseTree(resource, reparse) {
   const { pdoc } = resource;
-  const tree = once(pdoc, reparse);
-  const where2 = `${pdoc.file.path} document ${pdoc.index + 1}`;
-  const root = stub(resource.root, tree, where2);
+  const again = new Reparse(pdoc, reparse);
+  const root = again.stub(resource.root, () => again.tree());
   released.set(pdoc, resource);
   pdoc.doc.contents = root;
   resource.root = root;
-  if (resource.metadata) resource.metadata = stub(resource.metadata, () => child(tree(), "metadata", pdoc), where2);
-  if ("spec" in resource && resource.spec) resource.spec = stub(resource.spec, () => child(tree(), "spec", pdoc), where2);
+  if (resource.metadata) resource.metadata = again.stub(resource.metadata, () => child(again.tree(), "metadata", pdoc));
+  if ("spec" in resource && resource.spec) resource.spec = again.stub(resource.spec, () => child(again.tree(), "spec", pdoc));
 }
 function releaseDocument(pdoc, reparse) {
   const root = pdoc.doc.contents;
   if (!(0, import_yaml8.isMap)(root) || released.has(pdoc)) return;
   released.set(pdoc, void 0);
-  pdoc.doc.contents = stub(root, once(pdoc, reparse), `${pdoc.file.path} document ${pdoc.index + 1}`);
+  const again = new Reparse(pdoc, reparse);
+  pdoc.doc.contents = again.stub(root, () => again.tree());
 }
-function once(pdoc, reparse) {
-  let again;
-  return () => {
-    if (again === void 0) {
-      again = reparse(pdoc);
+var recent = [];
+var RECENT_MAX = 8;
+var Reparse = class {
+  constructor(pdoc, reparse) {
+    this.pdoc = pdoc;
+    this.reparse = reparse;
+  }
+  pdoc;
+  reparse;
+  again = void 0;
+  maps = [];
+  stub(node, load) {
+    const map = stub(node, load, `${this.pdoc.file.path} document ${this.pdoc.index + 1}`);
+    this.maps.push(map);
+    return map;
+  }
+  tree() {
+    if (this.again === void 0) {
+      this.again = this.reparse(this.pdoc);
       releaseStats.reparsed++;
+      recent.push(this);
+      if (recent.length > RECENT_MAX) recent.shift()?.forget();
     }
-    return again;
-  };
-}
+    return this.again;
+  }
+  forget() {
+    this.again = void 0;
+    for (const m of this.maps) m.loaded = void 0;
+  }
+};
 
 // src/engine/edits.ts
 function nodeRange(node) {

@@ -112,14 +112,13 @@ function stub(node: YAMLMap, load: () => unknown, where: string): YAMLMap {
 /** Lets go of a resource's tree; `reparse` gives it back when something reads it after all. */
 export function releaseTree(resource: Resource, reparse: (pdoc: ParsedDoc) => unknown): void {
   const { pdoc } = resource;
-  const tree = once(pdoc, reparse);
-  const where = `${pdoc.file.path} document ${pdoc.index + 1}`;
-  const root = stub(resource.root, tree, where);
+  const again = new Reparse(pdoc, reparse);
+  const root = again.stub(resource.root, () => again.tree());
   released.set(pdoc, resource);
   pdoc.doc.contents = root as unknown as typeof pdoc.doc.contents;
   resource.root = root;
-  if (resource.metadata) resource.metadata = stub(resource.metadata, () => child(tree(), 'metadata', pdoc), where);
-  if ('spec' in resource && resource.spec) resource.spec = stub(resource.spec, () => child(tree(), 'spec', pdoc), where);
+  if (resource.metadata) resource.metadata = again.stub(resource.metadata, () => child(again.tree(), 'metadata', pdoc));
+  if ('spec' in resource && resource.spec) resource.spec = again.stub(resource.spec, () => child(again.tree(), 'spec', pdoc));
 }
 
 /** Lets go of the tree of a document that is not a resource (a kustomization, once rendering has read it). */
@@ -127,17 +126,45 @@ export function releaseDocument(pdoc: ParsedDoc, reparse: (pdoc: ParsedDoc) => u
   const root = pdoc.doc.contents;
   if (!isMap(root) || released.has(pdoc)) return;
   released.set(pdoc, undefined);
-  pdoc.doc.contents = stub(root, once(pdoc, reparse), `${pdoc.file.path} document ${pdoc.index + 1}`) as unknown as typeof pdoc.doc.contents;
+  const again = new Reparse(pdoc, reparse);
+  pdoc.doc.contents = again.stub(root, () => again.tree()) as unknown as typeof pdoc.doc.contents;
 }
 
-/** The document's contents parsed again, the first time they are asked for. */
-function once(pdoc: ParsedDoc, reparse: (pdoc: ParsedDoc) => unknown): () => unknown {
-  let again: unknown;
-  return () => {
-    if (again === undefined) {
-      again = reparse(pdoc);
+/**
+ * Documents parsed again lately, oldest first. A fix reads its document a few
+ * times in a row (its path, then its data), so the tree is kept for the next
+ * read, but only for the last few documents, not until the scan ends.
+ */
+const recent: Reparse[] = [];
+const RECENT_MAX = 8;
+
+/** A released document's tree, parsed again when read, and forgotten again once it is no longer recent. */
+class Reparse {
+  private again: unknown = undefined;
+  private readonly maps: ReleasedMap[] = [];
+  constructor(
+    private readonly pdoc: ParsedDoc,
+    private readonly reparse: (pdoc: ParsedDoc) => unknown,
+  ) {}
+
+  stub(node: YAMLMap, load: () => unknown): YAMLMap {
+    const map = stub(node, load, `${this.pdoc.file.path} document ${this.pdoc.index + 1}`);
+    this.maps.push(map as unknown as ReleasedMap);
+    return map;
+  }
+
+  tree(): unknown {
+    if (this.again === undefined) {
+      this.again = this.reparse(this.pdoc);
       releaseStats.reparsed++;
+      recent.push(this);
+      if (recent.length > RECENT_MAX) recent.shift()?.forget();
     }
-    return again;
-  };
+    return this.again;
+  }
+
+  private forget(): void {
+    this.again = undefined;
+    for (const m of this.maps) m.loaded = undefined;
+  }
 }

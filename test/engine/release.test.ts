@@ -84,6 +84,24 @@ describe('releasing a tree', () => {
     expect(releaseStats.reparsed).toBe(before + 1);
   });
 
+  it('keeps a tree parsed again only while it is among the last few: not until the scan ends', () => {
+    const first = workload();
+    releaseTree(first, reparse);
+    const node = first.root.items[0];
+    expect(first.root.items[0]).toBe(node);
+    const before = releaseStats.reparsed;
+    for (let i = 0; i < 8; i++) {
+      const other = workload();
+      releaseTree(other, reparse);
+      expect(other.root.items.length).toBeGreaterThan(0);
+    }
+    expect(releaseStats.reparsed).toBe(before + 8);
+    // The ninth document parsed again pushed the first one out: read again, it is parsed again, equal.
+    expect(first.root.items[0]).not.toBe(node);
+    expect(releaseStats.reparsed).toBe(before + 9);
+    expect(first.pdoc.doc.toJS()).toEqual(workload().pdoc.doc.toJS());
+  });
+
   it('throws on a late read in strict mode (tests prove that nothing reads)', () => {
     const r = workload();
     releaseTree(r, reparse);
