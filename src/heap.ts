@@ -3,7 +3,7 @@
 // heap grow to several times what is live before it collects the old
 // generation, which is right for a server and costs a batch scan hundreds of
 // megabytes it never needed (bench/RESULTS.md, large corpus: peak RSS about
-// 460 MB with the defaults, under 400 MB with this). Collecting once the heap
+// 460 MB with the defaults, about 400 MB with this). Collecting once the heap
 // has grown 20 % past what was live costs some time, about 10 % on the large
 // corpus: within the speed targets by far.
 import v8 from 'node:v8';

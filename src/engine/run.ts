@@ -236,7 +236,6 @@ function releaseTrees(resources: readonly Resource[], opts: ParseOptions): void 
   }
 }
 
-
 /**
  * A Component that passes its schema has nothing more to tell DAPR002, and
  * its other rules read what extraction took; DAPR103 works in the tree
