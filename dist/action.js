@@ -32373,37 +32373,30 @@ function hasDirective(text3) {
   return /^%/m.test(text3);
 }
 function onlyDocumentsIn(text3, from, to) {
-  const starts = documentStarts(text3);
-  starts.push(text3.length);
-  const parts = [];
-  for (let i = 0; i + 1 < starts.length; i++) {
-    const chunk = text3.slice(starts[i], starts[i + 1]);
-    parts.push(starts[i] < to && starts[i + 1] > from ? chunk : blankKeepingMarker(chunk));
-  }
-  return parts.join("");
+  return keepDocuments(text3, documentStarts(text3), (_chunk, start, end) => start < to && end > from);
 }
-function blankKeepingMarker(chunk) {
-  const eol = isMarkerAt(chunk, 0) ? chunk.indexOf("\n") : 0;
-  const head = eol > 0 ? chunk.slice(0, eol) : eol === -1 ? chunk : "";
-  return head + blank(chunk.slice(head.length));
+function keepDocuments(text3, starts, keep) {
+  const bounds = [...starts, text3.length];
+  let changed = false;
+  const parts = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const chunk = text3.slice(bounds[i], bounds[i + 1]);
+    if (keep(chunk, bounds[i], bounds[i + 1])) {
+      parts.push(chunk);
+      continue;
+    }
+    changed = true;
+    const eol = isMarkerAt(chunk, 0) ? chunk.indexOf("\n") : 0;
+    const head = eol > 0 ? chunk.slice(0, eol) : eol === -1 ? chunk : "";
+    parts.push(head + blank(chunk.slice(head.length)));
+  }
+  return changed ? parts.join("") : text3;
 }
 function precheck(text3) {
   if (!relevantDocument(text3)) return { text: "", empty: true };
   const starts = documentStarts(text3);
   if (starts.length === 1 || hasDirective(text3)) return { text: text3, empty: false };
-  starts.push(text3.length);
-  let changed = false;
-  const parts = [];
-  for (let i = 0; i + 1 < starts.length; i++) {
-    const chunk = text3.slice(starts[i], starts[i + 1]);
-    if (relevantDocument(chunk)) {
-      parts.push(chunk);
-      continue;
-    }
-    changed = true;
-    parts.push(blankKeepingMarker(chunk));
-  }
-  return { text: changed ? parts.join("") : text3, empty: false };
+  return { text: keepDocuments(text3, starts, relevantDocument), empty: false };
 }
 
 // src/engine/parse.ts
@@ -43224,7 +43217,8 @@ function daprResource(base) {
     }
     case "HTTPEndpoint": {
       const baseUrl = str(pdoc, child(d.spec, "baseUrl", pdoc));
-      return { type: "httpendpoint", ...d, ...baseUrl ? { baseUrl } : {} };
+      const secretStore = authSecretStoreOf(pdoc, d.root);
+      return { type: "httpendpoint", ...d, ...baseUrl ? { baseUrl } : {}, ...secretStore ? { secretStore } : {} };
     }
     default:
       return { type: "dapr-other", ...d };
@@ -43775,8 +43769,7 @@ function usesKubernetesStore(store) {
   return !store || store.value === "" || store.value === "kubernetes";
 }
 function authSecretStore(inst) {
-  const r = inst.resource;
-  return r.type === "component" ? r.secretStore : authSecretStoreOf(r.pdoc, r.root);
+  return inst.resource.secretStore;
 }
 function fromRefNodes(ref, base, keyRequired = false) {
   const name = ref.name;

@@ -7556,28 +7556,28 @@ function blank(chunk) {
 function hasDirective(text) {
   return /^%/m.test(text);
 }
-function blankKeepingMarker(chunk) {
-  const eol = isMarkerAt(chunk, 0) ? chunk.indexOf("\n") : 0;
-  const head = eol > 0 ? chunk.slice(0, eol) : eol === -1 ? chunk : "";
-  return head + blank(chunk.slice(head.length));
+function keepDocuments(text, starts, keep) {
+  const bounds = [...starts, text.length];
+  let changed = false;
+  const parts = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const chunk = text.slice(bounds[i], bounds[i + 1]);
+    if (keep(chunk, bounds[i], bounds[i + 1])) {
+      parts.push(chunk);
+      continue;
+    }
+    changed = true;
+    const eol = isMarkerAt(chunk, 0) ? chunk.indexOf("\n") : 0;
+    const head = eol > 0 ? chunk.slice(0, eol) : eol === -1 ? chunk : "";
+    parts.push(head + blank(chunk.slice(head.length)));
+  }
+  return changed ? parts.join("") : text;
 }
 function precheck(text) {
   if (!relevantDocument(text)) return { text: "", empty: true };
   const starts = documentStarts(text);
   if (starts.length === 1 || hasDirective(text)) return { text, empty: false };
-  starts.push(text.length);
-  let changed = false;
-  const parts = [];
-  for (let i = 0; i + 1 < starts.length; i++) {
-    const chunk = text.slice(starts[i], starts[i + 1]);
-    if (relevantDocument(chunk)) {
-      parts.push(chunk);
-      continue;
-    }
-    changed = true;
-    parts.push(blankKeepingMarker(chunk));
-  }
-  return { text: changed ? parts.join("") : text, empty: false };
+  return { text: keepDocuments(text, starts, relevantDocument), empty: false };
 }
 
 // src/engine/yaml.ts

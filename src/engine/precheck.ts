@@ -113,21 +113,30 @@ export function hasDirective(text: string): boolean {
  * do not move): one document of a many-document file parses alone.
  */
 export function onlyDocumentsIn(text: string, from: number, to: number): string {
-  const starts = documentStarts(text);
-  starts.push(text.length);
-  const parts: string[] = [];
-  for (let i = 0; i + 1 < starts.length; i++) {
-    const chunk = text.slice(starts[i], starts[i + 1]);
-    parts.push(starts[i] < to && starts[i + 1] > from ? chunk : blankKeepingMarker(chunk));
-  }
-  return parts.join('');
+  return keepDocuments(text, documentStarts(text), (_chunk, start, end) => start < to && end > from);
 }
 
-/** A chunk blanked, its own `---` line kept so that the documents keep their count and positions. */
-function blankKeepingMarker(chunk: string): string {
-  const eol = isMarkerAt(chunk, 0) ? chunk.indexOf('\n') : 0;
-  const head = eol > 0 ? chunk.slice(0, eol) : eol === -1 ? chunk : '';
-  return head + blank(chunk.slice(head.length));
+/**
+ * `text` with every document chunk (from one start to the next) that `keep`
+ * refuses blanked, its own `---` line kept so that the documents keep their
+ * count and positions (`text` itself when none is).
+ */
+function keepDocuments(text: string, starts: number[], keep: (chunk: string, start: number, end: number) => boolean): string {
+  const bounds = [...starts, text.length];
+  let changed = false;
+  const parts: string[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const chunk = text.slice(bounds[i], bounds[i + 1]);
+    if (keep(chunk, bounds[i], bounds[i + 1])) {
+      parts.push(chunk);
+      continue;
+    }
+    changed = true;
+    const eol = isMarkerAt(chunk, 0) ? chunk.indexOf('\n') : 0;
+    const head = eol > 0 ? chunk.slice(0, eol) : eol === -1 ? chunk : '';
+    parts.push(head + blank(chunk.slice(head.length)));
+  }
+  return changed ? parts.join('') : text;
 }
 
 /** Blanks every document of `text` that no rule can read. */
@@ -137,17 +146,5 @@ export function precheck(text: string): Prechecked {
   const starts = documentStarts(text);
   // A directive (`%TAG`, `%YAML`) changes how the document after it reads, and sits in the chunk before it: keep them all.
   if (starts.length === 1 || hasDirective(text)) return { text, empty: false };
-  starts.push(text.length);
-  let changed = false;
-  const parts: string[] = [];
-  for (let i = 0; i + 1 < starts.length; i++) {
-    const chunk = text.slice(starts[i], starts[i + 1]);
-    if (relevantDocument(chunk)) {
-      parts.push(chunk);
-      continue;
-    }
-    changed = true;
-    parts.push(blankKeepingMarker(chunk));
-  }
-  return { text: changed ? parts.join('') : text, empty: false };
+  return { text: keepDocuments(text, starts, relevantDocument), empty: false };
 }

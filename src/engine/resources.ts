@@ -178,6 +178,8 @@ export interface Resiliency extends DaprResourceBase {
 
 export interface HTTPEndpoint extends DaprResourceBase {
   baseUrl?: Str;
+  /** `auth.secretStore`, as a Component's. */
+  secretStore?: Str;
 }
 
 // ---------------------------------------------------------------- other Kubernetes resources

@@ -254,7 +254,6 @@ export function locationOf(pdoc: ParsedDoc, node: unknown, label?: string): Loca
   return loc;
 }
 
-/** The key node of a pair, for findings about a key. */
 /**
  * The node of the same kind at the same place: a released document (release.ts)
  * parsed again has new nodes, while the model holds the first parse's.
@@ -266,6 +265,7 @@ export function samePlace(a: unknown, b: unknown): boolean {
   return kind(a) === kind(b) && a.range[0] === b.range[0] && a.range[1] === b.range[1];
 }
 
+/** The key node of a pair, for findings about a key. */
 export function keyNode(pair: Pair<unknown, unknown>): unknown {
   return pair.key;
 }

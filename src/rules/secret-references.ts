@@ -4,7 +4,7 @@
 // and the sidecar annotations that become `env.valueFrom.secretKeyRef` on
 // daprd. DAPR204 checks them against the Secrets the repository manages.
 import { text } from '../engine/extract/kubernetes.js';
-import { authSecretStoreOf, metadataItems } from '../engine/extract/dapr.js';
+import { metadataItems } from '../engine/extract/dapr.js';
 import type { AppInstance, Instance, Model } from '../engine/model.js';
 import type { NodeRef, ResourceOf, Str } from '../engine/resources.js';
 import { child, childPath, mapEntries, substringOffsets } from '../engine/yaml.js';
@@ -64,10 +64,9 @@ function usesKubernetesStore(store: Str | undefined): boolean {
   return !store || store.value === '' || store.value === 'kubernetes';
 }
 
-/** `auth.secretStore` of a Component (extraction read it) or HTTPEndpoint. */
-export function authSecretStore(inst: Instance): Str | undefined {
-  const r = inst.resource;
-  return r.type === 'component' ? r.secretStore : authSecretStoreOf(r.pdoc, r.root);
+/** `auth.secretStore` of a Component or HTTPEndpoint, as extraction read it. */
+export function authSecretStore(inst: Instance<ResourceOf<'component' | 'httpendpoint'>>): Str | undefined {
+  return inst.resource.secretStore;
 }
 
 /** The `name` and `key` nodes of a `secretKeyRef` map. */

@@ -3,7 +3,7 @@
 // "kubernetes" store counts on Kubernetes only. Points at the store name.
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src/engine/policy.js';
-import { hits, of, scanFixture } from '../helpers.js';
+import { hits, of, scanFiles, scanFixture } from '../helpers.js';
 
 const ID = 'DAPR205';
 
@@ -68,5 +68,18 @@ describe('DAPR205 unknown-secret-store', () => {
     expect(passes.executionSuccessful).toBe(true);
     expect(hits(of(passes, ID))).toEqual([]);
     expect(passes.model.ofType('component').filter((c) => c.resource.secretStore || c.resource.name === 'statestore').length).toBeGreaterThanOrEqual(4);
+  });
+  it('reads auth.secretstore in any letter case, as self-hosted daprd does, on a Component and an HTTPEndpoint', () => {
+    const header = 'apiVersion: dapr.io/v1alpha1\n';
+    const result = scanFiles({
+      'shop/components.yaml': [
+        `${header}kind: Component\nmetadata:\n  name: statestore\n  namespace: shop\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nauth:\n  secretstore: vault\nscopes: [api]\n`,
+        `${header}kind: HTTPEndpoint\nmetadata:\n  name: payments\n  namespace: shop\nspec:\n  baseUrl: https://payments.example.com\nauth:\n  SecretStore: vault\n`,
+      ].join('---\n'),
+    });
+    expect(hits(of(result, ID))).toEqual([
+      { rule: ID, file: 'shop/components.yaml', line: 11, column: 16 },
+      { rule: ID, file: 'shop/components.yaml', line: 22, column: 16 },
+    ]);
   });
 });

@@ -70,7 +70,7 @@ export function metadataItems(pdoc: ParsedDoc, list: YNode): MetadataItem[] {
  * so `auth.secretstore` names a store too (sigs.k8s.io/yaml in
  * pkg/internal/loader/disk/manifest.go); the exact spelling wins.
  */
-export function authSecretStoreOf(pdoc: ParsedDoc, root: YNode): Str | undefined {
+function authSecretStoreOf(pdoc: ParsedDoc, root: YNode): Str | undefined {
   const entries = mapEntries(child(root, 'auth', pdoc), pdoc);
   const entry = entries.find((e) => e.key === 'secretStore') ?? entries.find((e) => e.key.toLowerCase() === 'secretstore');
   return entry ? text(pdoc, entry.value) : undefined;
@@ -107,7 +107,8 @@ export function daprResource(base: ResourceBase): Resource {
     }
     case 'HTTPEndpoint': {
       const baseUrl = str(pdoc, child(d.spec, 'baseUrl', pdoc));
-      return { type: 'httpendpoint', ...d, ...(baseUrl ? { baseUrl } : {}) };
+      const secretStore = authSecretStoreOf(pdoc, d.root);
+      return { type: 'httpendpoint', ...d, ...(baseUrl ? { baseUrl } : {}), ...(secretStore ? { secretStore } : {}) };
     }
     default:
       return { type: 'dapr-other', ...d };
