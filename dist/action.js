@@ -32280,8 +32280,12 @@ function share(v) {
   const known = shared.get(v);
   if (known !== void 0) return known;
   if (shared.size >= SHARED_MAX_ENTRIES) shared.clear();
-  shared.set(v, v);
-  return v;
+  const own = ownCopy(v);
+  shared.set(own, own);
+  return own;
+}
+function ownCopy(v) {
+  return v.length < 13 ? v : (" " + v).slice(1);
 }
 function leanScalar(node) {
   const range = node.range;

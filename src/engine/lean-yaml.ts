@@ -110,8 +110,21 @@ function share<T>(v: T): T {
   const known = shared.get(v);
   if (known !== undefined) return known as T;
   if (shared.size >= SHARED_MAX_ENTRIES) shared.clear();
-  shared.set(v, v);
-  return v;
+  const own = ownCopy(v);
+  shared.set(own, own);
+  return own as T;
+}
+
+/**
+ * The string with characters of its own. A scalar's value is usually a slice
+ * of the file's text, and V8 keeps a slice of 13 characters or more as a
+ * pointer into its parent: kept in `shared`, it would keep the whole file's
+ * text alive until the map is cleared (a parse worker held the texts of
+ * hundreds of files that way). Copying costs only the first sight of a
+ * string: later ones get this copy.
+ */
+function ownCopy(v: string): string {
+  return v.length < 13 ? v : (' ' + v).slice(1);
 }
 
 function leanScalar(node: Scalar): Scalar {

@@ -1,5 +1,7 @@
 // Lean documents: what the scan keeps must read exactly as what yaml composed.
 import fs from 'node:fs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { Document, isMap, isPair, isScalar, isSeq, Pair, parseAllDocuments, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
 import { discover } from '../../src/engine/discover.js';
@@ -118,6 +120,32 @@ describe('lean documents', () => {
       Pair: (_k, n) => void (n instanceof LeanPair && pairs++),
     });
     expect([lean, maps, pairs].every((n) => n > 0)).toBe(true);
+  });
+});
+
+describe('strings shared across documents', () => {
+  it('do not keep the texts they were read from alive once the parses are dropped', () => {
+    // A scalar's value is a slice of its file's text; kept as it is in the map of shared strings, it would keep the whole
+    // text alive (a parse worker held the texts of hundreds of files). 60 texts of 200 KB, each with its own short values.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const file = { path: 'big.yaml', absPath: '/big.yaml', kind: 'yaml', size: 0 } as SourceFile;
+    const parseAndDrop = (i: number): number => {
+      const text = `padding: "${String(i % 10).repeat(200_000)}"\nvalue: unique-value-number-${i}\nkey-number-${i}-of-the-test: x\n`;
+      return parseText(file, text).docs.length;
+    };
+    const used = (): number => {
+      gc();
+      gc();
+      return v8.getHeapStatistics().used_heap_size;
+    };
+    parseAndDrop(-1);
+    const before = used();
+    let docs = 0;
+    for (let i = 0; i < 60; i++) docs += parseAndDrop(i);
+    const grown = used() - before;
+    expect(docs).toBe(60);
+    expect(grown).toBeLessThan(2_000_000);
   });
 });
 
