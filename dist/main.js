@@ -46685,6 +46685,7 @@ var rule3 = {
       ]
     }
   },
+  keepsTree: (r) => r.type === "workload" && [...r.pod.annotations.values()].some((ann) => ann.key.startsWith("dapr.io/") && !ann.isString),
   check({ model, report }) {
     for (const a of model.apps) {
       if (a.app.source !== "kubernetes" || !a.app.pod) continue;
@@ -47051,6 +47052,7 @@ var rule4 = {
       }
     ]
   },
+  keepsTree: (r) => r.type === "workload" && r.pod.annotations.has(ANNOTATION),
   check({ model, options, report }) {
     const found = [];
     for (const app of model.apps) {
@@ -47151,6 +47153,7 @@ var rule5 = {
       ]
     }
   },
+  keepsTree: (r) => r.type === "workload" && [...r.pod.annotations.keys()].some((key2) => renameTarget(key2) !== void 0),
   check({ model, report }) {
     const known = new Set(KNOWN_ANNOTATION_KEYS);
     for (const a of model.apps) {
@@ -56781,7 +56784,7 @@ function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
   const extracts = new Array(discovered.files.length);
   const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? "auto", parsing.cache, (i, file) => {
     const x = extractFile(file, repo);
-    if (release) releaseTrees(x.resources, parseOptions);
+    if (release) releaseTrees(x.resources, parseOptions, parsing.keepTree);
     extracts[i] = x;
   });
   const extracted = assemble(extracts.filter((x) => x !== void 0));
@@ -56803,9 +56806,9 @@ function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
     rendered
   });
 }
-function releaseTrees(resources, opts) {
+function releaseTrees(resources, opts, keep) {
   for (const r of resources) {
-    if (r.pdoc.origin || documentMayHoldPem(r.pdoc)) continue;
+    if (r.pdoc.origin || documentMayHoldPem(r.pdoc) || keep?.(r)) continue;
     if (RELEASED_TYPES.has(r.type) || releasableComponent(r)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
   }
 }
@@ -56830,7 +56833,9 @@ function scan(req) {
     maxTotalBytes: config.maxTotalBytes
   });
   const cache = req.cache !== void 0 ? new ParseCache(req.cache, JSON.stringify(config)) : void 0;
-  const model = modelOf(discovered, req.root, req.config, req.root, { ...cache ? { cache } : {}, ...req.concurrency !== void 0 ? { concurrency: req.concurrency } : {} });
+  const keepers = rules.filter((r) => r.keepsTree !== void 0);
+  const keepTree = (resource) => keepers.some((r) => r.keepsTree?.(resource) === true);
+  const model = modelOf(discovered, req.root, req.config, req.root, { keepTree, ...cache ? { cache } : {}, ...req.concurrency !== void 0 ? { concurrency: req.concurrency } : {} });
   cache?.save();
   const notifications = model.notifications;
   const base = req.baseRef !== void 0 ? revisionModel(req.root, req.baseRef, req.config, req.concurrency) : void 0;

@@ -188,6 +188,8 @@ export interface Parsing {
   concurrency?: Concurrency;
   /** Let go of the trees no later stage reads (release.ts); default true. Tests turn it off to compare. */
   release?: boolean;
+  /** Resources whose trees a rule's fix will read: kept, so that the fix does not parse them again (Rule.keepsTree). */
+  keepTree?: (resource: Resource) => boolean;
 }
 
 /** discover's output → the model: parse, find suppressions, extract, render (helm, kustomize), join. */
@@ -205,7 +207,7 @@ export function modelOf(discovered: DiscoverResult, root: string, loaded: Loaded
   const extracts: Array<FileExtract | undefined> = new Array<FileExtract | undefined>(discovered.files.length);
   const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? 'auto', parsing.cache, (i, file) => {
     const x = extractFile(file, repo);
-    if (release) releaseTrees(x.resources, parseOptions);
+    if (release) releaseTrees(x.resources, parseOptions, parsing.keepTree);
     extracts[i] = x;
   });
   const extracted = assemble(extracts.filter((x): x is FileExtract => x !== undefined));
@@ -229,9 +231,9 @@ export function modelOf(discovered: DiscoverResult, root: string, loaded: Loaded
 }
 
 /** Lets go of the trees no later stage reads (release.ts); a late reader gets the document parsed again. */
-function releaseTrees(resources: readonly Resource[], opts: ParseOptions): void {
+function releaseTrees(resources: readonly Resource[], opts: ParseOptions, keep?: (r: Resource) => boolean): void {
   for (const r of resources) {
-    if (r.pdoc.origin || documentMayHoldPem(r.pdoc)) continue;
+    if (r.pdoc.origin || documentMayHoldPem(r.pdoc) || keep?.(r)) continue;
     if (RELEASED_TYPES.has(r.type) || releasableComponent(r)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
   }
 }
@@ -267,7 +269,9 @@ export function scan(req: ScanRequest): ScanResult {
   });
   // Keyed by the whole configuration: a changed config is a cold scan.
   const cache = req.cache !== undefined ? new ParseCache(req.cache, JSON.stringify(config)) : undefined;
-  const model = modelOf(discovered, req.root, req.config, req.root, { ...(cache ? { cache } : {}), ...(req.concurrency !== undefined ? { concurrency: req.concurrency } : {}) });
+  const keepers = rules.filter((r) => r.keepsTree !== undefined);
+  const keepTree = (resource: Resource): boolean => keepers.some((r) => r.keepsTree?.(resource) === true);
+  const model = modelOf(discovered, req.root, req.config, req.root, { keepTree, ...(cache ? { cache } : {}), ...(req.concurrency !== undefined ? { concurrency: req.concurrency } : {}) });
   cache?.save();
   const notifications = model.notifications;
   const base = req.baseRef !== undefined ? revisionModel(req.root, req.baseRef, req.config, req.concurrency) : undefined;

@@ -36,6 +36,7 @@ export const rule: Rule = {
       ],
     },
   },
+  keepsTree: (r) => r.type === 'workload' && [...r.pod.annotations.values()].some((ann) => ann.key.startsWith('dapr.io/') && !ann.isString),
   check({ model, report }) {
     for (const a of model.apps) {
       if (a.app.source !== 'kubernetes' || !a.app.pod) continue;

@@ -96,6 +96,7 @@ export const rule: Rule = {
       ],
     },
   },
+  keepsTree: (r) => r.type === 'workload' && [...r.pod.annotations.keys()].some((key) => renameTarget(key) !== undefined),
   check({ model, report }) {
     const known = new Set(KNOWN_ANNOTATION_KEYS);
     for (const a of model.apps) {

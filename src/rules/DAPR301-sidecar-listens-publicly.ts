@@ -254,6 +254,7 @@ export const rule: Rule = {
       },
     ],
   },
+  keepsTree: (r) => r.type === 'workload' && r.pod.annotations.has(ANNOTATION),
   check({ model, options, report }) {
     const found: Found[] = [];
     for (const app of model.apps) {

@@ -3,7 +3,7 @@
 // SARIF rule table and the config schema are all generated from `meta`.
 import type { Config } from '../engine/config-types.js';
 import type { AppInstance, Instance, Model, Placement } from '../engine/model.js';
-import type { NodeRef } from '../engine/resources.js';
+import type { NodeRef, Resource } from '../engine/resources.js';
 import type { Environment, LevelSetting, Location } from '../engine/types.js';
 
 /** Levels per environment. `default` applies to unclassified resources; a missing column means "same as default". */
@@ -138,4 +138,11 @@ export interface RuleContext {
 export interface Rule {
   meta: RuleMeta;
   check(ctx: RuleContext): void;
+  /**
+   * Whether this rule may fix something in the document of a resource, told
+   * from what extraction took. The scan then keeps that document's tree
+   * (release.ts), so the fix does not parse the document again. It changes
+   * only the time a scan takes, never its results.
+   */
+  keepsTree?(resource: Resource): boolean;
 }

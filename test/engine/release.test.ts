@@ -15,7 +15,7 @@ import { contentsAgain, parseText } from '../../src/engine/parse.js';
 import { applyPolicy } from '../../src/engine/policy.js';
 import { isReleased, releaseStats, releaseTree, strictRelease } from '../../src/engine/release.js';
 import type { Resource } from '../../src/engine/resources.js';
-import { modelOf, runRules } from '../../src/engine/run.js';
+import { modelOf, runRules, scan } from '../../src/engine/run.js';
 import { childPath, type ParsedDoc } from '../../src/engine/yaml.js';
 import { allRules } from '../../src/rules/index.js';
 import { CORPUS, fixtureTrees, hasCorpus, NOW, pinRenderers, writeTree } from '../helpers.js';
@@ -183,6 +183,36 @@ describe('parsing a released document again (contentsAgain)', () => {
     expect((pdoc.doc.toJS() as { metadata: { labels: unknown } }).metadata.labels).toEqual({ port: '12' });
     const again = contentsAgain(pdoc, { precheck: true }) as { toJSON(): { metadata: { labels: unknown } } };
     expect(again.toJSON().metadata.labels).toEqual({ port: '12' });
+  });
+});
+
+describe('trees a rule will fix (Rule.keepsTree)', () => {
+  it('are kept, so that DAPR003, DAPR004 and DAPR301 fix without parsing the document again; the results are the same', () => {
+    const app = (name: string, annotations: string[]): string =>
+      ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', `  name: ${name}`, 'spec:', '  template:', '    metadata:', '      annotations:', '        dapr.io/enabled: "true"', `        dapr.io/app-id: "${name}"`, ...annotations.map((a) => `        ${a}`), '    spec:', `      containers: [{ name: ${name}, image: example/${name}:1 }]`, ''].join('\n');
+    const root = writeTree({
+      'number.yaml': app('number', ['dapr.io/app-port: 8080']),
+      'listen.yaml': app('listen', ['dapr.io/sidecar-listen-addresses: "0.0.0.0"']),
+      'typo.yaml': app('typo', ['dapr.io/log-levl: "info"']),
+      // Nothing to fix (DAPR304 would add API logging to a workload without it).
+      'plain.yaml': app('plain', ['dapr.io/app-port: "8080"', 'dapr.io/enable-api-logging: "true"']),
+    });
+    const loaded = pinRenderers(resolveConfig({ root }));
+    const before = releaseStats.reparsed;
+    const scanned = scan({ root, config: loaded, now: NOW, concurrency: 'off' });
+    const released = Object.fromEntries(scanned.model.parsed.map((f) => [f.file.path, f.docs.map((d) => isReleased(d))]));
+    expect(releaseStats.reparsed - before).toBe(0);
+    expect(released).toEqual({ 'listen.yaml': [false], 'number.yaml': [false], 'plain.yaml': [true], 'typo.yaml': [false] });
+    const fixed = scanned.results.filter((r) => r.fix).map((r) => [r.ruleId, r.location.file, r.location.region.startLine, r.location.region.startColumn]);
+    expect(fixed).toEqual([
+      ['DAPR301', 'listen.yaml', 11, 43],
+      ['DAPR003', 'number.yaml', 11, 27],
+      ['DAPR004', 'typo.yaml', 11, 9],
+    ]);
+    // Without the hook the same fixes parse each of the three documents again.
+    const { json, reparsed } = resultsOf(root, true);
+    expect(reparsed).toBe(3);
+    expect(JSON.parse(json).results).toEqual(scanned.results);
   });
 });
 
