@@ -32963,7 +32963,6 @@ var package_default = {
     "dist/cli.js",
     "dist/main.js",
     "dist/parse-worker.js",
-    "dist/scan-thread.js",
     "schema/",
     "docs/",
     "README.md",

@@ -1,15 +1,11 @@
 #!/usr/bin/env node
 
 // src/bin.ts
-import fs from "node:fs";
 import module from "node:module";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 
 // src/heap.ts
 import v8 from "node:v8";
 var HEAP_GROWING_PERCENT = 20;
-var SCAN_THREAD_LIMITS = { maxYoungGenerationSizeMb: 12 };
 function tuneHeapForScan() {
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
@@ -77,7 +73,6 @@ var package_default = {
     "dist/cli.js",
     "dist/main.js",
     "dist/parse-worker.js",
-    "dist/scan-thread.js",
     "schema/",
     "docs/",
     "README.md",
@@ -97,47 +92,12 @@ var INFORMATION_URI = `${REPOSITORY_URL}#readme`;
 
 // src/bin.ts
 module.enableCompileCache?.();
-function runOnScanThread(argv) {
-  const url = new URL("./scan-thread.js", import.meta.url);
-  if (!fs.existsSync(fileURLToPath(url))) return false;
-  const input = { argv, cwd: process.cwd(), isTTY: !!process.stdout.isTTY, ...process.stdout.columns ? { columns: process.stdout.columns } : {} };
-  let worker;
-  try {
-    worker = new Worker(url, { workerData: input, resourceLimits: SCAN_THREAD_LIMITS });
-  } catch {
-    return false;
-  }
-  let finished = false;
-  worker.on("message", (m) => {
-    if ("exitCode" in m) {
-      finished = true;
-      process.exitCode = m.exitCode;
-    } else if (m.stream === "stdout") process.stdout.write(m.text);
-    else process.stderr.write(m.text);
-  });
-  worker.on("error", (e) => {
-    finished = true;
-    process.stderr.write(`dapr-policy: internal error, please report it with the command you ran (version ${TOOL_VERSION}):
-${e.stack ?? String(e)}
-`);
-    process.exitCode = 2;
-  });
-  worker.on("exit", () => {
-    if (finished) return;
-    process.stderr.write(`dapr-policy: internal error, please report it with the command you ran (version ${TOOL_VERSION}): the scan stopped without a result.
-`);
-    process.exitCode = 2;
-  });
-  return true;
-}
 var args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   process.stdout.write(`${TOOL_VERSION}
 `);
 } else {
   tuneHeapForScan();
-  if (!runOnScanThread(args)) {
-    const { runCli } = await import("./main.js");
-    runCli();
-  }
+  const { runCli } = await import("./main.js");
+  runCli();
 }

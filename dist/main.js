@@ -26047,7 +26047,6 @@ var package_default = {
     "dist/cli.js",
     "dist/main.js",
     "dist/parse-worker.js",
-    "dist/scan-thread.js",
     "schema/",
     "docs/",
     "README.md",
@@ -58081,7 +58080,7 @@ async function main(argv, io) {
     (a) => {
       code = runInit(a.dir, io);
     }
-  ).strict().version(TOOL_VERSION).help().alias("h", "help").alias("v", "version").wrap(Math.min(100, io.columns ?? (process.stdout.columns || 100))).epilogue("Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or internal error.\nDocs: https://github.com/dapr-policy/dapr-policy#readme").exitProcess(false).fail((msg, err) => {
+  ).strict().version(TOOL_VERSION).help().alias("h", "help").alias("v", "version").wrap(Math.min(100, process.stdout.columns || 100)).epilogue("Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or internal error.\nDocs: https://github.com/dapr-policy/dapr-policy#readme").exitProcess(false).fail((msg, err) => {
     throw err ?? new UsageError(msg);
   });
   try {

@@ -3,8 +3,6 @@
 //   dist/cli.js     the dapr-policy binary (src/bin.ts): answers --version by
 //                   itself and imports dist/main.js for everything else, so a
 //                   bare start never compiles the 2.6 MB program
-//   dist/scan-thread.js  the worker thread the binary runs the program on
-//                   (src/scan-thread.ts): it too imports dist/main.js
 //   dist/main.js    the program (src/cli.ts)
 //   dist/action.js  the GitHub Action (src/action/index.ts)
 //   dist/parse-worker.js  a parse worker thread (src/engine/parse-worker.ts),
@@ -23,16 +21,15 @@ const common = {
   banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
 };
 
-/** The `./cli.js` that bin.ts and scan-thread.ts import becomes dist/main.js, beside them. */
+/** bin.ts's `import('./cli.js')` becomes dist/main.js, beside it. */
 const programBeside = {
   name: 'program-beside',
   setup(b) {
-    b.onResolve({ filter: /^\.\/cli\.js$/ }, (args) => (args.importer.endsWith('bin.ts') || args.importer.endsWith('scan-thread.ts') ? { path: './main.js', external: true } : undefined));
+    b.onResolve({ filter: /^\.\/cli\.js$/ }, (args) => (args.importer.endsWith('bin.ts') ? { path: './main.js', external: true } : undefined));
   },
 };
 
 await build({ ...common, entryPoints: ['src/bin.ts'], outfile: `${outdir}/cli.js`, plugins: [programBeside], banner: { js: '#!/usr/bin/env node' } });
-await build({ ...common, entryPoints: ['src/scan-thread.ts'], outfile: `${outdir}/scan-thread.js`, plugins: [programBeside] });
 await build({ ...common, entryPoints: ['src/cli.ts'], outfile: `${outdir}/main.js` });
 await build({ ...common, entryPoints: ['src/action/index.ts'], outfile: `${outdir}/action.js` });
 await build({ ...common, entryPoints: ['src/engine/parse-worker.ts'], outfile: `${outdir}/parse-worker.js` });

@@ -55,8 +55,6 @@ export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   isTTY: boolean;
-  /** The terminal's width, for help text (default: stdout's own). */
-  columns?: number;
 }
 
 function writeOutput(file: string, text: string, io: Io): void {
@@ -286,7 +284,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .help()
     .alias('h', 'help')
     .alias('v', 'version')
-    .wrap(Math.min(100, io.columns ?? (process.stdout.columns || 100)))
+    .wrap(Math.min(100, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or internal error.\nDocs: https://github.com/dapr-policy/dapr-policy#readme')
     .exitProcess(false)
     .fail((msg, err) => {

@@ -11,16 +11,6 @@ import v8 from 'node:v8';
 /** How far the heap grows past what the last full collection kept, before the next one (V8's --heap-growing-percent). */
 export const HEAP_GROWING_PERCENT = 20;
 
-/**
- * The scan thread's young generation (scan-thread.ts). V8's default on the
- * main thread grows to 48 MB (two semi-spaces of 16 MB and as much for large
- * young objects), all of it peak memory once the model is built. With 12 MB,
- * the large corpus peaks about 30 MB lower and scans no slower
- * (bench/RESULTS.md): what survives a young collection is mostly the model,
- * which lives to the end anyway.
- */
-export const SCAN_THREAD_LIMITS = { maxYoungGenerationSizeMb: 12 };
-
 /** Sets the scan's garbage-collection policy, for this process and the parse workers it starts. Entry points only: a library user's process keeps its own. */
 export function tuneHeapForScan(): void {
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recommendedConfigText } from '../src/meta/recommended-config.js';
 import { allRules } from '../src/rules/index.js';
-import { cli, tmpDir, writeTree } from './helpers.js';
+import { cli, writeTree } from './helpers.js';
 
 const UNSCOPED = 'apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\n';
 const SCOPED = `${UNSCOPED}scopes: [task-api]\n`;
@@ -128,39 +128,6 @@ describe('the bundled binary', () => {
     const example = spawnSync(process.execPath, ['dist/cli.js', 'examples/task-api', '--no-color'], { encoding: 'utf8' });
     expect(example.status).toBe(1);
     expect(example.stdout).toMatch(/✖ \d+ problems \(\d+ errors?, \d+ warnings?, \d+ notes?\)/);
-  });
-
-  /** A copy of dist/ where `change` may replace or remove the scan thread. */
-  const distCopy = (change: (dir: string) => void): string => {
-    const dir = tmpDir('dist-copy-');
-    for (const f of fs.readdirSync('dist')) fs.copyFileSync(path.join('dist', f), path.join(dir, f));
-    change(dir);
-    return path.join(dir, 'cli.js');
-  };
-  const run = (bin: string, args: string[]): { status: number | null; stdout: string; stderr: string } => {
-    const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
-
-  it('runs the scan on its scan thread, and says so when the thread stops without a result or fails', () => {
-    const marked = distCopy((dir) => fs.writeFileSync(path.join(dir, 'scan-thread.js'), "import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ stream: 'stdout', text: 'from the thread\\n' });\nparentPort.postMessage({ stream: 'stderr', text: 'to stderr\\n' });\nparentPort.postMessage({ exitCode: 3 });\n"));
-    expect(run(marked, ['examples/task-api'])).toEqual({ status: 3, stdout: 'from the thread\n', stderr: 'to stderr\n' });
-    const silent = distCopy((dir) => fs.writeFileSync(path.join(dir, 'scan-thread.js'), 'process.exit(0);\n'));
-    const stopped = run(silent, ['examples/task-api']);
-    expect([stopped.status, stopped.stdout]).toEqual([2, '']);
-    expect(stopped.stderr).toMatch(/^dapr-policy: internal error, please report it .*: the scan stopped without a result\.\n$/);
-    const throwing = distCopy((dir) => fs.writeFileSync(path.join(dir, 'scan-thread.js'), "throw new Error('broken thread');\n"));
-    const failed = run(throwing, ['examples/task-api']);
-    expect([failed.status, failed.stdout]).toEqual([2, '']);
-    expect(failed.stderr).toMatch(/^dapr-policy: internal error, please report it [^\n]*:\nError: broken thread\n/);
-  });
-
-  it('reports the same on the scan thread as in the main thread (without scan-thread.js beside it): output, messages and exit status', () => {
-    const inProcess = distCopy((dir) => fs.rmSync(path.join(dir, 'scan-thread.js')));
-    for (const args of [['examples/task-api', '--no-color'], ['examples/task-api', '-f', 'sarif', '--now', '2026-11-28T12:00:00Z'], ['no-such-folder'], ['--fail-on', 'sometimes'], ['--help']]) {
-      expect(run('dist/cli.js', args), args.join(' ')).toEqual(run(inProcess, args));
-    }
-    expect(run('dist/cli.js', ['no-such-folder'])).toMatchObject({ status: 2, stderr: 'dapr-policy: no-such-folder: no such file or folder.\n' });
   });
 });
 

@@ -12,7 +12,7 @@ describe('dist/', () => {
     const out = tmpDir('dist-');
     execFileSync(process.execPath, ['scripts/build.mjs', out]);
     const built = fs.readdirSync(out).sort();
-    expect(built).toEqual(['action.js', 'cli.js', 'main.js', 'parse-worker.js', 'scan-thread.js']);
+    expect(built).toEqual(['action.js', 'cli.js', 'main.js', 'parse-worker.js']);
     expect(fs.readdirSync('dist').sort(), 'dist/ holds exactly the bundles').toEqual(built);
     for (const f of built) {
       const fresh = fs.readFileSync(path.join(out, f));

@@ -36,9 +36,9 @@ function hookRepo(): string {
   execFileSync('git', ['clone', '-q', '--no-hardlinks', process.cwd(), dir]);
   if (!fs.existsSync('dist/cli.js')) execFileSync(process.execPath, ['scripts/build.mjs']);
   fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
-  for (const f of ['cli.js', 'main.js', 'scan-thread.js', 'parse-worker.js']) fs.copyFileSync(`dist/${f}`, path.join(dir, 'dist', f));
+  for (const f of ['cli.js', 'main.js']) fs.copyFileSync(`dist/${f}`, path.join(dir, 'dist', f));
   fs.copyFileSync('.pre-commit-hooks.yaml', path.join(dir, '.pre-commit-hooks.yaml'));
-  git(dir, 'add', '-f', 'dist/cli.js', 'dist/main.js', 'dist/scan-thread.js', 'dist/parse-worker.js', '.pre-commit-hooks.yaml');
+  git(dir, 'add', '-f', 'dist/cli.js', 'dist/main.js', '.pre-commit-hooks.yaml');
   git(dir, 'commit', '-q', '--allow-empty', '-m', 'bundle under test');
   return dir;
 }
