@@ -120,8 +120,10 @@ function share<T>(v: T): T {
  * of the file's text, and V8 keeps a slice of 13 characters or more as a
  * pointer into its parent: kept in `shared`, it would keep the whole file's
  * text alive until the map is cleared (a parse worker held the texts of
- * hundreds of files that way). Copying costs only the first sight of a
- * string: later ones get this copy.
+ * hundreds of files that way). `' ' + v` is a new string, which slicing
+ * flattens first: the result points into those few characters, never into
+ * the file's text. Copying costs only the first sight of a string: later
+ * ones get this copy.
  */
 function ownCopy(v: string): string {
   return v.length < 13 ? v : (' ' + v).slice(1);
