@@ -32077,6 +32077,16 @@ function effectiveLevel(meta, env, config, variant) {
 function regionKey(r) {
   return `${r.startLine}:${r.startColumn}:${r.endLine}:${r.endColumn}`;
 }
+function resolveFinding(f) {
+  const { at, related, fix, ...rest } = f;
+  const location = resolveLocation(at);
+  const out = { ...rest, location, related: [...related.map((r) => resolveLocation(r.at, r.label)), ...originRelated(at)] };
+  const via = renderedVia(at);
+  if (via) out.rendered = via;
+  const located = locateFix(fix, at, location.file);
+  if (located) out.fix = located;
+  return out;
+}
 function locateFix(fix, at, file) {
   if (!fix || fix.edits.length === 0 || isLocation(at) || at.pdoc.file.path !== file) return void 0;
   if (fix.edits.some((e) => e.file !== file || e.start < 0 || e.end < e.start || e.end > at.pdoc.text.length)) return void 0;
@@ -32102,25 +32112,22 @@ function applyPolicy(input) {
     if (!meta) throw new Error(`finding for unknown rule ${finding2.ruleId}`);
     const level = effectiveLevel(meta, finding2.environment, input.config, finding2.levels);
     if (level === "off") continue;
-    const location = resolveLocation(finding2.at);
+    const { location } = finding2;
     if (input.reportOnly && !input.reportOnly(location.file)) continue;
     const key2 = [finding2.ruleId, location.file, regionKey(location.region), finding2.path].join("\0");
-    const via = renderedVia(finding2.at);
-    const placement = { namespace: finding2.namespace, environment: finding2.environment, via: finding2.via, ...via !== void 0 ? { rendered: via } : {} };
+    const placement = { namespace: finding2.namespace, environment: finding2.environment, via: finding2.via, ...finding2.rendered !== void 0 ? { rendered: finding2.rendered } : {} };
     const existing = merged.get(key2);
     if (existing) {
       existing.placements.push(placement);
-      existing.related.push(...finding2.related.map((r) => resolveLocation(r.at, r.label)), ...originRelated(finding2.at));
-      existing.fix ??= locateFix(finding2.fix, finding2.at, location.file);
+      existing.related.push(...finding2.related);
+      existing.fix ??= finding2.fix;
       if (LEVEL_RANK[level] > LEVEL_RANK[existing.level]) {
         existing.level = level;
         existing.finding = finding2;
       }
       continue;
     }
-    const related = [...finding2.related.map((r) => resolveLocation(r.at, r.label)), ...originRelated(finding2.at)];
-    const fix = locateFix(finding2.fix, finding2.at, location.file);
-    merged.set(key2, { finding: finding2, meta, level, location, related, placements: [placement], ...fix ? { fix } : {} });
+    merged.set(key2, { finding: finding2, meta, level, related: [...finding2.related], placements: [placement], ...finding2.fix ? { fix: finding2.fix } : {} });
   }
   const results = [];
   const today = input.now.toISOString().slice(0, 10);
@@ -32138,11 +32145,11 @@ function applyPolicy(input) {
       level: p.level,
       // Messages quote names and keys from the files: control characters are escaped once here, for every format.
       message: escapeControl(message6),
-      location: p.location,
+      location: p.finding.location,
       related: dedupeLocations(p.related).map((l) => l.label ? { ...l, label: escapeControl(l.label) } : l),
       environments: [...new Set(p.placements.map((x) => x.environment))].sort(),
       namespaces: [...new Set(p.placements.map((x) => x.namespace ?? ""))].filter(Boolean).sort(),
-      fingerprint: fingerprintOf(p.finding, p.location.file, renderedFrom)
+      fingerprint: fingerprintOf(p.finding, p.finding.location.file, renderedFrom)
     };
     if (p.finding.securitySeverity !== void 0) result.securitySeverity = p.finding.securitySeverity;
     if (renderedFrom.length > 0) result.renderedFrom = renderedFrom;
@@ -51015,7 +51022,7 @@ function scan(req) {
   const { findings, ok } = runRules(model, rules, req.config, now, notifications, base);
   const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
   const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : void 0;
-  const results = applyPolicy({ findings, rules: ruleMap, config, suppressions: model.suppressions, now, reportOnly });
+  const results = applyPolicy({ findings: findings.map(resolveFinding), rules: ruleMap, config, suppressions: model.suppressions, now, reportOnly });
   const shownNotifications = (reportOnly ? notifications.filter((n) => !n.file || reportOnly(n.file)) : notifications).map((n) => ({ ...n, message: escapeControl(n.message) }));
   return { results, notifications: shownNotifications, rules: rules.map((r) => r.meta), model, ...base ? { base } : {}, executionSuccessful: ok };
 }

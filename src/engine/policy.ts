@@ -107,13 +107,37 @@ export function regionKey(r: Region): string {
 }
 
 interface Pending {
-  finding: Finding;
+  finding: ResolvedFinding;
   meta: RuleMeta;
   level: Level;
-  location: Location;
   related: Location[];
   placements: Array<{ namespace?: string; environment: Environment; via?: string; rendered?: { tool: 'helm' | 'kustomize'; via: string } }>;
   fix?: ResultFix;
+}
+
+/**
+ * A finding with its places resolved: plain data that no longer points into
+ * parsed documents. The policy works on these, and the result cache
+ * (result-cache.ts) keeps them, so that a scan it answers runs the same policy.
+ */
+export interface ResolvedFinding extends Omit<Finding, 'at' | 'related' | 'fix'> {
+  location: Location;
+  /** Related locations, the places the rendered node's origin adds included. */
+  related: Location[];
+  /** The values variant or kustomization entry point that rendered the node the finding points at. */
+  rendered?: { tool: 'helm' | 'kustomize'; via: string };
+  fix?: ResultFix;
+}
+
+export function resolveFinding(f: Finding): ResolvedFinding {
+  const { at, related, fix, ...rest } = f;
+  const location = resolveLocation(at);
+  const out: ResolvedFinding = { ...rest, location, related: [...related.map((r) => resolveLocation(r.at, r.label)), ...originRelated(at)] };
+  const via = renderedVia(at);
+  if (via) out.rendered = via;
+  const located = locateFix(fix, at, location.file);
+  if (located) out.fix = located;
+  return out;
 }
 
 /**
@@ -127,7 +151,7 @@ function locateFix(fix: Fix | undefined, at: Finding['at'], file: string): Resul
   return { description: fix.description, edits: fix.edits.map((e) => ({ ...e, region: regionOfText(at.pdoc.lineCounter, e.start, e.end) })) };
 }
 
-function fingerprintOf(f: Finding, file: string, rendered: string[] = []): string {
+function fingerprintOf(f: ResolvedFinding, file: string, rendered: string[] = []): string {
   const h = createHash('sha256');
   // A rendered result is told apart by the variants (values files, overlays) that give it.
   h.update([f.ruleId, file, f.resourceKey, f.path, ...rendered].join('\u0000'));
@@ -145,7 +169,7 @@ function suppressionFor(result: Pick<Result, 'ruleId' | 'ruleName' | 'location'>
 }
 
 export interface PolicyInput {
-  findings: Finding[];
+  findings: ResolvedFinding[];
   rules: Map<string, RuleMeta>;
   config: Config;
   suppressions: SuppressionComment[];
@@ -161,19 +185,18 @@ export function applyPolicy(input: PolicyInput): Result[] {
     if (!meta) throw new Error(`finding for unknown rule ${finding.ruleId}`);
     const level = effectiveLevel(meta, finding.environment, input.config, finding.levels);
     if (level === 'off') continue;
-    const location = resolveLocation(finding.at);
+    const { location } = finding;
     if (input.reportOnly && !input.reportOnly(location.file)) continue;
     // One source node judged through several instances (kustomize overlays) is one result.
     const key = [finding.ruleId, location.file, regionKey(location.region), finding.path].join('\u0000');
-    const via = renderedVia(finding.at);
-    const placement = { namespace: finding.namespace, environment: finding.environment, via: finding.via, ...(via !== undefined ? { rendered: via } : {}) };
+    const placement = { namespace: finding.namespace, environment: finding.environment, via: finding.via, ...(finding.rendered !== undefined ? { rendered: finding.rendered } : {}) };
     const existing = merged.get(key);
     if (existing) {
       existing.placements.push(placement);
       // Each instance may relate to its own counterpart (the overlay's workload): keep them all.
-      existing.related.push(...finding.related.map((r) => resolveLocation(r.at, r.label)), ...originRelated(finding.at));
+      existing.related.push(...finding.related);
       // Every copy of one node offers the same edits: keep the first fix found.
-      existing.fix ??= locateFix(finding.fix, finding.at, location.file);
+      existing.fix ??= finding.fix;
       if (LEVEL_RANK[level] > LEVEL_RANK[existing.level]) {
         // The message of the most severe instance speaks for the result.
         existing.level = level;
@@ -181,9 +204,7 @@ export function applyPolicy(input: PolicyInput): Result[] {
       }
       continue;
     }
-    const related = [...finding.related.map((r) => resolveLocation(r.at, r.label)), ...originRelated(finding.at)];
-    const fix = locateFix(finding.fix, finding.at, location.file);
-    merged.set(key, { finding, meta, level, location, related, placements: [placement], ...(fix ? { fix } : {}) });
+    merged.set(key, { finding, meta, level, related: [...finding.related], placements: [placement], ...(finding.fix ? { fix: finding.fix } : {}) });
   }
 
   const results: Result[] = [];
@@ -203,11 +224,11 @@ export function applyPolicy(input: PolicyInput): Result[] {
       level: p.level,
       // Messages quote names and keys from the files: control characters are escaped once here, for every format.
       message: escapeControl(message),
-      location: p.location,
+      location: p.finding.location,
       related: dedupeLocations(p.related).map((l) => (l.label ? { ...l, label: escapeControl(l.label) } : l)),
       environments: [...new Set(p.placements.map((x) => x.environment))].sort(),
       namespaces: [...new Set(p.placements.map((x) => x.namespace ?? ''))].filter(Boolean).sort(),
-      fingerprint: fingerprintOf(p.finding, p.location.file, renderedFrom),
+      fingerprint: fingerprintOf(p.finding, p.finding.location.file, renderedFrom),
     };
     if (p.finding.securitySeverity !== undefined) result.securitySeverity = p.finding.securitySeverity;
     if (renderedFrom.length > 0) result.renderedFrom = renderedFrom;

@@ -15,7 +15,7 @@ import { buildModel, type Model } from './model.js';
 import { ParseCache } from './cache.js';
 import { contentsAgain, decode, type ParseOptions, type ParsedFile, readSource } from './parse.js';
 import { type Concurrency, parseFiles, type PoolResult } from './parse-pool.js';
-import { applyPolicy, ruleEntry, type Result } from './policy.js';
+import { applyPolicy, resolveFinding, ruleEntry, type Result } from './policy.js';
 import { documentMayHoldPem } from './precheck.js';
 import { filesOnDisk, render } from './render/index.js';
 import { RELEASED_TYPES, releaseDocument, releaseTree } from './release.js';
@@ -278,7 +278,7 @@ export function scan(req: ScanRequest): ScanResult {
   const { findings, ok } = runRules(model, rules, req.config, now, notifications, base);
   const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
   const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : undefined;
-  const results = applyPolicy({ findings, rules: ruleMap, config, suppressions: model.suppressions, now, reportOnly });
+  const results = applyPolicy({ findings: findings.map(resolveFinding), rules: ruleMap, config, suppressions: model.suppressions, now, reportOnly });
   // Notifications quote file names from the repository: escaped like result messages (escape.ts).
   const shownNotifications = (reportOnly ? notifications.filter((n) => !n.file || reportOnly(n.file)) : notifications).map((n) => ({ ...n, message: escapeControl(n.message) }));
   return { results, notifications: shownNotifications, rules: rules.map((r) => r.meta), model, ...(base ? { base } : {}), executionSuccessful: ok };

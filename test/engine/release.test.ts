@@ -12,7 +12,7 @@ import { discover } from '../../src/engine/discover.js';
 import { dataPath } from '../../src/engine/edits.js';
 import { kubernetesApp, kubernetesResource, resourceBase } from '../../src/engine/extract/kubernetes.js';
 import { contentsAgain, parseText } from '../../src/engine/parse.js';
-import { applyPolicy } from '../../src/engine/policy.js';
+import { applyPolicy, resolveFinding } from '../../src/engine/policy.js';
 import { isReleased, releaseStats, releaseTree, strictRelease } from '../../src/engine/release.js';
 import type { Resource } from '../../src/engine/resources.js';
 import { modelOf, runRules, scan } from '../../src/engine/run.js';
@@ -34,7 +34,7 @@ function resultsOf(root: string, release: boolean | 'strict'): { json: string; r
   strictRelease(false);
   // A rule that threw (a strict read) would only lose its findings: say so.
   expect(ok, root).toBe(true);
-  const results = applyPolicy({ findings, rules: new Map(allRules.map((r) => [r.meta.id, r.meta])), config, suppressions: model.suppressions, now: NOW });
+  const results = applyPolicy({ findings: findings.map(resolveFinding), rules: new Map(allRules.map((r) => [r.meta.id, r.meta])), config, suppressions: model.suppressions, now: NOW });
   return { json: JSON.stringify({ results, notifications: model.notifications }), reparsed: releaseStats.reparsed - before };
 }
 
@@ -155,7 +155,7 @@ describe('which trees a scan lets go of', () => {
     expect(released).toEqual({ 'invalid.yaml': [false], 'keys/kustomization.yaml': [false], 'kustomization.yaml': [true], 'misplaced.yaml': [false], 'valid.yaml': [true] });
     const rules = allRules.filter((r) => r.meta.id === 'DAPR002');
     const { findings } = runRules(model, rules, loaded, NOW, []);
-    const results = applyPolicy({ findings, rules: new Map(rules.map((r) => [r.meta.id, r.meta])), config: loaded.config, suppressions: [], now: NOW });
+    const results = applyPolicy({ findings: findings.map(resolveFinding), rules: new Map(rules.map((r) => [r.meta.id, r.meta])), config: loaded.config, suppressions: [], now: NOW });
     expect(results.map((r) => [r.ruleId, r.location.file, r.location.region.startLine, r.location.region.startColumn])).toEqual([['DAPR002', 'invalid.yaml', 9, 7]]);
   });
 });
