@@ -162,7 +162,7 @@ function child(root: string): void {
   const sarif = formatSarif(reportInput(invoked), {});
   const seconds = (performance.now() - started) / 1000;
   const out: Omit<SoakResult, 'bytes'> = {
-    files: invoked.result.model.files.length,
+    files: invoked.result.filesScanned,
     seconds: Number(seconds.toFixed(1)),
     peakRssMiB: Math.round((process.resourceUsage().maxRSS * 1024) / 1024 / 1024),
     results: invoked.result.results.length,

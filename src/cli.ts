@@ -11,7 +11,7 @@ import { AUTO_MIN_FILES } from './engine/parse-pool.js';
 import { CONFIG_FILE_NAME, ConfigError } from './engine/config.js';
 import { escapeControl } from './engine/escape.js';
 import { planDiff, writeFixes } from './engine/fix.js';
-import { exitStatus, FAIL_ON, type FailOn, fixPlan, invokeScan, type Invoked, MAX_CONCURRENCY, reportInput, type ScanInvocation, statOf, UsageError } from './invoke.js';
+import { exitStatus, FAIL_ON, type FailOn, fixPlan, invokeScan, type Invoked, MAX_CONCURRENCY, modelOf, reportInput, type ScanInvocation, statOf, UsageError } from './invoke.js';
 import { levelColumns, severityBand } from './meta/levels.js';
 import { TOOL_VERSION } from './meta/project.js';
 import { recommendedConfigText } from './meta/recommended-config.js';
@@ -86,7 +86,7 @@ function runFixes(args: ScanArgs, io: Io, invocation: ScanInvocation, invoked: I
 }
 
 export function runScan(args: ScanArgs, io: Io): number {
-  const invocation: ScanInvocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...(args.base ? { baseRef: args.base } : {}), ...(args.cache !== undefined ? { cache: args.cache, warn: io.stderr } : {}), ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}) };
+  const invocation: ScanInvocation = { paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, now: args.now, baseline: args.baseline, ...(args.base ? { baseRef: args.base } : {}), ...(args.cache !== undefined ? { cache: args.cache, warn: io.stderr } : {}), ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}), needsModel: args.fix === true || args.fixDryRun === true || args.format === 'markdown' };
   const fixing = args.fix || args.fixDryRun ? runFixes(args, io, invocation, invokeScan(invocation)) : undefined;
   const invoked = fixing?.invoked ?? invokeScan(invocation);
   const { result } = invoked;
@@ -107,7 +107,7 @@ export function runScan(args: ScanArgs, io: Io): number {
   if (args.output) writeOutput(args.output, text, io);
   else if (fixing?.diff === undefined) io.stdout(text);
   if (fixing?.diff !== undefined) io.stdout(fixing.diff);
-  if (result.model.files.length === 0 && !invoked.filesOnly) io.stderr(`dapr-policy: no files to scan under ${args.paths.join(', ') || '.'} (check "include"/"exclude" in the config).\n`);
+  if (result.filesScanned === 0 && !invoked.filesOnly) io.stderr(`dapr-policy: no files to scan under ${args.paths.join(', ') || '.'} (check "include"/"exclude" in the config).\n`);
   return exitStatus(result, args.failOn);
 }
 
@@ -132,9 +132,9 @@ export function runMatrix(args: MatrixArgs, io: Io): number {
   if (args.base && invoked.result.base) {
     const render = DIFF_FORMATS[args.format];
     if (!render) throw new UsageError(`--base prints the grant diff as table, markdown or json, not ${args.format}.`);
-    text = render(grantDiff(invoked.result.base, invoked.result.model), args.base);
+    text = render(grantDiff(invoked.result.base, modelOf(invoked.result)), args.base);
   } else {
-    text = MATRIX_FORMATS[args.format](matrixView(invoked.result.model.accessMatrix()));
+    text = MATRIX_FORMATS[args.format](matrixView(modelOf(invoked.result).accessMatrix()));
   }
   if (args.output) writeOutput(args.output, text, io);
   else io.stdout(text);

@@ -8,10 +8,12 @@ import { CONFIG_FILE_NAME, ConfigError, findUp, gitRoot, resolveConfig } from '.
 import { type FixPlan, planFixes } from './engine/fix.js';
 import { levelRank, type Result } from './engine/policy.js';
 import { DEFAULT_CACHE_FILE } from './engine/cache.js';
+import { resultsFileOf } from './engine/result-cache.js';
 import type { Concurrency } from './engine/parse-pool.js';
 import { GitError, isTrackedByGit } from './engine/git.js';
 import { grantDiff } from './engine/grant-diff.js';
-import { scan, type ScanResult } from './engine/run.js';
+import type { Model } from './engine/model.js';
+import { scan, type ScanOutcome, scanOrReuse } from './engine/run.js';
 import type { Level } from './engine/types.js';
 import { matrixView } from './report/matrix.js';
 import type { ReportInput } from './report/types.js';
@@ -41,6 +43,8 @@ export interface ScanInvocation {
   concurrency?: string;
   /** Where warnings about the invocation go (stderr). */
   warn?: (message: string) => void;
+  /** The caller reads the model (fixes, the access matrix): a full scan, never results from the cache. */
+  needsModel?: boolean;
 }
 
 /** A folder given as the cache location holds the default file name, as ESLint does. */
@@ -50,17 +54,20 @@ function cacheFile(abs: string, shown: string): string {
 
 /**
  * A cache file that git tracks came with the repository, so whoever wrote the
- * change could have written it: its parses could hide findings. Such a file is
- * neither read nor written.
+ * change could have written it: its parses or results could hide findings.
+ * Such a cache is neither read nor written.
  */
 function usableCache(abs: string, shown: string, warn: ((message: string) => void) | undefined): string | undefined {
-  if (!isTrackedByGit(abs)) return abs;
-  warn?.(`dapr-policy: the cache ${shown} is tracked by git, so it was neither read nor written (a committed cache could hide findings). Remove it from git and add it to .gitignore.\n`);
+  // The results beside it (result-cache.ts) could hide findings even more directly.
+  const tracked = [abs, resultsFileOf(abs)].find(isTrackedByGit);
+  if (tracked === undefined) return abs;
+  const name = tracked === abs ? shown : resultsFileOf(shown);
+  warn?.(`dapr-policy: the cache ${name} is tracked by git, so the cache was neither read nor written (a committed cache could hide findings). Remove it from git and add it to .gitignore.\n`);
   return undefined;
 }
 
 export interface Invoked {
-  result: ScanResult;
+  result: ScanOutcome;
   root: string;
   /** True in pre-commit's file mode: only findings in the given files are reported. */
   filesOnly: boolean;
@@ -131,10 +138,11 @@ export function invokeScan(inv: ScanInvocation): Invoked {
   const baseline = inv.baseline ? readBaseline(path.resolve(inv.cwd, inv.baseline), inv.baseline) : undefined;
   const rules = [...allRules, ...customRules(config.config.customRules, config.file)];
   checkCustomIds(rules);
-  let result: ScanResult;
+  let result: ScanOutcome;
   try {
     const cache = inv.cache !== undefined ? usableCache(cacheFile(path.resolve(inv.cwd, inv.cache), inv.cache), inv.cache, inv.warn) : undefined;
-    result = scan({ root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly, rules, ...(inv.baseRef ? { baseRef: inv.baseRef } : {}), ...(cache !== undefined ? { cache } : {}), concurrency });
+    const request = { root, dirs: reportOnly ? undefined : dirs, config, now, reportOnly, rules, ...(inv.baseRef ? { baseRef: inv.baseRef } : {}), ...(cache !== undefined ? { cache } : {}), concurrency };
+    result = inv.needsModel ? scan(request) : scanOrReuse(request);
   } catch (e) {
     if (e instanceof GitError) throw new UsageError(`--base ${inv.baseRef}: ${e.message.split('\n')[0] || 'not a revision of this git repository'}`);
     throw e;
@@ -158,10 +166,10 @@ function checkCustomIds(rules: readonly Rule[]): void {
 
 export function reportInput(invoked: Invoked, results: readonly Result[] = invoked.result.results, withMatrix = false): ReportInput {
   const r = invoked.result;
-  const input: ReportInput = { results, notifications: r.notifications, rules: r.rules, filesScanned: r.model.files.length, executionSuccessful: r.executionSuccessful, root: invoked.root };
-  if (withMatrix) input.matrix = matrixView(r.model.accessMatrix());
+  const input: ReportInput = { results, notifications: r.notifications, rules: r.rules, filesScanned: r.filesScanned, executionSuccessful: r.executionSuccessful, root: invoked.root };
+  if (withMatrix) input.matrix = matrixView(modelOf(r).accessMatrix());
   if (invoked.baseline) input.baseline = invoked.baseline;
-  if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, r.model) };
+  if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, modelOf(r)) };
   return input;
 }
 
@@ -172,11 +180,17 @@ export function reportInput(invoked: Invoked, results: readonly Result[] = invok
  * under the scan root. The GitHub Action never fixes.
  */
 export function fixPlan(invoked: Invoked, results: readonly Result[]): FixPlan {
-  return planFixes({ root: invoked.root, results, parsed: invoked.result.model.parsed });
+  return planFixes({ root: invoked.root, results, parsed: modelOf(invoked.result).parsed });
 }
 
 /** Exit status of a scan: 2 when a rule failed, 1 when a finding is at or above `failOn`, else 0. */
-export function exitStatus(result: ScanResult, failOn: FailOn): number {
+/** The model of a scan that was asked for one (ScanInvocation.needsModel, or no cache). */
+export function modelOf(result: ScanOutcome): Model {
+  if (!result.model) throw new Error('internal error: the model of a scan answered from the result cache was read');
+  return result.model;
+}
+
+export function exitStatus(result: ScanOutcome, failOn: FailOn): number {
   if (!result.executionSuccessful) return 2;
   if (failOn === 'none') return 0;
   const threshold = levelRank(failOn as Level);

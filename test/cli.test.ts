@@ -1,6 +1,7 @@
 // The command line, run in-process (and once as the bundled binary): exit
 // codes, formats, init, rules, and pre-commit's file mode.
 import { execFileSync, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -163,12 +164,27 @@ describe('--cache and git', () => {
     gitIn('add', '.dapr-policy-cache');
     const run = await cli(['.', '-f', 'json', '--cache'], dir);
     expect(run.stdout).toBe(plain.stdout);
-    expect(run.stderr).toContain('the cache .dapr-policy-cache is tracked by git, so it was neither read nor written');
+    expect(run.stderr).toContain('the cache .dapr-policy-cache is tracked by git, so the cache was neither read nor written');
     expect(fs.readFileSync(path.join(dir, '.dapr-policy-cache'), 'utf8')).toBe('planted by a pull request');
     // Untracked (ignored), it is used and rewritten.
     gitIn('rm', '-q', '--cached', '.dapr-policy-cache');
     const again = await cli(['.', '-f', 'json', '--cache'], dir);
     expect(again.stderr).toBe('');
     expect(fs.readFileSync(path.join(dir, '.dapr-policy-cache'), 'utf8')).toMatch(/^DAPRPOLICY-CACHE-/);
+    // The results beside it: a planted file that says "no findings" is neither trusted nor replaced.
+    const results = path.join(dir, '.dapr-policy-cache.results');
+    const stored = fs.readFileSync(results, 'utf8');
+    expect(stored).toMatch(/^DAPRPOLICY-RESULTS-/);
+    // With a checksum that matches: only the git check keeps it out.
+    const [magic, , ...rest] = stored.split('\n');
+    const body = rest.join('\n').replace(/"findings":\[.*?\],"suppressions"/, '"findings":[],"suppressions"');
+    const planted = `${magic}\n${crypto.createHash('sha256').update(body).digest('hex')}\n${body}`;
+    expect(planted).not.toBe(stored);
+    fs.writeFileSync(results, planted);
+    gitIn('add', '.dapr-policy-cache.results');
+    const tracked = await cli(['.', '-f', 'json', '--cache'], dir);
+    expect(tracked.stdout).toBe(plain.stdout);
+    expect(tracked.stderr).toContain('the cache .dapr-policy-cache.results is tracked by git, so the cache was neither read nor written');
+    expect(fs.readFileSync(results, 'utf8')).toBe(planted);
   });
 });

@@ -1,8 +1,9 @@
-// cache: `--cache`. Parsing is most of a scan's time, and a file that did not
-// change parses to the same documents, so the parse of each file is kept on
-// disk keyed by a hash of its bytes. Everything after the parse (extract,
-// model, rules) runs on every scan: cross-file rules see the whole repository
-// each time, so a cached scan reports byte-identical results.
+// cache: `--cache`. Parsing is most of a full scan's time, and a file that did
+// not change parses to the same documents, so the parse of each file is kept on
+// disk keyed by a hash of its bytes. Beside it, result-cache.ts keeps the last
+// scan's results, reused when no change reaches what the rules read; else
+// everything after the parse (extract, model, rules) runs again on the whole
+// repository. Either way a cached scan reports byte-identical results.
 //
 // The file is never trusted: a checksum guards the payload; the tool version,
 // a hash of the program's own bytes and a hash of the configuration must
@@ -85,7 +86,8 @@ export class ParseCache {
   private shapes: string[][] = newShapesTable();
   private encoder: EntryEncoder | undefined;
   private decoder: EntryDecoder | undefined;
-  private readonly key: string;
+  /** Configuration and program bytes: a cache of another is not used (the result cache shares it). */
+  readonly key: string;
   private changed = false;
   /** The shapes table starts with the common shapes (set once loaded: the table only grows at its end). */
   private readonly commonFirst: boolean;
@@ -95,9 +97,14 @@ export class ParseCache {
     /** Everything parsing depends on besides the bytes: the configuration, as JSON. */
     settings: string,
   ) {
-    this.key = sha256(`${settings}\0${programDigest()}`);
+    this.key = ParseCache.keyFor(settings);
     this.load();
     this.commonFirst = startsWithCommonShapes(this.shapes);
+  }
+
+  /** The key of a cache for these settings, without reading one. */
+  static keyFor(settings: string): string {
+    return sha256(`${settings}\0${programDigest()}`);
   }
 
   static hash(buf: Buffer): string {

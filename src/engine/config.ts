@@ -26,6 +26,8 @@ export class ConfigError extends Error {
 export interface LoadedConfigWithSource extends LoadedConfig {
   /** Position of a JSON path in the config file. */
   locate(jsonPath: Array<string | number>): Location | undefined;
+  /** The config file's text, when it came from one: findings about the config point into it. */
+  text?: string;
 }
 
 function describeError(file: string, e: SchemaError): string {
@@ -88,7 +90,7 @@ export function loadConfigFile(file: string, root: string, found = false): Loade
   } catch {
     throw new ConfigError(`${shown}: not valid JSON (${jsonErrorPlace(text)}).`);
   }
-  return { ...parseConfigObject(raw, shown), locate: locator(text, shown) };
+  return { ...parseConfigObject(raw, shown), locate: locator(text, shown), text };
 }
 
 /** Every glob of a valid config, with its JSON path. */

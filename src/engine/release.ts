@@ -6,6 +6,9 @@
 // asks resourceBase() about them and gets the extracted resource. A reader that still asks for a
 // released tree gets one, parsed again from the document's text, so nothing
 // can read wrong; it only costs a parse (counted, for tests and benchmarks).
+import { passesSchema } from '../rules/schema-check.js';
+import { contentsAgain, type ParseOptions } from './parse.js';
+import { documentMayHoldPem } from './precheck.js';
 import type { Resource } from './resources.js';
 import { isMap, YAMLMap } from 'yaml';
 import { standIn } from './lean-yaml.js';
@@ -38,6 +41,13 @@ export function releasedResource(pdoc: ParsedDoc): Resource | undefined {
 
 /** How often a released tree was read and had to be parsed again. */
 export const releaseStats = { reparsed: 0 };
+
+/**
+ * Files whose released trees were read again (by a fix): they were seen
+ * beyond their facts, so the result cache judges them by their bytes
+ * (observe.ts). Cleared by whoever counts (scan).
+ */
+export const reparsedFiles = new Set<string>();
 
 let strict = false;
 let allowed = 0;
@@ -157,6 +167,7 @@ class Reparse {
     if (this.again === undefined) {
       this.again = this.reparse(this.pdoc);
       releaseStats.reparsed++;
+      reparsedFiles.add(this.pdoc.file.path);
       recent.push(this);
       if (recent.length > RECENT_MAX) recent.shift()?.forget();
     }
@@ -167,4 +178,21 @@ class Reparse {
     this.again = undefined;
     for (const m of this.maps) m.loaded = undefined;
   }
+}
+
+/** Lets go of the trees no later stage reads; a late reader gets the document parsed again. */
+export function releaseTrees(resources: readonly Resource[], opts: ParseOptions, keep?: (r: Resource) => boolean): void {
+  for (const r of resources) {
+    if (r.pdoc.origin || documentMayHoldPem(r.pdoc) || keep?.(r)) continue;
+    if (RELEASED_TYPES.has(r.type) || releasableComponent(r)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
+  }
+}
+
+/**
+ * A Component that passes its schema has nothing more to tell DAPR002, and
+ * its other rules read what extraction took; DAPR103 works in the tree
+ * around scopes written in the wrong place.
+ */
+function releasableComponent(r: Resource): boolean {
+  return r.type === 'component' && r.misplacedScopes.length === 0 && passesSchema(r);
 }

@@ -1,9 +1,9 @@
 // run: the whole pipeline, discover → parse → extract → model → rules → policy.
 // Formatting is the caller's business (src/report).
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { allRules } from '../rules/index.js';
-import { passesSchema } from '../rules/schema-check.js';
-import type { Finding, ReportInput, Rule, RuleMeta } from '../rules/types.js';
+import type { Finding, ReportInput, Rule, RuleContext, RuleMeta } from '../rules/types.js';
 import type { LoadedConfig } from './config-types.js';
 import type { LoadedConfigWithSource } from './config.js';
 import { discover, type DiscoverResult, toPosix } from './discover.js';
@@ -13,14 +13,18 @@ import { assemble, extractFile, type FileExtract } from './extract/index.js';
 import type { RepoIndex } from './extract/multi-app-run.js';
 import { buildModel, type Model } from './model.js';
 import { ParseCache } from './cache.js';
-import { contentsAgain, decode, type ParseOptions, type ParsedFile, readSource } from './parse.js';
+import { contentsAgain, decode, type ParseOptions, type ParsedFile, parseFile, readSource } from './parse.js';
 import { type Concurrency, parseFiles, type PoolResult } from './parse-pool.js';
-import { applyPolicy, resolveFinding, ruleEntry, type Result } from './policy.js';
+import { applyPolicy, type ResolvedFinding, resolveFinding, ruleEntry, type Result } from './policy.js';
+import { resultsFileOf, ResultStore, type SeenFile, type StoredScan } from './result-cache.js';
+import { toolRuns } from './render/binaries.js';
 import { documentMayHoldPem } from './precheck.js';
 import { filesOnDisk, render } from './render/index.js';
-import { RELEASED_TYPES, releaseDocument, releaseTree } from './release.js';
+import { releaseDocument, releaseTrees, reparsedFiles } from './release.js';
 import type { Resource } from './resources.js';
-import { findSuppressions } from './suppressions.js';
+import { findSuppressions, type SuppressionComment } from './suppressions.js';
+import { observableDigest } from './observe.js';
+import { sameWorld, WorldLog } from './render/world.js';
 import type { Notification, SourceFile } from './types.js';
 
 export interface ScanRequest {
@@ -42,15 +46,22 @@ export interface ScanRequest {
   concurrency?: Concurrency;
 }
 
-export interface ScanResult {
+/** What a scan gives the reports. */
+export interface ScanOutcome {
   results: Result[];
   notifications: Notification[];
   rules: RuleMeta[];
-  model: Model;
+  filesScanned: number;
+  /** The model; absent when the result cache answered (scanOrReuse). */
+  model?: Model;
   /** The model of the `--base` revision, when one was asked for. */
   base?: Model;
   /** False when a rule failed: results may be incomplete. */
   executionSuccessful: boolean;
+}
+
+export interface ScanResult extends ScanOutcome {
+  model: Model;
 }
 
 function repoIndex(files: SourceFile[]): RepoIndex {
@@ -80,7 +91,7 @@ function unreadable(file: SourceFile, e: unknown): Notification {
  * cache took its parse: a parse the cache must encode itself is handed over
  * in discovery order, so that the cache file does not depend on timing.
  */
-function parseAll(files: SourceFile[], notifications: Notification[], opts: ParseOptions, concurrency: Concurrency, cache: ParseCache | undefined, onParsed: (i: number, parsed: ParsedFile) => void): ParsedFile[] {
+function parseAll(files: SourceFile[], notifications: Notification[], opts: ParseOptions, concurrency: Concurrency, cache: ParseCache | undefined, onParsed: (i: number, parsed: ParsedFile, hash: string | undefined) => void): ParsedFile[] {
   const outcomes: Array<PoolResult | undefined> = new Array<PoolResult | undefined>(files.length);
   const toEncode: number[] = [];
   const accept = (i: number, outcome: PoolResult, fresh: boolean): void => {
@@ -88,7 +99,7 @@ function parseAll(files: SourceFile[], notifications: Notification[], opts: Pars
     if ('error' in outcome) return;
     // A worker's entry in the common shapes goes in as it is; anything else is encoded below.
     if (cache && fresh && outcome.hash !== undefined && (outcome.entry === undefined || !cache.setEncoded(outcome.parsed.file, outcome.hash, outcome.entry))) toEncode.push(i);
-    else onParsed(i, outcome.parsed);
+    else onParsed(i, outcome.parsed, outcome.hash);
   };
   const todo: number[] = [];
   files.forEach((file, i) => {
@@ -104,7 +115,7 @@ function parseAll(files: SourceFile[], notifications: Notification[], opts: Pars
   for (const i of toEncode.sort((a, b) => a - b)) {
     const outcome = outcomes[i] as { parsed: ParsedFile; hash: string };
     cache?.set(outcome.parsed, outcome.hash);
-    onParsed(i, outcome.parsed);
+    onParsed(i, outcome.parsed, outcome.hash);
   }
   const parsed: ParsedFile[] = [];
   files.forEach((file, i) => {
@@ -124,8 +135,9 @@ function fromCache(file: SourceFile, cache: ParseCache): PoolResult | undefined 
   if (!cache.has(file)) return undefined;
   try {
     const buf = readSource(file);
-    const parsed = cache.get(file, ParseCache.hash(buf), () => decode(buf).text);
-    return parsed ? { parsed } : undefined;
+    const hash = ParseCache.hash(buf);
+    const parsed = cache.get(file, hash, () => decode(buf).text);
+    return parsed ? { parsed, hash } : undefined;
   } catch (error) {
     return { error };
   }
@@ -142,10 +154,18 @@ function identityOf(on: NonNullable<ReportInput['on']>): string {
   return `${on.app.kind}/${on.namespace}/${on.app.name}`;
 }
 
-export function runRules(model: Model, rules: readonly Rule[], loaded: LoadedConfigWithSource, now: Date, notifications: Notification[], base?: Model): { findings: Finding[]; ok: boolean } {
+/** What the rules found; `clockRead` when a rule read the scan's clock (its results may change with time alone). */
+export interface RulesOutcome {
+  findings: Finding[];
+  ok: boolean;
+  clockRead: boolean;
+}
+
+export function runRules(model: Model, rules: readonly Rule[], loaded: LoadedConfigWithSource, now: Date, notifications: Notification[], base?: Model): RulesOutcome {
   const findings: Finding[] = [];
   const knownRules = new Set(rules.flatMap((r) => [r.meta.id, r.meta.name]));
   let ok = true;
+  let clockRead = false;
   for (const rule of rules) {
     const report = (r: ReportInput): void => {
       const f: Finding = {
@@ -166,14 +186,22 @@ export function runRules(model: Model, rules: readonly Rule[], loaded: LoadedCon
       findings.push(f);
     };
     try {
-      rule.check({ model, config: loaded.config, options: optionsFor(rule.meta, loaded), now, knownRules, locateConfig: loaded.locate, report, ...(base ? { base } : {}) });
+      const ctx: RuleContext = { model, config: loaded.config, options: optionsFor(rule.meta, loaded), now, knownRules, locateConfig: loaded.locate, report, ...(base ? { base } : {}) };
+      Object.defineProperty(ctx, 'now', {
+        get: () => {
+          clockRead = true;
+          return now;
+        },
+        enumerable: true,
+      });
+      rule.check(ctx);
     } catch (e) {
       ok = false;
       const err = e as Error;
       notifications.push({ id: 'rule-failed', level: 'error', message: `Rule ${rule.meta.id} (${rule.meta.name}) failed: ${err.message}. Its results are incomplete; please report this.` });
     }
   }
-  return { findings, ok };
+  return { findings, ok, clockRead };
 }
 
 function reportFilter(only: NonNullable<ScanRequest['reportOnly']>): (file: string) => boolean {
@@ -190,29 +218,49 @@ export interface Parsing {
   release?: boolean;
   /** Resources whose trees a rule's fix will read: kept, so that the fix does not parse them again (Rule.keepsTree). */
   keepTree?: (resource: Resource) => boolean;
+  /** Gets what later stages can see of each file (observe.ts), for the result cache. */
+  observe?: (file: SourceFile, hash: string, digest: string) => void;
+  /** Logs what rendering reads besides the parsed files (render/world.ts). */
+  world?: WorldLog;
+}
+
+/** How a scan parses files, and whether it lets go of trees: modelOf and the result cache must agree. */
+function parseSetup(config: LoadedConfig['config'], parsing: Parsing): { parseOptions: ParseOptions; release: boolean } {
+  // Custom rules may read any document, so they turn the pre-check off.
+  const precheck = config.precheck !== false && !(config.customRules && config.customRules.length > 0);
+  const parseOptions: ParseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth, precheck };
+  // Custom rules may read any part of any document: they keep every tree.
+  return { parseOptions, release: precheck && parsing.release !== false };
+}
+
+/** A parsed file extracted, its trees let go (when `release`), and its suppression comments; observed when asked. */
+function extractOne(file: ParsedFile, hash: string | undefined, repo: RepoIndex, setup: ReturnType<typeof parseSetup>, parsing: Parsing): { x: FileExtract; suppressions: SuppressionComment[] } {
+  const x = extractFile(file, repo);
+  if (setup.release) releaseTrees(x.resources, setup.parseOptions, parsing.keepTree);
+  const suppressions = findSuppressions(file);
+  if (parsing.observe && hash !== undefined) parsing.observe(file.file, hash, observableDigest(file, x, suppressions, hash));
+  return { x, suppressions };
 }
 
 /** discover's output → the model: parse, find suppressions, extract, render (helm, kustomize), join. */
 export function modelOf(discovered: DiscoverResult, root: string, loaded: LoadedConfigWithSource, filesDir: string = root, parsing: Parsing = {}): Model {
   const notifications = [...discovered.notifications];
   const { config } = loaded;
-  // Custom rules may read any document, so they turn the pre-check off.
-  const precheck = config.precheck !== false && !(config.customRules && config.customRules.length > 0);
-  const parseOptions: ParseOptions = { maxDocuments: config.maxDocumentsPerFile, maxAliasCount: config.maxAliasCount, maxDepth: config.maxDepth, precheck };
+  const setup = parseSetup(config, parsing);
+  const { parseOptions, release } = setup;
   const repo = repoIndex(discovered.files);
   // Each file is extracted as soon as it is parsed, and lets go of the trees no later stage reads, so that the
-  // trees of the whole repository are never all in memory at once. Custom rules may read any part of any
-  // document: they keep every tree.
-  const release = precheck && parsing.release !== false;
+  // trees of the whole repository are never all in memory at once.
   const extracts: Array<FileExtract | undefined> = new Array<FileExtract | undefined>(discovered.files.length);
-  const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? 'auto', parsing.cache, (i, file) => {
-    const x = extractFile(file, repo);
-    if (release) releaseTrees(x.resources, parseOptions, parsing.keepTree);
-    extracts[i] = x;
+  const suppressions: SuppressionComment[][] = [];
+  const parsed = parseAll(discovered.files, notifications, parseOptions, parsing.concurrency ?? 'auto', parsing.cache, (i, file, hash) => {
+    const one = extractOne(file, hash, repo, setup, parsing);
+    extracts[i] = one.x;
+    suppressions[i] = one.suppressions;
   });
   const extracted = assemble(extracts.filter((x): x is FileExtract => x !== undefined));
   // Charts and kustomizations as the cluster gets them; chart templates read statically when a chart could not be rendered.
-  const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions });
+  const rendered = render({ dir: filesDir, files: discovered.files, parsed, kustomizations: extracted.kustomizations, config, parseOptions, ...(parsing.world ? { world: parsing.world } : {}) });
   // Rendering was the last reader of kustomizations' trees: the model and rules read what extraction took.
   if (release) for (const k of extracted.kustomizations) if (!k.pdoc.origin && !documentMayHoldPem(k.pdoc)) releaseDocument(k.pdoc, (pdoc) => contentsAgain(pdoc, parseOptions));
   extracted.resources.push(...rendered.staticResources);
@@ -224,27 +272,10 @@ export function modelOf(discovered: DiscoverResult, root: string, loaded: Loaded
     files: discovered.files,
     parsed,
     extracted,
-    suppressions: parsed.flatMap(findSuppressions),
+    suppressions: suppressions.flat(),
     notifications,
     rendered,
   });
-}
-
-/** Lets go of the trees no later stage reads (release.ts); a late reader gets the document parsed again. */
-function releaseTrees(resources: readonly Resource[], opts: ParseOptions, keep?: (r: Resource) => boolean): void {
-  for (const r of resources) {
-    if (r.pdoc.origin || documentMayHoldPem(r.pdoc) || keep?.(r)) continue;
-    if (RELEASED_TYPES.has(r.type) || releasableComponent(r)) releaseTree(r, (pdoc) => contentsAgain(pdoc, opts));
-  }
-}
-
-/**
- * A Component that passes its schema has nothing more to tell DAPR002, and
- * its other rules read what extraction took; DAPR103 works in the tree
- * around scopes written in the wrong place.
- */
-function releasableComponent(r: Resource): boolean {
-  return r.type === 'component' && r.misplacedScopes.length === 0 && passesSchema(r);
 }
 
 /** The model of another revision (`--base`), read from git objects with the same configuration. */
@@ -255,31 +286,161 @@ export function revisionModel(root: string, ref: string, loaded: LoadedConfigWit
   return filesOnDisk(discovered.files, config, (dir) => modelOf(discovered, root, loaded, dir ?? root, { concurrency }));
 }
 
+function discoverFor(req: ScanRequest): DiscoverResult {
+  const { config } = req.config;
+  return discover({ root: req.root, dirs: req.dirs, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, maxTotalBytes: config.maxTotalBytes });
+}
+
+function keepTreeOf(rules: readonly Rule[]): (resource: Resource) => boolean {
+  const keepers = rules.filter((r) => r.keepsTree !== undefined);
+  return (resource) => keepers.some((r) => r.keepsTree?.(resource) === true);
+}
+
+/** What parsing depends on besides the bytes: the whole configuration, so a changed config is a cold scan. */
+function settingsOf(req: ScanRequest): string {
+  return JSON.stringify(req.config.config);
+}
+
+function parseCacheOf(req: ScanRequest): ParseCache | undefined {
+  return req.cache !== undefined ? new ParseCache(req.cache, settingsOf(req)) : undefined;
+}
+
+/** Whether a scan's results may be kept for reuse: not with rules of the config's own, nor against another revision. */
+function keepsResults(req: ScanRequest, rules: readonly Rule[]): boolean {
+  // A config from a file without its text could not tell whether findings about it moved.
+  const configKnown = req.config.file === undefined || req.config.text !== undefined;
+  return req.cache !== undefined && req.baseRef === undefined && configKnown && rules.every((r) => !r.meta.custom);
+}
+
+/** Everything besides the files, the program and the configuration that a scan's results depend on. */
+function scopeOf(req: ScanRequest, rules: readonly Rule[], discovered: DiscoverResult): string {
+  const configText = req.config.text !== undefined ? crypto.createHash('sha256').update(req.config.text).digest('hex') : null;
+  // The config file's place and text: findings about the config point into it (locateConfig).
+  return JSON.stringify({ root: req.root, dirs: req.dirs ?? null, rules: rules.map((r) => r.meta.id), discovery: discovered.notifications, configFile: req.config.file ?? null, configText });
+}
+
+/** Findings → what the reports get: the policy, the files to report, notifications escaped. */
+function finish(req: ScanRequest, rules: readonly Rule[], now: Date, found: { findings: ResolvedFinding[]; suppressions: SuppressionComment[]; notifications: Notification[] }): Pick<ScanOutcome, 'results' | 'notifications' | 'rules'> {
+  const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
+  const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : undefined;
+  const results = applyPolicy({ findings: found.findings, rules: ruleMap, config: req.config.config, suppressions: found.suppressions, now, reportOnly });
+  // Notifications quote file names from the repository: escaped like result messages (escape.ts).
+  const shown = (reportOnly ? found.notifications.filter((n) => !n.file || reportOnly(n.file)) : found.notifications).map((n) => ({ ...n, message: escapeControl(n.message) }));
+  return { results, notifications: shown, rules: rules.map((r) => r.meta) };
+}
+
 export function scan(req: ScanRequest): ScanResult {
+  return fullScan(req, discoverFor(req));
+}
+
+function fullScan(req: ScanRequest, discovered: DiscoverResult): ScanResult {
   const rules = req.rules ?? allRules;
   const now = req.now ?? new Date();
-  const { config } = req.config;
-  const discovered = discover({
-    root: req.root,
-    dirs: req.dirs,
-    include: config.include,
-    exclude: config.exclude,
-    maxFileSize: config.maxFileSize,
-    maxTotalBytes: config.maxTotalBytes,
-  });
-  // Keyed by the whole configuration: a changed config is a cold scan.
-  const cache = req.cache !== undefined ? new ParseCache(req.cache, JSON.stringify(config)) : undefined;
-  const keepers = rules.filter((r) => r.keepsTree !== undefined);
-  const keepTree = (resource: Resource): boolean => keepers.some((r) => r.keepsTree?.(resource) === true);
-  const model = modelOf(discovered, req.root, req.config, req.root, { keepTree, ...(cache ? { cache } : {}), ...(req.concurrency !== undefined ? { concurrency: req.concurrency } : {}) });
+  const cache = parseCacheOf(req);
+  const keeping = cache !== undefined && keepsResults(req, rules);
+  const seen = new Map<string, SeenFile>();
+  const world = new WorldLog();
+  const runsBefore = toolRuns.count;
+  reparsedFiles.clear();
+  const observing: Parsing = keeping ? { observe: (file, hash, digest) => seen.set(file.path, [file.path, file.kind, hash, digest]), world } : {};
+  const model = modelOf(discovered, req.root, req.config, req.root, { keepTree: keepTreeOf(rules), ...observing, ...(cache ? { cache } : {}), ...(req.concurrency !== undefined ? { concurrency: req.concurrency } : {}) });
   cache?.save();
   const notifications = model.notifications;
   const base = req.baseRef !== undefined ? revisionModel(req.root, req.baseRef, req.config, req.concurrency) : undefined;
-  const { findings, ok } = runRules(model, rules, req.config, now, notifications, base);
-  const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
-  const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : undefined;
-  const results = applyPolicy({ findings: findings.map(resolveFinding), rules: ruleMap, config, suppressions: model.suppressions, now, reportOnly });
-  // Notifications quote file names from the repository: escaped like result messages (escape.ts).
-  const shownNotifications = (reportOnly ? notifications.filter((n) => !n.file || reportOnly(n.file)) : notifications).map((n) => ({ ...n, message: escapeControl(n.message) }));
-  return { results, notifications: shownNotifications, rules: rules.map((r) => r.meta), model, ...(base ? { base } : {}), executionSuccessful: ok };
+  const { findings, ok, clockRead } = runRules(model, rules, req.config, now, notifications, base);
+  const resolved = findings.map(resolveFinding);
+  if (cache && keeping && toolRuns.count === runsBefore) {
+    const files = seenFiles(discovered, seen);
+    const stored: StoredScan | undefined = files && { scope: scopeOf(req, rules, discovered), files, world: world.reads, worldFiles: [...world.files].sort(), ...(clockRead ? { clock: now.toISOString() } : {}), findings: resolved, suppressions: model.suppressions, notifications, ok };
+    if (stored && new ResultStore(resultsFileOf(cache.file), cache.key).save(stored)) resultCacheStats.kept++;
+  }
+  const shown = finish(req, rules, now, { findings: resolved, suppressions: model.suppressions, notifications });
+  return { ...shown, filesScanned: model.files.length, model, ...(base ? { base } : {}), executionSuccessful: ok };
+}
+
+/**
+ * Every discovered file as this scan saw it, or undefined when one was not
+ * seen (it could not be read). A file whose released trees a fix read again
+ * was seen beyond its facts: it is judged by its bytes.
+ */
+function seenFiles(discovered: DiscoverResult, seen: ReadonlyMap<string, SeenFile>): SeenFile[] | undefined {
+  const out: SeenFile[] = [];
+  for (const f of discovered.files) {
+    const s = seen.get(f.path);
+    if (!s) return undefined;
+    out.push(reparsedFiles.has(f.path) ? [s[0], s[1], s[2], `b:${s[2]}`] : s);
+  }
+  return out;
+}
+
+/** Scans the result cache answered, and scans whose results it kept (tests and benchmarks count them). */
+export const resultCacheStats = { reused: 0, kept: 0 };
+
+/** Files a reuse may parse before it gives up: past that, the full scan is likely and the parses wasted. */
+const MAX_CHANGED_FILES = 200;
+
+/**
+ * The stored results, when the result cache (result-cache.ts) holds a scan
+ * whose every input is the same as far as the rules can tell: same scope and
+ * clock, same files, each changed file seen the same (observe.ts), and every
+ * read rendering made of the disk answered the same. Else undefined.
+ */
+function reusedScan(req: ScanRequest, rules: readonly Rule[], now: Date, discovered: DiscoverResult, cacheFile: string): ScanOutcome | undefined {
+  const store = new ResultStore(resultsFileOf(cacheFile), ParseCache.keyFor(settingsOf(req)));
+  const stored = store.load();
+  if (!stored || stored.scope !== scopeOf(req, rules, discovered) || (stored.clock !== undefined && stored.clock !== now.toISOString())) return undefined;
+  const files = seenNow(req, rules, discovered, stored);
+  if (!files || !sameWorld(stored.world)) return undefined;
+  // The changed files' new hashes, so that the next scan does not parse them again.
+  if (files.some((f, i) => f[2] !== stored.files[i][2])) store.save({ ...stored, files });
+  const shown = finish(req, rules, now, stored);
+  resultCacheStats.reused++;
+  return { ...shown, filesScanned: discovered.files.length, executionSuccessful: stored.ok };
+}
+
+/** The stored files with the hashes they have now, or undefined when one of them is seen differently. */
+function seenNow(req: ScanRequest, rules: readonly Rule[], discovered: DiscoverResult, stored: StoredScan): SeenFile[] | undefined {
+  if (stored.files.length !== discovered.files.length) return undefined;
+  const worldFiles = new Set(stored.worldFiles);
+  const setup = parseSetup(req.config.config, {});
+  const repo = repoIndex(discovered.files);
+  const keepTree = keepTreeOf(rules);
+  const out: SeenFile[] = [];
+  let changed = 0;
+  for (const [i, file] of discovered.files.entries()) {
+    const [p, kind, hash, digest] = stored.files[i];
+    if (p !== file.path || kind !== file.kind) return undefined;
+    let buf: Buffer;
+    try {
+      buf = readSource(file);
+    } catch {
+      return undefined;
+    }
+    const now = ParseCache.hash(buf);
+    if (now === hash) {
+      out.push(stored.files[i]);
+      continue;
+    }
+    if (digest.startsWith('b:') || worldFiles.has(p) || ++changed > MAX_CHANGED_FILES) return undefined;
+    let seen: string | undefined;
+    extractOne(parseFile(file, setup.parseOptions, buf), now, repo, setup, { keepTree, observe: (_f, _h, d) => (seen = d) });
+    if (seen !== digest) return undefined;
+    out.push([p, kind, now, digest]);
+  }
+  return out;
+}
+
+/**
+ * A scan, answered from the result cache when it can be (`--cache`), else
+ * run in full (and its results kept). The model is there only after a full
+ * scan: callers that read it use scan().
+ */
+export function scanOrReuse(req: ScanRequest): ScanOutcome {
+  const rules = req.rules ?? allRules;
+  const discovered = discoverFor(req);
+  if (req.cache !== undefined && keepsResults(req, rules)) {
+    const reused = reusedScan(req, rules, req.now ?? new Date(), discovered, req.cache);
+    if (reused) return reused;
+  }
+  return fullScan(req, discovered);
 }

@@ -91,12 +91,15 @@ export const rule: Rule = {
       ],
     },
   },
-  check({ model, now, config, report }) {
+  check(ctx) {
+    const { model, config, report } = ctx;
     const warnDays = config.certificateExpiryDays;
     for (const value of certificateValues(model)) {
       for (const o of occurrences(value, isCertificateBlock)) {
         const parsed = parseCertificate(o.block.pem);
         if (!parsed.ok) continue;
+        // Read only here: a scan that judged no certificate does not depend on its clock (result-cache.ts).
+        const now = ctx.now;
         const v = certificateValidity(parsed.cert, now, warnDays);
         if (v.status === 'valid') continue;
         reportInScopes(report, value.scopes, { message: message(o, parsed.cert, v, now, warnDays), at: o.at, path: o.path });

@@ -204,8 +204,12 @@ interface RawRun {
   stderr: string;
 }
 
+/** How many times a renderer was run: the result cache keeps no results of a scan that ran one (result-cache.ts). */
+export const toolRuns = { count: 0 };
+
 /** Runs a renderer: no shell, no stdin, the scratch environment, a timeout and an output cap. */
 export function runTool(tool: Tool, args: string[], opts: RunOptions): RunOutcome {
+  toolRuns.count++;
   const r = spawnSync(tool.path, args, {
     cwd: opts.cwd,
     env: opts.scratch.env(),
@@ -231,6 +235,7 @@ export function runTool(tool: Tool, args: string[], opts: RunOptions): RunOutcom
 export function runToolMany(tool: Tool, jobs: Array<{ args: string[]; cwd: string }>, opts: Omit<RunOptions, 'cwd'>): RunOutcome[] {
   const parallel = Math.min(jobs.length, os.availableParallelism());
   if (parallel <= 1) return jobs.map((j) => runTool(tool, j.args, { ...opts, cwd: j.cwd }));
+  toolRuns.count++;
   const timeout = opts.timeoutMs ?? RENDER_TIMEOUT_MS;
   const maxOutput = opts.maxOutput ?? MAX_RENDER_OUTPUT;
   const input = JSON.stringify({ path: tool.path, jobs, env: opts.scratch.env(), timeout, maxOutput, parallel });

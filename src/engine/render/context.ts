@@ -1,7 +1,6 @@
 // render/context.ts: what every renderer shares in one scan: where the files
 // are, the parsed repository, the scratch folder, and how a rendered
 // document becomes a placed instance of the model.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config-types.js';
 import { isInside } from '../discover.js';
@@ -13,6 +12,7 @@ import { decode, parseText, type ParseOptions, type ParsedFile, readSource } fro
 import type { Environment, Location, SourceFile } from '../types.js';
 import { lineBreaksAsLf, type ParsedDoc } from '../yaml.js';
 import type { Scratch } from './binaries.js';
+import { bytesOf, realpathOf, statOf, type WorldLog } from './world.js';
 
 export interface RenderContext {
   /** Absolute folder that holds the repository's files (the scan root, or a checkout of a revision). */
@@ -28,6 +28,8 @@ export interface RenderContext {
   parseOptions: ParseOptions;
   /** Absolute paths that must never reach a message, each with what to show instead. */
   replace: Array<[string, string]>;
+  /** What was read besides the parsed files (world.ts). */
+  world: WorldLog;
 }
 
 /** What failed to render, for DAPR007. */
@@ -77,9 +79,11 @@ export function repoText(ctx: RenderContext, rel: string): string | undefined {
   if (p) return sourceText(p);
   const abs = path.join(ctx.dir, rel);
   try {
-    const real = fs.realpathSync(abs);
-    if (!isInside(ctx.realDir, real) || !fs.statSync(real).isFile() || fs.statSync(real).size > ctx.config.maxFileSize) return undefined;
-    return decode(fs.readFileSync(real)).text;
+    const real = realpathOf(ctx.world, abs);
+    const stat = statOf(ctx.world, real);
+    if (!isInside(ctx.realDir, real) || !stat?.file || stat.size > ctx.config.maxFileSize) return undefined;
+    const bytes = bytesOf(ctx.world, real);
+    return bytes ? decode(bytes).text : undefined;
   } catch {
     return undefined;
   }

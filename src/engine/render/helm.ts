@@ -4,7 +4,6 @@
 // or the `include` that brings a partial in, with the partial as related
 // location). Only vendored dependencies (charts/) are used: nothing is ever
 // fetched, no plugin or post-renderer runs.
-import fs from 'node:fs';
 import path from 'node:path';
 import { isScalar } from 'yaml';
 import type { Config, HelmChartConfig } from '../config-types.js';
@@ -15,6 +14,7 @@ import type { Environment, Location } from '../types.js';
 import { asMap, child, childPath, locationOf, type ParsedDoc, regionOf, seqItems, stringValue } from '../yaml.js';
 import { runTool, type Tool } from './binaries.js';
 import { lineLocation, type RenderContext, renderedFile, renderedInstance, repoText, repoYaml } from './context.js';
+import { entriesOf, realpathOf } from './world.js';
 import { type Define, nodePath, type NodePath, spanRegion, type Step, TemplateText, type TextSpan, valuesReferences, walkYaml } from './source-map.js';
 
 export interface Chart {
@@ -135,7 +135,7 @@ function preflight(ctx: RenderContext, variant: HelmVariant): string | undefined
     const abs = path.resolve(ctx.dir, v);
     if (!isInside(ctx.dir, abs)) return `values file "${v}" is outside the repository`;
     try {
-      if (!isInside(ctx.realDir, fs.realpathSync(abs))) return `values file "${v}" links outside the repository`;
+      if (!isInside(ctx.realDir, realpathOf(ctx.world, abs))) return `values file "${v}" links outside the repository`;
     } catch {
       return `values file "${v}" does not exist`;
     }
@@ -144,24 +144,18 @@ function preflight(ctx: RenderContext, variant: HelmVariant): string | undefined
   let seen = 0;
   while (stack.length > 0) {
     const dir = stack.pop() as string;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
+    for (const e of entriesOf(ctx.world, dir) ?? []) {
       if (++seen > 20_000) return 'the chart folder holds more than 20,000 files';
       const abs = path.join(dir, e.name);
-      if (e.isSymbolicLink()) {
+      if (e.link) {
         let real: string;
         try {
-          real = fs.realpathSync(abs);
+          real = realpathOf(ctx.world, abs);
         } catch {
           continue;
         }
         if (!isInside(ctx.realDir, real)) return `${path.relative(ctx.dir, abs).split(path.sep).join('/')} links outside the repository`;
-      } else if (e.isDirectory() && e.name !== '.git' && e.name !== 'node_modules') stack.push(abs);
+      } else if (e.dir && e.name !== '.git' && e.name !== 'node_modules') stack.push(abs);
     }
   }
   return undefined;

@@ -17,7 +17,8 @@ import type { Kustomization, Resource } from '../resources.js';
 import { isInside } from '../discover.js';
 import type { SourceFile } from '../types.js';
 import { asMap, locationOf } from '../yaml.js';
-import { findBinary, Scratch } from './binaries.js';
+import { Scratch } from './binaries.js';
+import { binaryOf, realpathOf, WorldLog } from './world.js';
 import { type RenderContext, type RenderFailure, type RenderRecord, safely } from './context.js';
 import { type Chart, chartLocation, chartVariants, findCharts, renderVariant } from './helm.js';
 import { buildEntries, kustomizeEntries } from './kustomize.js';
@@ -33,6 +34,8 @@ export interface RenderInput {
   kustomizations: Kustomization[];
   config: Config;
   parseOptions: ParseOptions;
+  /** Logs what rendering reads besides the parsed files (world.ts). */
+  world?: WorldLog;
 }
 
 export interface RenderOutput {
@@ -53,7 +56,9 @@ export function renderMode(config: Config): RenderMode {
 export function render(input: RenderInput): RenderOutput {
   const out: RenderOutput = { instances: [], replaces: new Set(), staticResources: [], failures: [], rendered: [] };
   const mode = renderMode(input.config);
+  const world = input.world ?? new WorldLog();
   const templates = input.parsed.filter((p) => p.file.kind === 'helm-template');
+  for (const t of templates) world.files.add(t.file.path);
   const hasKustomize = input.kustomizations.length > 0;
   if (mode === 'off' || (templates.length === 0 && !hasKustomize)) {
     out.staticResources = staticTemplateResources(templates, input.parseOptions);
@@ -63,7 +68,7 @@ export function render(input: RenderInput): RenderOutput {
   try {
     let realDir: string;
     try {
-      realDir = fs.realpathSync(input.dir);
+      realDir = realpathOf(world, input.dir);
     } catch {
       realDir = input.dir;
     }
@@ -74,7 +79,7 @@ export function render(input: RenderInput): RenderOutput {
       classifier: new EnvironmentClassifier(input.config),
       scratch,
       files: new Map(input.files.map((f) => [f.path, f])),
-      parsed: new Map(input.parsed.map((p) => [p.file.path, p])),
+      parsed: new ReadLoggingMap(input.parsed.map((p) => [p.file.path, p]), world.files),
       parseOptions: input.parseOptions,
       // Longest first: the scratch folder may sit inside a folder that is also replaced.
       replace: [
@@ -85,6 +90,7 @@ export function render(input: RenderInput): RenderOutput {
         [realDir, '.'],
         [input.dir, '.'],
       ],
+      world,
     };
     const renderedCharts = renderCharts(ctx, out);
     const unrendered = templates.filter((t) => !renderedCharts.has(chartOf(t.file.path, ctx)));
@@ -94,6 +100,21 @@ export function render(input: RenderInput): RenderOutput {
     scratch.dispose();
   }
   return out;
+}
+
+/** The parsed files by path, logging each path asked for (world.ts): a renderer may read any of them. */
+class ReadLoggingMap extends Map<string, ParsedFile> {
+  constructor(
+    entries: Iterable<[string, ParsedFile]>,
+    private readonly read: Set<string>,
+  ) {
+    super(entries);
+  }
+
+  override get(key: string): ParsedFile | undefined {
+    this.read.add(key);
+    return super.get(key);
+  }
 }
 
 /** The top-level chart folder a template belongs to (a vendored subchart's templates belong to its parent). */
@@ -124,7 +145,7 @@ function renderCharts(ctx: RenderContext, out: RenderOutput): Set<string> {
   const done = new Set<string>();
   const charts = findCharts(ctx);
   if (charts.length === 0) return done;
-  const found = findBinary(ctx.config.helm?.binary, ['helm'], 'helm', ctx.dir);
+  const found = binaryOf(ctx.world, ctx.config.helm?.binary, ['helm'], 'helm', ctx.dir);
   for (const chart of charts) {
     let anyOk = false;
     const fails: Array<{ via: string; reason: string; namespace: string; hint?: string; environment?: RenderFailure['environment'] }> = [];
@@ -162,7 +183,7 @@ function renderCharts(ctx: RenderContext, out: RenderOutput): Set<string> {
 function renderKustomizations(ctx: RenderContext, kustomizations: Kustomization[], out: RenderOutput): void {
   const entries = kustomizeEntries(kustomizations);
   if (entries.length === 0) return;
-  const found = findBinary(ctx.config.kustomize?.binary, ['kustomize', 'kubectl'], 'kustomize', ctx.dir);
+  const found = binaryOf(ctx.world, ctx.config.kustomize?.binary, ['kustomize', 'kubectl'], 'kustomize', ctx.dir);
   const outcomes = found.ok ? buildEntries(ctx, found.tool, entries) : entries.map(() => ({ ok: false as const, reason: found.reason }));
   for (const [i, entry] of entries.entries()) {
     const outcome = outcomes[i];

@@ -23,6 +23,7 @@ import { readingReleased } from '../release.js';
 import { asMap, child, childPath, isStringScalar, locationOf, mapEntries, type ParsedDoc, regionOf, regionOfOffsets, seqItems, stringValue, type YNode } from '../yaml.js';
 import { type RunOutcome, runToolMany, type Tool } from './binaries.js';
 import { type RenderContext, renderedFile, renderedInstance, repoYaml, safely } from './context.js';
+import { realpathOf, statOf } from './world.js';
 import { nodePath, sameScalar, type Step, walkYaml, type YamlWalk } from './source-map.js';
 
 export interface KustomizeEntry {
@@ -146,13 +147,14 @@ export function preflight(ctx: RenderContext, entryDir: string): { refusal?: Ref
       if (!isInside(ctx.dir, abs)) return { refusal: { reason: `"${ref.value}" (${at.file}:${at.region.startLine}) is outside the repository`, at }, patches };
       let real: string;
       try {
-        real = fs.realpathSync(abs);
+        real = realpathOf(ctx.world, abs);
       } catch {
         continue; // missing: kustomize says so in its error
       }
       if (!isInside(ctx.realDir, real)) return { refusal: { reason: `"${ref.value}" (${at.file}:${at.region.startLine}) links outside the repository`, at }, patches };
       const rel = path.relative(ctx.dir, abs).split(path.sep).join('/');
-      if (ref.resource && fs.statSync(real).isDirectory()) queue.push(rel);
+      const stat = ref.resource ? statOf(ctx.world, real) : undefined;
+      if (stat && !stat.file && stat.dir) queue.push(rel);
       if (ref.patch !== undefined) patches.push({ file: rel, ...(ref.patch ? { target: ref.patch } : {}) });
     }
   }
