@@ -45735,6 +45735,12 @@ function effectiveLevel(meta, env2, config, variant) {
 function regionKey(r) {
   return `${r.startLine}:${r.startColumn}:${r.endLine}:${r.endColumn}`;
 }
+function reportable(findings, rules, config) {
+  return findings.filter((f) => {
+    const meta = rules.get(f.ruleId);
+    return !meta || effectiveLevel(meta, f.environment, config, f.levels) !== "off";
+  });
+}
 function resolveFinding(f) {
   const { at, related, fix, ...rest } = f;
   const location = resolveLocation(at);
@@ -55348,7 +55354,7 @@ function errorCode2(e) {
 var OPS = {
   realpath: ([p]) => {
     try {
-      return fs10.realpathSync(p);
+      return fs10.realpathSync.native(p);
     } catch (e) {
       return errorCode2(e);
     }
@@ -57151,7 +57157,7 @@ function fullScan(req, discovered) {
   const notifications = model.notifications;
   const base = req.baseRef !== void 0 ? revisionModel(req.root, req.baseRef, req.config, req.concurrency) : void 0;
   const { findings, ok, clockRead } = runRules(model, rules, req.config, now, notifications, base);
-  const resolved = findings.map(resolveFinding);
+  const resolved = reportable(findings, new Map(rules.map((r) => [r.meta.id, r.meta])), req.config.config).map(resolveFinding);
   if (cache && keeping && toolRuns.count === runsBefore) {
     const files = seenFiles(discovered, seen);
     const stored = files && { scope: scopeOf(req, rules, discovered), files, world: world.reads, worldFiles: [...world.files].sort(), ...clockRead ? { clock: now.toISOString() } : {}, findings: resolved, suppressions: model.suppressions, notifications, ok };
@@ -57199,16 +57205,16 @@ function seenNow(req, rules, discovered, stored) {
     } catch {
       return void 0;
     }
-    const now = ParseCache.hash(buf);
-    if (now === hash) {
+    const current = ParseCache.hash(buf);
+    if (current === hash) {
       out.push(stored.files[i]);
       continue;
     }
     if (digest.startsWith("b:") || worldFiles.has(p) || ++changed > MAX_CHANGED_FILES) return void 0;
     let seen;
-    extractOne(parseFile(file, setup.parseOptions, buf), now, repo, setup, { keepTree, observe: (_f, _h, d) => seen = d });
+    extractOne(parseFile(file, setup.parseOptions, buf), current, repo, setup, { keepTree, observe: (_f, _h, d) => seen = d });
     if (seen !== digest) return void 0;
-    out.push([p, kind, now, digest]);
+    out.push([p, kind, current, digest]);
   }
   return out;
 }

@@ -129,6 +129,14 @@ export interface ResolvedFinding extends Omit<Finding, 'at' | 'related' | 'fix'>
   fix?: ResultFix;
 }
 
+/** The findings some environment's level does not turn off: only they are resolved, kept and reported. */
+export function reportable(findings: readonly Finding[], rules: ReadonlyMap<string, RuleMeta>, config: Config): Finding[] {
+  return findings.filter((f) => {
+    const meta = rules.get(f.ruleId);
+    return !meta || effectiveLevel(meta, f.environment, config, f.levels) !== 'off';
+  });
+}
+
 export function resolveFinding(f: Finding): ResolvedFinding {
   const { at, related, fix, ...rest } = f;
   const location = resolveLocation(at);

@@ -15,7 +15,7 @@ import { buildModel, type Model } from './model.js';
 import { ParseCache } from './cache.js';
 import { contentsAgain, decode, type ParseOptions, type ParsedFile, parseFile, readSource } from './parse.js';
 import { type Concurrency, parseFiles, type PoolResult } from './parse-pool.js';
-import { applyPolicy, type ResolvedFinding, resolveFinding, ruleEntry, type Result } from './policy.js';
+import { applyPolicy, reportable, type ResolvedFinding, resolveFinding, ruleEntry, type Result } from './policy.js';
 import { resultsFileOf, ResultStore, type SeenFile, type StoredScan } from './result-cache.js';
 import { toolRuns } from './render/binaries.js';
 import { documentMayHoldPem } from './precheck.js';
@@ -348,7 +348,9 @@ function fullScan(req: ScanRequest, discovered: DiscoverResult): ScanResult {
   const notifications = model.notifications;
   const base = req.baseRef !== undefined ? revisionModel(req.root, req.baseRef, req.config, req.concurrency) : undefined;
   const { findings, ok, clockRead } = runRules(model, rules, req.config, now, notifications, base);
-  const resolved = findings.map(resolveFinding);
+  // Findings a level turns off are dropped before their places are resolved: a workload without API logging is
+  // one in every non-production environment.
+  const resolved = reportable(findings, new Map(rules.map((r) => [r.meta.id, r.meta])), req.config.config).map(resolveFinding);
   if (cache && keeping && toolRuns.count === runsBefore) {
     const files = seenFiles(discovered, seen);
     const stored: StoredScan | undefined = files && { scope: scopeOf(req, rules, discovered), files, world: world.reads, worldFiles: [...world.files].sort(), ...(clockRead ? { clock: now.toISOString() } : {}), findings: resolved, suppressions: model.suppressions, notifications, ok };
@@ -416,16 +418,16 @@ function seenNow(req: ScanRequest, rules: readonly Rule[], discovered: DiscoverR
     } catch {
       return undefined;
     }
-    const now = ParseCache.hash(buf);
-    if (now === hash) {
+    const current = ParseCache.hash(buf);
+    if (current === hash) {
       out.push(stored.files[i]);
       continue;
     }
     if (digest.startsWith('b:') || worldFiles.has(p) || ++changed > MAX_CHANGED_FILES) return undefined;
     let seen: string | undefined;
-    extractOne(parseFile(file, setup.parseOptions, buf), now, repo, setup, { keepTree, observe: (_f, _h, d) => (seen = d) });
+    extractOne(parseFile(file, setup.parseOptions, buf), current, repo, setup, { keepTree, observe: (_f, _h, d) => (seen = d) });
     if (seen !== digest) return undefined;
-    out.push([p, kind, now, digest]);
+    out.push([p, kind, current, digest]);
   }
   return out;
 }
