@@ -39975,6 +39975,40 @@ function wellFormed(s) {
   const x = s;
   return typeof x.scope === "string" && Array.isArray(x.files) && x.files.every((f) => Array.isArray(f) && f.length === 4 && f.every((v) => typeof v === "string")) && Array.isArray(x.world) && Array.isArray(x.worldFiles) && (x.clock === void 0 || typeof x.clock === "string") && Array.isArray(x.findings) && Array.isArray(x.suppressions) && Array.isArray(x.notifications) && typeof x.ok === "boolean";
 }
+function seenFiles(files, seen, reparsed) {
+  const out = [];
+  for (const f of files) {
+    const s = seen.get(f.path);
+    if (!s) return void 0;
+    out.push(reparsed.has(f.path) ? [s[0], s[1], s[2], `b:${s[2]}`] : s);
+  }
+  return out;
+}
+var MAX_CHANGED_FILES = 200;
+function seenNow(stored, files, see) {
+  if (stored.files.length !== files.length) return void 0;
+  const worldFiles = new Set(stored.worldFiles);
+  const out = [];
+  let changed = 0;
+  for (const [i, file] of files.entries()) {
+    const [p, kind, hash, digest] = stored.files[i];
+    if (p !== file.path || kind !== file.kind) return void 0;
+    let buf;
+    try {
+      buf = readSource(file);
+    } catch {
+      return void 0;
+    }
+    const current = ParseCache.hash(buf);
+    if (current === hash) {
+      out.push(stored.files[i]);
+      continue;
+    }
+    if (digest.startsWith("b:") || worldFiles.has(p) || ++changed > MAX_CHANGED_FILES || see(file, buf, current) !== digest) return void 0;
+    out.push([p, kind, current, digest]);
+  }
+  return out;
+}
 
 // src/engine/git.ts
 import { execFileSync } from "node:child_process";
@@ -51333,64 +51367,34 @@ function fullScan(req, discovered) {
   const { findings, ok, clockRead } = runRules(model, rules, req.config, now, notifications, base);
   const resolved = reportable(findings, new Map(rules.map((r) => [r.meta.id, r.meta])), req.config.config).map(resolveFinding);
   if (cache && keeping && toolRuns.count === runsBefore) {
-    const files = seenFiles(discovered, seen);
+    const files = seenFiles(discovered.files, seen, reparsedFiles);
     const stored = files && { scope: scopeOf(req, rules, discovered), files, world: world.reads, worldFiles: [...world.files].sort(), ...clockRead ? { clock: now.toISOString() } : {}, findings: resolved, suppressions: model.suppressions, notifications, ok };
     if (stored && new ResultStore(resultsFileOf(cache.file), cache.key).save(stored)) resultCacheStats.kept++;
   }
   const shown = finish2(req, rules, now, { findings: resolved, suppressions: model.suppressions, notifications });
   return { ...shown, filesScanned: model.files.length, model, ...base ? { base } : {}, executionSuccessful: ok };
 }
-function seenFiles(discovered, seen) {
-  const out = [];
-  for (const f of discovered.files) {
-    const s = seen.get(f.path);
-    if (!s) return void 0;
-    out.push(reparsedFiles.has(f.path) ? [s[0], s[1], s[2], `b:${s[2]}`] : s);
-  }
-  return out;
-}
 var resultCacheStats = { reused: 0, kept: 0 };
-var MAX_CHANGED_FILES = 200;
 function reusedScan(req, rules, now, discovered, cacheFile2) {
   const store = new ResultStore(resultsFileOf(cacheFile2), ParseCache.keyFor(settingsOf2(req)));
   const stored = store.load();
   if (!stored || stored.scope !== scopeOf(req, rules, discovered) || stored.clock !== void 0 && stored.clock !== now.toISOString()) return void 0;
-  const files = seenNow(req, rules, discovered, stored);
+  const files = seenNow(stored, discovered.files, seeAgain(req, rules, discovered));
   if (!files || !sameWorld(stored.world)) return void 0;
   if (files.some((f, i) => f[2] !== stored.files[i][2])) store.save({ ...stored, files });
   const shown = finish2(req, rules, now, stored);
   resultCacheStats.reused++;
   return { ...shown, filesScanned: discovered.files.length, executionSuccessful: stored.ok };
 }
-function seenNow(req, rules, discovered, stored) {
-  if (stored.files.length !== discovered.files.length) return void 0;
-  const worldFiles = new Set(stored.worldFiles);
+function seeAgain(req, rules, discovered) {
   const setup = parseSetup(req.config.config, {});
   const repo = repoIndex(discovered.files);
   const keepTree = keepTreeOf(rules);
-  const out = [];
-  let changed = 0;
-  for (const [i, file] of discovered.files.entries()) {
-    const [p, kind, hash, digest] = stored.files[i];
-    if (p !== file.path || kind !== file.kind) return void 0;
-    let buf;
-    try {
-      buf = readSource(file);
-    } catch {
-      return void 0;
-    }
-    const current = ParseCache.hash(buf);
-    if (current === hash) {
-      out.push(stored.files[i]);
-      continue;
-    }
-    if (digest.startsWith("b:") || worldFiles.has(p) || ++changed > MAX_CHANGED_FILES) return void 0;
+  return (file, buf, hash) => {
     let seen;
-    extractOne(parseFile(file, setup.parseOptions, buf), current, repo, setup, { keepTree, observe: (_f, _h, d) => seen = d });
-    if (seen !== digest) return void 0;
-    out.push([p, kind, current, digest]);
-  }
-  return out;
+    extractOne(parseFile(file, setup.parseOptions, buf), hash, repo, setup, { keepTree, observe: (_f, _h, digest) => seen = digest });
+    return seen;
+  };
 }
 function scanOrReuse(req) {
   const rules = req.rules ?? allRules;

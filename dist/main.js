@@ -45913,6 +45913,40 @@ function wellFormed(s) {
   const x = s;
   return typeof x.scope === "string" && Array.isArray(x.files) && x.files.every((f) => Array.isArray(f) && f.length === 4 && f.every((v) => typeof v === "string")) && Array.isArray(x.world) && Array.isArray(x.worldFiles) && (x.clock === void 0 || typeof x.clock === "string") && Array.isArray(x.findings) && Array.isArray(x.suppressions) && Array.isArray(x.notifications) && typeof x.ok === "boolean";
 }
+function seenFiles(files, seen, reparsed) {
+  const out = [];
+  for (const f of files) {
+    const s = seen.get(f.path);
+    if (!s) return void 0;
+    out.push(reparsed.has(f.path) ? [s[0], s[1], s[2], `b:${s[2]}`] : s);
+  }
+  return out;
+}
+var MAX_CHANGED_FILES = 200;
+function seenNow(stored, files, see) {
+  if (stored.files.length !== files.length) return void 0;
+  const worldFiles = new Set(stored.worldFiles);
+  const out = [];
+  let changed = 0;
+  for (const [i, file] of files.entries()) {
+    const [p, kind, hash, digest] = stored.files[i];
+    if (p !== file.path || kind !== file.kind) return void 0;
+    let buf;
+    try {
+      buf = readSource(file);
+    } catch {
+      return void 0;
+    }
+    const current = ParseCache.hash(buf);
+    if (current === hash) {
+      out.push(stored.files[i]);
+      continue;
+    }
+    if (digest.startsWith("b:") || worldFiles.has(p) || ++changed > MAX_CHANGED_FILES || see(file, buf, current) !== digest) return void 0;
+    out.push([p, kind, current, digest]);
+  }
+  return out;
+}
 
 // src/engine/git.ts
 import { execFileSync } from "node:child_process";
@@ -57159,64 +57193,34 @@ function fullScan(req, discovered) {
   const { findings, ok, clockRead } = runRules(model, rules, req.config, now, notifications, base);
   const resolved = reportable(findings, new Map(rules.map((r) => [r.meta.id, r.meta])), req.config.config).map(resolveFinding);
   if (cache && keeping && toolRuns.count === runsBefore) {
-    const files = seenFiles(discovered, seen);
+    const files = seenFiles(discovered.files, seen, reparsedFiles);
     const stored = files && { scope: scopeOf(req, rules, discovered), files, world: world.reads, worldFiles: [...world.files].sort(), ...clockRead ? { clock: now.toISOString() } : {}, findings: resolved, suppressions: model.suppressions, notifications, ok };
     if (stored && new ResultStore(resultsFileOf(cache.file), cache.key).save(stored)) resultCacheStats.kept++;
   }
   const shown = finish2(req, rules, now, { findings: resolved, suppressions: model.suppressions, notifications });
   return { ...shown, filesScanned: model.files.length, model, ...base ? { base } : {}, executionSuccessful: ok };
 }
-function seenFiles(discovered, seen) {
-  const out = [];
-  for (const f of discovered.files) {
-    const s = seen.get(f.path);
-    if (!s) return void 0;
-    out.push(reparsedFiles.has(f.path) ? [s[0], s[1], s[2], `b:${s[2]}`] : s);
-  }
-  return out;
-}
 var resultCacheStats = { reused: 0, kept: 0 };
-var MAX_CHANGED_FILES = 200;
 function reusedScan(req, rules, now, discovered, cacheFile2) {
   const store = new ResultStore(resultsFileOf(cacheFile2), ParseCache.keyFor(settingsOf2(req)));
   const stored = store.load();
   if (!stored || stored.scope !== scopeOf(req, rules, discovered) || stored.clock !== void 0 && stored.clock !== now.toISOString()) return void 0;
-  const files = seenNow(req, rules, discovered, stored);
+  const files = seenNow(stored, discovered.files, seeAgain(req, rules, discovered));
   if (!files || !sameWorld(stored.world)) return void 0;
   if (files.some((f, i) => f[2] !== stored.files[i][2])) store.save({ ...stored, files });
   const shown = finish2(req, rules, now, stored);
   resultCacheStats.reused++;
   return { ...shown, filesScanned: discovered.files.length, executionSuccessful: stored.ok };
 }
-function seenNow(req, rules, discovered, stored) {
-  if (stored.files.length !== discovered.files.length) return void 0;
-  const worldFiles = new Set(stored.worldFiles);
+function seeAgain(req, rules, discovered) {
   const setup = parseSetup(req.config.config, {});
   const repo = repoIndex(discovered.files);
   const keepTree = keepTreeOf(rules);
-  const out = [];
-  let changed = 0;
-  for (const [i, file] of discovered.files.entries()) {
-    const [p, kind, hash, digest] = stored.files[i];
-    if (p !== file.path || kind !== file.kind) return void 0;
-    let buf;
-    try {
-      buf = readSource(file);
-    } catch {
-      return void 0;
-    }
-    const current = ParseCache.hash(buf);
-    if (current === hash) {
-      out.push(stored.files[i]);
-      continue;
-    }
-    if (digest.startsWith("b:") || worldFiles.has(p) || ++changed > MAX_CHANGED_FILES) return void 0;
+  return (file, buf, hash) => {
     let seen;
-    extractOne(parseFile(file, setup.parseOptions, buf), current, repo, setup, { keepTree, observe: (_f, _h, d) => seen = d });
-    if (seen !== digest) return void 0;
-    out.push([p, kind, current, digest]);
-  }
-  return out;
+    extractOne(parseFile(file, setup.parseOptions, buf), hash, repo, setup, { keepTree, observe: (_f, _h, digest) => seen = digest });
+    return seen;
+  };
 }
 function scanOrReuse(req) {
   const rules = req.rules ?? allRules;
@@ -58409,7 +58413,7 @@ function runInit(dir, io) {
   return 0;
 }
 function scanOptions(y) {
-  return y.positional("paths", { type: "string", array: true, default: [], describe: "Folders to scan, or files to report on (the model is then the whole repository)." }).option("format", { alias: "f", choices: FORMAT_NAMES, default: "stylish", describe: "Output format." }).option("output", { alias: "o", type: "string", describe: "Write the report to this file instead of stdout." }).option("config", { alias: "c", type: "string", describe: `Config file (default: ${CONFIG_FILE_NAME} in the scan root or a parent up to the git root).` }).option("root", { type: "string", describe: "Repository root: paths in the output are relative to it (default: nearest folder with rules.config.json or .git)." }).option("fail-on", { choices: FAIL_ON, default: "error", describe: "Exit 1 when a finding at or above this level remains." }).option("now", { type: "string", describe: "The clock for time-based rules, as an ISO date (reproducible runs)." }).option("quiet", { alias: "q", type: "boolean", default: false, describe: "Report errors only." }).option("include-suppressed", { type: "boolean", default: false, describe: "Keep suppressed findings in SARIF, with their justification." }).option("category", { type: "string", describe: "SARIF automationDetails.id category (for several scans per workflow)." }).option("absolute-paths", { type: "boolean", default: false, describe: "Name the scan root's absolute path in SARIF (%SRCROOT% uri) and JSON (root); by default reports hold repository-relative paths only." }).option("color", { type: "boolean", describe: "Force colours on or off (default: on for a terminal)." }).option("baseline", { type: "string", describe: "Report only findings that are not in this baseline file, and list its entries that are fixed." }).option("write-baseline", { type: "string", describe: "Record the current findings (by fingerprint, never by line) in this file." }).option("base", { type: "string", describe: "A git revision to compare with: every grant the change adds is reported (DAPR108). Read from git objects; nothing is checked out." }).option("fix", { type: "boolean", describe: "Apply the safe fixes to the files reported on (in place, only what each fix changes), then report what remains." }).option("fix-dry-run", { type: "boolean", describe: "Print the safe fixes as a unified diff on stdout (git apply in the scan root applies it); change nothing." }).option("cache", { type: "boolean", describe: `Keep each file's parse in ${DEFAULT_CACHE_FILE} and reuse it for files whose bytes did not change; results are identical.` }).option("cache-location", { type: "string", describe: `The cache file, or a folder to keep ${DEFAULT_CACHE_FILE} in (implies --cache; default ${DEFAULT_CACHE_FILE} in the current folder).` }).option("concurrency", { type: "string", describe: `Worker threads that parse files beside the main thread: a number (0 to ${MAX_CONCURRENCY}), off, or auto (one per core but one, from ${AUTO_MIN_FILES} files on). Results are identical.`, default: "auto" });
+  return y.positional("paths", { type: "string", array: true, default: [], describe: "Folders to scan, or files to report on (the model is then the whole repository)." }).option("format", { alias: "f", choices: FORMAT_NAMES, default: "stylish", describe: "Output format." }).option("output", { alias: "o", type: "string", describe: "Write the report to this file instead of stdout." }).option("config", { alias: "c", type: "string", describe: `Config file (default: ${CONFIG_FILE_NAME} in the scan root or a parent up to the git root).` }).option("root", { type: "string", describe: "Repository root: paths in the output are relative to it (default: nearest folder with rules.config.json or .git)." }).option("fail-on", { choices: FAIL_ON, default: "error", describe: "Exit 1 when a finding at or above this level remains." }).option("now", { type: "string", describe: "The clock for time-based rules, as an ISO date (reproducible runs)." }).option("quiet", { alias: "q", type: "boolean", default: false, describe: "Report errors only." }).option("include-suppressed", { type: "boolean", default: false, describe: "Keep suppressed findings in SARIF, with their justification." }).option("category", { type: "string", describe: "SARIF automationDetails.id category (for several scans per workflow)." }).option("absolute-paths", { type: "boolean", default: false, describe: "Name the scan root's absolute path in SARIF (%SRCROOT% uri) and JSON (root); by default reports hold repository-relative paths only." }).option("color", { type: "boolean", describe: "Force colours on or off (default: on for a terminal)." }).option("baseline", { type: "string", describe: "Report only findings that are not in this baseline file, and list its entries that are fixed." }).option("write-baseline", { type: "string", describe: "Record the current findings (by fingerprint, never by line) in this file." }).option("base", { type: "string", describe: "A git revision to compare with: every grant the change adds is reported (DAPR108). Read from git objects; nothing is checked out." }).option("fix", { type: "boolean", describe: "Apply the safe fixes to the files reported on (in place, only what each fix changes), then report what remains." }).option("fix-dry-run", { type: "boolean", describe: "Print the safe fixes as a unified diff on stdout (git apply in the scan root applies it); change nothing." }).option("cache", { type: "boolean", describe: `Keep each file's parse in ${DEFAULT_CACHE_FILE} and the results beside it; reuse the results when no change reaches what the rules read, else the parses of files whose bytes did not change. Results are identical.` }).option("cache-location", { type: "string", describe: `The cache file, or a folder to keep ${DEFAULT_CACHE_FILE} in (implies --cache; default ${DEFAULT_CACHE_FILE} in the current folder).` }).option("concurrency", { type: "string", describe: `Worker threads that parse files beside the main thread: a number (0 to ${MAX_CONCURRENCY}), off, or auto (one per core but one, from ${AUTO_MIN_FILES} files on). Results are identical.`, default: "auto" });
 }
 function safeLines(message6) {
   return message6.split("\n").map(escapeControl).join("\n");

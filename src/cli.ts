@@ -44,7 +44,7 @@ export interface ScanArgs {
   fix?: boolean;
   /** Print the safe fixes as a unified diff on stdout; write nothing. */
   fixDryRun?: boolean;
-  /** `--cache` / `--cache-location`: where each file's parse is kept between scans. */
+  /** `--cache` / `--cache-location`: where each file's parse (and, beside it, the results) is kept between scans. */
   cache?: string;
   /** `--concurrency`: auto, off or a number of parse worker threads. */
   concurrency?: string;
@@ -185,7 +185,7 @@ function scanOptions<T>(y: Argv<T>) {
     .option('base', { type: 'string', describe: 'A git revision to compare with: every grant the change adds is reported (DAPR108). Read from git objects; nothing is checked out.' })
     .option('fix', { type: 'boolean', describe: 'Apply the safe fixes to the files reported on (in place, only what each fix changes), then report what remains.' })
     .option('fix-dry-run', { type: 'boolean', describe: 'Print the safe fixes as a unified diff on stdout (git apply in the scan root applies it); change nothing.' })
-    .option('cache', { type: 'boolean', describe: `Keep each file's parse in ${DEFAULT_CACHE_FILE} and reuse it for files whose bytes did not change; results are identical.` })
+    .option('cache', { type: 'boolean', describe: `Keep each file's parse in ${DEFAULT_CACHE_FILE} and the results beside it; reuse the results when no change reaches what the rules read, else the parses of files whose bytes did not change. Results are identical.` })
     .option('cache-location', { type: 'string', describe: `The cache file, or a folder to keep ${DEFAULT_CACHE_FILE} in (implies --cache; default ${DEFAULT_CACHE_FILE} in the current folder).` })
     .option('concurrency', { type: 'string', describe: `Worker threads that parse files beside the main thread: a number (0 to ${MAX_CONCURRENCY}), off, or auto (one per core but one, from ${AUTO_MIN_FILES} files on). Results are identical.`, default: 'auto' });
 }

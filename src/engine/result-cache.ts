@@ -15,7 +15,9 @@ import { TOOL_VERSION } from '../meta/project.js';
 import type { ResolvedFinding } from './policy.js';
 import type { WorldRead } from './render/world.js';
 import type { SuppressionComment } from './suppressions.js';
-import type { Notification } from './types.js';
+import { ParseCache } from './cache.js';
+import { readSource } from './parse.js';
+import type { Notification, SourceFile } from './types.js';
 
 const MAGIC = 'DAPRPOLICY-RESULTS-1\n';
 
@@ -106,4 +108,53 @@ function wellFormed(s: unknown): s is StoredScan {
     Array.isArray(x.notifications) &&
     typeof x.ok === 'boolean'
   );
+}
+
+/**
+ * Every file as a full scan saw it, or undefined when one was not seen (it
+ * could not be read). A file whose released trees a fix read again was seen
+ * beyond its facts: it is judged by its bytes.
+ */
+export function seenFiles(files: readonly SourceFile[], seen: ReadonlyMap<string, SeenFile>, reparsed: ReadonlySet<string>): SeenFile[] | undefined {
+  const out: SeenFile[] = [];
+  for (const f of files) {
+    const s = seen.get(f.path);
+    if (!s) return undefined;
+    out.push(reparsed.has(f.path) ? [s[0], s[1], s[2], `b:${s[2]}`] : s);
+  }
+  return out;
+}
+
+/** Files a reuse may parse before it gives up: past that, the full scan is likely and the parses wasted. */
+const MAX_CHANGED_FILES = 200;
+
+/**
+ * The stored files with the hashes they have now, or undefined when one of
+ * them is seen differently: another path or kind, unreadable, judged by its
+ * bytes or read by rendering and changed, or changed so that `see` (what a
+ * full scan would see of it now) gives another digest.
+ */
+export function seenNow(stored: StoredScan, files: readonly SourceFile[], see: (file: SourceFile, buf: Buffer, hash: string) => string | undefined): SeenFile[] | undefined {
+  if (stored.files.length !== files.length) return undefined;
+  const worldFiles = new Set(stored.worldFiles);
+  const out: SeenFile[] = [];
+  let changed = 0;
+  for (const [i, file] of files.entries()) {
+    const [p, kind, hash, digest] = stored.files[i];
+    if (p !== file.path || kind !== file.kind) return undefined;
+    let buf: Buffer;
+    try {
+      buf = readSource(file);
+    } catch {
+      return undefined;
+    }
+    const current = ParseCache.hash(buf);
+    if (current === hash) {
+      out.push(stored.files[i]);
+      continue;
+    }
+    if (digest.startsWith('b:') || worldFiles.has(p) || ++changed > MAX_CHANGED_FILES || see(file, buf, current) !== digest) return undefined;
+    out.push([p, kind, current, digest]);
+  }
+  return out;
 }

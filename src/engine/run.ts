@@ -16,7 +16,7 @@ import { ParseCache } from './cache.js';
 import { contentsAgain, decode, type ParseOptions, type ParsedFile, parseFile, readSource } from './parse.js';
 import { type Concurrency, parseFiles, type PoolResult } from './parse-pool.js';
 import { applyPolicy, reportable, type ResolvedFinding, resolveFinding, ruleEntry, type Result } from './policy.js';
-import { resultsFileOf, ResultStore, type SeenFile, type StoredScan } from './result-cache.js';
+import { resultsFileOf, ResultStore, type SeenFile, seenFiles, seenNow, type StoredScan } from './result-cache.js';
 import { toolRuns } from './render/binaries.js';
 import { documentMayHoldPem } from './precheck.js';
 import { filesOnDisk, render } from './render/index.js';
@@ -352,7 +352,7 @@ function fullScan(req: ScanRequest, discovered: DiscoverResult): ScanResult {
   // one in every non-production environment.
   const resolved = reportable(findings, new Map(rules.map((r) => [r.meta.id, r.meta])), req.config.config).map(resolveFinding);
   if (cache && keeping && toolRuns.count === runsBefore) {
-    const files = seenFiles(discovered, seen);
+    const files = seenFiles(discovered.files, seen, reparsedFiles);
     const stored: StoredScan | undefined = files && { scope: scopeOf(req, rules, discovered), files, world: world.reads, worldFiles: [...world.files].sort(), ...(clockRead ? { clock: now.toISOString() } : {}), findings: resolved, suppressions: model.suppressions, notifications, ok };
     if (stored && new ResultStore(resultsFileOf(cache.file), cache.key).save(stored)) resultCacheStats.kept++;
   }
@@ -360,26 +360,8 @@ function fullScan(req: ScanRequest, discovered: DiscoverResult): ScanResult {
   return { ...shown, filesScanned: model.files.length, model, ...(base ? { base } : {}), executionSuccessful: ok };
 }
 
-/**
- * Every discovered file as this scan saw it, or undefined when one was not
- * seen (it could not be read). A file whose released trees a fix read again
- * was seen beyond its facts: it is judged by its bytes.
- */
-function seenFiles(discovered: DiscoverResult, seen: ReadonlyMap<string, SeenFile>): SeenFile[] | undefined {
-  const out: SeenFile[] = [];
-  for (const f of discovered.files) {
-    const s = seen.get(f.path);
-    if (!s) return undefined;
-    out.push(reparsedFiles.has(f.path) ? [s[0], s[1], s[2], `b:${s[2]}`] : s);
-  }
-  return out;
-}
-
 /** Scans the result cache answered, and scans whose results it kept (tests and benchmarks count them). */
 export const resultCacheStats = { reused: 0, kept: 0 };
-
-/** Files a reuse may parse before it gives up: past that, the full scan is likely and the parses wasted. */
-const MAX_CHANGED_FILES = 200;
 
 /**
  * The stored results, when the result cache (result-cache.ts) holds a scan
@@ -391,7 +373,7 @@ function reusedScan(req: ScanRequest, rules: readonly Rule[], now: Date, discove
   const store = new ResultStore(resultsFileOf(cacheFile), ParseCache.keyFor(settingsOf(req)));
   const stored = store.load();
   if (!stored || stored.scope !== scopeOf(req, rules, discovered) || (stored.clock !== undefined && stored.clock !== now.toISOString())) return undefined;
-  const files = seenNow(req, rules, discovered, stored);
+  const files = seenNow(stored, discovered.files, seeAgain(req, rules, discovered));
   if (!files || !sameWorld(stored.world)) return undefined;
   // The changed files' new hashes, so that the next scan does not parse them again.
   if (files.some((f, i) => f[2] !== stored.files[i][2])) store.save({ ...stored, files });
@@ -400,36 +382,16 @@ function reusedScan(req: ScanRequest, rules: readonly Rule[], now: Date, discove
   return { ...shown, filesScanned: discovered.files.length, executionSuccessful: stored.ok };
 }
 
-/** The stored files with the hashes they have now, or undefined when one of them is seen differently. */
-function seenNow(req: ScanRequest, rules: readonly Rule[], discovered: DiscoverResult, stored: StoredScan): SeenFile[] | undefined {
-  if (stored.files.length !== discovered.files.length) return undefined;
-  const worldFiles = new Set(stored.worldFiles);
+/** What a scan now sees of a changed file: parsed, extracted and let go of as a full scan would (observe.ts). */
+function seeAgain(req: ScanRequest, rules: readonly Rule[], discovered: DiscoverResult): (file: SourceFile, buf: Buffer, hash: string) => string | undefined {
   const setup = parseSetup(req.config.config, {});
   const repo = repoIndex(discovered.files);
   const keepTree = keepTreeOf(rules);
-  const out: SeenFile[] = [];
-  let changed = 0;
-  for (const [i, file] of discovered.files.entries()) {
-    const [p, kind, hash, digest] = stored.files[i];
-    if (p !== file.path || kind !== file.kind) return undefined;
-    let buf: Buffer;
-    try {
-      buf = readSource(file);
-    } catch {
-      return undefined;
-    }
-    const current = ParseCache.hash(buf);
-    if (current === hash) {
-      out.push(stored.files[i]);
-      continue;
-    }
-    if (digest.startsWith('b:') || worldFiles.has(p) || ++changed > MAX_CHANGED_FILES) return undefined;
+  return (file, buf, hash) => {
     let seen: string | undefined;
-    extractOne(parseFile(file, setup.parseOptions, buf), current, repo, setup, { keepTree, observe: (_f, _h, d) => (seen = d) });
-    if (seen !== digest) return undefined;
-    out.push([p, kind, current, digest]);
-  }
-  return out;
+    extractOne(parseFile(file, setup.parseOptions, buf), hash, repo, setup, { keepTree, observe: (_f, _h, digest) => (seen = digest) });
+    return seen;
+  };
 }
 
 /**
