@@ -32089,7 +32089,7 @@ function resolveFinding(f) {
   const out = { ...rest, location, related: [...related.map((r) => resolveLocation(r.at, r.label)), ...originRelated(at)] };
   const via = renderedVia(at);
   if (via) out.rendered = via;
-  const located = locateFix(fix, at, location.file);
+  const located = locateFix(typeof fix === "function" ? fix() : fix, at, location.file);
   if (located) out.fix = located;
   return out;
 }
@@ -40875,7 +40875,7 @@ var rule3 = {
           at: { pdoc: ann.pdoc, node: hasSourceText(ann.valueNode) ? ann.valueNode : ann.pair.key },
           on: a,
           path: `annotations.${ann.key}`,
-          fix: quoteFix(a.app.pod, ann)
+          fix: () => quoteFix(a.app.pod, ann)
         });
       }
     }
@@ -41256,7 +41256,7 @@ var rule4 = {
         at: setting ? { pdoc: setting.pdoc, node: setting.node, ...setting.offsets ? { offsets: setting.offsets } : {} } : app.app.anchor,
         on: app,
         path: setting ? setting.source : app.app.source === "compose" ? "--dapr-listen-addresses" : "apiListenAddresses",
-        fix: setting ? valueFix(app, setting) : missingFix(app)
+        fix: () => setting ? valueFix(app, setting) : missingFix(app)
       });
     }
   }
@@ -41345,7 +41345,7 @@ var rule5 = {
           at: { pdoc: ann.pdoc, node: ann.pair.key },
           on: a,
           path: `annotations.${ann.key}`,
-          fix: renameFix(a.app.pod, ann)
+          fix: () => renameFix(a.app.pod, ann)
         });
       }
     }
@@ -41877,7 +41877,7 @@ var rule11 = {
           at: { pdoc: r.pdoc, node: m.pair.key },
           on: inst,
           path: `${m.where}.scopes`,
-          fix: scopesFix(r, m, index)
+          fix: () => scopesFix(r, m, index)
         });
       }
     }
@@ -46277,7 +46277,7 @@ function notEnabled(app, configs) {
     on: app,
     path: settingPath(app.app, "enable-api-logging"),
     related: relatedConfigs(configs),
-    fix: addAnnotationFix(app)
+    fix: () => addAnnotationFix(app)
   };
 }
 var rule27 = {
@@ -51340,6 +51340,20 @@ function scopeOf(req, rules, discovered) {
   const configText = req.config.text !== void 0 ? crypto6.createHash("sha256").update(req.config.text).digest("hex") : null;
   return JSON.stringify({ root: req.root, dirs: req.dirs ?? null, rules: rules.map((r) => r.meta.id), discovery: discovered.notifications, configFile: req.config.file ?? null, configText });
 }
+function resolveAll(findings, rules, notifications, ok) {
+  const resolved = [];
+  for (const f of findings) {
+    try {
+      resolved.push(resolveFinding(f));
+    } catch (e) {
+      ok = false;
+      const meta = rules.find((r) => r.meta.id === f.ruleId)?.meta;
+      notifications.push({ id: "rule-failed", level: "error", message: `Rule ${f.ruleId} (${meta?.name ?? "unknown"}) failed while computing a fix: ${e.message}. The finding is reported without it; please report this.` });
+      resolved.push(resolveFinding({ ...f, fix: void 0 }));
+    }
+  }
+  return { resolved, ok };
+}
 function finish2(req, rules, now, found) {
   const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
   const reportOnly = req.reportOnly ? reportFilter(req.reportOnly) : void 0;
@@ -51364,8 +51378,10 @@ function fullScan(req, discovered) {
   cache?.save();
   const notifications = model.notifications;
   const base = req.baseRef !== void 0 ? revisionModel(req.root, req.baseRef, req.config, req.concurrency) : void 0;
-  const { findings, ok, clockRead } = runRules(model, rules, req.config, now, notifications, base);
-  const resolved = reportable(findings, new Map(rules.map((r) => [r.meta.id, r.meta])), req.config.config).map(resolveFinding);
+  const outcome = runRules(model, rules, req.config, now, notifications, base);
+  const { clockRead } = outcome;
+  const reported = reportable(outcome.findings, new Map(rules.map((r) => [r.meta.id, r.meta])), req.config.config);
+  const { resolved, ok } = resolveAll(reported, rules, notifications, outcome.ok);
   if (cache && keeping && toolRuns.count === runsBefore) {
     const files = seenFiles(discovered.files, seen, reparsedFiles);
     const stored = files && { scope: scopeOf(req, rules, discovered), files, world: world.reads, worldFiles: [...world.files].sort(), ...clockRead ? { clock: now.toISOString() } : {}, findings: resolved, suppressions: model.suppressions, notifications, ok };

@@ -143,7 +143,7 @@ export function resolveFinding(f: Finding): ResolvedFinding {
   const out: ResolvedFinding = { ...rest, location, related: [...related.map((r) => resolveLocation(r.at, r.label)), ...originRelated(at)] };
   const via = renderedVia(at);
   if (via) out.rendered = via;
-  const located = locateFix(fix, at, location.file);
+  const located = locateFix(typeof fix === 'function' ? fix() : fix, at, location.file);
   if (located) out.fix = located;
   return out;
 }

@@ -319,6 +319,26 @@ function scopeOf(req: ScanRequest, rules: readonly Rule[], discovered: DiscoverR
   return JSON.stringify({ root: req.root, dirs: req.dirs ?? null, rules: rules.map((r) => r.meta.id), discovery: discovered.notifications, configFile: req.config.file ?? null, configText });
 }
 
+/**
+ * Every finding resolved (policy.ts), its fix computed now. A fix that throws
+ * is a bug of its rule: the finding stays, without the fix, and the scan says
+ * that a rule failed.
+ */
+function resolveAll(findings: readonly Finding[], rules: readonly Rule[], notifications: Notification[], ok: boolean): { resolved: ResolvedFinding[]; ok: boolean } {
+  const resolved: ResolvedFinding[] = [];
+  for (const f of findings) {
+    try {
+      resolved.push(resolveFinding(f));
+    } catch (e) {
+      ok = false;
+      const meta = rules.find((r) => r.meta.id === f.ruleId)?.meta;
+      notifications.push({ id: 'rule-failed', level: 'error', message: `Rule ${f.ruleId} (${meta?.name ?? 'unknown'}) failed while computing a fix: ${(e as Error).message}. The finding is reported without it; please report this.` });
+      resolved.push(resolveFinding({ ...f, fix: undefined }));
+    }
+  }
+  return { resolved, ok };
+}
+
 /** Findings → what the reports get: the policy, the files to report, notifications escaped. */
 function finish(req: ScanRequest, rules: readonly Rule[], now: Date, found: { findings: ResolvedFinding[]; suppressions: SuppressionComment[]; notifications: Notification[] }): Pick<ScanOutcome, 'results' | 'notifications' | 'rules'> {
   const ruleMap = new Map(rules.map((r) => [r.meta.id, r.meta]));
@@ -347,10 +367,12 @@ function fullScan(req: ScanRequest, discovered: DiscoverResult): ScanResult {
   cache?.save();
   const notifications = model.notifications;
   const base = req.baseRef !== undefined ? revisionModel(req.root, req.baseRef, req.config, req.concurrency) : undefined;
-  const { findings, ok, clockRead } = runRules(model, rules, req.config, now, notifications, base);
-  // Findings a level turns off are dropped before their places are resolved: a workload without API logging is
-  // one in every non-production environment.
-  const resolved = reportable(findings, new Map(rules.map((r) => [r.meta.id, r.meta])), req.config.config).map(resolveFinding);
+  const outcome = runRules(model, rules, req.config, now, notifications, base);
+  const { clockRead } = outcome;
+  // Findings a level turns off are dropped before their places and fixes are worked out: a workload without API
+  // logging is one in every non-production environment, and its fix would parse its document again.
+  const reported = reportable(outcome.findings, new Map(rules.map((r) => [r.meta.id, r.meta])), req.config.config);
+  const { resolved, ok } = resolveAll(reported, rules, notifications, outcome.ok);
   if (cache && keeping && toolRuns.count === runsBefore) {
     const files = seenFiles(discovered.files, seen, reparsedFiles);
     const stored: StoredScan | undefined = files && { scope: scopeOf(req, rules, discovered), files, world: world.reads, worldFiles: [...world.files].sort(), ...(clockRead ? { clock: now.toISOString() } : {}), findings: resolved, suppressions: model.suppressions, notifications, ok };

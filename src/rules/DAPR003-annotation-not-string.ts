@@ -48,7 +48,7 @@ export const rule: Rule = {
           at: { pdoc: ann.pdoc, node: hasSourceText(ann.valueNode) ? ann.valueNode : ann.pair.key },
           on: a,
           path: `annotations.${ann.key}`,
-          fix: quoteFix(a.app.pod, ann),
+          fix: () => quoteFix(a.app.pod, ann),
         });
       }
     }

@@ -111,7 +111,7 @@ export const rule: Rule = {
           at: { pdoc: ann.pdoc, node: ann.pair.key },
           on: a,
           path: `annotations.${ann.key}`,
-          fix: renameFix(a.app.pod, ann),
+          fix: () => renameFix(a.app.pod, ann),
         });
       }
     }

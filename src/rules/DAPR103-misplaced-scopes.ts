@@ -133,7 +133,7 @@ export const rule: Rule = {
           at: { pdoc: r.pdoc, node: m.pair.key },
           on: inst,
           path: `${m.where}.scopes`,
-          fix: scopesFix(r, m, index),
+          fix: () => scopesFix(r, m, index),
         });
       }
     }

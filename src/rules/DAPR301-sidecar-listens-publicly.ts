@@ -280,7 +280,7 @@ export const rule: Rule = {
         at: setting ? { pdoc: setting.pdoc, node: setting.node, ...(setting.offsets ? { offsets: setting.offsets } : {}) } : app.app.anchor,
         on: app,
         path: setting ? setting.source : app.app.source === 'compose' ? '--dapr-listen-addresses' : 'apiListenAddresses',
-        fix: setting ? valueFix(app, setting) : missingFix(app),
+        fix: () => (setting ? valueFix(app, setting) : missingFix(app)),
       });
     }
   },

@@ -124,7 +124,7 @@ function notEnabled(app: AppInstance, configs: ConfigurationInstance[]): ReportI
     on: app,
     path: settingPath(app.app, 'enable-api-logging'),
     related: relatedConfigs(configs),
-    fix: addAnnotationFix(app),
+    fix: () => addAnnotationFix(app),
   };
 }
 

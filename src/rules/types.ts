@@ -81,6 +81,12 @@ export interface Fix {
   edits: TextEdit[];
 }
 
+/**
+ * A fix, or how to compute it. A computed fix may parse its document again
+ * (release.ts), so it is computed only for findings some level reports.
+ */
+export type FixOrLater = Fix | (() => Fix | undefined);
+
 /** A finding as a rule reports it; the policy stage turns it into a result. */
 export interface Finding {
   ruleId: string;
@@ -100,7 +106,7 @@ export interface Finding {
   /** Kustomization entry point or self-hosted file the finding was evaluated through. */
   via?: string;
   /** A safe autofix, when the rule can offer one. */
-  fix?: Fix;
+  fix?: FixOrLater;
 }
 
 export interface ReportInput {
@@ -116,7 +122,7 @@ export interface ReportInput {
   levels?: LevelTable;
   securitySeverity?: number;
   /** A safe autofix (only when it is safe: see src/engine/edits.ts). */
-  fix?: Fix;
+  fix?: FixOrLater;
 }
 
 export interface RuleContext {

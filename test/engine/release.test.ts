@@ -16,6 +16,7 @@ import { applyPolicy, resolveFinding } from '../../src/engine/policy.js';
 import { isReleased, releaseStats, releaseTree, strictRelease } from '../../src/engine/release.js';
 import type { Resource } from '../../src/engine/resources.js';
 import { modelOf, runRules, scan } from '../../src/engine/run.js';
+import type { Rule } from '../../src/rules/types.js';
 import { childPath, type ParsedDoc } from '../../src/engine/yaml.js';
 import { allRules } from '../../src/rules/index.js';
 import { CORPUS, fixtureTrees, hasCorpus, NOW, pinRenderers, writeTree } from '../helpers.js';
@@ -31,10 +32,12 @@ function resultsOf(root: string, release: boolean | 'strict'): { json: string; r
   strictRelease(release === 'strict');
   const model = modelOf(discovered, root, loaded, root, { concurrency: 'off', release: release !== false });
   const { findings, ok } = runRules(model, allRules, loaded, NOW, model.notifications);
+  // Fixes are computed as findings are resolved: still under strict reading.
+  const resolved = findings.map(resolveFinding);
   strictRelease(false);
   // A rule that threw (a strict read) would only lose its findings: say so.
   expect(ok, root).toBe(true);
-  const results = applyPolicy({ findings: findings.map(resolveFinding), rules: new Map(allRules.map((r) => [r.meta.id, r.meta])), config, suppressions: model.suppressions, now: NOW });
+  const results = applyPolicy({ findings: resolved, rules: new Map(allRules.map((r) => [r.meta.id, r.meta])), config, suppressions: model.suppressions, now: NOW });
   return { json: JSON.stringify({ results, notifications: model.notifications }), reparsed: releaseStats.reparsed - before };
 }
 
@@ -232,5 +235,21 @@ describe('a scan gives the same results with and without releasing trees', () =>
 
   it.skipIf(!hasCorpus)('on the shared corpus', () => {
     expect(resultsOf(CORPUS, 'strict').json).toBe(resultsOf(CORPUS, false).json);
+  });
+});
+
+describe('fixes computed late', () => {
+  it('keeps a finding whose fix throws, without the fix, and says that its rule failed', () => {
+    const root = writeTree({ 'a.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n' });
+    const throwing: Rule = {
+      meta: { ...allRules[0].meta, id: 'DAPR999', name: 'throwing-fix', levels: { default: 'error' } },
+      check: ({ model, report }) => {
+        for (const i of model.ofType('service')) report({ message: 'found', at: { pdoc: i.resource.pdoc, node: i.resource.root }, on: i, fix: () => { throw new Error('boom'); } });
+      },
+    };
+    const scanned = scan({ root, config: resolveConfig({ root }), now: NOW, rules: [throwing] });
+    expect(scanned.results.map((r) => [r.ruleId, r.location.file, r.location.region.startLine, r.location.region.startColumn, r.fix])).toEqual([['DAPR999', 'a.yaml', 1, 1, undefined]]);
+    expect(scanned.executionSuccessful).toBe(false);
+    expect(scanned.notifications.map((n) => n.message)).toEqual(['Rule DAPR999 (throwing-fix) failed while computing a fix: boom. The finding is reported without it; please report this.']);
   });
 });

@@ -9,6 +9,7 @@ import { generateCorpus } from '../../bench/corpus.js';
 import { type LoadedConfigWithSource, resolveConfig } from '../../src/engine/config.js';
 import type { Config } from '../../src/engine/config-types.js';
 import { discover } from '../../src/engine/discover.js';
+import { releaseStats } from '../../src/engine/release.js';
 import { resultsFileOf } from '../../src/engine/result-cache.js';
 import { resultCacheStats, scan, type ScanOutcome, scanOrReuse } from '../../src/engine/run.js';
 import { CORPUS, FIXTURES, hasCorpus, NOW, pinRenderers, tmpDir, writeTree } from '../helpers.js';
@@ -145,6 +146,22 @@ describe('result cache', () => {
     const run = cached(root, config, cache);
     expect(run.reused).toBe(false);
     expect(run.out).toContain('"start":197');
+    expect(run.out).toBe(full(root, config));
+  });
+
+  it('sees a workload by its facts when the only fix for it is one no level reports (DAPR304 outside production)', () => {
+    const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\n  namespace: dev\nspec:\n  template:\n    metadata:\n      annotations:\n        dapr.io/enabled: "true"\n        dapr.io/app-id: orders\n    spec:\n      containers:\n      - name: orders\n        image: orders:1\n';
+    const root = writeTree({ 'deploy.yaml': deployment }, { environments: { production: { namespaces: ['prod'] }, 'non-production': { namespaces: ['dev'] } } });
+    const config = configOf(root);
+    const cache = path.join(root, '.cache');
+    const before = releaseStats.reparsed;
+    const first = cached(root, config, cache);
+    // The fix that would add API logging is never computed, so the document is never parsed again.
+    expect(releaseStats.reparsed).toBe(before);
+    expect(first.out).not.toContain('DAPR304');
+    fs.writeFileSync(path.join(root, 'deploy.yaml'), deployment.replace('orders:1', 'orders:2'));
+    const run = cached(root, config, cache);
+    expect(run.reused).toBe(true);
     expect(run.out).toBe(full(root, config));
   });
 
