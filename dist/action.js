@@ -52031,12 +52031,12 @@ function checkCustomIds(rules) {
 function reportInput(invoked, results = invoked.result.results, withMatrix = false) {
   const r = invoked.result;
   const input = { results, notifications: r.notifications, rules: r.rules, filesScanned: r.filesScanned, executionSuccessful: r.executionSuccessful, root: invoked.root };
-  if (withMatrix) input.matrix = matrixView(modelOf2(r).accessMatrix());
+  if (withMatrix) input.matrix = matrixView(scanModel(r).accessMatrix());
   if (invoked.baseline) input.baseline = invoked.baseline;
-  if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, modelOf2(r)) };
+  if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, scanModel(r)) };
   return input;
 }
-function modelOf2(result) {
+function scanModel(result) {
   if (!result.model) throw new Error("internal error: the model of a scan answered from the result cache was read");
   return result.model;
 }
@@ -52527,7 +52527,7 @@ function run(env, io) {
     const sarifFile = getInput(env, "sarif-file") || "dapr-policy.sarif";
     const annotate = getBooleanInput(env, "annotations", true);
     const summarize2 = getBooleanInput(env, "summary", true);
-    const invoked = invokeScan({ paths, cwd, config: getInput(env, "config") || void 0, now: getInput(env, "now") || void 0, baseline: getInput(env, "baseline") || void 0, ...getInput(env, "base-ref") ? { baseRef: getInput(env, "base-ref") } : {} });
+    const invoked = invokeScan({ paths, cwd, config: getInput(env, "config") || void 0, now: getInput(env, "now") || void 0, baseline: getInput(env, "baseline") || void 0, ...getInput(env, "base-ref") ? { baseRef: getInput(env, "base-ref") } : {}, needsModel: true });
     const { result } = invoked;
     const input = reportInput(invoked, result.results, true);
     const sarifPath = path25.resolve(cwd, sarifFile);

@@ -57857,15 +57857,15 @@ function checkCustomIds(rules) {
 function reportInput(invoked, results = invoked.result.results, withMatrix = false) {
   const r = invoked.result;
   const input = { results, notifications: r.notifications, rules: r.rules, filesScanned: r.filesScanned, executionSuccessful: r.executionSuccessful, root: invoked.root };
-  if (withMatrix) input.matrix = matrixView(modelOf2(r).accessMatrix());
+  if (withMatrix) input.matrix = matrixView(scanModel(r).accessMatrix());
   if (invoked.baseline) input.baseline = invoked.baseline;
-  if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, modelOf2(r)) };
+  if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, scanModel(r)) };
   return input;
 }
 function fixPlan(invoked, results) {
-  return planFixes({ root: invoked.root, results, parsed: modelOf2(invoked.result).parsed });
+  return planFixes({ root: invoked.root, results, parsed: scanModel(invoked.result).parsed });
 }
-function modelOf2(result) {
+function scanModel(result) {
   if (!result.model) throw new Error("internal error: the model of a scan answered from the result cache was read");
   return result.model;
 }
@@ -58390,14 +58390,14 @@ var DIFF_FORMATS = {
   json: renderGrantDiffJson
 };
 function runMatrix(args, io) {
-  const invoked = invokeScan({ paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, ...args.base ? { baseRef: args.base } : {} });
+  const invoked = invokeScan({ paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, ...args.base ? { baseRef: args.base } : {}, needsModel: true });
   let text3;
   if (args.base && invoked.result.base) {
     const render2 = DIFF_FORMATS[args.format];
     if (!render2) throw new UsageError(`--base prints the grant diff as table, markdown or json, not ${args.format}.`);
-    text3 = render2(grantDiff(invoked.result.base, modelOf2(invoked.result)), args.base);
+    text3 = render2(grantDiff(invoked.result.base, scanModel(invoked.result)), args.base);
   } else {
-    text3 = MATRIX_FORMATS[args.format](matrixView(modelOf2(invoked.result).accessMatrix()));
+    text3 = MATRIX_FORMATS[args.format](matrixView(scanModel(invoked.result).accessMatrix()));
   }
   if (args.output) writeOutput(args.output, text3, io);
   else io.stdout(text3);

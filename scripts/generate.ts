@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Ajv, type AnySchemaObject } from 'ajv';
 import * as standalone from 'ajv/dist/standalone/index.js';
 import { DAPR_SCHEMAS } from '../src/rules/dapr-schemas.js';
-import { invokeScan, modelOf, reportInput } from '../src/invoke.js';
+import { invokeScan, reportInput, scanModel } from '../src/invoke.js';
 import { configSchema } from '../src/meta/config-schema.js';
 import { levelColumns } from '../src/meta/levels.js';
 import { matrixView, renderMatrixMarkdown } from '../src/report/matrix.js';
@@ -20,9 +20,9 @@ import { allRules } from '../src/rules/index.js';
 /** The README shows real output: the example's scan and access matrix, regenerated here. */
 export function readmeBlocks(): Record<string, string> {
   const cwd = process.cwd();
-  const invoked = invokeScan({ paths: ['examples/task-api'], cwd });
+  const invoked = invokeScan({ paths: ['examples/task-api'], cwd, needsModel: true });
   const output = formatStylish(reportInput(invoked), { cwd, color: false });
-  const matrix = renderMatrixMarkdown(matrixView(modelOf(invoked.result).accessMatrix()));
+  const matrix = renderMatrixMarkdown(matrixView(scanModel(invoked.result).accessMatrix()));
   const rows = allRules.map(({ meta }) => {
     const c = levelColumns(meta.levels);
     return `| [${meta.id}](docs/rules/${meta.id}.md) | ${meta.name} | ${c.default} | ${c.production} | ${c.nonProduction} | ${meta.securitySeverity > 0 ? meta.securitySeverity.toFixed(1) : '-'} | ${meta.shortDescription.replace(/\|/g, '\\|')} |`;

@@ -11,7 +11,7 @@ import { AUTO_MIN_FILES } from './engine/parse-pool.js';
 import { CONFIG_FILE_NAME, ConfigError } from './engine/config.js';
 import { escapeControl } from './engine/escape.js';
 import { planDiff, writeFixes } from './engine/fix.js';
-import { exitStatus, FAIL_ON, type FailOn, fixPlan, invokeScan, type Invoked, MAX_CONCURRENCY, modelOf, reportInput, type ScanInvocation, statOf, UsageError } from './invoke.js';
+import { exitStatus, FAIL_ON, type FailOn, fixPlan, invokeScan, type Invoked, MAX_CONCURRENCY, reportInput, scanModel, type ScanInvocation, statOf, UsageError } from './invoke.js';
 import { levelColumns, severityBand } from './meta/levels.js';
 import { TOOL_VERSION } from './meta/project.js';
 import { recommendedConfigText } from './meta/recommended-config.js';
@@ -127,14 +127,14 @@ const DIFF_FORMATS: Partial<Record<MatrixFormat, (c: readonly GrantChange[], ref
 };
 
 export function runMatrix(args: MatrixArgs, io: Io): number {
-  const invoked = invokeScan({ paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, ...(args.base ? { baseRef: args.base } : {}) });
+  const invoked = invokeScan({ paths: args.paths, cwd: io.cwd, root: args.root, config: args.config, ...(args.base ? { baseRef: args.base } : {}), needsModel: true });
   let text: string;
   if (args.base && invoked.result.base) {
     const render = DIFF_FORMATS[args.format];
     if (!render) throw new UsageError(`--base prints the grant diff as table, markdown or json, not ${args.format}.`);
-    text = render(grantDiff(invoked.result.base, modelOf(invoked.result)), args.base);
+    text = render(grantDiff(invoked.result.base, scanModel(invoked.result)), args.base);
   } else {
-    text = MATRIX_FORMATS[args.format](matrixView(modelOf(invoked.result).accessMatrix()));
+    text = MATRIX_FORMATS[args.format](matrixView(scanModel(invoked.result).accessMatrix()));
   }
   if (args.output) writeOutput(args.output, text, io);
   else io.stdout(text);

@@ -167,9 +167,9 @@ function checkCustomIds(rules: readonly Rule[]): void {
 export function reportInput(invoked: Invoked, results: readonly Result[] = invoked.result.results, withMatrix = false): ReportInput {
   const r = invoked.result;
   const input: ReportInput = { results, notifications: r.notifications, rules: r.rules, filesScanned: r.filesScanned, executionSuccessful: r.executionSuccessful, root: invoked.root };
-  if (withMatrix) input.matrix = matrixView(modelOf(r).accessMatrix());
+  if (withMatrix) input.matrix = matrixView(scanModel(r).accessMatrix());
   if (invoked.baseline) input.baseline = invoked.baseline;
-  if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, modelOf(r)) };
+  if (r.base && invoked.baseRef) input.grantDiff = { ref: invoked.baseRef, changes: grantDiff(r.base, scanModel(r)) };
   return input;
 }
 
@@ -180,12 +180,12 @@ export function reportInput(invoked: Invoked, results: readonly Result[] = invok
  * under the scan root. The GitHub Action never fixes.
  */
 export function fixPlan(invoked: Invoked, results: readonly Result[]): FixPlan {
-  return planFixes({ root: invoked.root, results, parsed: modelOf(invoked.result).parsed });
+  return planFixes({ root: invoked.root, results, parsed: scanModel(invoked.result).parsed });
 }
 
 /** Exit status of a scan: 2 when a rule failed, 1 when a finding is at or above `failOn`, else 0. */
 /** The model of a scan that was asked for one (ScanInvocation.needsModel, or no cache). */
-export function modelOf(result: ScanOutcome): Model {
+export function scanModel(result: ScanOutcome): Model {
   if (!result.model) throw new Error('internal error: the model of a scan answered from the result cache was read');
   return result.model;
 }

@@ -52,7 +52,7 @@ export function run(env: Env, io: ActionIo): number {
     const sarifFile = getInput(env, 'sarif-file') || 'dapr-policy.sarif';
     const annotate = getBooleanInput(env, 'annotations', true);
     const summarize = getBooleanInput(env, 'summary', true);
-    const invoked = invokeScan({ paths, cwd, config: getInput(env, 'config') || undefined, now: getInput(env, 'now') || undefined, baseline: getInput(env, 'baseline') || undefined, ...(getInput(env, 'base-ref') ? { baseRef: getInput(env, 'base-ref') } : {}) });
+    const invoked = invokeScan({ paths, cwd, config: getInput(env, 'config') || undefined, now: getInput(env, 'now') || undefined, baseline: getInput(env, 'baseline') || undefined, ...(getInput(env, 'base-ref') ? { baseRef: getInput(env, 'base-ref') } : {}), needsModel: true });
     const { result } = invoked;
     const input = reportInput(invoked, result.results, true);
 
