@@ -39924,11 +39924,9 @@ var ParseCache = class _ParseCache {
 };
 
 // src/engine/result-cache.ts
-import crypto2 from "node:crypto";
 import fs5 from "node:fs";
 import path4 from "node:path";
 var MAGIC2 = "DAPRPOLICY-RESULTS-1\n";
-var sha2562 = (data) => crypto2.createHash("sha256").update(data).digest("hex");
 function resultsFileOf(cacheFile2) {
   return `${cacheFile2}.results`;
 }
@@ -39946,7 +39944,7 @@ var ResultStore = class {
       const nl = MAGIC2.length + 64;
       if (!text3.startsWith(MAGIC2) || text3[nl] !== "\n") return void 0;
       const body = text3.slice(nl + 1);
-      if (sha2562(body) !== text3.slice(MAGIC2.length, nl)) return void 0;
+      if (sha256(body) !== text3.slice(MAGIC2.length, nl)) return void 0;
       const parsed = JSON.parse(body);
       if (parsed?.tool !== TOOL_VERSION || parsed.key !== this.key || !wellFormed(parsed.scan)) return void 0;
       return parsed.scan;
@@ -39960,7 +39958,7 @@ var ResultStore = class {
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       fs5.mkdirSync(path4.dirname(this.file), { recursive: true });
-      fs5.writeFileSync(tmp, `${MAGIC2}${sha2562(body)}
+      fs5.writeFileSync(tmp, `${MAGIC2}${sha256(body)}
 ${body}`);
       fs5.renameSync(tmp, this.file);
       return true;
@@ -40290,7 +40288,6 @@ function grantDiff(base, head) {
 }
 
 // src/engine/run.ts
-import crypto6 from "node:crypto";
 import path22 from "node:path";
 
 // src/rules/DAPR001-yaml-syntax.ts
@@ -49195,7 +49192,7 @@ function computeMatrix(model) {
 }
 
 // src/engine/parse-pool.ts
-import crypto3 from "node:crypto";
+import crypto2 from "node:crypto";
 import fs7 from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -49214,11 +49211,11 @@ function defaultWorkerUrl() {
   const url = new URL("./parse-worker.js", import.meta.url);
   return fs7.existsSync(fileURLToPath2(url)) ? url : void 0;
 }
-var sha2563 = (buf) => crypto3.createHash("sha256").update(buf).digest("hex");
+var sha2562 = (buf) => crypto2.createHash("sha256").update(buf).digest("hex");
 function parseHere(file, opts, hashes) {
   try {
     const buf = readSource(file);
-    return { parsed: parseFile(file, opts, buf), ...hashes ? { hash: sha2563(buf) } : {} };
+    return { parsed: parseFile(file, opts, buf), ...hashes ? { hash: sha2562(buf) } : {} };
   } catch (error) {
     return { error };
   }
@@ -49549,7 +49546,7 @@ import fs11 from "node:fs";
 import path21 from "node:path";
 
 // src/engine/render/world.ts
-import crypto4 from "node:crypto";
+import crypto3 from "node:crypto";
 import fs9 from "node:fs";
 var WorldLog = class {
   /** Repository files read through the parsed files (root-relative): the result cache compares their bytes. */
@@ -49595,7 +49592,7 @@ var OPS = {
   binary: ([configured, names, flavor, root]) => JSON.stringify(findBinary(configured === "" ? void 0 : configured, names.split("\0"), flavor, root))
 };
 function digestOf(answer) {
-  return answer.length <= 256 ? answer : `sha256:${crypto4.createHash("sha256").update(answer, "latin1").digest("hex")}`;
+  return answer.length <= 256 ? answer : `sha256:${crypto3.createHash("sha256").update(answer, "latin1").digest("hex")}`;
 }
 function ask(log, op, args) {
   const answer = OPS[op](args);
@@ -51050,7 +51047,6 @@ function fromComments(file, text3, comments, documentLines) {
 
 // src/engine/observe.ts
 var import_yaml68 = __toESM(require_dist(), 1);
-import crypto5 from "node:crypto";
 function observableDigest(parsed, x, suppressions, bytesHash) {
   if (!seenOnlyThroughFacts(parsed, x)) return `b:${bytesHash}`;
   const out = [];
@@ -51061,7 +51057,7 @@ function observableDigest(parsed, x, suppressions, bytesHash) {
     out.push("resource");
     w.value(r, r.pdoc);
   }
-  return `f:${crypto5.createHash("sha256").update(out.join("\0")).digest("hex")}`;
+  return `f:${sha256(out.join("\0"))}`;
 }
 function seenOnlyThroughFacts(parsed, x) {
   if (parsed.file.kind !== "yaml" || mayHoldPem(parsed.text)) return false;
@@ -51247,14 +51243,20 @@ function runRules(model, rules, loaded, now, notifications, base) {
       findings.push(f);
     };
     try {
-      const ctx = { model, config: loaded.config, options: optionsFor(rule46.meta, loaded), now, knownRules, locateConfig: loaded.locate, report, ...base ? { base } : {} };
-      Object.defineProperty(ctx, "now", {
-        get: () => {
+      const ctx = {
+        model,
+        config: loaded.config,
+        options: optionsFor(rule46.meta, loaded),
+        // Read through a getter: results that depend on the clock hold only at that instant (result-cache.ts).
+        get now() {
           clockRead = true;
           return now;
         },
-        enumerable: true
-      });
+        knownRules,
+        locateConfig: loaded.locate,
+        report,
+        ...base ? { base } : {}
+      };
       rule46.check(ctx);
     } catch (e) {
       ok = false;
@@ -51337,7 +51339,7 @@ function keepsResults(req, rules) {
   return req.cache !== void 0 && req.baseRef === void 0 && configKnown && rules.every((r) => !r.meta.custom);
 }
 function scopeOf(req, rules, discovered) {
-  const configText = req.config.text !== void 0 ? crypto6.createHash("sha256").update(req.config.text).digest("hex") : null;
+  const configText = req.config.text !== void 0 ? sha256(req.config.text) : null;
   return JSON.stringify({ root: req.root, dirs: req.dirs ?? null, rules: rules.map((r) => r.meta.id), discovery: discovered.notifications, configFile: req.config.file ?? null, configText });
 }
 function resolveAll(findings, rules, notifications, ok) {
@@ -51385,12 +51387,12 @@ function fullScan(req, discovered) {
   if (cache && keeping && toolRuns.count === runsBefore) {
     const files = seenFiles(discovered.files, seen, reparsedFiles);
     const stored = files && { scope: scopeOf(req, rules, discovered), files, world: world.reads, worldFiles: [...world.files].sort(), ...clockRead ? { clock: now.toISOString() } : {}, findings: resolved, suppressions: model.suppressions, notifications, ok };
-    if (stored && new ResultStore(resultsFileOf(cache.file), cache.key).save(stored)) resultCacheStats.kept++;
+    if (stored) new ResultStore(resultsFileOf(cache.file), cache.key).save(stored);
   }
   const shown = finish2(req, rules, now, { findings: resolved, suppressions: model.suppressions, notifications });
   return { ...shown, filesScanned: model.files.length, model, ...base ? { base } : {}, executionSuccessful: ok };
 }
-var resultCacheStats = { reused: 0, kept: 0 };
+var resultCacheStats = { reused: 0 };
 function reusedScan(req, rules, now, discovered, cacheFile2) {
   const store = new ResultStore(resultsFileOf(cacheFile2), ParseCache.keyFor(settingsOf2(req)));
   const stored = store.load();
@@ -52459,7 +52461,7 @@ var FORMATS = {
 var FORMAT_NAMES = Object.keys(FORMATS);
 
 // src/action/runner.ts
-import crypto7 from "node:crypto";
+import crypto4 from "node:crypto";
 import fs13 from "node:fs";
 var InputError = class extends Error {
 };
@@ -52478,7 +52480,7 @@ function setOutputs(env, outputs) {
   if (!file) return;
   let text3 = "";
   for (const [name, value] of Object.entries(outputs)) {
-    const delimiter = `ghadelimiter_${crypto7.randomUUID()}`;
+    const delimiter = `ghadelimiter_${crypto4.randomUUID()}`;
     text3 += `${name}<<${delimiter}
 ${value}
 ${delimiter}

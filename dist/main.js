@@ -45862,11 +45862,9 @@ function compareResults(a, b) {
 }
 
 // src/engine/result-cache.ts
-import crypto3 from "node:crypto";
 import fs7 from "node:fs";
 import path5 from "node:path";
 var MAGIC2 = "DAPRPOLICY-RESULTS-1\n";
-var sha2563 = (data) => crypto3.createHash("sha256").update(data).digest("hex");
 function resultsFileOf(cacheFile2) {
   return `${cacheFile2}.results`;
 }
@@ -45884,7 +45882,7 @@ var ResultStore = class {
       const nl = MAGIC2.length + 64;
       if (!text3.startsWith(MAGIC2) || text3[nl] !== "\n") return void 0;
       const body = text3.slice(nl + 1);
-      if (sha2563(body) !== text3.slice(MAGIC2.length, nl)) return void 0;
+      if (sha256(body) !== text3.slice(MAGIC2.length, nl)) return void 0;
       const parsed = JSON.parse(body);
       if (parsed?.tool !== TOOL_VERSION || parsed.key !== this.key || !wellFormed(parsed.scan)) return void 0;
       return parsed.scan;
@@ -45898,7 +45896,7 @@ var ResultStore = class {
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       fs7.mkdirSync(path5.dirname(this.file), { recursive: true });
-      fs7.writeFileSync(tmp, `${MAGIC2}${sha2563(body)}
+      fs7.writeFileSync(tmp, `${MAGIC2}${sha256(body)}
 ${body}`);
       fs7.renameSync(tmp, this.file);
       return true;
@@ -46228,7 +46226,6 @@ function grantDiff(base, head) {
 }
 
 // src/engine/run.ts
-import crypto6 from "node:crypto";
 import path23 from "node:path";
 
 // src/rules/DAPR001-yaml-syntax.ts
@@ -55375,7 +55372,7 @@ import fs12 from "node:fs";
 import path22 from "node:path";
 
 // src/engine/render/world.ts
-import crypto4 from "node:crypto";
+import crypto3 from "node:crypto";
 import fs10 from "node:fs";
 var WorldLog = class {
   /** Repository files read through the parsed files (root-relative): the result cache compares their bytes. */
@@ -55421,7 +55418,7 @@ var OPS = {
   binary: ([configured, names, flavor, root]) => JSON.stringify(findBinary(configured === "" ? void 0 : configured, names.split("\0"), flavor, root))
 };
 function digestOf(answer) {
-  return answer.length <= 256 ? answer : `sha256:${crypto4.createHash("sha256").update(answer, "latin1").digest("hex")}`;
+  return answer.length <= 256 ? answer : `sha256:${crypto3.createHash("sha256").update(answer, "latin1").digest("hex")}`;
 }
 function ask(log, op, args) {
   const answer = OPS[op](args);
@@ -56876,7 +56873,6 @@ function fromComments(file, text3, comments, documentLines) {
 
 // src/engine/observe.ts
 var import_yaml68 = __toESM(require_dist(), 1);
-import crypto5 from "node:crypto";
 function observableDigest(parsed, x, suppressions, bytesHash) {
   if (!seenOnlyThroughFacts(parsed, x)) return `b:${bytesHash}`;
   const out = [];
@@ -56887,7 +56883,7 @@ function observableDigest(parsed, x, suppressions, bytesHash) {
     out.push("resource");
     w.value(r, r.pdoc);
   }
-  return `f:${crypto5.createHash("sha256").update(out.join("\0")).digest("hex")}`;
+  return `f:${sha256(out.join("\0"))}`;
 }
 function seenOnlyThroughFacts(parsed, x) {
   if (parsed.file.kind !== "yaml" || mayHoldPem(parsed.text)) return false;
@@ -57073,14 +57069,20 @@ function runRules(model, rules, loaded, now, notifications, base) {
       findings.push(f);
     };
     try {
-      const ctx = { model, config: loaded.config, options: optionsFor(rule46.meta, loaded), now, knownRules, locateConfig: loaded.locate, report, ...base ? { base } : {} };
-      Object.defineProperty(ctx, "now", {
-        get: () => {
+      const ctx = {
+        model,
+        config: loaded.config,
+        options: optionsFor(rule46.meta, loaded),
+        // Read through a getter: results that depend on the clock hold only at that instant (result-cache.ts).
+        get now() {
           clockRead = true;
           return now;
         },
-        enumerable: true
-      });
+        knownRules,
+        locateConfig: loaded.locate,
+        report,
+        ...base ? { base } : {}
+      };
       rule46.check(ctx);
     } catch (e) {
       ok = false;
@@ -57163,7 +57165,7 @@ function keepsResults(req, rules) {
   return req.cache !== void 0 && req.baseRef === void 0 && configKnown && rules.every((r) => !r.meta.custom);
 }
 function scopeOf(req, rules, discovered) {
-  const configText = req.config.text !== void 0 ? crypto6.createHash("sha256").update(req.config.text).digest("hex") : null;
+  const configText = req.config.text !== void 0 ? sha256(req.config.text) : null;
   return JSON.stringify({ root: req.root, dirs: req.dirs ?? null, rules: rules.map((r) => r.meta.id), discovery: discovered.notifications, configFile: req.config.file ?? null, configText });
 }
 function resolveAll(findings, rules, notifications, ok) {
@@ -57211,12 +57213,12 @@ function fullScan(req, discovered) {
   if (cache && keeping && toolRuns.count === runsBefore) {
     const files = seenFiles(discovered.files, seen, reparsedFiles);
     const stored = files && { scope: scopeOf(req, rules, discovered), files, world: world.reads, worldFiles: [...world.files].sort(), ...clockRead ? { clock: now.toISOString() } : {}, findings: resolved, suppressions: model.suppressions, notifications, ok };
-    if (stored && new ResultStore(resultsFileOf(cache.file), cache.key).save(stored)) resultCacheStats.kept++;
+    if (stored) new ResultStore(resultsFileOf(cache.file), cache.key).save(stored);
   }
   const shown = finish2(req, rules, now, { findings: resolved, suppressions: model.suppressions, notifications });
   return { ...shown, filesScanned: model.files.length, model, ...base ? { base } : {}, executionSuccessful: ok };
 }
-var resultCacheStats = { reused: 0, kept: 0 };
+var resultCacheStats = { reused: 0 };
 function reusedScan(req, rules, now, discovered, cacheFile2) {
   const store = new ResultStore(resultsFileOf(cacheFile2), ParseCache.keyFor(settingsOf2(req)));
   const stored = store.load();

@@ -62,7 +62,8 @@ function parseLine(buf: Buffer, start: number, end: number): [string, Line] {
   return [file, { hash: buf.toString('latin1', a + 1, b), kind: buf.toString('latin1', b + 1, c), start, entry: c + 1, end }];
 }
 
-const sha256 = (data: string | Buffer): string => crypto.createHash('sha256').update(data).digest('hex');
+/** The hex SHA-256 of a string (as UTF-8) or of bytes. */
+export const sha256 = (data: string | Buffer): string => crypto.createHash('sha256').update(data).digest('hex');
 
 /**
  * The bytes of the running program (the bundle this module is in): a build

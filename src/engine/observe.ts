@@ -5,8 +5,8 @@
 // change to anything else in it (an image tag, a replica count, a comment)
 // changes no result. Every other file is seen whole, so its digest is the hash
 // of its bytes.
-import crypto from 'node:crypto';
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
+import { sha256 } from './cache.js';
 import type { FileExtract } from './extract/index.js';
 import type { ParsedFile } from './parse.js';
 import { mayHoldPem } from './precheck.js';
@@ -32,7 +32,7 @@ export function observableDigest(parsed: ParsedFile, x: FileExtract, suppression
     out.push('\u0001resource');
     w.value(r, r.pdoc);
   }
-  return `f:${crypto.createHash('sha256').update(out.join('\u0000')).digest('hex')}`;
+  return `f:${sha256(out.join('\u0000'))}`;
 }
 
 /**

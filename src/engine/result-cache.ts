@@ -8,14 +8,13 @@
 // It sits beside the parse cache (`<cache>.results`) and is trusted no more:
 // a checksum, the tool version and the parse cache's key (configuration and
 // program bytes) must match, and anything unexpected means a full scan.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TOOL_VERSION } from '../meta/project.js';
 import type { ResolvedFinding } from './policy.js';
 import type { WorldRead } from './render/world.js';
 import type { SuppressionComment } from './suppressions.js';
-import { ParseCache } from './cache.js';
+import { ParseCache, sha256 } from './cache.js';
 import { readSource } from './parse.js';
 import type { Notification, SourceFile } from './types.js';
 
@@ -45,8 +44,6 @@ interface Body {
   key: string;
   scan: StoredScan;
 }
-
-const sha256 = (data: string): string => crypto.createHash('sha256').update(data).digest('hex');
 
 /** The results file of a parse cache file. */
 export function resultsFileOf(cacheFile: string): string {

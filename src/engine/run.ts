@@ -1,6 +1,5 @@
 // run: the whole pipeline, discover → parse → extract → model → rules → policy.
 // Formatting is the caller's business (src/report).
-import crypto from 'node:crypto';
 import path from 'node:path';
 import { allRules } from '../rules/index.js';
 import type { Finding, ReportInput, Rule, RuleContext, RuleMeta } from '../rules/types.js';
@@ -12,7 +11,7 @@ import { discoverRevision } from './git.js';
 import { assemble, extractFile, type FileExtract } from './extract/index.js';
 import type { RepoIndex } from './extract/multi-app-run.js';
 import { buildModel, type Model } from './model.js';
-import { ParseCache } from './cache.js';
+import { ParseCache, sha256 } from './cache.js';
 import { contentsAgain, decode, type ParseOptions, type ParsedFile, parseFile, readSource } from './parse.js';
 import { type Concurrency, parseFiles, type PoolResult } from './parse-pool.js';
 import { applyPolicy, reportable, type ResolvedFinding, resolveFinding, ruleEntry, type Result } from './policy.js';
@@ -186,14 +185,20 @@ export function runRules(model: Model, rules: readonly Rule[], loaded: LoadedCon
       findings.push(f);
     };
     try {
-      const ctx: RuleContext = { model, config: loaded.config, options: optionsFor(rule.meta, loaded), now, knownRules, locateConfig: loaded.locate, report, ...(base ? { base } : {}) };
-      Object.defineProperty(ctx, 'now', {
-        get: () => {
+      const ctx: RuleContext = {
+        model,
+        config: loaded.config,
+        options: optionsFor(rule.meta, loaded),
+        // Read through a getter: results that depend on the clock hold only at that instant (result-cache.ts).
+        get now() {
           clockRead = true;
           return now;
         },
-        enumerable: true,
-      });
+        knownRules,
+        locateConfig: loaded.locate,
+        report,
+        ...(base ? { base } : {}),
+      };
       rule.check(ctx);
     } catch (e) {
       ok = false;
@@ -314,7 +319,7 @@ function keepsResults(req: ScanRequest, rules: readonly Rule[]): boolean {
 
 /** Everything besides the files, the program and the configuration that a scan's results depend on. */
 function scopeOf(req: ScanRequest, rules: readonly Rule[], discovered: DiscoverResult): string {
-  const configText = req.config.text !== undefined ? crypto.createHash('sha256').update(req.config.text).digest('hex') : null;
+  const configText = req.config.text !== undefined ? sha256(req.config.text) : null;
   // The config file's place and text: findings about the config point into it (locateConfig).
   return JSON.stringify({ root: req.root, dirs: req.dirs ?? null, rules: rules.map((r) => r.meta.id), discovery: discovered.notifications, configFile: req.config.file ?? null, configText });
 }
@@ -376,14 +381,14 @@ function fullScan(req: ScanRequest, discovered: DiscoverResult): ScanResult {
   if (cache && keeping && toolRuns.count === runsBefore) {
     const files = seenFiles(discovered.files, seen, reparsedFiles);
     const stored: StoredScan | undefined = files && { scope: scopeOf(req, rules, discovered), files, world: world.reads, worldFiles: [...world.files].sort(), ...(clockRead ? { clock: now.toISOString() } : {}), findings: resolved, suppressions: model.suppressions, notifications, ok };
-    if (stored && new ResultStore(resultsFileOf(cache.file), cache.key).save(stored)) resultCacheStats.kept++;
+    if (stored) new ResultStore(resultsFileOf(cache.file), cache.key).save(stored);
   }
   const shown = finish(req, rules, now, { findings: resolved, suppressions: model.suppressions, notifications });
   return { ...shown, filesScanned: model.files.length, model, ...(base ? { base } : {}), executionSuccessful: ok };
 }
 
-/** Scans the result cache answered, and scans whose results it kept (tests and benchmarks count them). */
-export const resultCacheStats = { reused: 0, kept: 0 };
+/** Scans the result cache answered (tests count them). */
+export const resultCacheStats = { reused: 0 };
 
 /**
  * The stored results, when the result cache (result-cache.ts) holds a scan

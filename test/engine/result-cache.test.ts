@@ -10,7 +10,7 @@ import { type LoadedConfigWithSource, resolveConfig } from '../../src/engine/con
 import type { Config } from '../../src/engine/config-types.js';
 import { discover } from '../../src/engine/discover.js';
 import { releaseStats } from '../../src/engine/release.js';
-import { resultsFileOf } from '../../src/engine/result-cache.js';
+import { resultsFileOf, seenNow, type StoredScan } from '../../src/engine/result-cache.js';
 import { resultCacheStats, scan, type ScanOutcome, scanOrReuse } from '../../src/engine/run.js';
 import { CORPUS, FIXTURES, hasCorpus, NOW, pinRenderers, tmpDir, writeTree } from '../helpers.js';
 import { renderBinaries } from '../support/binaries.js';
@@ -163,6 +163,16 @@ describe('result cache', () => {
     const run = cached(root, config, cache);
     expect(run.reused).toBe(true);
     expect(run.out).toBe(full(root, config));
+  });
+
+  it('rescans when a file rendering read changed, even when what the rules see of it did not', () => {
+    const root = writeTree({ 'chart/Chart.yaml': 'apiVersion: v2\nname: shop\n' });
+    const files = discover({ root }).files;
+    const stored: StoredScan = { scope: '', files: [['chart/Chart.yaml', 'yaml', 'the hash of older bytes', 'f:unchanged']], world: [], worldFiles: [], findings: [], suppressions: [], notifications: [], ok: true };
+    const see = (): string => 'f:unchanged';
+    expect(seenNow(stored, files, see)?.map((f) => f[3])).toEqual(['f:unchanged']);
+    // A renderer read it through the parses (a chart's name is in DAPR007's message): its bytes must be the same.
+    expect(seenNow({ ...stored, worldFiles: ['chart/Chart.yaml'] }, files, see)).toBeUndefined();
   });
 
   it('does not answer for another clock when a rule read the clock, and does when none did', () => {
