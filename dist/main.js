@@ -6349,7 +6349,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter5 = class {
+    var LineCounter4 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -6372,7 +6372,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter5;
+    exports.LineCounter = LineCounter4;
   }
 });
 
@@ -26197,6 +26197,55 @@ function leanNode(root, schema) {
   return top2;
 }
 
+// src/engine/lines.ts
+function lineStartsOf(text3) {
+  const starts = [0];
+  for (let i = 0; i < text3.length; i++) {
+    const c = text3.charCodeAt(i);
+    if (c === 10 || c === 13 && text3.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  }
+  return starts;
+}
+function linePosIn(starts, offset) {
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const mid = low + high >> 1;
+    if (starts[mid] < offset) low = mid + 1;
+    else high = mid;
+  }
+  if (starts[low] === offset) return { line: low + 1, col: 1 };
+  if (low === 0) return { line: 0, col: offset };
+  return { line: low, col: offset - starts[low - 1] + 1 };
+}
+var recent = [];
+var RECENT_MAX = 256;
+var TextLines = class {
+  constructor(text3) {
+    this.text = text3;
+  }
+  text;
+  starts = void 0;
+  get lineStarts() {
+    if (this.starts === void 0) {
+      this.starts = lineStartsOf(this.text);
+      recent.push(this);
+      if (recent.length > RECENT_MAX) recent.shift()?.forget();
+    }
+    return this.starts;
+  }
+  linePos(offset) {
+    return linePosIn(this.lineStarts, offset);
+  }
+  forget() {
+    this.starts = void 0;
+  }
+};
+var NO_LINES = {
+  lineStarts: [],
+  linePos: (offset) => linePosIn([], offset)
+};
+
 // src/engine/parse.ts
 var import_yaml3 = __toESM(require_dist(), 1);
 import fs2 from "node:fs";
@@ -26625,11 +26674,12 @@ function parseText(file, text3, opts = {}) {
   let toParse = lf;
   if (opts.precheck && !alwaysRelevant(file.path)) {
     const pre = precheck(lf);
-    if (pre.empty) return { file, text: "", lineCounter, docs: [], skipped: true };
+    if (pre.empty) return { file, text: "", lineCounter: NO_LINES, docs: [], skipped: true };
     toParse = pre.text;
   }
   const { docs: parsed, tooDeep, firstUnread } = composeDocuments(toParse, lineCounter, maxDocuments, maxDepth);
-  const out = { file, text: text3, lineCounter, docs: [] };
+  const lines = new TextLines(text3);
+  const out = { file, text: text3, lineCounter: lines, docs: [] };
   if (toParse !== lf) out.blanked = true;
   const notifications = [];
   const notify = (id, offset, message6) => {
@@ -26641,7 +26691,7 @@ function parseText(file, text3, opts = {}) {
     const range = doc.range ?? [0, 0, 0];
     const endOffset = i + 1 < parsed.length ? parsed[i + 1].range?.[0] ?? range[2] : firstUnread ?? text3.length;
     const endLine = Math.max(nextStart, lineCounter.linePos(Math.max(0, endOffset - 1)).line);
-    const pdoc = { file, index: i, doc, text: text3, lineCounter, startLine: nextStart, endLine };
+    const pdoc = { file, index: i, doc, text: text3, lineCounter: lines, startLine: nextStart, endLine };
     nextStart = endLine + 1;
     const deep = tooDeep.get(range[0]);
     if (deep !== void 0) {
@@ -26678,17 +26728,13 @@ function isJsonManifest(buf) {
   return buf.includes('"apiVersion"') || buf.includes('"services"') || buf.includes('"apps"');
 }
 function textOnly(file, text3) {
-  const lineCounter = new import_yaml3.LineCounter();
-  lineCounter.addNewLine(0);
-  const lf = lineBreaksAsLf(text3);
-  for (let i = lf.indexOf("\n"); i !== -1; i = lf.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
-  return { file, text: text3, lineCounter, docs: [] };
+  return { file, text: text3, lineCounter: new TextLines(text3), docs: [] };
 }
 function parseFile(file, opts = {}, buf = readSource(file)) {
   if (file.kind === "pem" || file.kind === "helm-template") return textOnly(file, decode(buf).text);
   if (file.path.endsWith(".json") && !isJsonManifest(buf)) {
     const { text: text3 } = decode(buf);
-    if (opts.precheck && !text3.includes("PRIVATE KEY")) return { file, text: "", lineCounter: new import_yaml3.LineCounter(), docs: [], skipped: true };
+    if (opts.precheck && !text3.includes("PRIVATE KEY")) return { file, text: "", lineCounter: NO_LINES, docs: [], skipped: true };
     return textOnly(file, text3);
   }
   const decoded = decode(buf);
@@ -26901,7 +26947,7 @@ var EntryEncoder = class {
       docEnd: d.doc.directives.docEnd,
       contents: this.nodes.encode(d.doc.contents)
     }));
-    const entry2 = { lineStarts: parsed.lineCounter.lineStarts, docs: docs3 };
+    const entry2 = { docs: docs3 };
     if (parsed.syntax) entry2.syntax = parsed.syntax;
     if (parsed.notifications) entry2.notifications = parsed.notifications;
     if (parsed.skipped) entry2.skipped = true;
@@ -26917,10 +26963,9 @@ var EntryDecoder = class {
   }
   /** The parse of `file` (whose decoded text `text` gives) that `entry` holds; throws Unencodable when it holds none. */
   restore(file, entry2, text3) {
-    if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.lineStarts) || !Array.isArray(entry2.docs)) throw new Unencodable();
-    const lineCounter = new import_yaml5.LineCounter();
-    lineCounter.lineStarts = entry2.lineStarts;
+    if (typeof entry2 !== "object" || entry2 === null || !Array.isArray(entry2.docs)) throw new Unencodable();
     const source = entry2.skipped ? "" : text3();
+    const lineCounter = entry2.skipped ? NO_LINES : new TextLines(source);
     const template2 = this.template;
     const docs3 = entry2.docs.map((d) => {
       const doc = Object.create(import_yaml5.Document.prototype);
@@ -26949,7 +26994,7 @@ var EntryDecoder = class {
 
 // src/engine/cache.ts
 var DEFAULT_CACHE_FILE = ".dapr-policy-cache";
-var MAGIC = "DAPRPOLICY-CACHE-5\n";
+var MAGIC = "DAPRPOLICY-CACHE-6\n";
 function lineOf(file, hash, kind, entryJson) {
   return `${JSON.stringify(file)}	${hash}	${kind}	${entryJson}`;
 }
@@ -45224,60 +45269,57 @@ function readingReleased(read) {
   }
 }
 var ReleasedMap = class {
-  constructor(r0, r1, r2, load, where2, schema) {
+  constructor(r0, r1, r2, owner2, part, schema) {
     this.r0 = r0;
     this.r1 = r1;
     this.r2 = r2;
-    this.load = load;
-    this.where = where2;
+    this.owner = owner2;
+    this.part = part;
     Object.defineProperty(this, "schema", { value: schema, configurable: true, enumerable: false, writable: true });
   }
   r0;
   r1;
   r2;
-  load;
-  where;
-  /** The items once read; undefined until then. */
-  loaded = void 0;
+  owner;
+  part;
+  /** The map this one stands for, in the document parsed again (parsed now if it is not recent). */
+  loadedMap() {
+    if (strict && allowed === 0) throw new Error(`released tree read: ${this.owner.where()}`);
+    const tree = this.owner.tree();
+    if (this.part === 0 /* Root */) return tree;
+    return child(tree, this.part === 1 /* Metadata */ ? "metadata" : "spec", this.owner.pdoc);
+  }
 };
 standIn(ReleasedMap, import_yaml10.YAMLMap, new import_yaml10.YAMLMap());
 Object.defineProperty(ReleasedMap.prototype, "items", {
   get() {
-    if (this.loaded === void 0) {
-      if (strict && allowed === 0) throw new Error(`released tree read: ${this.where}`);
-      const map = this.load();
-      this.loaded = (0, import_yaml10.isMap)(map) ? map.items : [];
-    }
-    return this.loaded;
+    const map = this.loadedMap();
+    return (0, import_yaml10.isMap)(map) ? map.items : [];
   },
   set(items) {
-    this.loaded = items;
+    const map = this.loadedMap();
+    if ((0, import_yaml10.isMap)(map)) map.items = items;
   },
   configurable: true
 });
-function stub(node, load, where2) {
-  const [r0, r1, r2] = node.range ?? [0, 0, 0];
-  return new ReleasedMap(r0, r1, r2, load, where2, node.schema);
-}
 function releaseTree(resource, reparse) {
   const { pdoc } = resource;
   const again = new Reparse(pdoc, reparse);
-  const root = again.stub(resource.root, () => again.tree());
+  const root = again.stub(resource.root, 0 /* Root */);
   released.set(pdoc, resource);
   pdoc.doc.contents = root;
   resource.root = root;
-  if (resource.metadata) resource.metadata = again.stub(resource.metadata, () => child(again.tree(), "metadata", pdoc));
-  if ("spec" in resource && resource.spec) resource.spec = again.stub(resource.spec, () => child(again.tree(), "spec", pdoc));
+  if (resource.metadata) resource.metadata = again.stub(resource.metadata, 1 /* Metadata */);
+  if ("spec" in resource && resource.spec) resource.spec = again.stub(resource.spec, 2 /* Spec */);
 }
 function releaseDocument(pdoc, reparse) {
   const root = pdoc.doc.contents;
   if (!(0, import_yaml10.isMap)(root) || released.has(pdoc)) return;
   released.set(pdoc, void 0);
-  const again = new Reparse(pdoc, reparse);
-  pdoc.doc.contents = again.stub(root, () => again.tree());
+  pdoc.doc.contents = new Reparse(pdoc, reparse).stub(root, 0 /* Root */);
 }
-var recent = [];
-var RECENT_MAX = 8;
+var recent2 = [];
+var RECENT_MAX2 = 8;
 var Reparse = class {
   constructor(pdoc, reparse) {
     this.pdoc = pdoc;
@@ -45286,25 +45328,26 @@ var Reparse = class {
   pdoc;
   reparse;
   again = void 0;
-  maps = [];
-  stub(node, load) {
-    const map = stub(node, load, `${this.pdoc.file.path} document ${this.pdoc.index + 1}`);
-    this.maps.push(map);
-    return map;
+  stub(node, part) {
+    const [r0, r1, r2] = node.range ?? [0, 0, 0];
+    return new ReleasedMap(r0, r1, r2, this, part, node.schema);
+  }
+  /** Which document, for the error in strict mode. */
+  where() {
+    return `${this.pdoc.file.path} document ${this.pdoc.index + 1}`;
   }
   tree() {
     if (this.again === void 0) {
       this.again = this.reparse(this.pdoc);
       releaseStats.reparsed++;
       reparsedFiles.add(this.pdoc.file.path);
-      recent.push(this);
-      if (recent.length > RECENT_MAX) recent.shift()?.forget();
+      recent2.push(this);
+      if (recent2.length > RECENT_MAX2) recent2.shift()?.forget();
     }
     return this.again;
   }
   forget() {
     this.again = void 0;
-    for (const m of this.maps) m.loaded = void 0;
   }
 };
 function releaseTrees(resources, opts, keep) {

@@ -6316,7 +6316,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -6339,7 +6339,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter3;
+    exports.LineCounter = LineCounter2;
   }
 });
 
@@ -7516,6 +7516,55 @@ function leanNode(root, schema) {
   return top;
 }
 
+// src/engine/lines.ts
+function lineStartsOf(text) {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  }
+  return starts;
+}
+function linePosIn(starts, offset) {
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const mid = low + high >> 1;
+    if (starts[mid] < offset) low = mid + 1;
+    else high = mid;
+  }
+  if (starts[low] === offset) return { line: low + 1, col: 1 };
+  if (low === 0) return { line: 0, col: offset };
+  return { line: low, col: offset - starts[low - 1] + 1 };
+}
+var recent = [];
+var RECENT_MAX = 256;
+var TextLines = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+  starts = void 0;
+  get lineStarts() {
+    if (this.starts === void 0) {
+      this.starts = lineStartsOf(this.text);
+      recent.push(this);
+      if (recent.length > RECENT_MAX) recent.shift()?.forget();
+    }
+    return this.starts;
+  }
+  linePos(offset) {
+    return linePosIn(this.lineStarts, offset);
+  }
+  forget() {
+    this.starts = void 0;
+  }
+};
+var NO_LINES = {
+  lineStarts: [],
+  linePos: (offset) => linePosIn([], offset)
+};
+
 // src/engine/precheck.ts
 import path from "node:path";
 var MARKERS = [
@@ -7737,11 +7786,12 @@ function parseText(file, text, opts2 = {}) {
   let toParse = lf;
   if (opts2.precheck && !alwaysRelevant(file.path)) {
     const pre = precheck(lf);
-    if (pre.empty) return { file, text: "", lineCounter, docs: [], skipped: true };
+    if (pre.empty) return { file, text: "", lineCounter: NO_LINES, docs: [], skipped: true };
     toParse = pre.text;
   }
   const { docs: parsed, tooDeep, firstUnread } = composeDocuments(toParse, lineCounter, maxDocuments, maxDepth);
-  const out = { file, text, lineCounter, docs: [] };
+  const lines = new TextLines(text);
+  const out = { file, text, lineCounter: lines, docs: [] };
   if (toParse !== lf) out.blanked = true;
   const notifications = [];
   const notify = (id, offset, message) => {
@@ -7753,7 +7803,7 @@ function parseText(file, text, opts2 = {}) {
     const range = doc.range ?? [0, 0, 0];
     const endOffset = i + 1 < parsed.length ? parsed[i + 1].range?.[0] ?? range[2] : firstUnread ?? text.length;
     const endLine = Math.max(nextStart, lineCounter.linePos(Math.max(0, endOffset - 1)).line);
-    const pdoc = { file, index: i, doc, text, lineCounter, startLine: nextStart, endLine };
+    const pdoc = { file, index: i, doc, text, lineCounter: lines, startLine: nextStart, endLine };
     nextStart = endLine + 1;
     const deep = tooDeep.get(range[0]);
     if (deep !== void 0) {
@@ -7790,17 +7840,13 @@ function isJsonManifest(buf) {
   return buf.includes('"apiVersion"') || buf.includes('"services"') || buf.includes('"apps"');
 }
 function textOnly(file, text) {
-  const lineCounter = new import_yaml3.LineCounter();
-  lineCounter.addNewLine(0);
-  const lf = lineBreaksAsLf(text);
-  for (let i = lf.indexOf("\n"); i !== -1; i = lf.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
-  return { file, text, lineCounter, docs: [] };
+  return { file, text, lineCounter: new TextLines(text), docs: [] };
 }
 function parseFile(file, opts2 = {}, buf = readSource(file)) {
   if (file.kind === "pem" || file.kind === "helm-template") return textOnly(file, decode(buf).text);
   if (file.path.endsWith(".json") && !isJsonManifest(buf)) {
     const { text } = decode(buf);
-    if (opts2.precheck && !text.includes("PRIVATE KEY")) return { file, text: "", lineCounter: new import_yaml3.LineCounter(), docs: [], skipped: true };
+    if (opts2.precheck && !text.includes("PRIVATE KEY")) return { file, text: "", lineCounter: NO_LINES, docs: [], skipped: true };
     return textOnly(file, text);
   }
   const decoded = decode(buf);
@@ -7938,7 +7984,7 @@ var EntryEncoder = class {
       docEnd: d.doc.directives.docEnd,
       contents: this.nodes.encode(d.doc.contents)
     }));
-    const entry = { lineStarts: parsed.lineCounter.lineStarts, docs };
+    const entry = { docs };
     if (parsed.syntax) entry.syntax = parsed.syntax;
     if (parsed.notifications) entry.notifications = parsed.notifications;
     if (parsed.skipped) entry.skipped = true;

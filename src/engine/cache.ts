@@ -21,7 +21,7 @@ import { type Entry, EntryDecoder, EntryEncoder, newShapesTable, startsWithCommo
 import type { SourceFile } from './types.js';
 
 export const DEFAULT_CACHE_FILE = '.dapr-policy-cache';
-const MAGIC = 'DAPRPOLICY-CACHE-5\n';
+const MAGIC = 'DAPRPOLICY-CACHE-6\n';
 
 /** The first line of the body. */
 interface Header {

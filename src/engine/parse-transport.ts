@@ -2,8 +2,9 @@
 // disk in this form (cache.ts), and parse workers send theirs to the main
 // thread in it (parse-pool.ts). A restored parse is the parse: every node has
 // the class, the own fields and the ranges the composer gave it.
-import { Alias, Document, LineCounter, Pair, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
+import { Alias, Document, Pair, Scalar, type Schema, YAMLMap, YAMLSeq } from 'yaml';
 import { LeanMap, LeanPair, LeanScalar, LeanSeq } from './lean-yaml.js';
+import { NO_LINES, TextLines } from './lines.js';
 import { NO_PROBLEMS, type ParsedFile, plainDirectives, plainTemplate } from './parse.js';
 import type { ParsedDoc } from './yaml.js';
 import type { Notification, SourceFile } from './types.js';
@@ -33,7 +34,6 @@ interface EncodedDoc {
 
 /** What a file parsed to, without the file itself and its text (both come from the bytes). */
 export interface Entry {
-  lineStarts: number[];
   docs: EncodedDoc[];
   syntax?: ParsedFile['syntax'];
   notifications?: Notification[];
@@ -237,7 +237,7 @@ export class EntryEncoder {
       docEnd: d.doc.directives.docEnd,
       contents: this.nodes.encode(d.doc.contents),
     }));
-    const entry: Entry = { lineStarts: parsed.lineCounter.lineStarts, docs };
+    const entry: Entry = { docs };
     if (parsed.syntax) entry.syntax = parsed.syntax;
     if (parsed.notifications) entry.notifications = parsed.notifications;
     if (parsed.skipped) entry.skipped = true;
@@ -256,10 +256,9 @@ export class EntryDecoder {
 
   /** The parse of `file` (whose decoded text `text` gives) that `entry` holds; throws Unencodable when it holds none. */
   restore(file: SourceFile, entry: Entry, text: () => string): ParsedFile {
-    if (typeof entry !== 'object' || entry === null || !Array.isArray(entry.lineStarts) || !Array.isArray(entry.docs)) throw new Unencodable();
-    const lineCounter = new LineCounter();
-    lineCounter.lineStarts = entry.lineStarts;
+    if (typeof entry !== 'object' || entry === null || !Array.isArray(entry.docs)) throw new Unencodable();
     const source = entry.skipped ? '' : text();
+    const lineCounter = entry.skipped ? NO_LINES : new TextLines(source);
     const template = this.template;
     const docs: ParsedDoc[] = entry.docs.map((d) => {
       const doc = Object.create(Document.prototype) as Document.Parsed;

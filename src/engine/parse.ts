@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { Composer, type CST, type Document, LineCounter, Parser, type Tags, visit } from 'yaml';
 import { DEFAULT_CONFIG } from './config-types.js';
 import { leanNode } from './lean-yaml.js';
+import { type LineIndex, NO_LINES, TextLines } from './lines.js';
 import { alwaysRelevant, hasDirective, onlyDocumentsIn, precheck } from './precheck.js';
 import { lineBreaksAsLf, type ParsedDoc, samePlace } from './yaml.js';
 import type { Notification, Region, SourceFile } from './types.js';
@@ -18,7 +19,8 @@ export interface SyntaxProblem {
 export interface ParsedFile {
   file: SourceFile;
   text: string;
-  lineCounter: LineCounter;
+  /** Positions in `text` (lines.ts). */
+  lineCounter: LineIndex;
   docs: ParsedDoc[];
   /** At most one per file: the first problem the parser reports. */
   syntax?: SyntaxProblem;
@@ -247,11 +249,13 @@ export function parseText(file: SourceFile, text: string, opts: ParseOptions = {
   if (opts.precheck && !alwaysRelevant(file.path)) {
     const pre = precheck(lf);
     // Nothing any rule reads: the text is not even kept, which is most of the memory of a big repository.
-    if (pre.empty) return { file, text: '', lineCounter, docs: [], skipped: true };
+    if (pre.empty) return { file, text: '', lineCounter: NO_LINES, docs: [], skipped: true };
     toParse = pre.text;
   }
   const { docs: parsed, tooDeep, firstUnread } = composeDocuments(toParse, lineCounter, maxDocuments, maxDepth);
-  const out: ParsedFile = { file, text, lineCounter, docs: [] };
+  // The parser's count serves while parsing; what the scan keeps counts again only when asked (lines.ts).
+  const lines = new TextLines(text);
+  const out: ParsedFile = { file, text, lineCounter: lines, docs: [] };
   if (toParse !== lf) out.blanked = true;
   const notifications: Notification[] = [];
   const notify = (id: string, offset: number, message: string): void => {
@@ -263,7 +267,7 @@ export function parseText(file: SourceFile, text: string, opts: ParseOptions = {
     const range = doc.range ?? [0, 0, 0];
     const endOffset = i + 1 < parsed.length ? (parsed[i + 1].range?.[0] ?? range[2]) : (firstUnread ?? text.length);
     const endLine = Math.max(nextStart, lineCounter.linePos(Math.max(0, endOffset - 1)).line);
-    const pdoc: ParsedDoc = { file, index: i, doc, text, lineCounter, startLine: nextStart, endLine };
+    const pdoc: ParsedDoc = { file, index: i, doc, text, lineCounter: lines, startLine: nextStart, endLine };
     nextStart = endLine + 1;
     const deep = tooDeep.get(range[0]);
     if (deep !== undefined) {
@@ -305,11 +309,7 @@ function isJsonManifest(buf: Buffer): boolean {
 
 /** A file kept as text only (PEM, Helm template, JSON that is not a manifest): no documents, but positions. */
 export function textOnly(file: SourceFile, text: string): ParsedFile {
-  const lineCounter = new LineCounter();
-  lineCounter.addNewLine(0);
-  const lf = lineBreaksAsLf(text);
-  for (let i = lf.indexOf('\n'); i !== -1; i = lf.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-  return { file, text, lineCounter, docs: [] };
+  return { file, text, lineCounter: new TextLines(text), docs: [] };
 }
 
 export function parseFile(file: SourceFile, opts: ParseOptions = {}, buf: Buffer = readSource(file)): ParsedFile {
@@ -318,7 +318,7 @@ export function parseFile(file: SourceFile, opts: ParseOptions = {}, buf: Buffer
   if (file.path.endsWith('.json') && !isJsonManifest(buf)) {
     // Only a private key pasted into it makes such a file matter (DAPR207); dashboards are most of a big repository's bytes.
     const { text } = decode(buf);
-    if (opts.precheck && !text.includes('PRIVATE KEY')) return { file, text: '', lineCounter: new LineCounter(), docs: [], skipped: true };
+    if (opts.precheck && !text.includes('PRIVATE KEY')) return { file, text: '', lineCounter: NO_LINES, docs: [], skipped: true };
     return textOnly(file, text);
   }
   const decoded = decode(buf);
@@ -350,7 +350,7 @@ function errorOffsets(text: string, message: string, pos: [number, number]): [nu
   return [Math.max(0, last), Math.max(0, last) + 1];
 }
 
-function regionAt(lc: LineCounter, start: number, end: number): Region {
+function regionAt(lc: LineIndex, start: number, end: number): Region {
   const a = lc.linePos(start);
   const b = lc.linePos(Math.max(start + 1, end));
   // A position past the last newline still belongs to a real line for SARIF.

@@ -74,61 +74,67 @@ export function readingReleased<T>(read: () => T): T {
   }
 }
 
+/** Which map of its document a ReleasedMap stands for. */
+const enum Part {
+  Root,
+  Metadata,
+  Spec,
+}
+
 /**
- * Stands for a released map (a resource's root or metadata): the same range
- * and node type, and items that come from the document parsed again, the
- * first time anything reads them. The resource and its document point at it
- * with plain assignments, so their objects keep their shapes.
+ * Stands for a released map (a resource's root, metadata or spec): the same
+ * range and node type, and items that come from the document parsed again,
+ * the first time anything reads them. There is one per map of each released
+ * resource (tens of thousands in a large repository), so it holds only its
+ * range and its document's Reparse: no closure, no label string. The
+ * resource and its document point at it with plain assignments, so their
+ * objects keep their shapes.
  */
 export class ReleasedMap {
   declare schema: unknown;
   declare items: unknown[];
-  /** The items once read; undefined until then. */
-  loaded: unknown[] | undefined = undefined;
   constructor(
     public r0: number,
     public r1: number,
     public r2: number,
-    /** The map, parsed again. */
-    public load: () => unknown,
-    /** Which document, for the error in strict mode. */
-    public where: string,
+    private readonly owner: Reparse,
+    private readonly part: Part,
     schema: unknown,
   ) {
     Object.defineProperty(this, 'schema', { value: schema, configurable: true, enumerable: false, writable: true });
+  }
+
+  /** The map this one stands for, in the document parsed again (parsed now if it is not recent). */
+  loadedMap(): unknown {
+    if (strict && allowed === 0) throw new Error(`released tree read: ${this.owner.where()}`);
+    const tree = this.owner.tree();
+    if (this.part === Part.Root) return tree;
+    return child(tree, this.part === Part.Metadata ? 'metadata' : 'spec', this.owner.pdoc);
   }
 }
 standIn(ReleasedMap, YAMLMap, new YAMLMap());
 Object.defineProperty(ReleasedMap.prototype, 'items', {
   get(this: ReleasedMap): unknown[] {
-    if (this.loaded === undefined) {
-      if (strict && allowed === 0) throw new Error(`released tree read: ${this.where}`);
-      const map = this.load();
-      this.loaded = isMap(map) ? (map.items as unknown[]) : [];
-    }
-    return this.loaded;
+    const map = this.loadedMap();
+    return isMap(map) ? (map.items as unknown[]) : [];
   },
   set(this: ReleasedMap, items: unknown[]) {
-    this.loaded = items;
+    const map = this.loadedMap();
+    if (isMap(map)) map.items = items as typeof map.items;
   },
   configurable: true,
 });
-
-function stub(node: YAMLMap, load: () => unknown, where: string): YAMLMap {
-  const [r0, r1, r2] = node.range ?? [0, 0, 0];
-  return new ReleasedMap(r0, r1, r2, load, where, node.schema) as unknown as YAMLMap;
-}
 
 /** Lets go of a resource's tree; `reparse` gives it back when something reads it after all. */
 export function releaseTree(resource: Resource, reparse: (pdoc: ParsedDoc) => unknown): void {
   const { pdoc } = resource;
   const again = new Reparse(pdoc, reparse);
-  const root = again.stub(resource.root, () => again.tree());
+  const root = again.stub(resource.root, Part.Root);
   released.set(pdoc, resource);
   pdoc.doc.contents = root as unknown as typeof pdoc.doc.contents;
   resource.root = root;
-  if (resource.metadata) resource.metadata = again.stub(resource.metadata, () => child(again.tree(), 'metadata', pdoc));
-  if ('spec' in resource && resource.spec) resource.spec = again.stub(resource.spec, () => child(again.tree(), 'spec', pdoc));
+  if (resource.metadata) resource.metadata = again.stub(resource.metadata, Part.Metadata);
+  if ('spec' in resource && resource.spec) resource.spec = again.stub(resource.spec, Part.Spec);
 }
 
 /** Lets go of the tree of a document that is not a resource (a kustomization, once rendering has read it). */
@@ -136,8 +142,7 @@ export function releaseDocument(pdoc: ParsedDoc, reparse: (pdoc: ParsedDoc) => u
   const root = pdoc.doc.contents;
   if (!isMap(root) || released.has(pdoc)) return;
   released.set(pdoc, undefined);
-  const again = new Reparse(pdoc, reparse);
-  pdoc.doc.contents = again.stub(root, () => again.tree()) as unknown as typeof pdoc.doc.contents;
+  pdoc.doc.contents = new Reparse(pdoc, reparse).stub(root, Part.Root) as unknown as typeof pdoc.doc.contents;
 }
 
 /**
@@ -151,16 +156,19 @@ const RECENT_MAX = 8;
 /** A released document's tree, parsed again when read, and forgotten again once it is no longer recent. */
 class Reparse {
   private again: unknown = undefined;
-  private readonly maps: ReleasedMap[] = [];
   constructor(
-    private readonly pdoc: ParsedDoc,
+    readonly pdoc: ParsedDoc,
     private readonly reparse: (pdoc: ParsedDoc) => unknown,
   ) {}
 
-  stub(node: YAMLMap, load: () => unknown): YAMLMap {
-    const map = stub(node, load, `${this.pdoc.file.path} document ${this.pdoc.index + 1}`);
-    this.maps.push(map as unknown as ReleasedMap);
-    return map;
+  stub(node: YAMLMap, part: Part): YAMLMap {
+    const [r0, r1, r2] = node.range ?? [0, 0, 0];
+    return new ReleasedMap(r0, r1, r2, this, part, node.schema) as unknown as YAMLMap;
+  }
+
+  /** Which document, for the error in strict mode. */
+  where(): string {
+    return `${this.pdoc.file.path} document ${this.pdoc.index + 1}`;
   }
 
   tree(): unknown {
@@ -176,7 +184,6 @@ class Reparse {
 
   private forget(): void {
     this.again = undefined;
-    for (const m of this.maps) m.loaded = undefined;
   }
 }
 

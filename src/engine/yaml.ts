@@ -1,6 +1,7 @@
 // Read-only helpers over `yaml` AST nodes. Rules and extractors work on nodes,
 // never on plain JSON copies, so that every finding keeps an exact position.
-import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { LineIndex } from './lines.js';
 import type { Location, Region, SourceFile } from './types.js';
 
 const LONE_CR = /\r(?!\n)/;
@@ -23,7 +24,7 @@ export interface ParsedDoc {
   index: number;
   doc: Document.Parsed;
   text: string;
-  lineCounter: LineCounter;
+  lineCounter: LineIndex;
   /** First and last line (1-based) that belong to this document, comments and `---` included. */
   startLine: number;
   endLine: number;
@@ -210,7 +211,7 @@ function rangeOf(node: unknown): [number, number] | undefined {
 }
 
 /** Region of a character range of a file, from its line counter. */
-export function regionOfText(lineCounter: LineCounter, start: number, end: number): Region {
+export function regionOfText(lineCounter: LineIndex, start: number, end: number): Region {
   const a = lineCounter.linePos(start);
   const b = lineCounter.linePos(Math.max(start, end));
   return { startLine: a.line, startColumn: a.col, endLine: b.line, endColumn: b.col };

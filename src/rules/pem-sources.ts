@@ -13,10 +13,11 @@
 // apart by their `path` (`data[ca.crt]#2`) and their message. A `.crt`/`.pem`
 // file, or text outside any YAML value (a comment, a document that does not
 // parse) → the `-----BEGIN` marker of the block.
-import { isMap, isPair, isSeq, type LineCounter, type Pair, visit } from 'yaml';
+import { isMap, isPair, isSeq, type Pair, visit } from 'yaml';
 import { installValue } from '../engine/extract/helm-values.js';
 import { documentMayHoldPem } from '../engine/precheck.js';
 import type { Instance, Model } from '../engine/model.js';
+import type { LineIndex } from '../engine/lines.js';
 import type { ParsedFile } from '../engine/parse.js';
 import type { NodeRef, Resource } from '../engine/resources.js';
 import type { Environment, Location } from '../engine/types.js';
@@ -49,7 +50,7 @@ export interface Scope {
 
 /** `text` is a slice of a file that starts at `offset`: a `.crt`/`.pem` file, or a block outside any YAML value. */
 export interface TextPlace {
-  lineCounter: LineCounter;
+  lineCounter: LineIndex;
   offset: number;
 }
 
@@ -92,7 +93,7 @@ export interface PemOccurrence {
 // Locations
 
 /** The BEGIN marker of a block whose offsets are offsets of the file. */
-export function markerLocation(file: string, lineCounter: LineCounter, block: PemBlock, offset = 0): Location {
+export function markerLocation(file: string, lineCounter: LineIndex, block: PemBlock, offset = 0): Location {
   const start = offset + block.start;
   const end = start + `-----BEGIN ${block.label}-----`.length;
   const a = lineCounter.linePos(start);

@@ -200,7 +200,7 @@ describe('parse cache', () => {
       expect(hitWith('settings')).toBe(false);
     }
     // Entries whose payload is well formed JSON but not a parse: refused, not thrown.
-    const broken = body.replace(/"lineStarts":\[[^\]]*\]/, '"lineStarts":7');
+    const broken = body.replace('"docs":[', '"docs":7,"was":[');
     fs.writeFileSync(cacheFile, `${magic}\n${sha(broken)}\n${broken}`);
     expect(hitWith('settings')).toBe(false);
   });

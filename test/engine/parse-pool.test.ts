@@ -150,7 +150,7 @@ describe('parse pool', () => {
     expectSameAsAlone(files, parseFiles(files, OPTS, { concurrency: 1, workerUrl: handsBack, stallMs: 5000 }));
     // Sends garbage: never trusted, parsed again. (The main thread may have parsed every file before a message
     // arrives; 'trusts no message' below checks each kind of bad message directly.)
-    const garbage = queueWorker(`{ i, entry: '{"lineStarts":[0],"docs":[{"contents":[7]}]}', shapes: [], text: 'x' }`);
+    const garbage = queueWorker(`{ i, entry: '{"docs":[{"contents":[7]}]}', shapes: [], text: 'x' }`);
     expectSameAsAlone(files, parseFiles(files, OPTS, { concurrency: 1, workerUrl: garbage, stallMs: 5000 }));
   });
 
@@ -170,7 +170,7 @@ describe('parse pool', () => {
     expect([parsedShape(parsedOf(restored)), 'hash' in restored && restored.hash]).toEqual([alone, 'h']);
     // The JSON is handed on only for a cache (hashes asked for).
     expect(['entry' in resultOfMessage(good, file, OPTS, false, table()), 'entry' in restored]).toEqual([false, sent.lastWasCommon]);
-    const bad: unknown[] = [{ ...good, shapes: 5 }, { ...good, entry: undefined }, { ...good, entry: '{"lineStarts":[0],"docs":[{"contents":[7]}]}' }, { ...good, text: null }, { i: 0, again: true }];
+    const bad: unknown[] = [{ ...good, shapes: 5 }, { ...good, entry: undefined }, { ...good, entry: '{"docs":[{"contents":[7]}]}' }, { ...good, text: null }, { i: 0, again: true }];
     for (const m of bad) expect(parsedShape(parsedOf(resultOfMessage(m as WorkerMessage, file, OPTS, false, table()))), JSON.stringify(m)?.slice(0, 80)).toEqual(alone);
   });
 
