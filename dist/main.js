@@ -26087,23 +26087,67 @@ function standIn(cls, base, sample) {
     configurable: true
   });
 }
+var SCALAR_TYPES = [void 0, "PLAIN", "QUOTE_DOUBLE", "QUOTE_SINGLE", "BLOCK_LITERAL", "BLOCK_FOLDED"];
+var TAIL_LIMIT = 2 ** 27;
 var LeanScalar = class {
-  constructor(value, source, type, r0, r1, r2) {
+  constructor(value, r0, r1, tail) {
     this.value = value;
-    this.source = source;
-    this.type = type;
     this.r0 = r0;
     this.r1 = r1;
-    this.r2 = r2;
+    this.tail = tail;
   }
   value;
-  source;
-  type;
   r0;
   r1;
-  r2;
+  tail;
 };
 standIn(LeanScalar, import_yaml.Scalar, new import_yaml.Scalar(null));
+function writtenOut(value) {
+  if (typeof value === "string") return value;
+  if (value === null || typeof value === "boolean" || typeof value === "number") return String(value);
+  return void 0;
+}
+function tailOf(type, r1, r2) {
+  const code = SCALAR_TYPES.indexOf(type);
+  const trail = r2 - r1;
+  return code >= 0 && Number.isInteger(trail) && trail >= 0 && trail < TAIL_LIMIT ? trail * 8 + code : void 0;
+}
+function ownProperty(node, key2, value) {
+  Object.defineProperty(node, key2, { value, writable: true, enumerable: true, configurable: true });
+}
+Object.defineProperties(LeanScalar.prototype, {
+  range: {
+    get() {
+      return [this.r0, this.r1, this.r1 + (this.tail >> 3)];
+    },
+    set(r) {
+      const tail = tailOf(SCALAR_TYPES[this.tail & 7], r[1], r[2]);
+      if (tail === void 0) return ownProperty(this, "range", r);
+      [this.r0, this.r1, this.tail] = [r[0], r[1], tail];
+    },
+    configurable: true
+  },
+  type: {
+    get() {
+      return SCALAR_TYPES[this.tail & 7];
+    },
+    set(type) {
+      const code = SCALAR_TYPES.indexOf(type);
+      if (code < 0) return ownProperty(this, "type", type);
+      this.tail = this.tail & ~7 | code;
+    },
+    configurable: true
+  },
+  source: {
+    get() {
+      return writtenOut(this.value);
+    },
+    set(source) {
+      if (source !== writtenOut(this.value)) ownProperty(this, "source", source);
+    },
+    configurable: true
+  }
+});
 var LeanCollection = class {
   constructor(schema, items, r0, r1, r2) {
     this.items = items;
@@ -26158,10 +26202,10 @@ function ownCopy(v) {
 }
 function leanScalar(node) {
   const range = node.range;
-  if (!range || !isPlain(node)) return node;
-  const value = share(node.value);
-  const source = node.source === node.value ? value : share(node.source);
-  return new LeanScalar(value, source, node.type, range[0], range[1], range[2]);
+  if (!range || !isPlain(node) || node.source !== writtenOut(node.value)) return node;
+  const tail = tailOf(node.type, range[1], range[2]);
+  if (tail === void 0) return node;
+  return new LeanScalar(share(node.value), range[0], range[1], tail);
 }
 function isPlainCollection(node) {
   const keys = Object.keys(node);
@@ -26807,7 +26851,7 @@ function jsonSafe(v) {
 var COMMON_SHAPES = [
   ["m", "items", "r0", "r1", "r2"],
   ["p", "key", "value"],
-  ["L", "value", "source", "type", "r0", "r1", "r2"],
+  ["L", "value", "r0", "r1", "tail"],
   ["q", "items", "r0", "r1", "r2"],
   ["M", "items", "flow", "range"],
   ["Q", "items", "flow", "range"],
@@ -26901,7 +26945,7 @@ var NodeDecoder = class {
       case "S":
         return new import_yaml5.Scalar(arg);
       case "L":
-        return new LeanScalar(arg, void 0, void 0, 0, 0, 0);
+        return new LeanScalar(arg, 0, 0, 0);
       case "M":
         return new import_yaml5.YAMLMap(this.schema);
       case "m":

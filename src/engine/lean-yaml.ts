@@ -33,27 +33,87 @@ export function standIn(cls: { prototype: object }, base: { prototype: object },
   });
 }
 
+/** A scalar's type as the composer gives it, by its code in LeanScalar.tail. */
+const SCALAR_TYPES: readonly (Scalar.Type | undefined)[] = [undefined, 'PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL', 'BLOCK_FOLDED'];
+/** LeanScalar.tail is (range[2] - range[1]) * 8 + type code: below 2^30, so V8 keeps it as a small integer, never a boxed number. */
+const TAIL_LIMIT = 2 ** 27;
+
 /**
- * A yaml Scalar as the composer makes most of them: a value, its source, its
- * type and a range, nothing else. The range is kept as three numbers and the
- * node type sits on the prototype, so a LeanScalar takes about half the
- * memory of a Scalar with its range array. It is a Scalar to every reader:
- * `isScalar`, `instanceof Scalar`, the Scalar methods, `toJS` and `toString`
- * all work on it.
+ * A yaml Scalar as the composer makes most of them: a value, its type and a
+ * range, nothing else. A scan keeps hundreds of thousands of them, so each
+ * is four fields: the value, where it starts and ends, and one small integer
+ * for the type and the end of what trails it (range[2]). Its source is its
+ * value (a string) or the value written out (`8080`, `true`, `null`): a
+ * scalar whose source is anything else (`0x1F`, `~`, `yes`) stays a Scalar.
+ * It is a Scalar to every reader: `isScalar`, `instanceof Scalar`, the
+ * Scalar methods, `toJS` and `toString` all work on it.
  */
 export class LeanScalar {
   declare range: [number, number, number];
+  declare source: string;
+  declare type: Scalar.Type | undefined;
   constructor(
     public value: unknown,
-    public source: string | undefined,
-    public type: Scalar.Type | undefined,
     public r0: number,
     public r1: number,
-    public r2: number,
+    /** (range[2] - range[1]) * 8 + the type's index in SCALAR_TYPES. */
+    public tail: number,
   ) {}
 }
 standIn(LeanScalar, Scalar, new Scalar(null));
 
+/** The source a LeanScalar stands for: its value as the composer read it. */
+function writtenOut(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value === null || typeof value === 'boolean' || typeof value === 'number') return String(value);
+  return undefined;
+}
+
+/** The tail of a LeanScalar, or undefined when one cannot hold this type and range. */
+function tailOf(type: Scalar.Type | undefined, r1: number, r2: number): number | undefined {
+  const code = SCALAR_TYPES.indexOf(type);
+  const trail = r2 - r1;
+  return code >= 0 && Number.isInteger(trail) && trail >= 0 && trail < TAIL_LIMIT ? trail * 8 + code : undefined;
+}
+
+/** Gives `node` its own `key` property, with `value`: what a Scalar does when assigned something a LeanScalar cannot hold. */
+function ownProperty(node: object, key: string, value: unknown): void {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+Object.defineProperties(LeanScalar.prototype, {
+  range: {
+    get(this: LeanScalar): [number, number, number] {
+      return [this.r0, this.r1, this.r1 + (this.tail >> 3)];
+    },
+    set(this: LeanScalar, r: [number, number, number]) {
+      const tail = tailOf(SCALAR_TYPES[this.tail & 7], r[1], r[2]);
+      if (tail === undefined) return ownProperty(this, 'range', r);
+      [this.r0, this.r1, this.tail] = [r[0], r[1], tail];
+    },
+    configurable: true,
+  },
+  type: {
+    get(this: LeanScalar): Scalar.Type | undefined {
+      return SCALAR_TYPES[this.tail & 7];
+    },
+    set(this: LeanScalar, type: Scalar.Type | undefined) {
+      const code = SCALAR_TYPES.indexOf(type);
+      if (code < 0) return ownProperty(this, 'type', type);
+      this.tail = (this.tail & ~7) | code;
+    },
+    configurable: true,
+  },
+  source: {
+    get(this: LeanScalar): string | undefined {
+      return writtenOut(this.value);
+    },
+    set(this: LeanScalar, source: string) {
+      if (source !== writtenOut(this.value)) ownProperty(this, 'source', source);
+    },
+    configurable: true,
+  },
+});
 /** A block map or list as the composer makes most of them: its items, its range and the document's schema. */
 class LeanCollection {
   declare schema: unknown;
@@ -131,11 +191,10 @@ function ownCopy(v: string): string {
 
 function leanScalar(node: Scalar): Scalar {
   const range = node.range;
-  if (!range || !isPlain(node)) return node;
-  const value = share(node.value);
-  // A string scalar's source is its value: one string, shared or not.
-  const source = node.source === node.value ? (value as string) : share(node.source);
-  return new LeanScalar(value, source, node.type, range[0], range[1], range[2]) as unknown as Scalar;
+  if (!range || !isPlain(node) || node.source !== writtenOut(node.value)) return node;
+  const tail = tailOf(node.type, range[1], range[2]);
+  if (tail === undefined) return node;
+  return new LeanScalar(share(node.value), range[0], range[1], tail) as unknown as Scalar;
 }
 
 /** Whether a composed collection has exactly the own fields a lean one stands for: items and range (besides its schema and node type). */

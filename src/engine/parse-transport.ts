@@ -79,7 +79,7 @@ function jsonSafe(v: unknown): boolean {
 export const COMMON_SHAPES: readonly (readonly string[])[] = [
   ['m', 'items', 'r0', 'r1', 'r2'],
   ['p', 'key', 'value'],
-  ['L', 'value', 'source', 'type', 'r0', 'r1', 'r2'],
+  ['L', 'value', 'r0', 'r1', 'tail'],
   ['q', 'items', 'r0', 'r1', 'r2'],
   ['M', 'items', 'flow', 'range'],
   ['Q', 'items', 'flow', 'range'],
@@ -189,7 +189,7 @@ class NodeDecoder {
       case 'S':
         return new Scalar(arg);
       case 'L':
-        return new LeanScalar(arg, undefined, undefined, 0, 0, 0);
+        return new LeanScalar(arg, 0, 0, 0);
       case 'M':
         return new YAMLMap(this.schema);
       case 'm':

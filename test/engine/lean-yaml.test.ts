@@ -82,6 +82,23 @@ describe('lean documents', () => {
     expect(new Document(doc.toJS()).toString()).toContain('b: three');
   });
 
+  it('make lean only the scalars whose source is their value written out; what is assigned to one reads back', () => {
+    const text = "a: 8080\nb: true\nc: null\nd: ~\ne: 1.0\nf: yes\ng: 'q'\nh: |\n  block\n\ni: -0\nj: x   \n";
+    const doc = parseDocument(text, COMPOSER_OPTIONS);
+    const raw = parseDocument(text, COMPOSER_OPTIONS);
+    doc.contents = leanNode(doc.contents);
+    const values = (doc.contents as unknown as { items: Array<{ value: Scalar }> }).items.map((p) => p.value);
+    expect(values.map((v) => v instanceof LeanScalar)).toEqual([true, true, true, false, false, false, true, true, false, true]);
+    expect(values.map(view)).toEqual((raw.contents as unknown as { items: Array<{ value: Scalar }> }).items.map((p) => view(p.value)));
+    const lean = values[9].clone() as Scalar;
+    lean.type = 'QUOTE_SINGLE';
+    lean.range = [1, 2, 2 ** 30];
+    lean.source = 'written';
+    expect([lean.type, lean.range, lean.source, lean.value]).toEqual(['QUOTE_SINGLE', [1, 2, 2 ** 30], 'written', 'x']);
+    lean.range = [3, 4, 9];
+    expect([lean.type, lean.range]).toEqual(['QUOTE_SINGLE', [3, 4, 9]]);
+  });
+
   it('keep lean maps, lists and pairs what yaml made them to every reader, and collections with more than items plain yaml ones', () => {
     const text = 'm:\n  a: 1\n  b: [x, z]\nl:\n  - 1\n  - {c: 2}\nt: !!map\n  d: 3\n';
     const doc = parseDocument(text, COMPOSER_OPTIONS);
