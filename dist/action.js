@@ -49045,26 +49045,33 @@ function buildModel(input) {
     const declared = resource.declaredNamespace?.value;
     const placements = reaches.length > 0 ? reaches.map((r) => place(file, declared, r)) : [place(file, declared, void 0)];
     for (const p of placements) {
-      instances.push({ ...p, resource });
-      if (resource.type === "workload" && hasDaprAnnotations(resource.pod.annotations)) apps.push({ ...p, app: kubernetesApp(resource, resource.pod) });
+      instances.push(instanceAt(p, resource));
+      if (resource.type === "workload" && hasDaprAnnotations(resource.pod.annotations)) apps.push(appAt(p, kubernetesApp(resource, resource.pod)));
     }
   }
   for (const src of [...extracted.multiAppRuns.map((m) => ({ file: m.pdoc.file.path, apps: m.apps })), ...extracted.composeFiles.map((c) => ({ file: c.pdoc.file.path, apps: c.apps }))]) {
     const p = place(src.file, void 0, { namespace: selfHostedNamespace(src.file), via: src.file, kubernetes: false });
-    for (const app of src.apps) apps.push({ ...p, app });
+    for (const app of src.apps) apps.push(appAt(p, app));
   }
   addRendered(input.rendered, instances, apps);
   const installs = extracted.daprInstalls.map((i) => ({ ...i, ...placeInstall(i, config.defaultNamespace, classifier) }));
   const secrets = secretIndex(instances, extracted.kustomizations, kustomize.kustomizations, config.defaultNamespace);
   return new ModelImpl(input, instances, apps, classifier, installs, secrets, input.repo);
 }
+function instanceAt(p, resource) {
+  const { namespace, namespaceSource, kubernetes, environment: environment2, via } = p;
+  return via === void 0 ? { namespace, namespaceSource, kubernetes, environment: environment2, resource } : { namespace, namespaceSource, kubernetes, environment: environment2, via, resource };
+}
+function appAt(p, app) {
+  const { namespace, namespaceSource, kubernetes, environment: environment2, via } = p;
+  return via === void 0 ? { namespace, namespaceSource, kubernetes, environment: environment2, app } : { namespace, namespaceSource, kubernetes, environment: environment2, via, app };
+}
 function addRendered(rendered, instances, apps) {
   for (const inst of rendered?.instances ?? []) {
     instances.push(inst);
     const resource = inst.resource;
     if (resource.type === "workload" && hasDaprAnnotations(resource.pod.annotations)) {
-      const { resource: _r, ...placement } = inst;
-      apps.push({ ...placement, app: kubernetesApp(resource, resource.pod) });
+      apps.push(appAt(inst, kubernetesApp(resource, resource.pod)));
     }
   }
 }
